@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerLocal } from '../local/cli.ts';
+
+/** Each part of the system adds its subcommands here; each gets --help from commander. */
+export function registerCommands(program: Command): void {
+  registerLocal(program);
+}

@@ -1,0 +1,43 @@
+import { TOPICS, type TopicName } from './topics.ts';
+
+/**
+ * An event source mapping: a function fed batches from one topic. The CDK stack turns each
+ * into an MSK event source mapping; the local mirror's emulator reads the same numbers.
+ */
+export interface MappingDefinition {
+  /** The function's name, also its folder under lambdas/. */
+  readonly functionName: string;
+  readonly topic: TopicName;
+  /** Consumer group id; MSK uses the mapping's UUID unless one is given, so we always give one. */
+  readonly groupId: string;
+  /** Most records in one invocation. */
+  readonly batchSize: number;
+  /** How long to gather records before invoking with a partial batch. */
+  readonly batchingWindowMs: number;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** Where a batch goes after the retries are spent, so nothing is silently dropped. */
+  readonly onFailureTopic: TopicName;
+  /** Retries before a batch is sent to the on-failure destination. */
+  readonly maxRetries: number;
+}
+
+const aggregator = (
+  functionName: string,
+  topic: TopicName,
+  batchSize: number,
+  batchingWindowMs: number,
+): MappingDefinition => ({
+  functionName,
+  topic,
+  groupId: `spate-${functionName}`,
+  batchSize,
+  batchingWindowMs,
+  startingPosition: 'TRIM_HORIZON',
+  onFailureTopic: TOPICS.mappingFailures.name,
+  maxRetries: 5,
+});
+
+/** Every mapping of the system; later issues add theirs here and both stacks follow. */
+export const MAPPINGS: readonly MappingDefinition[] = [];
+
+export { aggregator as defineAggregatorMapping };

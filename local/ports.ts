@@ -1,0 +1,15 @@
+/**
+ * Default ports of the local mirror. Each sits well away from the port its system service
+ * would use (6379, 8123, 9092, ...), so a machine that already runs Redis or Kafka is fine.
+ */
+export const DEFAULT_PORTS = {
+  gateway: 4680,
+  websocket: 4681,
+  kafka: 19092,
+  redis: 16379,
+  clickhouse: 18123,
+  s3: 14568,
+} as const;
+
+export type PortName = keyof typeof DEFAULT_PORTS;
+export type Ports = Record<PortName, number>;
