@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { redisComponent } from '../redis/spec.ts';
+import type { ComponentSpec } from '../supervisor/component.ts';
+import type { LocalSettings } from './settings.ts';
+
+/** A TypeScript entry of this project run as its own Node process, tied to the supervisor. */
+function nodeComponent(
+  settings: LocalSettings,
+  name: string,
+  entry: string,
+  args: readonly string[],
+  port: number,
+): ComponentSpec {
+  return {
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(settings.projectRoot, entry), '--port', String(port), ...args],
+    cwd: settings.projectRoot,
+    port,
+    ipc: true,
+    startTimeoutMs: 60_000,
+  };
+}
+
+/**
+ * The servers of the local mirror that run as child processes: each can crash, be killed
+ * in a fault test, and be restarted without taking the gateway down. chDB in particular
+ * blocks its thread while a query runs, so it never shares the gateway's event loop.
+ */
+export function localComponents(settings: LocalSettings, redisServer: string): ComponentSpec[] {
+  const { ports, dataDir } = settings;
+  return [
+    nodeComponent(
+      settings,
+      'kafka',
+      'local/kafka/main.ts',
+      ['--data-dir', join(dataDir, 'kafka')],
+      ports.kafka,
+    ),
+    redisComponent(redisServer, ports.redis, join(dataDir, 'redis')),
+    nodeComponent(
+      settings,
+      'clickhouse',
+      'local/clickhouse/main.ts',
+      ['--data-dir', join(dataDir, 'clickhouse')],
+      ports.clickhouse,
+    ),
+    nodeComponent(settings, 's3', 'local/s3/main.ts', ['--data-dir', join(dataDir, 's3')], ports.s3),
+  ];
+}

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signDashboardToken } from '../../core/auth/dashboard-token.ts';
+import { LOCAL_BUCKETS } from '../s3/buckets.ts';
+import type { LocalSecrets } from './secrets.ts';
+import type { LocalSettings } from './settings.ts';
+
+/** What `.local/endpoints.json` tells an app, a test or `spate load` about the running stack. */
+export interface LocalEndpoints {
+  readonly http: string;
+  readonly ws: string;
+  readonly websocketManagement: string;
+  readonly dashboard: string;
+  readonly health: string;
+  readonly kafka: string;
+  readonly redis: string;
+  readonly clickhouse: string;
+  readonly s3: { readonly endpoint: string; readonly region: string; readonly buckets: typeof LOCAL_BUCKETS };
+  readonly project: string;
+  readonly writeKey: string;
+  readonly dashboardToken: string;
+}
+
+const TOKEN_LIFETIME_S = 30 * 24 * 3600;
+
+export function describeEndpoints(
+  settings: LocalSettings,
+  secrets: LocalSecrets,
+  gateway: { readonly httpUrl: string; readonly wsUrl: string; readonly managementEndpoint: string },
+  nowMs = Date.now(),
+): LocalEndpoints {
+  const host = '127.0.0.1';
+  const dashboardToken = signDashboardToken(
+    { project: settings.project, exp: Math.floor(nowMs / 1000) + TOKEN_LIFETIME_S },
+    secrets.tokenSecret,
+  );
+  return {
+    http: gateway.httpUrl,
+    ws: gateway.wsUrl,
+    websocketManagement: gateway.managementEndpoint,
+    dashboard: `${gateway.httpUrl}/?token=${encodeURIComponent(dashboardToken)}`,
+    health: `${gateway.httpUrl}/health`,
+    kafka: `${host}:${settings.ports.kafka}`,
+    redis: `redis://${host}:${settings.ports.redis}`,
+    clickhouse: `http://${host}:${settings.ports.clickhouse}`,
+    s3: { endpoint: `http://${host}:${settings.ports.s3}`, region: 'us-east-1', buckets: LOCAL_BUCKETS },
+    project: settings.project,
+    writeKey: secrets.writeKey,
+    dashboardToken,
+  };
+}
+
+export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints): string {
+  const file = join(dataDir, 'endpoints.json');
+  writeFileSync(file, `${JSON.stringify(endpoints, null, 2)}\n`);
+  return file;
+}
+
+export function banner(endpoints: LocalEndpoints, file: string, startedInMs: number): string {
+  return [
+    '',
+    `Spate is running (ready in ${(startedInMs / 1000).toFixed(1)} s)`,
+    `  dashboard   ${endpoints.dashboard}`,
+    `  events API  ${endpoints.http}/v1/events   write key: ${endpoints.writeKey}`,
+    `  websocket   ${endpoints.ws}`,
+    `  health      ${endpoints.health}`,
+    `  kafka ${endpoints.kafka}   redis ${endpoints.redis}   clickhouse ${endpoints.clickhouse}   s3 ${endpoints.s3.endpoint}`,
+    `  all of it:  ${file}`,
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
