@@ -1,0 +1,14 @@
+export type { BatchDecision, BatchingRules } from './batching.ts';
+export { decideBatch } from './batching.ts';
+export type { FailureRecord } from './failure-record.ts';
+export { buildFailureRecord } from './failure-record.ts';
+export type { EsmLogger } from './logger.ts';
+export { silentLogger, stderrLogger } from './logger.ts';
+export type { MappingState, MappingStatus } from './mapping-status.ts';
+export type { ClusterIdentity, FetchedRecord, RecordBatch } from './msk-event.ts';
+export { buildMskEvent, LOCAL_CLUSTER_ARN, localCluster } from './msk-event.ts';
+export type { MskHandler } from './partition-feed.ts';
+export type { RetryPolicy } from './retry-policy.ts';
+export { backoffDelayMs } from './retry-policy.ts';
+export type { MappedHandler, MappingRunner, MappingRunnerOptions } from './runner.ts';
+export { startMappingRunner } from './runner.ts';
