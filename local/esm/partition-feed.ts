@@ -9,7 +9,7 @@ import type { EsmLogger } from './logger.ts';
 import type { MappingCounters } from './mapping-status.ts';
 import type { ClusterIdentity, FetchedRecord, RecordBatch } from './msk-event.ts';
 import { buildMskEvent } from './msk-event.ts';
-import { pauseWithHeartbeat, withHeartbeat } from './pause.ts';
+import { pauseWithHeartbeat, withDeadline, withHeartbeat } from './pause.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { afterFailure, backoffDelayMs } from './retry-policy.ts';
 
@@ -23,6 +23,8 @@ export interface PartitionFeedDeps {
   readonly counters: MappingCounters;
   readonly logger: EsmLogger;
   readonly publishFailure: (record: FailureRecord) => Promise<void>;
+  /** The function's timeout: a handler still running after it counts as failed, as on Lambda. */
+  readonly timeoutMs: number;
   /** Aborted by stop(): waits end early and nothing further is committed. */
   readonly signal: AbortSignal;
   readonly now?: () => number;
@@ -112,12 +114,15 @@ export class PartitionFeed {
     let lastRequestId = '';
     for (let attempt = 1; ; attempt += 1) {
       if (signal.aborted) return 'stopped';
-      const context = createLambdaContext(definition.functionName);
+      const context = createLambdaContext(definition.functionName, this.deps.timeoutMs);
       lastRequestId = context.awsRequestId;
       try {
         // A copy per attempt, so a handler that mutates its event cannot change the retry.
         const copy = structuredClone(event);
-        await withHeartbeat(() => Promise.resolve().then(() => handler(copy, context)), payload.heartbeat);
+        await withHeartbeat(
+          () => withDeadline(() => handler(copy, context), this.deps.timeoutMs),
+          payload.heartbeat,
+        );
         counters.state = 'running';
         counters.delivered(batch.records.length);
         return 'delivered';

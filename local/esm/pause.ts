@@ -49,3 +49,22 @@ export async function withHeartbeat<T>(
     clearInterval(timer);
   }
 }
+
+/**
+ * Rejects with Lambda's own timeout message once `timeoutMs` passes. The handler cannot be
+ * killed in-process and may still finish; the sinks are idempotent, so a retry is safe.
+ */
+export async function withDeadline<T>(work: () => Promise<T> | T, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -29,6 +29,8 @@ export interface MappingRunnerOptions {
   /** How long the broker may hold an empty fetch; bounds how long stop() waits. @default 500 */
   readonly fetchWaitMs?: number;
   readonly clientId?: string;
+  /** The functions' timeout; a batch whose handler runs longer is retried. @default 60_000 */
+  readonly handlerTimeoutMs?: number;
 }
 
 export interface MappingRunner {
@@ -63,6 +65,10 @@ function validateOptions(options: MappingRunnerOptions): void {
       throw new Error(`${where}.groupId: ${definition.groupId} is used twice`);
     groups.add(definition.groupId);
   });
+  const timeout = options.handlerTimeoutMs;
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout <= 0)) {
+    throw new Error(`handlerTimeoutMs: must be a positive number of milliseconds, got ${timeout}`);
+  }
   if (options.backoff) validateRetryPolicy({ maxRetries: 0, ...options.backoff }, 'backoff');
   const concurrency = options.partitionConcurrency;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
@@ -157,6 +163,7 @@ export async function startMappingRunner(options: MappingRunnerOptions): Promise
         logger,
         publishFailure,
         signal: stopSignal.signal,
+        timeoutMs: options.handlerTimeoutMs ?? 60_000,
       });
 
       await consumer.connect();
