@@ -1,0 +1,166 @@
+import { type BusinessRules, DEFAULT_RULES } from './business-rules.ts';
+import { EntityCatalogue, extractEntities, type TweetEntities } from './entities.ts';
+import { detectLanguage, type LanguageTag } from './language.ts';
+import { DEFAULT_DUPLICATE_WINDOW, DuplicateWindow, type DuplicateWindowOptions } from './near-duplicates.ts';
+import { type NormalisedText, normaliseTweetText } from './normalise.ts';
+import { type RiskAssessment, RiskModel } from './risk.ts';
+import type { Sentiment } from './sentiment.ts';
+import { TopicScorer } from './topics.ts';
+import type { RawTweet } from './tweet.ts';
+
+/**
+ * The enrichment pipeline. `prepare` runs every stage that needs no model (in arrival
+ * order: the duplicate window depends on it); the sentiment model runs batched on
+ * `prepared.modelText`; `complete` joins both and applies the business rules.
+ */
+export interface EnrichedTweet {
+  readonly [field: string]: unknown;
+  readonly id: string;
+  readonly text: string;
+  readonly user?: string;
+  readonly createdAt?: string;
+  readonly cleanText: string;
+  readonly lang: LanguageTag;
+  /** Id of the first tweet in the window with near-identical text. */
+  readonly duplicateOf: string | null;
+  readonly retweet: boolean;
+  readonly entities: TweetEntities;
+  readonly emoji: readonly string[];
+  readonly sentiment: Sentiment & { readonly model: string };
+  readonly topics: Readonly<Record<string, number>>;
+  readonly risk: RiskAssessment;
+  readonly enrichedAt: string;
+}
+
+export interface TweetAlert {
+  readonly id: string;
+  readonly reasons: readonly string[];
+  readonly risk: RiskAssessment;
+  readonly sentiment: Sentiment;
+  readonly text: string;
+  readonly user?: string;
+  readonly at: string;
+}
+
+export interface PreparedTweet {
+  readonly raw: RawTweet;
+  readonly norm: NormalisedText;
+  /** What the sentiment model reads. */
+  readonly modelText: string;
+  readonly lang: LanguageTag;
+  readonly duplicateOf: string | undefined;
+  readonly entities: TweetEntities;
+  readonly topics: Record<string, number>;
+  readonly risk: RiskAssessment;
+}
+
+export interface EnricherOptions {
+  readonly targetLanguages: readonly string[];
+  readonly isWord?: (word: string) => boolean;
+  readonly duplicates?: DuplicateWindowOptions;
+  readonly rules?: BusinessRules;
+}
+
+export class TweetEnricher {
+  private readonly targets: ReadonlySet<string>;
+  private readonly duplicates: DuplicateWindow;
+  private rules!: BusinessRules;
+  private catalogue!: EntityCatalogue;
+  private topics!: TopicScorer;
+  private risk!: RiskModel;
+  private watched: readonly string[] = [];
+
+  constructor(private readonly options: EnricherOptions) {
+    this.targets = new Set(options.targetLanguages);
+    this.duplicates = new DuplicateWindow(options.duplicates ?? DEFAULT_DUPLICATE_WINDOW);
+    this.setRules(options.rules ?? DEFAULT_RULES);
+  }
+
+  /** Swaps the business rules between two tweets; used by the hot reload. */
+  setRules(rules: BusinessRules): void {
+    this.rules = rules;
+    this.catalogue = new EntityCatalogue(rules.entities);
+    this.topics = new TopicScorer(rules.taxonomy);
+    this.risk = new RiskModel(rules.extraRiskWords);
+    this.watched = rules.watchedKeywords.map((k) => ` ${k.toLowerCase().split(/\s+/u).join(' ')} `);
+  }
+
+  get currentRules(): BusinessRules {
+    return this.rules;
+  }
+
+  prepare(raw: RawTweet): PreparedTweet {
+    const isWord = this.options.isWord;
+    const norm = normaliseTweetText(raw.text, isWord === undefined ? {} : { isWord });
+    const lang = detectLanguage(norm.words, this.targets);
+    const duplicateOf = this.duplicates.observe(raw.id, norm.tokens);
+    return {
+      raw,
+      norm,
+      modelText: norm.text,
+      lang,
+      duplicateOf,
+      entities: extractEntities(norm, this.catalogue),
+      topics: this.topics.score([...norm.tokens, ...norm.hashtags]),
+      risk: this.risk.assess(norm, duplicateOf),
+    };
+  }
+
+  complete(
+    p: PreparedTweet,
+    sentiment: Sentiment,
+    model: string,
+    now: Date = new Date(),
+  ): { tweet: EnrichedTweet; alert?: TweetAlert } {
+    const { raw } = p;
+    const at = now.toISOString();
+    const tweet: EnrichedTweet = {
+      ...raw.extra,
+      id: raw.id,
+      text: raw.text,
+      ...(raw.user !== undefined ? { user: raw.user } : {}),
+      ...(raw.createdAt !== undefined ? { createdAt: raw.createdAt } : {}),
+      cleanText: p.norm.text,
+      lang: p.lang,
+      duplicateOf: p.duplicateOf ?? null,
+      retweet: p.norm.retweet,
+      entities: p.entities,
+      emoji: p.norm.emoji,
+      sentiment: { ...sentiment, model },
+      topics: p.topics,
+      risk: p.risk,
+      enrichedAt: at,
+    };
+    const reasons = this.alertReasons(p, sentiment);
+    if (reasons.length === 0) return { tweet };
+    return {
+      tweet,
+      alert: {
+        id: raw.id,
+        reasons,
+        risk: p.risk,
+        sentiment,
+        text: raw.text,
+        ...(raw.user !== undefined ? { user: raw.user } : {}),
+        at,
+      },
+    };
+  }
+
+  private alertReasons(p: PreparedTweet, sentiment: Sentiment): string[] {
+    const reasons: string[] = [];
+    if (p.risk.score >= this.rules.alertThreshold)
+      reasons.push(`risk ${p.risk.score} (${p.risk.flags.join(', ')})`);
+    const joined = ` ${[...p.norm.tokens, ...p.norm.hashtags].join(' ')} `;
+    for (const [i, phrase] of this.watched.entries()) {
+      if (joined.includes(phrase)) reasons.push(`watched keyword "${this.rules.watchedKeywords[i]}"`);
+    }
+    if (sentiment.score <= this.rules.watchedSentimentBelow) {
+      for (const e of p.entities.known) {
+        if (this.rules.watchedEntities.includes(e.name))
+          reasons.push(`watched entity "${e.name}" at ${sentiment.score}`);
+      }
+    }
+    return reasons;
+  }
+}
