@@ -1,0 +1,30 @@
+const MAX_FUTURE_MS = 24 * 3_600_000;
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+
+export interface CorrectedTime {
+  readonly timestamp: string;
+  readonly flag: 'future' | 'before_2000' | null;
+}
+
+/**
+ * A device clock can be wrong by hours. When the client says when it sent the event (`sent_at`
+ * by its own clock), the difference to our `received_at` is that error, and it is removed from
+ * `timestamp`. Times still implausible after that are replaced by `received_at` and flagged.
+ */
+export function correctTimestamp(
+  timestamp: string | undefined,
+  sentAt: string | undefined,
+  receivedAtMs: number,
+): CorrectedTime {
+  const receivedAt = new Date(receivedAtMs).toISOString();
+  if (timestamp === undefined) return { timestamp: receivedAt, flag: null };
+  let ms = Date.parse(timestamp);
+  if (Number.isNaN(ms)) return { timestamp: receivedAt, flag: null };
+  if (sentAt !== undefined) {
+    const sentMs = Date.parse(sentAt);
+    if (!Number.isNaN(sentMs)) ms += receivedAtMs - sentMs;
+  }
+  if (ms > receivedAtMs + MAX_FUTURE_MS) return { timestamp: receivedAt, flag: 'future' };
+  if (ms < EARLIEST_MS) return { timestamp: receivedAt, flag: 'before_2000' };
+  return { timestamp: new Date(ms).toISOString(), flag: null };
+}

@@ -1,0 +1,205 @@
+import { enrichEvent, eventKey, type RequestFacts } from '../enrichment/enrich-event.ts';
+import type { IngestLimits } from '../limits/ingest-limits.ts';
+import { mapSegmentMessage } from '../segment/segment-mapping.ts';
+import { type SegmentMessage, SegmentMessageSchema, type SegmentType } from '../segment/segment-message.ts';
+import { TOPICS } from '../topics.ts';
+import { checkCommonRules, checkIncomingEvent, serialisedBytes } from './event-validation.ts';
+import { IngestError, type Rejection } from './ingest-error.ts';
+import { compileSchemaCheck } from './schema-validator.ts';
+import { type ReceivedTweet, type Tweet, TweetSchema, tweetKey } from './tweet.ts';
+
+/** One record to produce, already encoded. */
+export interface OutgoingRecord {
+  readonly topic: string;
+  readonly key: string | null;
+  readonly value: string;
+}
+
+/** What one request turns into: records to write and the per-event verdicts for the response. */
+export interface IngestPlan {
+  readonly records: OutgoingRecord[];
+  readonly accepted: number;
+  readonly rejections: Rejection[];
+}
+
+/** What events.dlq holds for a rejected item: enough to count it, and to replay it after a fix. */
+export interface DeadLetter {
+  readonly reason: Rejection;
+  readonly payload: unknown;
+  readonly project: string;
+  readonly route: string;
+  readonly received_at: string;
+}
+
+const checkSegment = compileSchemaCheck(SegmentMessageSchema);
+const checkTweet = compileSchemaCheck(TweetSchema);
+
+/** `POST /v1/events`: one event or an array of them. */
+export function planEvents(
+  body: unknown,
+  facts: RequestFacts,
+  limits: IngestLimits,
+  route: string,
+): IngestPlan {
+  const items = itemsOf(body, limits, 'event');
+  const plan = newPlan();
+  for (const [index, item] of items.entries()) {
+    const check = checkIncomingEvent(item, index, limits);
+    if (!check.ok) {
+      reject(plan, check.rejection, item, facts, route);
+      continue;
+    }
+    const enriched = enrichEvent(check.event, facts);
+    accept(plan, { topic: TOPICS.eventsRaw.name, key: eventKey(enriched), value: JSON.stringify(enriched) });
+  }
+  return plan;
+}
+
+/**
+ * Segment's tracking API: `/v1/batch` takes `{batch: [...], sentAt, context}`; the single-call
+ * routes take one message whose `type` the route implies.
+ */
+export function planSegment(
+  body: unknown,
+  routeType: SegmentType | 'batch',
+  facts: RequestFacts,
+  limits: IngestLimits,
+  route: string,
+): IngestPlan {
+  const envelope = asObject(body);
+  if (!envelope) throw new IngestError(400, 'body', 'body must be a JSON object');
+  let items: unknown[];
+  let batchSentAt: string | undefined;
+  let sharedContext: Record<string, unknown> | undefined;
+  if (routeType === 'batch') {
+    if (!Array.isArray(envelope.batch))
+      throw new IngestError(400, 'batch', 'batch must be an array of messages');
+    items = itemsOf(envelope.batch, limits, 'message');
+    batchSentAt = typeof envelope.sentAt === 'string' ? envelope.sentAt : undefined;
+    sharedContext = asObject(envelope.context);
+  } else {
+    items = [{ ...envelope, type: envelope.type ?? routeType }];
+  }
+  const plan = newPlan();
+  for (const [index, raw] of items.entries()) {
+    const item = sharedContext ? withSharedContext(raw, sharedContext) : raw;
+    const rejection = checkSegmentMessage(item, index, limits);
+    if (rejection) {
+      reject(plan, rejection, raw, facts, route);
+      continue;
+    }
+    const mapped = mapSegmentMessage(item as SegmentMessage, facts.project, batchSentAt);
+    const check = checkCommonRules(mapped.event, index, limits, 0);
+    if (!check.ok) {
+      reject(plan, check.rejection, raw, facts, route);
+      continue;
+    }
+    const enriched = enrichEvent(mapped.event, facts, mapped.extras);
+    accept(plan, { topic: TOPICS.eventsRaw.name, key: eventKey(enriched), value: JSON.stringify(enriched) });
+  }
+  return plan;
+}
+
+/** `POST /v1/tweets`: one tweet or an array. */
+export function planTweets(
+  body: unknown,
+  facts: RequestFacts,
+  limits: IngestLimits,
+  route: string,
+): IngestPlan {
+  const items = itemsOf(body, limits, 'tweet');
+  const plan = newPlan();
+  const receivedAt = new Date(facts.receivedAtMs).toISOString();
+  for (const [index, item] of items.entries()) {
+    const rejection = sizeRejection(item, index, limits, 'tweet') ?? checkTweet(item, index);
+    if (rejection) {
+      reject(plan, rejection, item, facts, route);
+      continue;
+    }
+    const tweet = item as Tweet;
+    const value: ReceivedTweet = { ...tweet, project: facts.project, received_at: receivedAt };
+    accept(plan, { topic: TOPICS.tweetsRaw.name, key: tweetKey(tweet), value: JSON.stringify(value) });
+  }
+  return plan;
+}
+
+/** Segment's own field names in errors, since that is what its clients sent. */
+function checkSegmentMessage(item: unknown, index: number, limits: IngestLimits): Rejection | undefined {
+  const rejection = sizeRejection(item, index, limits, 'message') ?? checkSegment(item, index);
+  if (rejection) return rejection;
+  const message = item as SegmentMessage;
+  const hasId = (v: unknown) => v !== undefined && v !== null && v !== '';
+  if (!hasId(message.userId) && !hasId(message.anonymousId)) {
+    return { index, field: 'userId', rule: 'required', message: 'userId or anonymousId is required' };
+  }
+  if (message.type === 'track' && message.event === undefined) {
+    return { index, field: 'event', rule: 'required', message: 'event is required on track' };
+  }
+  return undefined;
+}
+
+function sizeRejection(
+  item: unknown,
+  index: number,
+  limits: IngestLimits,
+  noun: string,
+): Rejection | undefined {
+  const bytes = serialisedBytes(item);
+  if (bytes <= limits.maxEventBytes) return undefined;
+  const message = `${noun} is ${bytes} bytes, over the limit of ${limits.maxEventBytes}`;
+  return { index, field: '$', rule: 'maxEventBytes', message };
+}
+
+function itemsOf(body: unknown, limits: IngestLimits, noun: string): unknown[] {
+  const items = Array.isArray(body) ? body : body !== null && typeof body === 'object' ? [body] : undefined;
+  if (items === undefined)
+    throw new IngestError(400, 'body', `body must be a ${noun} object or an array of them`);
+  if (items.length === 0) throw new IngestError(400, 'body', `body holds no ${noun}s`);
+  if (items.length > limits.maxEventsPerRequest) {
+    throw new IngestError(
+      413,
+      'maxEventsPerRequest',
+      `${items.length} ${noun}s in one request, over the limit of ${limits.maxEventsPerRequest} (limit maxEventsPerRequest)`,
+    );
+  }
+  return items;
+}
+
+function newPlan(): { records: OutgoingRecord[]; accepted: number; rejections: Rejection[] } {
+  return { records: [], accepted: 0, rejections: [] };
+}
+
+function accept(plan: ReturnType<typeof newPlan>, record: OutgoingRecord): void {
+  plan.records.push(record);
+  plan.accepted += 1;
+}
+
+function reject(
+  plan: ReturnType<typeof newPlan>,
+  reason: Rejection,
+  payload: unknown,
+  facts: RequestFacts,
+  route: string,
+): void {
+  plan.rejections.push(reason);
+  const letter: DeadLetter = {
+    reason,
+    payload,
+    project: facts.project,
+    route,
+    received_at: new Date(facts.receivedAtMs).toISOString(),
+  };
+  plan.records.push({ topic: TOPICS.eventsDlq.name, key: null, value: JSON.stringify(letter) });
+}
+
+function asObject(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+function withSharedContext(raw: unknown, shared: Record<string, unknown>): unknown {
+  const message = asObject(raw);
+  if (!message) return raw;
+  return { ...message, context: { ...shared, ...asObject(message.context) } };
+}
