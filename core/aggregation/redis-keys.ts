@@ -1,0 +1,53 @@
+/**
+ * The hot tier's key scheme, in one place so the aggregators and the query layer agree.
+ *
+ * | key                              | type  | holds                                              | expires          |
+ * |----------------------------------|-------|----------------------------------------------------|------------------|
+ * | sp:{p}:c:s:{sec}                 | hash  | t:{type} counts, ord (orders), rev:{CUR} (cents)   | bucket end + 24 h|
+ * | sp:{p}:c:m:{min}                 | hash  | the same, per minute (cheap long-range reads)      | bucket end + 24 h|
+ * | sp:{p}:u:m:{min} / u:h / u:d     | HLL   | visitors (bots excluded) per minute / hour / day   | bucket end + 24 h|
+ * | sp:{p}:w:{kind}:{b10}            | zset  | top-N members per 10-s bucket (see WINDOW_KINDS)   | bucket end + 24 h|
+ * | sp:{p}:w:rv:{b10}                | hash  | revenue per currency (cents) per 10-s bucket       | bucket end + 24 h|
+ * | sp:{p}:f:m:{min}                 | hash  | funnel: field = step index, value = users reaching | bucket end + 24 h|
+ * | sp:{p}:f:u:{visitor}             | string| funnel progress `step:startedMs`                   | session end      |
+ * | sp:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
+ * | sp:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
+ * | sp:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
+ * | sp:q:{hash}                      | string| cached query result                                | a few seconds    |
+ *
+ * Bucket numbers are epoch seconds of the bucket start (minutes/hours/days too), so a key's
+ * age is readable from its name. The gate key has no TTL: it must outlive every bucket.
+ */
+export const WINDOW_KINDS = {
+  /** product views (page views carrying a product) */
+  productViews: 'pv',
+  addToCarts: 'pc',
+  /** purchased units per product */
+  purchases: 'pp',
+  pages: 'pg',
+  referrers: 'rf',
+} as const;
+export type WindowKind = (typeof WINDOW_KINDS)[keyof typeof WINDOW_KINDS];
+
+export type UniqueGrain = 'm' | 'h' | 'd';
+export type CounterGrain = 's' | 'm';
+
+export const redisKeys = {
+  counters: (project: string, grain: CounterGrain, bucket: number) => `sp:${project}:c:${grain}:${bucket}`,
+  uniques: (project: string, grain: UniqueGrain, bucket: number) => `sp:${project}:u:${grain}:${bucket}`,
+  window: (project: string, kind: WindowKind, bucket: number) => `sp:${project}:w:${kind}:${bucket}`,
+  windowRevenue: (project: string, bucket: number) => `sp:${project}:w:rv:${bucket}`,
+  funnelSteps: (project: string, minute: number) => `sp:${project}:f:m:${minute}`,
+  funnelProgress: (project: string, visitor: string) => `sp:${project}:f:u:${visitor}`,
+  journeys: (project: string, hour: number) => `sp:${project}:j:h:${hour}`,
+  journeyTrail: (project: string, visitor: string) => `sp:${project}:j:u:${visitor}`,
+  gate: (consumer: string, topic: string, partition: number) => `sp:gate:${consumer}:${topic}:${partition}`,
+  cachedQuery: (hash: string) => `sp:q:${hash}`,
+} as const;
+
+/** Counter hash fields. */
+export const counterFields = {
+  type: (type: string) => `t:${type}`,
+  orders: 'ord',
+  revenue: (currency: string) => `rev:${currency}`,
+} as const;

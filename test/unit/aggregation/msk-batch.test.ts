@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEnrichedEvent } from '../../../core/aggregation/event-decoding.ts';
+import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
+import { unappliedEvents } from '../../../core/aggregation/offset-gate.ts';
+import { enrichedEvent, mskEventOf } from './factories.ts';
+
+describe('partition batches', () => {
+  it('decodes records with their offsets and sets aside the undecodable', () => {
+    const event = mskEventOf([enrichedEvent(), 'not json', '{"type":"page_view"}', enrichedEvent()], {
+      partition: 3,
+      firstOffset: 40,
+    });
+    const [batch] = partitionBatches(event);
+    expect(batch).toMatchObject({ topic: 'events.raw', partition: 3, firstOffset: 40, lastOffset: 43 });
+    expect(batch!.events.map((e) => e.offset)).toEqual([40, 43]);
+    expect(batch!.undecodable).toEqual([
+      { offset: 41, reason: 'value: not JSON' },
+      { offset: 42, reason: 'event_id: must be a non-empty string' },
+    ]);
+  });
+
+  it('names the field and rule for a bad timestamp', () => {
+    expect(decodeEnrichedEvent(JSON.stringify({ ...enrichedEvent(), timestamp: 'yesterday' }))).toEqual({
+      ok: false,
+      reason: 'timestamp: must be an ISO 8601 date-time',
+    });
+  });
+
+  it('lets only records past the high-water through the gate', () => {
+    const [batch] = partitionBatches(
+      mskEventOf([enrichedEvent(), enrichedEvent(), enrichedEvent()], { firstOffset: 10 }),
+    );
+    expect(unappliedEvents(batch!.events, 9).map((e) => e.offset)).toEqual([10, 11, 12]);
+    expect(unappliedEvents(batch!.events, 11).map((e) => e.offset)).toEqual([12]);
+    expect(unappliedEvents(batch!.events, 12)).toEqual([]);
+  });
+});
