@@ -1,0 +1,3 @@
+export async function runWorkerProcess(): Promise<void> {
+  throw new Error('not yet');
+}

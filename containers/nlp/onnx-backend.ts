@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import ort from 'onnxruntime-node';
+import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
+import { padBatch, sentimentLabelMap, softmaxRows } from '../../core/nlp/inference/sequence-classifier.ts';
+import { type Sentiment, sentimentFromProbabilities } from '../../core/nlp/sentiment.ts';
+
+/**
+ * Any Hugging Face sequence-classification model exported to ONNX (input_ids,
+ * attention_mask[, token_type_ids] -> logits), read from a directory holding model.onnx,
+ * tokenizer.json, config.json (labels) and optionally tokenizer_config.json and
+ * model_fp16.onnx. With a GPU it runs on the CUDA provider (FP16 weights where shipped),
+ * otherwise on CPU.
+ */
+export type DevicePreference = 'auto' | 'cpu' | 'cuda';
+
+export interface OnnxBackendOptions {
+  readonly device: DevicePreference;
+  /** Longest input in tokens; longer tweets are cut (tweets rarely exceed 64 tokens). */
+  readonly maxLength: number;
+  readonly intraOpThreads?: number;
+}
+
+export class OnnxBackend implements SentimentBackend {
+  readonly name = 'onnx';
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: Tokenizer,
+    private readonly labels: ReturnType<typeof sentimentLabelMap>,
+    readonly device: string,
+    private readonly maxLength: number,
+    private readonly padId: number,
+  ) {}
+
+  static async load(dir: string, options: OnnxBackendOptions): Promise<OnnxBackend> {
+    const read = (file: string) => {
+      const path = join(dir, file);
+      if (!existsSync(path)) throw new Error(`model directory ${dir}: ${file} is missing`);
+      return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    };
+    const config = read('config.json');
+    const tokenizerJson = read('tokenizer.json');
+    const tokenizerConfig = existsSync(join(dir, 'tokenizer_config.json'))
+      ? read('tokenizer_config.json')
+      : {};
+    const labels = sentimentLabelMap(config.id2label);
+    const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+    const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : 0;
+
+    const { session, device } = await openSession(dir, options);
+    return new OnnxBackend(session, tokenizer, labels, device, options.maxLength, padId);
+  }
+
+  lengthOf(text: string): number {
+    return Math.min(this.maxLength, this.tokenizer.encode(text).ids.length);
+  }
+
+  async infer(texts: readonly string[]): Promise<Sentiment[]> {
+    if (texts.length === 0) return [];
+    const encoded = texts.map((t) => this.tokenizer.encode(t).ids);
+    const batch = padBatch(encoded, this.maxLength, this.padId);
+    const dims = [texts.length, batch.width];
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', batch.inputIds, dims),
+      attention_mask: new ort.Tensor('int64', batch.attentionMask, dims),
+    };
+    if (this.session.inputNames.includes('token_type_ids')) {
+      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch.inputIds.length), dims);
+    }
+    const out = await this.session.run(feeds);
+    const logits = out.logits ?? out[this.session.outputNames[0] ?? 'logits'];
+    if (logits === undefined) throw new Error('model output: no logits');
+    const classes = Number(logits.dims[1]);
+    const probs = softmaxRows(logits.data as Float32Array, texts.length, classes);
+    return probs.map((row) => {
+      const p = { negative: 0, neutral: 0, positive: 0 };
+      for (const [i, label] of this.labels.entries()) p[label] += row[i] ?? 0;
+      return sentimentFromProbabilities(p);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+async function openSession(
+  dir: string,
+  options: OnnxBackendOptions,
+): Promise<{ session: ort.InferenceSession; device: string }> {
+  const base: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
+  };
+  if (options.device !== 'cpu') {
+    // FP16 weights halve memory traffic on the GPU; on CPU they would only be slower.
+    const fp16 = join(dir, 'model_fp16.onnx');
+    const path = existsSync(fp16) ? fp16 : join(dir, 'model.onnx');
+    try {
+      const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda'] });
+      return { session, device: 'cuda' };
+    } catch (err) {
+      if (options.device === 'cuda') throw new Error(`CUDA execution provider unavailable: ${String(err)}`);
+    }
+  }
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    ...base,
+    executionProviders: ['cpu'],
+  });
+  return { session, device: 'cpu' };
+}
