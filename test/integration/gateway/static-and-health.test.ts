@@ -64,9 +64,9 @@ describe('local gateway: dashboard files and /health', () => {
 
   it('keeps API routes ahead of the dashboard and refuses paths outside its folder', async () => {
     expect(await (await fetch(`${gateway.httpUrl}/v1/metrics/x`)).json()).toEqual({ ok: true });
-    const escape = await fetch(`${gateway.httpUrl}/..%2f..%2fspate-gateway-outside.txt`);
-    expect(escape.status).toBe(404);
-    expect(await escape.text()).not.toContain('secret');
+    const outside = await fetch(`${gateway.httpUrl}/..%2f..%2fspate-gateway-outside.txt`);
+    expect(outside.status).toBe(404);
+    expect(await outside.text()).not.toContain('secret');
   });
 
   it('reports health: 200 when every component is healthy, 503 otherwise', async () => {
