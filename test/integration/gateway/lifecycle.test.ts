@@ -1,3 +1,4 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGateway, type WebSocketRouteEvent } from '../../../local/gateway/index.ts';
@@ -11,7 +12,7 @@ describe('local gateway: stages, timeouts, binary frames and shutdown', () => {
     });
     try {
       expect(gateway.httpUrl).toMatch(/\/prod$/);
-      const event = await (await fetch(`${gateway.httpUrl}/v1/ping`)).json();
+      const event = (await (await fetch(`${gateway.httpUrl}/v1/ping`)).json()) as APIGatewayProxyEventV2;
       expect(event.requestContext.stage).toBe('prod');
       expect(event.rawPath).toBe('/prod/v1/ping');
       expect(event.routeKey).toBe('GET /v1/ping');
