@@ -81,11 +81,14 @@ export function funnelsAggregation(catalog: FunnelCatalog): Aggregation {
         }
       }
       for (const [key, value] of progress) {
-        // Expires with the attempt's window, so an abandoned attempt frees its memory.
-        if (value !== null) plan.setString(key, encodeProgress(value), value.startedMs + windowOf.get(key)!);
+        // Kept one window past processing, so a replay of old events still carries state from
+        // batch to batch; an abandoned attempt frees its memory within the window.
+        if (value !== null)
+          plan.setString(key, encodeProgress(value), Math.max(value.startedMs, nowMs) + windowOf.get(key)!);
       }
       for (const [key, value] of trails) {
-        if (value !== null) plan.setString(key, encodeTrail(value), value.lastMs + JOURNEY_IDLE_MS);
+        if (value !== null)
+          plan.setString(key, encodeTrail(value), Math.max(value.lastMs, nowMs) + JOURNEY_IDLE_MS);
       }
     },
   };
