@@ -1,0 +1,14 @@
+import { announceReady, onShutdown } from '../process-lifecycle.ts';
+import { readEndpointConfig } from './endpoint-config.ts';
+import { startClickHouseEndpoint } from './index.ts';
+
+let config: ReturnType<typeof readEndpointConfig>;
+try {
+  config = readEndpointConfig(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+const endpoint = await startClickHouseEndpoint(config);
+onShutdown(() => endpoint.close());
+announceReady({ port: endpoint.port, url: endpoint.url, dataDir: config.dataDir });
