@@ -62,8 +62,14 @@ export function writeKeyFromHeaders(
   return undefined;
 }
 
+export interface WriteKeyIdentity {
+  readonly project: string;
+  /** A short prefix of the key's hash: names the key in rate limits and logs without revealing it. */
+  readonly keyId: string;
+}
+
 /** The project a request writes to; 401 when the key is missing or unknown. */
-export function authenticate(key: string | undefined, keys: WriteKeySet): string {
+export function authenticate(key: string | undefined, keys: WriteKeySet): WriteKeyIdentity {
   if (!key) {
     throw new IngestError(
       401,
@@ -72,9 +78,10 @@ export function authenticate(key: string | undefined, keys: WriteKeySet): string
     );
   }
   // Looked up by hash: lookup timing tells an attacker about hashes, not about keys.
-  const project = keys.get(hashWriteKey(key));
+  const hash = hashWriteKey(key);
+  const project = keys.get(hash);
   if (project === undefined) {
     throw new IngestError(401, 'unauthorized', 'unknown write key');
   }
-  return project;
+  return { project, keyId: hash.slice(0, 12) };
 }

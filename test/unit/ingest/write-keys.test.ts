@@ -24,8 +24,11 @@ describe('write keys', () => {
   });
 
   it('maps a known key to its project, with several keys per project for rotation', () => {
-    expect(authenticate('wk_shop', keys)).toBe('shop');
-    expect(authenticate('wk_blog2', keys)).toBe('blog');
+    expect(authenticate('wk_shop', keys)).toEqual({
+      project: 'shop',
+      keyId: hashWriteKey('wk_shop').slice(0, 12),
+    });
+    expect(authenticate('wk_blog2', keys).project).toBe('blog');
   });
 
   it('answers 401 for a missing or unknown key', () => {

@@ -1,0 +1,96 @@
+import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { OutgoingRecord } from '../../core/events/ingest-batch.ts';
+
+export class ProduceTimeoutError extends Error {
+  override readonly name = 'ProduceTimeoutError';
+}
+
+export interface RecordProducerOptions {
+  /** Longest wait for connect + acknowledgement of one send. */
+  readonly timeoutMs: number;
+  readonly compression?: 'gzip' | 'none';
+}
+
+/**
+ * The one producer of a container, made on first use and reused by every invocation.
+ * Idempotent with acks=all: a send resolves only once every in-sync replica has the records,
+ * and retries inside kafkajs cannot duplicate them. A failed connect is retried on the next send.
+ */
+export class RecordProducer {
+  readonly #producer: Producer;
+  readonly #options: RecordProducerOptions;
+  #connected: Promise<void> | undefined;
+
+  constructor(kafka: Kafka, options: RecordProducerOptions) {
+    this.#options = options;
+    this.#producer = kafka.producer({
+      idempotent: true,
+      allowAutoTopicCreation: false,
+      // murmur2 on the key, as Java clients and MSK tooling compute it: a user's partition is stable.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded so a dead cluster fails the request within its deadline; duplicates a retry
+      // could cause after giving up are removed downstream by event_id.
+      retry: { retries: 3, initialRetryTime: 50, maxRetryTime: options.timeoutMs },
+    });
+    this.#producer.on('producer.disconnect', () => {
+      this.#connected = undefined;
+    });
+  }
+
+  /** Writes all records, or throws; there is no partial success within one call. */
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const byTopic = new Map<string, { key: string | null; value: string }[]>();
+    for (const record of records) {
+      let messages = byTopic.get(record.topic);
+      if (!messages) {
+        messages = [];
+        byTopic.set(record.topic, messages);
+      }
+      messages.push({ key: record.key, value: record.value });
+    }
+    await withDeadline(this.#options.timeoutMs, async () => {
+      await this.#connect();
+      await this.#producer.sendBatch({
+        acks: -1,
+        timeout: this.#options.timeoutMs,
+        compression: this.#options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    this.#connected = undefined;
+    await this.#producer.disconnect();
+  }
+
+  #connect(): Promise<void> {
+    if (!this.#connected) {
+      const attempt = this.#producer.connect();
+      this.#connected = attempt;
+      attempt.catch(() => {
+        if (this.#connected === attempt) this.#connected = undefined;
+      });
+    }
+    return this.#connected;
+  }
+}
+
+async function withDeadline(ms: number, work: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ProduceTimeoutError(`Kafka did not acknowledge within ${ms} ms`)),
+      ms,
+    );
+  });
+  const running = work();
+  // A send that outlives its deadline must not surface later as an unhandled rejection.
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

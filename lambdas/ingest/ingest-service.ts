@@ -1,0 +1,188 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { authenticate, type WriteKeySet, writeKeyFromHeaders } from '../../core/auth/write-keys.ts';
+import type { RequestFacts } from '../../core/enrichment/enrich-event.ts';
+import type { GeoLookup } from '../../core/enrichment/geo.ts';
+import {
+  type IngestPlan,
+  type OutgoingRecord,
+  planEvents,
+  planSegment,
+  planTweets,
+} from '../../core/events/ingest-batch.ts';
+import { IngestError } from '../../core/events/ingest-error.ts';
+import type { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
+import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
+import { parseRequestBody } from '../../core/limits/request-body.ts';
+import type { KeyRateLimiter } from '../../core/limits/token-bucket.ts';
+import { ingestResult, refusal } from './responses.ts';
+import { type IngestRoute, ingestRoute } from './routes.ts';
+
+/** Where the records go: resolves once Kafka has acknowledged all of them, else throws. */
+export interface RecordSink {
+  send(records: readonly OutgoingRecord[]): Promise<void>;
+}
+
+/** What happened, for metrics and logs; the handler turns it into Powertools calls. */
+export interface IngestOutcome {
+  readonly status: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly refusal?: string;
+  readonly kafkaError?: unknown;
+}
+
+export interface IngestServiceDeps {
+  readonly writeKeys: WriteKeySet;
+  readonly limits: IngestLimits;
+  readonly limiter: KeyRateLimiter;
+  readonly breaker: CircuitBreaker;
+  readonly sink: RecordSink;
+  readonly now: () => number;
+  readonly geo?: GeoLookup | undefined;
+  readonly observe?: (outcome: IngestOutcome) => void;
+}
+
+/**
+ * One ingest request, from the API Gateway event to the answer: auth, body rules, rate limit,
+ * per-event validation and enrichment, then one acknowledged write to Kafka. Only a write that
+ * Kafka acknowledged is reported as accepted.
+ */
+export function createIngestService(deps: IngestServiceDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const route = ingestRoute(event.rawPath ?? event.requestContext?.http?.path ?? '');
+    if (!route || event.requestContext?.http?.method?.toUpperCase() !== 'POST') {
+      return report(
+        deps,
+        refusal(
+          404,
+          'not_found',
+          `no ingest route for ${event.requestContext?.http?.method} ${event.rawPath}`,
+        ),
+        {
+          status: 404,
+          accepted: 0,
+          rejected: 0,
+          refusal: 'not_found',
+        },
+      );
+    }
+    const headers = event.headers ?? {};
+    let plan: IngestPlan;
+    try {
+      const identity = authenticate(writeKeyFromHeaders(headers), deps.writeKeys);
+      const body = parseRequestBody(
+        {
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded ?? false,
+          contentType: headers['content-type'],
+          contentEncoding: headers['content-encoding'],
+        },
+        deps.limits,
+      );
+      const nowMs = deps.now();
+      // Priced by events, checked before the costly per-event work.
+      const decision = deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
+      if (!decision.allowed) {
+        throw new IngestError(
+          429,
+          'rate_limited',
+          'too many events for this write key',
+          decision.retryAfterS,
+        );
+      }
+      const facts: RequestFacts = {
+        receivedAtMs: event.requestContext?.timeEpoch ?? nowMs,
+        sourceIp: event.requestContext?.http?.sourceIp,
+        userAgent: headers['user-agent'],
+        project: identity.project,
+        source: route.kind === 'segment' ? 'segment' : 'spate',
+        geo: deps.geo,
+      };
+      plan = planFor(route, body, facts, deps.limits, event.routeKey ?? `POST ${event.rawPath}`);
+    } catch (err) {
+      if (!(err instanceof IngestError)) throw err;
+      return report(deps, refusal(err.status, err.code, err.message, err.retryAfterS), {
+        status: err.status,
+        accepted: 0,
+        rejected: 0,
+        refusal: err.code,
+      });
+    }
+    return write(deps, plan, route.kind === 'segment');
+  };
+}
+
+async function write(deps: IngestServiceDeps, plan: IngestPlan, segment: boolean) {
+  const nowMs = deps.now();
+  if (!deps.breaker.allow(nowMs)) {
+    const retryAfterS = deps.breaker.retryAfterS(nowMs);
+    return report(
+      deps,
+      refusal(503, 'kafka_unavailable', 'the event stream is unavailable; nothing was accepted', retryAfterS),
+      {
+        status: 503,
+        accepted: 0,
+        rejected: 0,
+        refusal: 'circuit_open',
+      },
+    );
+  }
+  try {
+    await deps.sink.send(plan.records);
+    deps.breaker.recordSuccess();
+  } catch (err) {
+    deps.breaker.recordFailure(deps.now());
+    return report(
+      deps,
+      refusal(503, 'kafka_unavailable', 'the event stream did not acknowledge; nothing was accepted', 1),
+      {
+        status: 503,
+        accepted: 0,
+        rejected: 0,
+        refusal: 'kafka_error',
+        kafkaError: err,
+      },
+    );
+  }
+  const response = ingestResult(plan.accepted, plan.rejections, segment);
+  return report(deps, response, {
+    status: response.statusCode ?? 200,
+    accepted: plan.accepted,
+    rejected: plan.rejections.length,
+  });
+}
+
+function planFor(
+  route: IngestRoute,
+  body: unknown,
+  facts: RequestFacts,
+  limits: IngestLimits,
+  routeKey: string,
+) {
+  switch (route.kind) {
+    case 'events':
+      return planEvents(body, facts, limits, routeKey);
+    case 'tweets':
+      return planTweets(body, facts, limits, routeKey);
+    case 'segment':
+      return planSegment(body, route.segmentType, facts, limits, routeKey);
+  }
+}
+
+function itemCount(body: unknown, route: IngestRoute): number {
+  if (Array.isArray(body)) return Math.max(1, body.length);
+  if (route.kind === 'segment' && route.segmentType === 'batch') {
+    const batch = (body as { batch?: unknown } | null)?.batch;
+    return Array.isArray(batch) ? Math.max(1, batch.length) : 1;
+  }
+  return 1;
+}
+
+function report(
+  deps: IngestServiceDeps,
+  response: APIGatewayProxyStructuredResultV2,
+  outcome: IngestOutcome,
+): APIGatewayProxyStructuredResultV2 {
+  deps.observe?.(outcome);
+  return response;
+}

@@ -1,0 +1,20 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { IngestOutcome } from './ingest-service.ts';
+
+/** The ingest function's one Logger and one Metrics (CloudWatch EMF) instance. */
+export const logger = new Logger({ serviceName: 'spate-ingest' });
+export const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-ingest' });
+
+export function observeOutcome(outcome: IngestOutcome): void {
+  metrics.addMetric('EventsAccepted', MetricUnit.Count, outcome.accepted);
+  metrics.addMetric('EventsRejected', MetricUnit.Count, outcome.rejected);
+  if (outcome.refusal) {
+    metrics.addMetric(`Refused_${outcome.refusal}`, MetricUnit.Count, 1);
+  }
+  if (outcome.kafkaError !== undefined) {
+    logger.error('Kafka write failed; answered 503', { error: outcome.kafkaError as Error });
+  } else if (outcome.refusal === 'circuit_open') {
+    logger.warn('circuit open; answered 503 without trying Kafka');
+  }
+}

@@ -1,0 +1,36 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Rejection } from '../../core/events/ingest-error.ts';
+
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** A refused request: `error` is the code or limit that was hit, so clients can branch on it. */
+export function refusal(statusCode: number, error: string, message: string, retryAfterS?: number) {
+  const headers: Record<string, string> =
+    retryAfterS !== undefined ? { 'retry-after': String(retryAfterS) } : {};
+  return json(statusCode, { error, message }, headers);
+}
+
+/**
+ * The answer to a written request. Everything counted here is durably in Kafka: accepted events on
+ * their topic, rejected ones on events.dlq. 200 when all were accepted, 207 when some were not,
+ * 400 when none were (a client must not retry those unchanged).
+ */
+export function ingestResult(accepted: number, rejections: readonly Rejection[], segment: boolean) {
+  const statusCode = rejections.length === 0 ? 200 : accepted > 0 ? 207 : 400;
+  return json(statusCode, {
+    ...(segment ? { success: accepted > 0 } : {}),
+    accepted,
+    rejected: rejections.length,
+    errors: rejections,
+  });
+}
