@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { registerNlp } from '../containers/nlp/cli.ts';
 import { registerLocal } from '../local/cli.ts';
+import { registerBroker } from '../local/kafka/cli.ts';
 
 /** Each part of the system adds its subcommands here; each gets --help from commander. */
 export function registerCommands(program: Command): void {
   registerLocal(program);
+  registerBroker(program);
   registerNlp(program);
 }
