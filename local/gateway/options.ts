@@ -57,9 +57,11 @@ export function resolveGatewayOptions(options: GatewayOptions): ResolvedGatewayO
         throw new Error(`webSocket.routes["${key}"]: must be a handler or { functionName, handler }`);
     }
     validateRouteSelectionExpression(ws.routeSelectionExpression ?? '$request.body.action');
-    if (ws.authorizer) {
+    if (ws.authorizer && typeof ws.authorizer !== 'function') {
       if (typeof ws.authorizer.handler !== 'function')
-        throw new Error('webSocket.authorizer.handler: must be a function');
+        throw new Error(
+          'webSocket.authorizer: must be a handler or { handler, functionName?, identitySource? }',
+        );
       validateIdentitySource(ws.authorizer.identitySource ?? []);
     }
   }

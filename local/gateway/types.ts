@@ -61,7 +61,7 @@ export interface WebSocketAuthorizer {
 
 export interface WebSocketOptions {
   /** Runs before `$connect`; a Deny policy refuses the upgrade with 403, throwing `Unauthorized` with 401. */
-  readonly authorizer?: WebSocketAuthorizer;
+  readonly authorizer?: WebSocketAuthorizer | RequestAuthorizerHandler;
   /** `$connect`, `$disconnect`, `$default` and custom route keys. */
   readonly routes: Readonly<Record<string, WebSocketRouteTarget>>;
   /** Only `$request.body.<field>` (dotted paths allowed) is supported. @default '$request.body.action' */

@@ -16,6 +16,7 @@ import {
   type ConnectionFacts,
   connectEvent,
   disconnectEvent,
+  type HandshakeFacts,
   handshakeFacts,
   messageEvent,
   selectRoute,
@@ -145,39 +146,12 @@ export class WebSocketApi {
       domainName: request.headers.host ?? '',
     };
 
-    const authorizer = this.config.options.authorizer;
-    if (authorizer) {
-      if (
-        !identitySourcesPresent(
-          authorizer.identitySource ?? [],
-          handshake.headers,
-          handshake.queryStringParameters,
-        )
-      ) {
-        rejectUpgrade(socket, 401, 'Unauthorized');
-        return;
-      }
-      const event = authorizerEvent(this.config, facts, handshake, now);
-      const started = Date.now();
-      const outcome = await invokeHandler(
-        authorizer.handler,
-        event,
-        authorizer.functionName ?? 'authorizer',
-        this.config.integrationTimeoutMs,
-      );
-      const decision =
-        outcome.kind === 'ok'
-          ? evaluateAuthorizerResult(outcome.result, event.methodArn, Date.now() - started)
-          : decisionForError(outcome.kind === 'error' ? outcome.error : new Error('timeout'));
-      if (decision.kind === 'deny') {
-        if (decision.statusCode === 500) {
-          this.logError('authorizer failed', { connectionId: facts.connectionId, outcome: outcome.kind });
-        }
-        rejectUpgrade(socket, decision.statusCode, decision.message);
-        return;
-      }
-      facts = { ...facts, authorizer: decision.context };
+    const admitted = await this.authorize(facts, handshake, now);
+    if ('statusCode' in admitted) {
+      rejectUpgrade(socket, admitted.statusCode, admitted.message);
+      return;
     }
+    facts = admitted;
 
     const connected = await this.call('$connect', connectEvent(this.config, facts, handshake, Date.now()));
     if (!connected.ok) {
@@ -206,6 +180,43 @@ export class WebSocketApi {
       return;
     }
     this.server.handleUpgrade(request, socket, head, (ws) => this.register(ws, facts, handshake));
+  }
+
+  /** Runs the request authorizer, if any: the connection's facts with its context, or a refusal. */
+  private async authorize(
+    facts: ConnectionFacts,
+    handshake: HandshakeFacts,
+    now: number,
+  ): Promise<ConnectionFacts | { readonly statusCode: number; readonly message: string }> {
+    const configured = this.config.options.authorizer;
+    const authorizer = typeof configured === 'function' ? { handler: configured } : configured;
+    if (!authorizer) return facts;
+    const sources = authorizer.identitySource ?? [];
+    if (!identitySourcesPresent(sources, handshake.headers, handshake.queryStringParameters)) {
+      return { statusCode: 401, message: 'Unauthorized' };
+    }
+    const event = authorizerEvent(this.config, facts, handshake, now);
+    const started = Date.now();
+    const functionName = authorizer.functionName ?? 'authorizer';
+    const outcome = await invokeHandler(
+      authorizer.handler,
+      event,
+      functionName,
+      this.config.integrationTimeoutMs,
+    );
+    const decision =
+      outcome.kind === 'ok'
+        ? evaluateAuthorizerResult(outcome.result, event.methodArn, Date.now() - started)
+        : decisionForError(outcome.kind === 'error' ? outcome.error : new Error('timeout'));
+    if (decision.kind === 'allow') return { ...facts, authorizer: decision.context };
+    if (decision.statusCode === 500) {
+      this.logError('authorizer failed', {
+        functionName,
+        connectionId: facts.connectionId,
+        ...(outcome.kind === 'error' ? { error: describeError(outcome.error) } : { outcome: outcome.kind }),
+      });
+    }
+    return decision;
   }
 
   private register(socket: WebSocket, facts: ConnectionFacts, handshake: LiveConnection['handshake']): void {

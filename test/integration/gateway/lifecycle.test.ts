@@ -83,6 +83,27 @@ describe('local gateway: stages, timeouts, binary frames and shutdown', () => {
     }
   });
 
+  it('accepts a bare authorizer function and refuses with 500 when it fails', async () => {
+    const logs: string[] = [];
+    let connects = 0;
+    const gateway = await startGateway({
+      log: (line) => logs.push(line),
+      webSocket: {
+        authorizer: async () => {
+          throw new Error('token service down');
+        },
+        routes: { $connect: async () => void connects++ },
+      },
+    });
+    try {
+      await expect(openClient(gateway.wsUrl)).rejects.toMatchObject({ statusCode: 500 });
+      expect(connects).toBe(0);
+      expect(logs.some((line) => line.includes('token service down'))).toBe(true);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('close() disconnects every client, runs $disconnect for each and frees both ports', async () => {
     const disconnects: WebSocketRouteEvent[] = [];
     const gateway = await startGateway({
