@@ -1,0 +1,213 @@
+import {
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  type Producer,
+} from 'kafkajs';
+import { DEFAULT_RULES } from '../../core/nlp/business-rules.ts';
+import { type PreparedTweet, TweetEnricher } from '../../core/nlp/enrich.ts';
+import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
+import { MicroBatcher } from '../../core/nlp/inference/micro-batcher.ts';
+import type { Sentiment } from '../../core/nlp/sentiment.ts';
+import { parseRawTweet } from '../../core/nlp/tweet.ts';
+import { TOPICS } from '../../core/topics.ts';
+import { openBackend } from './backends.ts';
+import type { NlpWorkerConfig } from './config.ts';
+import { NlpMetrics, serveMetrics } from './metrics.ts';
+import { readRulesFile, watchRulesFile } from './rules-file.ts';
+import { loadVaderLexicon } from './vader-lexicon-file.ts';
+
+/**
+ * The NLP worker: consume tweets.raw, enrich, produce tweets.enriched (and tweets.alerts)
+ * in one Kafka transaction with the consumer offsets, so a crash at any point neither loses
+ * nor duplicates an enriched tweet for a read_committed reader.
+ */
+export interface NlpWorker {
+  readonly metricsPort: number;
+  readonly metrics: NlpMetrics;
+  readonly device: string;
+  /** Finishes the in-flight batch, commits it, leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface NlpWorkerLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+const quietLog: NlpWorkerLog = { info: () => {}, error: () => {} };
+
+export async function startNlpWorker(
+  config: NlpWorkerConfig,
+  log: NlpWorkerLog = quietLog,
+): Promise<NlpWorker> {
+  const metrics = new NlpMetrics();
+  const lexicon = loadVaderLexicon();
+  const enricher = new TweetEnricher({
+    targetLanguages: config.targetLanguages,
+    isWord: (w) => lexicon.has(w),
+    duplicates: { capacity: config.duplicateWindow, maxDistance: 3, minTokens: 4 },
+    rules: config.rulesFile === undefined ? DEFAULT_RULES : readRulesFile(config.rulesFile),
+  });
+  const rulesWatch =
+    config.rulesFile === undefined
+      ? undefined
+      : watchRulesFile(
+          config.rulesFile,
+          (rules) => {
+            enricher.setRules(rules);
+            metrics.rulesReloads.inc({ outcome: 'applied' });
+            log.info(`rules reloaded from ${config.rulesFile}`);
+          },
+          (err) => {
+            metrics.rulesReloads.inc({ outcome: 'rejected' });
+            log.error(`rules not reloaded, keeping the rules in force: ${err.message}`);
+          },
+        );
+
+  const backend: SentimentBackend = await openBackend({
+    kind: config.backend,
+    ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
+    device: config.device,
+  });
+  metrics.gpuInUse.set(backend.device === 'cuda' ? 1 : 0);
+  const batcher = new MicroBatcher<string, Sentiment>(
+    (texts) => backend.infer(texts),
+    (text) => backend.lengthOf(text),
+    { maxBatchSize: config.maxBatchSize, maxWaitMs: config.maxWaitMs, maxQueued: config.maxQueued },
+    (r) => {
+      metrics.batchSize.observe(r.size);
+      metrics.queueWait.observe(r.queueWaitMs / 1000);
+      metrics.inference.observe(r.inferMs / 1000);
+    },
+  );
+
+  const kafka = new Kafka({
+    clientId: config.clientId,
+    brokers: [...config.brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const producer: Producer = kafka.producer({
+    transactionalId: config.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  const consumer: Consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false });
+  const server = await serveMetrics(metrics, config.metricsPort);
+
+  // One producer carries one transaction at a time; partitions processed concurrently take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+
+  const enrichChunk = async (messages: KafkaMessage[], partition: number, topic: string): Promise<void> => {
+    const prepared: { p: PreparedTweet; timestamp: number }[] = [];
+    let invalid = 0;
+    for (const m of messages) {
+      try {
+        const raw = parseRawTweet(JSON.parse(m.value?.toString('utf8') ?? 'null'));
+        prepared.push({ p: enricher.prepare(raw), timestamp: Number(m.timestamp) });
+      } catch (err) {
+        // A malformed record is counted and skipped (its offset is committed with the batch):
+        // retrying it would fail the same way and stall the partition.
+        invalid++;
+        log.error(`tweets.raw ${partition}@${m.offset}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    const sentiments = await batcher.submitAll(prepared.map(({ p }) => p.modelText));
+    const now = new Date();
+    const enriched: { key: string; value: string }[] = [];
+    const alerts: { key: string; value: string }[] = [];
+    for (const [i, { p }] of prepared.entries()) {
+      const { tweet, alert } = enricher.complete(p, sentiments[i]!, backend.name, now);
+      enriched.push({ key: tweet.id, value: JSON.stringify(tweet) });
+      if (alert !== undefined) alerts.push({ key: alert.id, value: JSON.stringify(alert) });
+    }
+    const last = messages[messages.length - 1]!;
+    await inTurn(async () => {
+      const started = performance.now();
+      const txn = await producer.transaction();
+      try {
+        const topicMessages: { topic: string; messages: typeof enriched }[] = [
+          { topic: TOPICS.tweetsEnriched.name, messages: enriched },
+        ];
+        if (alerts.length > 0) topicMessages.push({ topic: TOPICS.tweetsAlerts.name, messages: alerts });
+        if (enriched.length > 0) await txn.sendBatch({ topicMessages });
+        await txn.sendOffsets({
+          consumerGroupId: config.groupId,
+          topics: [{ topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+        });
+        await txn.commit();
+      } catch (err) {
+        await txn.abort().catch(() => undefined);
+        throw err;
+      }
+      metrics.transaction.observe((performance.now() - started) / 1000);
+    });
+    const committedAt = Date.now();
+    for (const { timestamp } of prepared) {
+      if (Number.isFinite(timestamp))
+        metrics.tweetLatency.observe(Math.max(0, committedAt - timestamp) / 1000);
+    }
+    metrics.countEnriched(prepared.length, committedAt);
+    if (invalid > 0) metrics.tweets.inc({ outcome: 'invalid' }, invalid);
+    if (alerts.length > 0) metrics.alerts.inc(alerts.length);
+  };
+
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
+    metrics.consumerLag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
+    for (let i = 0; i < batch.messages.length; i += config.maxTransactionRecords) {
+      // After a rebalance or stop, what is not yet committed is left for the next owner.
+      if (!isRunning() || isStale()) return;
+      if (batcher.full) {
+        // Backpressure: stop fetching this partition until the model catches up.
+        const resume = pause();
+        await batcher.drain();
+        resume();
+      }
+      const chunk = batch.messages.slice(i, i + config.maxTransactionRecords);
+      await enrichChunk(chunk, batch.partition, batch.topic);
+      resolveOffset(chunk[chunk.length - 1]!.offset);
+      await heartbeat();
+    }
+  };
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.tweetsRaw.name, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.partitionsConcurrently,
+    eachBatch,
+  });
+  log.info(
+    `nlp worker consuming ${TOPICS.tweetsRaw.name} as ${config.groupId} (${backend.name} on ${backend.device})`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    metricsPort: server.port,
+    metrics,
+    device: backend.device,
+    stop: () => {
+      stopping ??= (async () => {
+        // kafkajs lets the running eachBatch finish before it leaves the group.
+        await consumer.disconnect();
+        await turn;
+        await producer.disconnect();
+        await batcher.drain();
+        await backend.close();
+        rulesWatch?.close();
+        await server.close();
+      })();
+      return stopping;
+    },
+  };
+}
