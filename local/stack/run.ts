@@ -1,0 +1,77 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startGateway } from '../gateway/index.ts';
+import type { HealthReport, RunningGateway } from '../gateway/types.ts';
+import { ensureRedisServer } from '../redis/install.ts';
+import { Supervisor } from '../supervisor/supervisor.ts';
+import { localComponents } from './components.ts';
+import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
+import { loadOrCreateSecrets } from './secrets.ts';
+import type { LocalSettings } from './settings.ts';
+
+export interface RunningStack {
+  readonly endpoints: LocalEndpoints;
+  stop(): Promise<void>;
+}
+
+/**
+ * `spate local`: every server of the local mirror as a supervised child process, then the
+ * gateway in this process, then `.local/endpoints.json` once all of it answers.
+ */
+export async function startLocalStack(
+  settings: LocalSettings,
+  say: (message: string) => void,
+): Promise<RunningStack> {
+  const startedAt = Date.now();
+  if (settings.reset) {
+    say(`--reset: wiping ${settings.dataDir}`);
+    rmSync(settings.dataDir, { recursive: true, force: true });
+  }
+  for (const dir of ['kafka', 'redis', 'clickhouse', 's3', 'logs']) {
+    mkdirSync(join(settings.dataDir, dir), { recursive: true });
+  }
+  const secrets = loadOrCreateSecrets(settings.dataDir);
+  const redisServer = ensureRedisServer(process.env.PATH, say);
+
+  const supervisor = new Supervisor(join(settings.dataDir, 'logs'), say);
+  await supervisor.startAll(localComponents(settings, redisServer));
+
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({
+      httpPort: settings.ports.gateway,
+      wsPort: settings.ports.websocket,
+      health: () => healthReport(supervisor),
+      log: (line) => say(line),
+    });
+  } catch (err) {
+    await supervisor.stopAll();
+    throw err;
+  }
+
+  const endpoints = describeEndpoints(settings, secrets, gateway);
+  const file = writeEndpoints(settings.dataDir, endpoints);
+  say(banner(endpoints, file, Date.now() - startedAt));
+
+  return {
+    endpoints,
+    async stop() {
+      await gateway.close();
+      await supervisor.stopAll();
+    },
+  };
+}
+
+function healthReport(supervisor: Supervisor): HealthReport {
+  const report: Record<string, { healthy: boolean; detail?: string }> = { gateway: { healthy: true } };
+  for (const component of supervisor.health()) {
+    report[component.name] = {
+      healthy: component.state === 'healthy',
+      detail:
+        component.state === 'healthy'
+          ? `pid ${component.pid}, port ${component.port}, ${component.restarts} restarts`
+          : `${component.state}${component.lastExit ? ` after it ${component.lastExit}` : ''}; log ${component.logFile}`,
+    };
+  }
+  return report;
+}

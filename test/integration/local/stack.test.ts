@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LocalEndpoints } from '../../../local/stack/endpoints.ts';
+
+const root = join(import.meta.dirname, '../../..');
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const server = createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return server;
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** Every live descendant of a process, read from /proc so no extra tool is needed. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const frontier = [pid];
+  while (frontier.length > 0) {
+    const parent = frontier.pop()!;
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(child);
+        frontier.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('spate local', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'spate-local-'));
+  let stack: ChildProcess | undefined;
+  let output = '';
+
+  afterAll(() => {
+    if (stack?.pid && isRunning(stack.pid)) stack.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts every component, reports them healthy, and leaves no process behind on Ctrl-C', async () => {
+    const [gateway, websocket, kafka, redis, clickhouse, s3] = await freePorts(6);
+    stack = spawn(
+      process.execPath,
+      [
+        join(root, 'bin/spate.js'),
+        'local',
+        '--no-demo',
+        '--data-dir',
+        dataDir,
+        ...['--gateway-port', String(gateway), '--websocket-port', String(websocket)],
+        ...['--kafka-port', String(kafka), '--redis-port', String(redis)],
+        ...['--clickhouse-port', String(clickhouse), '--s3-port', String(s3)],
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    stack.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    stack.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+
+    const endpointsFile = join(dataDir, 'endpoints.json');
+    const endpoints = await until(
+      () =>
+        existsSync(endpointsFile)
+          ? (JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints)
+          : undefined,
+      90_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; output so far:\n${output}`);
+    });
+    expect(endpoints.http).toBe(`http://127.0.0.1:${gateway}`);
+    expect(endpoints.kafka).toBe(`127.0.0.1:${kafka}`);
+    expect(endpoints.writeKey).toMatch(/^wk_demo_/);
+    expect(output).toContain('Spate is running');
+    expect(output).toContain(endpoints.dashboard);
+
+    const health = await fetch(endpoints.health);
+    const report = (await health.json()) as Record<string, { healthy: boolean }>;
+    expect(health.status).toBe(200);
+    for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3']) {
+      expect(report[name], name).toMatchObject({ healthy: true });
+    }
+
+    const children = descendants(stack.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(4);
+    const exited = new Promise<number | null>((r) => stack!.once('exit', (code) => r(code)));
+    stack.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await until(() => (children.every((pid) => !isRunning(pid)) ? true : undefined), 15_000).catch(() => {
+      throw new Error(`still running after Ctrl-C: ${children.filter(isRunning).join(', ')}`);
+    });
+  });
+});
