@@ -63,7 +63,7 @@ export async function startLocalStack(
 }
 
 function healthReport(supervisor: Supervisor): HealthReport {
-  const report: Record<string, { healthy: boolean; detail?: string }> = { gateway: { healthy: true } };
+  const report: Record<string, { healthy: boolean; detail?: string }> = {};
   for (const component of supervisor.health()) {
     report[component.name] = {
       healthy: component.state === 'healthy',

@@ -117,10 +117,11 @@ describe('spate local', () => {
     expect(output).toContain(endpoints.dashboard);
 
     const health = await fetch(endpoints.health);
-    const report = (await health.json()) as Record<string, { healthy: boolean }>;
+    const report = (await health.json()) as { status: string; components: Record<string, { healthy: boolean }> };
     expect(health.status).toBe(200);
+    expect(report.status).toBe('ok');
     for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3']) {
-      expect(report[name], name).toMatchObject({ healthy: true });
+      expect(report.components[name], name).toMatchObject({ healthy: true });
     }
 
     const children = descendants(stack.pid!);
