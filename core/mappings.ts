@@ -38,6 +38,12 @@ const aggregator = (
 });
 
 /** Every mapping of the system; later issues add theirs here and both stacks follow. */
-export const MAPPINGS: readonly MappingDefinition[] = [];
+export const MAPPINGS: readonly MappingDefinition[] = [
+  // Hot tier: small windows keep the dashboard within a second or so of the events; each
+  // concern has its own function so a slow funnel state read never holds back the counters.
+  aggregator('realtime', TOPICS.eventsRaw.name, 5000, 500),
+  aggregator('windows', TOPICS.eventsRaw.name, 5000, 500),
+  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 500),
+];
 
 export { aggregator as defineAggregatorMapping };

@@ -1,0 +1,69 @@
+import type { MSKEvent } from 'aws-lambda';
+import type { Redis } from 'ioredis';
+import type { Aggregation } from '../../core/aggregation/aggregation.ts';
+import { type BreakerSettings, CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
+import { partitionBatches } from '../../core/aggregation/msk-batch.ts';
+import { connectRedis } from './connection.ts';
+import type { SinkRetry } from './hot-aggregator-config.ts';
+import { OffsetGate } from './offset-gate.ts';
+
+export interface PartitionReport {
+  readonly topic: string;
+  readonly partition: number;
+  readonly applied: number;
+  readonly skipped: number;
+  readonly undecodable: number;
+  readonly roundTrips: number;
+}
+
+export type HotSink = (event: MSKEvent) => Promise<PartitionReport[]>;
+
+/**
+ * Feeds every topic-partition batch of an MSK event through the aggregator's offset gate.
+ * Transient Redis errors are retried with backoff; repeated failure opens the breaker so the
+ * invocation fails fast and the mapping retries the batch later, losing nothing.
+ */
+export function createHotSink(
+  redis: Redis,
+  aggregation: Aggregation,
+  options: { breaker: BreakerSettings; retry: SinkRetry; now?: () => number },
+): HotSink {
+  const gate = new OffsetGate(redis, aggregation);
+  const breaker = new CircuitBreaker(`redis/${aggregation.consumer}`, options.breaker);
+  const now = options.now ?? Date.now;
+  return async (event) => {
+    const batches = partitionBatches(event);
+    return Promise.all(
+      batches.map(async (batch) => {
+        const outcome = await breaker.call(() => withRetries(() => gate.apply(batch, now()), options.retry));
+        return {
+          topic: batch.topic,
+          partition: batch.partition,
+          applied: outcome.applied,
+          skipped: outcome.skipped,
+          undecodable: batch.undecodable.length,
+          roundTrips: outcome.roundTrips,
+        };
+      }),
+    );
+  };
+}
+
+export interface OpenHotSink {
+  readonly sink: HotSink;
+  close(): Promise<void>;
+}
+
+/** A sink with its own Redis connection, for one aggregator function's lifetime. */
+export function openHotSink(
+  config: { redis: { url: string }; breaker: BreakerSettings; retry: SinkRetry },
+  aggregation: Aggregation,
+): OpenHotSink {
+  const redis = connectRedis(config.redis);
+  return {
+    sink: createHotSink(redis, aggregation, config),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
