@@ -69,7 +69,9 @@ export function createIngestService(deps: IngestServiceDeps) {
     const headers = event.headers ?? {};
     let plan: IngestPlan;
     try {
-      const identity = authenticate(writeKeyFromHeaders(headers), deps.writeKeys);
+      // sendBeacon cannot set headers, so browsers unloading a page pass the key in the query.
+      const key = writeKeyFromHeaders(headers) ?? event.queryStringParameters?.write_key;
+      const identity = authenticate(key, deps.writeKeys);
       const body = parseRequestBody(
         {
           body: event.body,
