@@ -16,14 +16,6 @@ export function validateBatchingRules(rules: BatchingRules, where: string): void
   }
 }
 
-/** Consecutive slices of at most `size` items, in order. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`size: must be a positive integer, got ${size}`);
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export type BatchDecision = { readonly kind: 'invoke' } | { readonly kind: 'wait'; readonly ms: number };
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchWindows, chunk, decideBatch, validateBatchingRules } from '../../../local/esm/batching.ts';
+import { BatchWindows, decideBatch, validateBatchingRules } from '../../../local/esm/batching.ts';
 
 const rules = { batchSize: 10, batchingWindowMs: 500 };
 
@@ -28,14 +28,6 @@ describe('BatchWindows', () => {
     expect(windows.firstSeenAt(0, '9', 400)).toBe(400);
     windows.close(0);
     expect(windows.firstSeenAt(0, '9', 900)).toBe(900);
-  });
-});
-
-describe('chunk', () => {
-  it('splits in order into slices of at most the size', () => {
-    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunk([], 3)).toEqual([]);
-    expect(() => chunk([1], 0)).toThrow(/size/);
   });
 });
 
