@@ -2,11 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type ClickHouseClient, ClickHouseError, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local/clickhouse/index.ts';
 
 const ROWS = 100_000;
+// Failing requests are expected here; the client would log each one as an error.
+const quiet = { level: ClickHouseLogLevel.OFF };
 
 let dataDir: string;
 let endpoint: ClickHouseEndpoint;
@@ -28,7 +30,7 @@ async function catchError(work: Promise<unknown>): Promise<unknown> {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'spate-ch-endpoint-'));
   endpoint = await startClickHouseEndpoint({ port: 0, dataDir });
-  client = createClient({ url: endpoint.url, log: { level: 127 as never } });
+  client = createClient({ url: endpoint.url, log: quiet });
   await client.command({
     query: `CREATE TABLE events (id UInt32, user String, kind LowCardinality(String), amount UInt8)
             ENGINE = MergeTree ORDER BY id`,
@@ -311,5 +313,61 @@ describe('ClickHouse HTTP interface over chDB', () => {
       query: 'CREATE TABLE IF NOT EXISTS events (id UInt32) ENGINE = Memory',
     });
     expect(command.query_id).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it('takes the query and its parameters as multipart form fields', async () => {
+    const multipart = createClient({ url: endpoint.url, use_multipart_params: true });
+    try {
+      const rs = await multipart.query({
+        query: 'SELECT {greeting:String} AS g, length({ids:Array(UInt32)}) AS n',
+        format: 'JSONEachRow',
+        query_params: { greeting: "hello 'world'", ids: [1, 2, 3] },
+      });
+      expect(await rs.json()).toEqual([{ g: "hello 'world'", n: 3 }]);
+    } finally {
+      await multipart.close();
+    }
+  });
+
+  it('fails a session_check request for a session that does not exist', async () => {
+    const raw = await fetch(`${endpoint.url}/?session_id=missing-one&session_check=1`, {
+      method: 'POST',
+      body: 'SELECT 1',
+    });
+    expect(raw.status).toBe(404);
+    expect(await raw.text()).toMatch(
+      /^Code: 372\. DB::Exception: Session missing-one not found\. \(SESSION_NOT_FOUND\)/,
+    );
+  });
+
+  it('checks configured credentials and limits the body size', async () => {
+    const guarded = await startClickHouseEndpoint({
+      port: 0,
+      dataDir,
+      users: { loader: 's3cret' },
+      maxBodyBytes: 64 * 1024,
+    });
+    const good = createClient({ url: guarded.url, username: 'loader', password: 's3cret', log: quiet });
+    const bad = createClient({ url: guarded.url, username: 'loader', password: 'wrong', log: quiet });
+    try {
+      const rs = await good.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' });
+      expect(await rs.json()).toEqual([{ ok: 1 }]);
+      const denied = await catchError(bad.query({ query: 'SELECT 1' }));
+      expect((denied as ClickHouseError).code).toBe('516');
+      expect((denied as ClickHouseError).type).toBe('AUTHENTICATION_FAILED');
+
+      const tooBig = await catchError(
+        good.insert({
+          table: 'events',
+          values: Array.from({ length: 5000 }, (_, i) => eventRow(i)),
+          format: 'JSONEachRow',
+        }),
+      );
+      expect((tooBig as ClickHouseError).message).toContain('larger than this endpoint');
+    } finally {
+      await good.close();
+      await bad.close();
+      await guarded.close();
+    }
   });
 });
