@@ -6,6 +6,7 @@ import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import { localComponents } from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
+import { functionEnvironment, loadHttpRoutes } from './functions.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import type { LocalSettings } from './settings.ts';
 
@@ -36,9 +37,13 @@ export async function startLocalStack(
   const supervisor = new Supervisor(join(settings.dataDir, 'logs'), say);
   await supervisor.startAll(localComponents(settings, redisServer));
 
+  // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would.
+  Object.assign(process.env, functionEnvironment(settings, secrets));
+
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
+      httpRoutes: await loadHttpRoutes(),
       httpPort: settings.ports.gateway,
       wsPort: settings.ports.websocket,
       health: () => healthReport(supervisor),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,9 +20,4 @@ export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   };
   writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
-}
-
-/** Write keys are stored and compared only as SHA-256 hashes. */
-export function hashWriteKey(writeKey: string): string {
-  return createHash('sha256').update(writeKey).digest('hex');
 }

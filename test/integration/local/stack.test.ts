@@ -117,12 +117,27 @@ describe('spate local', () => {
     expect(output).toContain(endpoints.dashboard);
 
     const health = await fetch(endpoints.health);
-    const report = (await health.json()) as { status: string; components: Record<string, { healthy: boolean }> };
+    const report = (await health.json()) as {
+      status: string;
+      components: Record<string, { healthy: boolean }>;
+    };
     expect(health.status).toBe(200);
     expect(report.status).toBe('ok');
     for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3']) {
       expect(report.components[name], name).toMatchObject({ healthy: true });
     }
+
+    // The gateway hosts the ingest function: an event sent with the demo write key is accepted.
+    const sent = await fetch(`${endpoints.http}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${endpoints.writeKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        event_id: '0b6c7b52-8f0e-4f4c-9a55-3d1f7f8e2a10',
+        type: 'page_view',
+        user_id: 'u1',
+      }),
+    });
+    expect(await sent.json()).toMatchObject({ accepted: 1, rejected: 0 });
 
     const children = descendants(stack.pid!);
     expect(children.length).toBeGreaterThanOrEqual(4);
