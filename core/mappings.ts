@@ -44,6 +44,8 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   aggregator('realtime', TOPICS.eventsRaw.name, 5000, 500),
   aggregator('windows', TOPICS.eventsRaw.name, 5000, 500),
   aggregator('funnels', TOPICS.eventsRaw.name, 5000, 500),
+  // Cold tier: long windows and full batches make fewer, larger objects.
+  aggregator('archive', TOPICS.eventsRaw.name, 10_000, 10_000),
 ];
 
 export { aggregator as defineAggregatorMapping };
