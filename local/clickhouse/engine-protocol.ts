@@ -37,9 +37,15 @@ export interface EngineWorkerData {
   readonly poolSize: number;
 }
 
+/** What the HTTP side reports about the engine in its headers and error texts. */
+export interface ServerFacts {
+  readonly timezone: string;
+  readonly version: string;
+}
+
 /** Control messages besides statements. */
 export type ControlMessage = { readonly control: 'close' };
 export type ControlReply =
-  | { readonly control: 'ready'; readonly timezone: string }
+  | { readonly control: 'ready'; readonly server: ServerFacts }
   | { readonly control: 'failed'; readonly message: string }
   | { readonly control: 'closed' };

@@ -5,6 +5,7 @@ import type {
   ControlMessage,
   ControlReply,
   EngineWorkerData,
+  ServerFacts,
   StatementJob,
   StatementReply,
 } from './engine-protocol.ts';
@@ -48,13 +49,17 @@ class EngineHost {
     );
   }
 
-  async timezone(): Promise<string> {
+  async serverFacts(): Promise<ServerFacts> {
     const first = this.pool[0]!;
     const outcome = await first.run(
-      { id: 0, sql: 'SELECT timezone()', format: 'TabSeparated', settings: {}, params: {} },
+      { id: 0, sql: 'SELECT timezone(), version()', format: 'TabSeparated', settings: {}, params: {} },
       'default',
     );
-    return Buffer.from(outcome.output).toString('utf8').trim();
+    const [timezone = 'UTC', version = 'unknown'] = Buffer.from(outcome.output)
+      .toString('utf8')
+      .trim()
+      .split('\t');
+    return { timezone, version };
   }
 
   async run(job: StatementJob): Promise<StatementReply> {
@@ -137,7 +142,7 @@ try {
       void host.run(message).then(post);
     }
   });
-  post({ control: 'ready', timezone: await host.timezone() });
+  post({ control: 'ready', server: await host.serverFacts() });
 } catch (err) {
   post({ control: 'failed', message: err instanceof Error ? err.message : String(err) });
 }

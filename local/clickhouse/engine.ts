@@ -1,6 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { loadChdbNative } from './chdb-native.ts';
-import type { ControlReply, EngineWorkerData, StatementJob, StatementReply } from './engine-protocol.ts';
+import type {
+  ControlReply,
+  EngineWorkerData,
+  ServerFacts,
+  StatementJob,
+  StatementReply,
+} from './engine-protocol.ts';
 import { launchWorker } from './worker-launch.ts';
 
 export type EngineRequest = Omit<StatementJob, 'id'>;
@@ -8,6 +14,8 @@ export type EngineRequest = Omit<StatementJob, 'id'>;
 export interface EngineOptions {
   readonly dataDir: string;
   readonly poolSize?: number;
+  /** Called once if the engine thread dies; every later statement fails until restart. */
+  readonly onFailure?: (reason: string) => void;
 }
 
 const WORKER_MODULE = new URL(
@@ -27,7 +35,8 @@ export class Engine {
 
   private constructor(
     private readonly worker: Worker,
-    readonly timezone: string,
+    readonly server: ServerFacts,
+    private readonly onFailure: ((reason: string) => void) | undefined,
   ) {
     worker.on('message', (message: StatementReply | ControlReply) => {
       if ('control' in message) return;
@@ -45,7 +54,7 @@ export class Engine {
     loadChdbNative();
     const data: EngineWorkerData = { dataDir: options.dataDir, poolSize: options.poolSize ?? 2 };
     const worker = launchWorker(WORKER_MODULE, { workerData: data });
-    const timezone = await new Promise<string>((resolve, reject) => {
+    const server = await new Promise<ServerFacts>((resolve, reject) => {
       const onExit = (code: number) =>
         reject(new Error(`engine thread exited with code ${code} while starting`));
       worker.once('error', reject);
@@ -55,7 +64,7 @@ export class Engine {
         worker.off('message', onReady);
         worker.off('error', reject);
         worker.off('exit', onExit);
-        if (message.control === 'ready') resolve(message.timezone);
+        if (message.control === 'ready') resolve(message.server);
         else if (message.control === 'failed')
           reject(new Error(`chDB could not open ${options.dataDir}: ${message.message}`));
       });
@@ -63,7 +72,7 @@ export class Engine {
       await worker.terminate();
       throw err;
     });
-    return new Engine(worker, timezone);
+    return new Engine(worker, server, options.onFailure);
   }
 
   run(request: EngineRequest): Promise<StatementReply> {
@@ -106,7 +115,10 @@ export class Engine {
   }
 
   private fail(reason: string): void {
-    if (this.failure === undefined) this.failure = reason;
+    if (this.failure === undefined) {
+      this.failure = reason;
+      if (!this.closing) this.onFailure?.(reason);
+    }
     for (const [id, settle] of this.waiting) {
       settle({ id, ok: false, message: `Code: 1001. DB::Exception: ${reason}. (STD_EXCEPTION)` });
     }

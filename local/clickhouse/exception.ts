@@ -3,8 +3,6 @@
  * `X-ClickHouse-Exception-Code` header, and a status chosen from the error's name. Clients
  * (`@clickhouse/client` among them) parse exactly this text, so it is reproduced verbatim.
  */
-export const ENGINE_VERSION_SUFFIX = '(version 26.x (chDB))';
-
 export class ClickHouseException extends Error {
   constructor(
     readonly code: number,
@@ -33,10 +31,10 @@ export function fromEngineError(message: string): ClickHouseException {
   return new ClickHouseException(1001, 'STD_EXCEPTION', trimmed || 'unknown engine error');
 }
 
-/** The body ClickHouse writes for a failed request. */
-export function renderException(error: ClickHouseException): string {
+/** The body ClickHouse writes for a failed request, ending in the engine's version. */
+export function renderException(error: ClickHouseException, version: string): string {
   const message = error.message.endsWith('.') ? error.message : `${error.message}.`;
-  return `Code: ${error.code}. DB::Exception: ${message} (${error.errorName}) ${ENGINE_VERSION_SUFFIX}\n`;
+  return `Code: ${error.code}. DB::Exception: ${message} (${error.errorName}) (version ${version} (chDB))\n`;
 }
 
 const BAD_REQUEST = new Set([

@@ -18,6 +18,8 @@ export interface ClickHouseEndpointOptions {
   readonly poolSize?: number;
   /** Largest request body accepted, in bytes (default 512 MiB). */
   readonly maxBodyBytes?: number;
+  /** Called once if the engine thread dies; the endpoint then fails every statement. */
+  readonly onEngineFailure?: (reason: string) => void;
 }
 
 export interface ClickHouseEndpoint {
@@ -38,7 +40,11 @@ export async function startClickHouseEndpoint(
 ): Promise<ClickHouseEndpoint> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const engine = await Engine.start({ dataDir, ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
+  const engine = await Engine.start({
+    dataDir,
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+    ...(options.onEngineFailure ? { onFailure: options.onEngineFailure } : {}),
+  });
   const server = createServer(
     createRequestHandler(engine, {
       ...(options.users ? { users: options.users } : {}),

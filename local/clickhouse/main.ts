@@ -9,6 +9,13 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(2);
 }
-const endpoint = await startClickHouseEndpoint(config);
+const endpoint = await startClickHouseEndpoint({
+  ...config,
+  // A dead engine thread leaves nothing to serve; exiting lets the supervisor restart us.
+  onEngineFailure: (reason) => {
+    process.stderr.write(`clickhouse endpoint: ${reason}\n`);
+    process.exit(1);
+  },
+});
 onShutdown(() => endpoint.close());
 announceReady({ port: endpoint.port, url: endpoint.url, dataDir: config.dataDir });

@@ -112,8 +112,9 @@ function sendException(
   res: ServerResponse,
   error: ClickHouseException,
   headers: Record<string, string>,
+  version: string,
 ): void {
-  const body = renderException(error);
+  const body = renderException(error, version);
   res.writeHead(error.status ?? httpStatusFor(error.errorName), {
     ...headers,
     'Content-Type': 'text/plain; charset=UTF-8',
@@ -151,7 +152,7 @@ export function createRequestHandler(engine: Engine, options: HandlerOptions) {
     const headers: Record<string, string> = {
       'X-ClickHouse-Query-Id': queryId,
       'X-ClickHouse-Server-Display-Name': options.displayName,
-      'X-ClickHouse-Timezone': engine.timezone,
+      'X-ClickHouse-Timezone': engine.server.timezone,
     };
     try {
       const request = parseQueryRequest(url.searchParams, req.headers);
@@ -159,7 +160,7 @@ export function createRequestHandler(engine: Engine, options: HandlerOptions) {
       const { engineRequest, format } = await toEngineRequest(req, request, options);
       const reply = await engine.run(engineRequest);
       if (!reply.ok) {
-        sendException(res, fromEngineError(reply.message), headers);
+        sendException(res, fromEngineError(reply.message), headers, engine.server.version);
         return;
       }
       const encoding = request.compressResponse
@@ -180,7 +181,7 @@ export function createRequestHandler(engine: Engine, options: HandlerOptions) {
         err instanceof ClickHouseException
           ? err
           : new ClickHouseException(1001, 'STD_EXCEPTION', err instanceof Error ? err.message : String(err));
-      if (!res.headersSent) sendException(res, error, headers);
+      if (!res.headersSent) sendException(res, error, headers, engine.server.version);
       else res.destroy();
     }
   };

@@ -36,9 +36,10 @@ describe('ClickHouse exceptions', () => {
   it('renders a body that the official client parses back to the same code and type', () => {
     const body = renderException(
       new ClickHouseException(62, 'SYNTAX_ERROR', 'Syntax error: failed at position 1'),
+      '26.7.2.1',
     );
     expect(body).toMatch(
-      /^Code: 62\. DB::Exception: Syntax error: failed at position 1\. \(SYNTAX_ERROR\) \(version /,
+      /^Code: 62\. DB::Exception: Syntax error: failed at position 1\. \(SYNTAX_ERROR\) \(version 26\.7\.2\.1 \(chDB\)\)\n$/,
     );
     const parsed = parseError(body);
     expect(parsed).toBeInstanceOf(ClickHouseError);
@@ -50,7 +51,7 @@ describe('ClickHouse exceptions', () => {
   it('round-trips an engine error through render and parse', () => {
     const engine =
       'Code: 47. DB::Exception: Unknown expression identifier `x` in scope SELECT x. (UNKNOWN_IDENTIFIER)';
-    const parsed = parseError(renderException(fromEngineError(engine))) as ClickHouseError;
+    const parsed = parseError(renderException(fromEngineError(engine), '26.7.2.1')) as ClickHouseError;
     expect(parsed.code).toBe('47');
     expect(parsed.type).toBe('UNKNOWN_IDENTIFIER');
   });
