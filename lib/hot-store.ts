@@ -1,0 +1,152 @@
+import { SecretValue } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { HotStoreConfig } from './config.ts';
+import { type Network, PORTS } from './network.ts';
+
+export interface HotStoreProps {
+  readonly config: HotStoreConfig;
+  readonly network: Network;
+  /** Security groups allowed to connect. */
+  readonly clients: readonly ec2.SecurityGroup[];
+  readonly logRetentionDays: number;
+}
+
+const USER_NAME = 'spate';
+
+/**
+ * The hot tier: Valkey (Redis protocol), Serverless by default or a replication group,
+ * TLS in transit, a password user whose secret the functions read, private subnets only.
+ */
+export class HotStore extends Construct {
+  readonly host: string;
+  readonly port: string;
+  readonly secret: secretsmanager.Secret;
+  /** Identifier of the cache (serverless cache name or replication group id) for metrics. */
+  readonly cacheId: string;
+  readonly serverless: boolean;
+
+  constructor(scope: Construct, id: string, props: HotStoreProps) {
+    super(scope, id);
+    const { network, config } = props;
+    const subnetIds = network.vpc.selectSubnets(network.privateSubnets).subnetIds;
+    this.secret = new secretsmanager.Secret(this, 'Credentials', {
+      description: 'Spate hot store user (username/password)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: USER_NAME }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+    });
+    const password = SecretValue.secretsManager(this.secret.secretArn, {
+      jsonField: 'password',
+    }).unsafeUnwrap();
+    // ElastiCache requires a user named "default" in every group; this one can do nothing.
+    const defaultUser = new elasticache.CfnUser(this, 'DefaultUser', {
+      engine: 'valkey',
+      userId: `${this.node.addr.slice(0, 20)}-off`,
+      userName: 'default',
+      accessString: 'off -@all',
+      authenticationMode: { Type: 'password', Passwords: [password] },
+    });
+    const user = new elasticache.CfnUser(this, 'User', {
+      engine: 'valkey',
+      userId: `${this.node.addr.slice(0, 20)}-app`,
+      userName: USER_NAME,
+      accessString: 'on ~spate:* &* +@all -@dangerous',
+      authenticationMode: { Type: 'password', Passwords: [password] },
+    });
+    const group = new elasticache.CfnUserGroup(this, 'Users', {
+      engine: 'valkey',
+      userGroupId: `${this.node.addr.slice(0, 20)}-users`,
+      userIds: [defaultUser.userId, user.userId],
+    });
+    group.addResourceDependency(defaultUser);
+    group.addResourceDependency(user);
+
+    for (const client of props.clients) {
+      network.cache.addIngressRule(client, ec2.Port.tcp(PORTS.redis), 'Valkey over TLS');
+      client.addEgressRule(network.cache, ec2.Port.tcp(PORTS.redis), 'Valkey over TLS');
+    }
+
+    if (config.mode === 'serverless') {
+      this.serverless = true;
+      const cache = new elasticache.CfnServerlessCache(this, 'Cache', {
+        engine: 'valkey',
+        majorEngineVersion: '8',
+        serverlessCacheName: `spate-hot-${this.node.addr.slice(0, 8)}`,
+        subnetIds,
+        securityGroupIds: [network.cache.securityGroupId],
+        userGroupId: group.userGroupId,
+        cacheUsageLimits: {
+          dataStorage: { maximum: config.maxDataGiB, unit: 'GB' },
+          ecpuPerSecond: { maximum: config.maxEcpuPerSecond },
+        },
+        snapshotRetentionLimit: 1,
+      });
+      cache.addResourceDependency(group);
+      this.host = cache.attrEndpointAddress;
+      this.port = cache.attrEndpointPort;
+      this.cacheId = cache.serverlessCacheName;
+    } else {
+      this.serverless = false;
+      const subnets = new elasticache.CfnSubnetGroup(this, 'Subnets', {
+        description: 'Spate hot store',
+        subnetIds,
+      });
+      const rg = new elasticache.CfnReplicationGroup(this, 'Cache', {
+        replicationGroupDescription: 'Spate hot store',
+        engine: 'valkey',
+        engineVersion: '8.0',
+        cacheNodeType: config.nodeType,
+        numNodeGroups: 1,
+        replicasPerNodeGroup: config.replicas,
+        automaticFailoverEnabled: config.replicas > 0,
+        multiAzEnabled: config.replicas > 0,
+        transitEncryptionEnabled: true,
+        atRestEncryptionEnabled: true,
+        userGroupIds: [group.userGroupId],
+        cacheSubnetGroupName: subnets.ref,
+        securityGroupIds: [network.cache.securityGroupId],
+        snapshotRetentionLimit: 7,
+        port: PORTS.redis,
+        logDeliveryConfigurations: (['slow-log', 'engine-log'] as const).map((logType) => ({
+          logType,
+          logFormat: 'json',
+          destinationType: 'cloudwatch-logs',
+          destinationDetails: {
+            cloudWatchLogsDetails: {
+              logGroup: new logs.LogGroup(this, `${logType}-logs`, {
+                retention: props.logRetentionDays as logs.RetentionDays,
+              }).logGroupName,
+            },
+          },
+        })),
+      });
+      rg.addResourceDependency(group);
+      this.host = rg.attrPrimaryEndPointAddress;
+      this.port = rg.attrPrimaryEndPointPort;
+      this.cacheId = rg.ref;
+    }
+  }
+
+  /**
+   * The connection URL handlers read (SPATE_REDIS_URL, rediss: TLS). The password is a
+   * deploy-time reference to the secret, since the Redis client takes credentials from the URL.
+   */
+  get url(): string {
+    const password = SecretValue.secretsManager(this.secret.secretArn, {
+      jsonField: 'password',
+    }).unsafeUnwrap();
+    return `rediss://${USER_NAME}:${password}@${this.host}:${this.port}`;
+  }
+
+  grantConnect(grantee: iam.IGrantable): void {
+    this.secret.grantRead(grantee);
+  }
+}

@@ -1,0 +1,129 @@
+import { CfnOutput, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { TOPICS } from '../core/topics.ts';
+import type { IngestConfig } from './config.ts';
+import { SpateFunction } from './spate-function.ts';
+import type { Streaming } from './streaming/streaming.ts';
+
+export interface IngestProps {
+  readonly config: IngestConfig;
+  readonly entry: string;
+  readonly streaming: Streaming;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly logRetentionDays: number;
+}
+
+/** Every path the ingest function answers: Spate's own API, Segment's tracking API and the tweet firehose. */
+export const INGEST_ROUTES = [
+  '/v1/events',
+  '/v1/batch',
+  '/v1/track',
+  '/v1/page',
+  '/v1/screen',
+  '/v1/identify',
+  '/v1/group',
+  '/v1/alias',
+  '/v1/tweets',
+] as const;
+
+/** Topics the ingest function may write, and nothing else. */
+export const INGEST_TOPICS = [TOPICS.eventsRaw.name, TOPICS.eventsDlq.name, TOPICS.tweetsRaw.name] as const;
+
+/**
+ * The front door: an HTTP API whose POST routes reach the ingest function, throttled at the
+ * stage, with JSON access logs, an optional custom domain, and write keys in Secrets Manager.
+ */
+export class Ingest extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly fn: SpateFunction;
+  readonly writeKeys: secretsmanager.Secret;
+  readonly stage: apigw.HttpStage;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: IngestProps) {
+    super(scope, id);
+    // Hashed write keys as {project: sha256hex}: the secret never holds a usable key.
+    this.writeKeys = new secretsmanager.Secret(this, 'WriteKeys', {
+      description: 'Spate write keys: JSON object {project: sha256 hex of the key}',
+      secretObjectValue: {},
+    });
+    this.fn = new SpateFunction(this, 'Handler', {
+      entry: props.entry,
+      service: 'ingest',
+      vpc: props.vpc,
+      securityGroups: [props.securityGroup],
+      logRetentionDays: props.logRetentionDays,
+      memoryMiB: props.config.memoryMiB,
+      timeout: Duration.seconds(10),
+      environment: {
+        SPATE_KAFKA_BROKERS: props.streaming.bootstrapBrokers,
+        SPATE_KAFKA_AUTH: 'msk-iam',
+        // Resolved by CloudFormation at deploy: the function reads hashes only, never a usable key.
+        SPATE_WRITE_KEYS: SecretValue.secretsManager(this.writeKeys.secretArn).unsafeUnwrap(),
+        SPATE_WRITE_KEYS_SECRET_ARN: this.writeKeys.secretArn,
+      },
+    });
+    this.writeKeys.grantRead(this.fn.function);
+    props.streaming.grantProduce(this.fn.function, INGEST_TOPICS);
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const domain = props.config.domain
+      ? new apigw.DomainName(this, 'Domain', {
+          domainName: props.config.domain.name,
+          certificate: acm.Certificate.fromCertificateArn(
+            this,
+            'Certificate',
+            props.config.domain.certificateArn,
+          ),
+        })
+      : undefined;
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Spate event ingestion',
+      createDefaultStage: false,
+      disableExecuteApiEndpoint: domain !== undefined,
+    });
+    this.stage = this.api.addStage('Stage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.config.rateLimit, burstLimit: props.config.burstLimit },
+      detailedMetricsEnabled: true,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTimeEpoch',
+            route: '$context.routeKey',
+            status: '$context.status',
+            length: '$context.responseLength',
+            latency: '$context.responseLatency',
+            error: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+      ...(domain ? { domainMapping: { domainName: domain } } : {}),
+    });
+    const integration = new HttpLambdaIntegration('Ingest', this.fn.function);
+    for (const path of INGEST_ROUTES) {
+      this.api.addRoutes({ path, methods: [apigw.HttpMethod.POST], integration });
+    }
+    this.url = domain ? `https://${props.config.domain!.name}` : this.stage.url;
+    new CfnOutput(this, 'Endpoint', { value: this.url, description: 'Event ingestion endpoint' });
+    new CfnOutput(this, 'WriteKeysSecret', {
+      value: this.writeKeys.secretName,
+      description: 'Secret holding hashed write keys (see docs/deploy.md to add one)',
+    });
+  }
+}

@@ -1,0 +1,175 @@
+import { type CfnElement, Validations } from 'aws-cdk-lib';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { IConstruct } from 'constructs';
+import { NLP_TRANSACTIONAL_ID_PREFIX } from './nlp.ts';
+import type { SpateStack } from './spate-stack.ts';
+
+/**
+ * Every cdk-nag AwsSolutions finding Spate accepts, each with its reason. Anything not listed
+ * here fails `cdk synth` and the infra tests.
+ */
+const ack = (scope: IConstruct | undefined, id: string, reason: string) => {
+  if (scope) Validations.of(scope).acknowledge({ id, reason });
+};
+
+const LAMBDA_MANAGED_POLICIES = [
+  'AWSLambdaBasicExecutionRole',
+  'AWSLambdaVPCAccessExecutionRole',
+  'AWSLambdaMSKExecutionRole',
+];
+
+export function applyNagSuppressions(stack: SpateStack): void {
+  for (const policy of LAMBDA_MANAGED_POLICIES) {
+    ack(
+      stack,
+      `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
+      `${policy} is the AWS-maintained minimum for a Lambda function (logs, VPC ENIs, MSK polling); AWS updates it as the service changes.`,
+    );
+  }
+  ack(
+    stack,
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+    'AWS Backup needs its managed service role policy to snapshot the ClickHouse data volume.',
+  );
+  // Resource '*' only where the API has no resource-level permissions.
+  const wildcardReason =
+    'Wildcard resources are only for actions without resource-level permissions: ec2 network interfaces of VPC functions, X-Ray PutTraceSegments, ECS instance registration, ECR GetAuthorizationToken and CloudWatch Logs delivery created by CDK.';
+  for (const scope of [
+    stack.ingest.fn,
+    stack.query.fn,
+    stack.push.routes,
+    stack.push.authorizer,
+    stack.aggregators,
+    stack.streaming,
+  ]) {
+    ack(scope, 'AwsSolutions-IAM5[Resource::*]', wildcardReason);
+  }
+  const resource = (arn: string) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(arn))}]`;
+  const action = (name: string) => `AwsSolutions-IAM5[Action::${name}]`;
+  const S3_READ = ['s3:GetBucket*', 's3:GetObject*', 's3:List*'];
+  const objectsOf = (bucket: { bucketArn: string }) => resource(`${bucket.bucketArn}/*`);
+
+  const ecsInstances =
+    'ECS container instances register and submit state with ecs:Submit* on resources ECS does not scope.';
+  for (const scope of [stack.nlp, stack.warehouse]) {
+    ack(scope, action('ecs:Submit*'), ecsInstances);
+    ack(scope, 'AwsSolutions-IAM5[Resource::*]', wildcardReason);
+  }
+  const modelRead =
+    "The GPU workers read their models: CDK's read grant on objects of the model bucket only.";
+  for (const a of S3_READ) ack(stack.nlp, action(a), modelRead);
+  ack(stack.nlp, objectsOf(stack.nlp.modelBucket), modelRead);
+  const asg = stack.nlp.node.findChild('GpuInstances').node.findChild('ASG') as CfnElement;
+  ack(
+    stack.nlp,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/<${stack.getLogicalId(asg)}>]`,
+    'The CDK drain hook completes lifecycle actions of this one Auto Scaling group (its ARN has a generated id part).',
+  );
+
+  const cold = stack.warehouse.coldBucket;
+  if (cold) {
+    const coldReason =
+      "ClickHouse's S3 disk reads, writes and deletes cold parts: CDK's read/write grant on objects of its own bucket only.";
+    for (const a of [...S3_READ, 's3:Abort*', 's3:DeleteObject*'])
+      ack(stack.warehouse, action(a), coldReason);
+    ack(stack.warehouse, objectsOf(cold), coldReason);
+  }
+
+  const archiveWrite =
+    "Archive writers put objects under the archive bucket only; s3:Abort* ends their multipart uploads; kms:GenerateDataKey*/ReEncrypt* are CDK's encrypt grant on the archive key.";
+  for (const a of ['s3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+    ack(stack.aggregators, action(a), archiveWrite);
+  ack(stack.aggregators, objectsOf(stack.archive.bucket), archiveWrite);
+  const historyRead = 'The query function reads archived objects for history older than the warm tier.';
+  for (const a of S3_READ) ack(stack.query.fn, action(a), historyRead);
+  ack(stack.query.fn, objectsOf(stack.archive.bucket), historyRead);
+
+  const connections = resource(
+    `${stack.formatArn({ service: 'execute-api', resource: stack.push.api.apiId })}/${stack.push.stage.stageName}/*/@connections/*`,
+  );
+  const connectionsReason =
+    'Posting to dashboard connections of the one WebSocket stage: connection ids are not known in advance.';
+  ack(stack.aggregators, connections, connectionsReason);
+  ack(stack.push.routes, connections, connectionsReason);
+
+  ack(
+    stack.streaming,
+    resource(stack.streaming.arns.allTopics()),
+    'The topic provisioner creates and configures every topic of this one cluster.',
+  );
+  ack(
+    stack.nlp,
+    resource(stack.streaming.arns.transactionalId(NLP_TRANSACTIONAL_ID_PREFIX)),
+    "The NLP worker's transactional producers own only their transactional-id prefix.",
+  );
+  ack(
+    stack.streaming,
+    resource(`${stack.streaming.topicProvisioner.functionArn}:*`),
+    'The custom resource provider framework invokes versions of its own handler function.',
+  );
+  ack(
+    stack.nlp,
+    'AwsSolutions-L1',
+    'The ECS drain hook function is generated by CDK for the GPU Auto Scaling group; its runtime is chosen by CDK.',
+  );
+  ack(
+    stack.nlp,
+    'AwsSolutions-SNS3',
+    'The lifecycle hook topic is generated by CDK for ECS instance draining and only Auto Scaling publishes to it.',
+  );
+  for (const scope of [stack.nlp, stack.warehouse]) {
+    ack(
+      scope,
+      'AwsSolutions-AS3',
+      'Instance capacity is managed by the ECS capacity provider; task-level failures raise the CloudWatch alarms and ECS deployment circuit breaker instead of per-instance notifications.',
+    );
+    ack(
+      scope,
+      'AwsSolutions-ECS2',
+      'Only non-secret settings (broker list, bucket names, topic names) are environment variables; credentials come from Secrets Manager as ECS secrets.',
+    );
+  }
+  ack(
+    stack.ingest.api,
+    'AwsSolutions-APIG4',
+    "Ingest routes authenticate write keys in the function (Bearer, x-api-key or Segment's Basic auth, compared against hashed keys); a Lambda authorizer would add a second invocation per request without stronger checks.",
+  );
+  ack(
+    stack.query.api,
+    'AwsSolutions-APIG4',
+    'The query function validates the dashboard token on every request; the API is reached through CloudFront.',
+  );
+  ack(
+    stack.push.api,
+    'AwsSolutions-APIG4',
+    'Only $connect can be authorised on a WebSocket API; $disconnect and message routes belong to connections that passed the $connect authorizer.',
+  );
+  const distribution = stack.query.distribution;
+  ack(
+    distribution,
+    'AwsSolutions-CFR1',
+    'The dashboard is for the operating company worldwide; no geo restriction is implied.',
+  );
+  ack(
+    distribution,
+    'AwsSolutions-CFR2',
+    'No WAF web ACL by default (it costs per rule and request); the API behind /v1/* is throttled at its stage and authenticated by token.',
+  );
+  ack(
+    distribution,
+    'AwsSolutions-CFR4',
+    'With the default CloudFront certificate the viewer TLS policy cannot be raised; TLSv1.2_2021 applies once a custom domain certificate is attached.',
+  );
+  ack(
+    stack.hot,
+    'AwsSolutions-AEC6',
+    'The cache authenticates with ElastiCache RBAC (a user group with a password user and a disabled default user), which replaces the single AUTH token the rule looks for.',
+  );
+  for (const secret of [stack.hot.secret, stack.ingest.writeKeys, stack.warehouse.credentials]) {
+    ack(
+      secret,
+      'AwsSolutions-SMG4',
+      'Write keys are stored hashed and rotated by adding and removing keys; the cache and ClickHouse passwords are rotated by redeploying with a new generated value, since their users are defined in this stack.',
+    );
+  }
+}

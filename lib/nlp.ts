@@ -1,0 +1,170 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TOPICS } from '../core/topics.ts';
+import type { NlpConfig } from './config.ts';
+import type { Network } from './network.ts';
+import { POWERTOOLS_NAMESPACE } from './spate-function.ts';
+import type { Streaming } from './streaming/streaming.ts';
+
+export interface NlpProps {
+  readonly config: NlpConfig;
+  readonly network: Network;
+  readonly streaming: Streaming;
+  /** Directory with the worker's Dockerfile (containers/nlp). */
+  readonly imageDirectory: string;
+  readonly accessLogs: s3.IBucket;
+  readonly logRetentionDays: number;
+}
+
+export const NLP_GROUP_ID = 'spate-nlp';
+export const NLP_TRANSACTIONAL_ID_PREFIX = 'spate-nlp';
+/** The worker reports its consumer lag as an EMF metric in its log stream (CloudWatch extracts it). */
+export const NLP_LAG_METRIC = {
+  namespace: POWERTOOLS_NAMESPACE,
+  metricName: 'ConsumerLag',
+  service: 'nlp',
+} as const;
+
+/**
+ * The tweet enrichment worker on GPUs: an ECS cluster whose Auto Scaling group of g5/g6
+ * instances (ECS GPU-optimised AMI, Spot optional) is its capacity provider; each task
+ * reserves one GPU, and the service scales on consumer lag and CPU.
+ */
+export class Nlp extends Construct {
+  readonly service: ecs.Ec2Service;
+  readonly modelBucket: s3.Bucket;
+  readonly lag: cloudwatch.Metric;
+
+  constructor(scope: Construct, id: string, props: NlpProps) {
+    super(scope, id);
+    const { config, network } = props;
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: network.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+    const role = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    });
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: new ec2.InstanceType(config.instanceType),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.GPU),
+      securityGroup: network.nlp,
+      role,
+      requireImdsv2: true,
+      userData: ec2.UserData.forLinux(),
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(100, {
+            encrypted: true,
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+          }),
+        },
+      ],
+      ...(config.spot
+        ? { spotOptions: { interruptionBehavior: ec2.SpotInstanceInterruption.TERMINATE } }
+        : {}),
+    });
+    const asg = new autoscaling.AutoScalingGroup(this, 'GpuInstances', {
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnets,
+      launchTemplate,
+      minCapacity: 0,
+      maxCapacity: config.maxTasks,
+    });
+    const capacity = new ecs.AsgCapacityProvider(this, 'Capacity', {
+      autoScalingGroup: asg,
+      enableManagedScaling: true,
+      enableManagedTerminationProtection: false,
+      targetCapacityPercent: 100,
+    });
+    cluster.addAsgCapacityProvider(capacity);
+
+    this.modelBucket = new s3.Bucket(this, 'Models', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'models/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const task = new ecs.Ec2TaskDefinition(this, 'Task', { networkMode: ecs.NetworkMode.AWS_VPC });
+    task.addContainer('worker', {
+      image: ecs.ContainerImage.fromAsset(props.imageDirectory),
+      gpuCount: 1,
+      memoryReservationMiB: 8192,
+      environment: {
+        SPATE_KAFKA_BROKERS: props.streaming.bootstrapBrokers,
+        SPATE_KAFKA_AUTH: 'msk-iam',
+        SPATE_NLP_GROUP_ID: NLP_GROUP_ID,
+        SPATE_NLP_TRANSACTIONAL_ID_PREFIX: NLP_TRANSACTIONAL_ID_PREFIX,
+        SPATE_MODEL_BUCKET: this.modelBucket.bucketName,
+        SPATE_METRICS_EMF: 'true',
+        POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS_NAMESPACE,
+      },
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'nlp',
+        logGroup: new logs.LogGroup(this, 'Logs', {
+          retention: props.logRetentionDays as logs.RetentionDays,
+        }),
+      }),
+      // The worker finishes its in-flight batch and commits before it leaves the group.
+      stopTimeout: Duration.seconds(60),
+    });
+    this.modelBucket.grantRead(task.taskRole);
+    props.streaming.grantConsume(task.taskRole, [TOPICS.tweetsRaw.name], NLP_GROUP_ID);
+    props.streaming.grantProduce(
+      task.taskRole,
+      [TOPICS.tweetsEnriched.name, TOPICS.tweetsAlerts.name],
+      NLP_TRANSACTIONAL_ID_PREFIX,
+    );
+
+    this.service = new ecs.Ec2Service(this, 'Service', {
+      cluster,
+      taskDefinition: task,
+      desiredCount: config.minTasks,
+      // A new task starts before an old one stops: no enrichment gap during a deployment.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      securityGroups: [network.nlp],
+      vpcSubnets: network.privateSubnets,
+      capacityProviderStrategies: [{ capacityProvider: capacity.capacityProviderName, weight: 1 }],
+      circuitBreaker: { rollback: true },
+    });
+    this.service.node.addDependency(props.streaming.topicsReady);
+
+    this.lag = new cloudwatch.Metric({
+      namespace: NLP_LAG_METRIC.namespace,
+      metricName: NLP_LAG_METRIC.metricName,
+      dimensionsMap: { service: NLP_LAG_METRIC.service },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+    });
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: config.minTasks,
+      maxCapacity: config.maxTasks,
+    });
+    // Lag grows with the backlog whatever the task count, so step scaling (not target tracking) follows it.
+    scaling.scaleOnMetric('Lag', {
+      metric: this.lag,
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      cooldown: Duration.minutes(3),
+      scalingSteps: [
+        { upper: config.lagPerTask / 10, change: -1 },
+        { lower: config.lagPerTask, change: +1 },
+        { lower: config.lagPerTask * 4, change: +2 },
+      ],
+    });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70 });
+  }
+}

@@ -1,0 +1,164 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { ALL_TOPICS } from '../core/topics.ts';
+import { Aggregators, type SinkBinding } from './aggregators.ts';
+import { Archive, accessLogBucket } from './archive.ts';
+import type { SinkAccess, SpateCatalog } from './catalog.ts';
+import type { SpateConfig } from './config.ts';
+import { HotStore } from './hot-store.ts';
+import { Ingest } from './ingest.ts';
+import { Network } from './network.ts';
+import { Nlp } from './nlp.ts';
+import { Observability } from './observability.ts';
+import { Push } from './push.ts';
+import { Query } from './query.ts';
+import { Streaming } from './streaming/streaming.ts';
+import { Warehouse } from './warehouse/warehouse.ts';
+
+export interface SpateStackProps extends StackProps {
+  readonly config: SpateConfig;
+  readonly catalog: SpateCatalog;
+}
+
+/** The whole system of DESIGN.md section 1, composed from one configuration and one catalog. */
+export class SpateStack extends Stack {
+  readonly network: Network;
+  readonly streaming: Streaming;
+  readonly ingest: Ingest;
+  readonly hot: HotStore;
+  readonly warehouse: Warehouse;
+  readonly archive: Archive;
+  readonly push: Push;
+  readonly aggregators: Aggregators;
+  readonly query: Query;
+  readonly nlp: Nlp;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: SpateStackProps) {
+    super(scope, id, props);
+    const { config, catalog } = props;
+    const retention = config.logRetentionDays;
+    this.network = new Network(this, 'Network', {
+      maxAzs: config.maxAzs,
+      natGateways: config.natGateways,
+      logRetentionDays: retention,
+    });
+    const net = this.network;
+    const logsBucket = accessLogBucket(this, 'AccessLogs', Math.max(retention, 30));
+
+    this.streaming = new Streaming(this, 'Streaming', {
+      config: config.streaming,
+      network: net,
+      topics: ALL_TOPICS,
+      topicProvisionerEntry: catalog.topicProvisioner,
+      logRetentionDays: retention,
+      maxAzs: config.maxAzs,
+    });
+    this.hot = new HotStore(this, 'Hot', {
+      config: config.hot,
+      network: net,
+      clients: [net.functions],
+      logRetentionDays: retention,
+    });
+    this.warehouse = new Warehouse(this, 'Warehouse', {
+      config: config.warehouse,
+      network: net,
+      imageDirectory: catalog.clickhouseImage,
+      clients: [net.functions],
+      accessLogs: logsBucket,
+      logRetentionDays: retention,
+    });
+    this.archive = new Archive(this, 'Archive', {
+      expirationDays: config.archiveExpirationDays,
+      accessLogs: logsBucket,
+    });
+    const hotEnv = { SPATE_REDIS_URL: this.hot.url, SPATE_REDIS_SECRET_ARN: this.hot.secret.secretArn };
+    this.push = new Push(this, 'Push', {
+      routesEntry: catalog.push,
+      authorizerEntry: catalog.pushAuthorizer,
+      vpc: net.vpc,
+      securityGroup: net.functions,
+      logRetentionDays: retention,
+      environment: hotEnv,
+    });
+    this.hot.grantConnect(this.push.routes.function);
+
+    this.ingest = new Ingest(this, 'Ingest', {
+      config: config.ingest,
+      entry: catalog.ingest,
+      streaming: this.streaming,
+      vpc: net.vpc,
+      securityGroup: net.functions,
+      logRetentionDays: retention,
+    });
+
+    const sinks: Record<SinkAccess, SinkBinding> = {
+      hot: { environment: hotEnv, grant: (fn) => this.hot.grantConnect(fn) },
+      warehouse: { environment: this.warehouse.environment, grant: (fn) => this.warehouse.grantConnect(fn) },
+      archive: {
+        environment: { SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName },
+        grant: (fn) => this.archive.grantWrite(fn),
+      },
+      push: {
+        environment: { SPATE_WS_MANAGEMENT_URL: this.push.managementUrl },
+        grant: (fn) => this.push.grantBroadcast(fn),
+      },
+    };
+    this.aggregators = new Aggregators(this, 'Aggregators', {
+      entries: catalog.aggregators,
+      streaming: this.streaming,
+      vpc: net.vpc,
+      securityGroup: net.functions,
+      logRetentionDays: retention,
+      sinks,
+    });
+
+    this.query = new Query(this, 'Query', {
+      entry: catalog.query,
+      vpc: net.vpc,
+      securityGroup: net.functions,
+      logRetentionDays: retention,
+      accessLogs: logsBucket,
+      environment: {
+        ...hotEnv,
+        ...this.warehouse.environment,
+        SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+      },
+      ...(catalog.dashboardSite ? { siteDirectory: catalog.dashboardSite } : {}),
+    });
+    this.hot.grantConnect(this.query.fn.function);
+    this.warehouse.grantConnect(this.query.fn.function);
+    this.archive.grantRead(this.query.fn.function);
+
+    this.nlp = new Nlp(this, 'Nlp', {
+      config: config.nlp,
+      network: net,
+      streaming: this.streaming,
+      imageDirectory: catalog.nlpImage,
+      accessLogs: logsBucket,
+      logRetentionDays: retention,
+    });
+
+    const observed = (name: string, fn: lambda.IFunction, consumesKafka = false) => ({
+      name,
+      fn,
+      consumesKafka,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      ingestApi: this.ingest.api,
+      ingestRateLimit: config.ingest.rateLimit,
+      pushApi: this.push.api,
+      pushStageName: this.push.stage.stageName,
+      functions: [
+        observed('ingest', this.ingest.fn.function),
+        observed('query', this.query.fn.function),
+        observed('push', this.push.routes.function),
+        ...[...this.aggregators.functions].map(([name, f]) => observed(name, f.function, true)),
+      ],
+      nlpLag: this.nlp.lag,
+      nlpLagThreshold: config.nlp.lagPerTask * config.nlp.maxTasks,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+  }
+}

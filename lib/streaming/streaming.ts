@@ -1,0 +1,181 @@
+import { CustomResource, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as msk from 'aws-cdk-lib/aws-msk';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import type { TopicDefinition } from '../../core/topics.ts';
+import type { StreamingConfig } from '../config.ts';
+import type { Network } from '../network.ts';
+import { SpateFunction } from '../spate-function.ts';
+import { KafkaArns } from './kafka-arns.ts';
+
+export interface StreamingProps {
+  readonly config: StreamingConfig;
+  readonly network: Network;
+  /** The topics to create; the same definitions the local broker creates. */
+  readonly topics: readonly TopicDefinition[];
+  /** Entry of the topic provisioner custom resource handler. */
+  readonly topicProvisionerEntry: string;
+  readonly logRetentionDays: number;
+  /** Spread of the provisioned brokers. @default 2 */
+  readonly maxAzs?: number;
+}
+
+/**
+ * MSK with IAM authentication (Serverless by default, provisioned by config), its topics
+ * created by a custom resource, and grants scoped per topic and consumer group.
+ */
+export class Streaming extends Construct {
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  /** Comma-separated SASL/IAM bootstrap brokers (port 9098). */
+  readonly bootstrapBrokers: string;
+  readonly arns: KafkaArns;
+  /** Resolves once every topic exists; consumers depend on it. */
+  readonly topicsReady: CustomResource;
+  /** The custom resource handler that creates the topics. */
+  readonly topicProvisioner: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: StreamingProps) {
+    super(scope, id);
+    const { network, config } = props;
+    const subnetIds = network.vpc.selectSubnets(network.privateSubnets).subnetIds;
+    this.clusterName = `spate-${config.mode}`;
+    if (config.mode === 'serverless') {
+      const cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
+        clusterName: this.clusterName,
+        clientAuthentication: { sasl: { iam: { enabled: true } } },
+        vpcConfigs: [{ subnetIds, securityGroups: [network.kafka.securityGroupId] }],
+      });
+      this.clusterArn = cluster.attrArn;
+    } else {
+      const cluster = new msk.CfnCluster(this, 'Cluster', {
+        clusterName: this.clusterName,
+        kafkaVersion: config.kafkaVersion,
+        numberOfBrokerNodes: config.brokerCount,
+        brokerNodeGroupInfo: {
+          instanceType: config.brokerInstanceType,
+          clientSubnets: subnetIds,
+          securityGroups: [network.kafka.securityGroupId],
+          storageInfo: { ebsStorageInfo: { volumeSize: config.storageGiB } },
+        },
+        clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
+        encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
+        enhancedMonitoring: 'PER_TOPIC_PER_PARTITION',
+        loggingInfo: {
+          brokerLogs: {
+            cloudWatchLogs: {
+              enabled: true,
+              logGroup: new logs.LogGroup(this, 'BrokerLogs', {
+                retention: props.logRetentionDays as logs.RetentionDays,
+              }).logGroupName,
+            },
+          },
+        },
+      });
+      this.clusterArn = cluster.attrArn;
+    }
+    this.arns = new KafkaArns(this, this.clusterArn);
+
+    const brokers = new cr.AwsCustomResource(this, 'BootstrapBrokers', {
+      onUpdate: {
+        service: 'Kafka',
+        action: 'getBootstrapBrokers',
+        parameters: { ClusterArn: this.clusterArn },
+        physicalResourceId: cr.PhysicalResourceId.of(`${this.clusterName}-bootstrap`),
+        outputPaths: ['BootstrapBrokerStringSaslIam'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.clusterArn] }),
+      installLatestAwsSdk: false,
+    });
+    this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
+
+    const provisioner = new SpateFunction(this, 'TopicProvisioner', {
+      entry: props.topicProvisionerEntry,
+      service: 'topic-provisioner',
+      vpc: network.vpc,
+      securityGroups: [network.functions],
+      logRetentionDays: props.logRetentionDays,
+      timeout: Duration.minutes(5),
+    });
+    provisioner.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'KafkaConnect',
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+        resources: [this.clusterArn],
+      }),
+    );
+    provisioner.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'KafkaTopicAdmin',
+        actions: [
+          'kafka-cluster:CreateTopic',
+          'kafka-cluster:DescribeTopic',
+          'kafka-cluster:AlterTopic',
+          'kafka-cluster:DescribeTopicDynamicConfiguration',
+          'kafka-cluster:AlterTopicDynamicConfiguration',
+        ],
+        resources: [this.arns.allTopics()],
+      }),
+    );
+    this.topicProvisioner = provisioner.function;
+    const provider = new cr.Provider(this, 'TopicProvider', { onEventHandler: provisioner.function });
+    this.topicsReady = new CustomResource(this, 'Topics', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::SpateTopics',
+      properties: {
+        BootstrapBrokers: this.bootstrapBrokers,
+        Topics: props.topics.map((t) => ({
+          Name: t.name,
+          Partitions: String(t.partitions),
+          RetentionMs: String(t.retentionMs),
+          RetentionBytes: String(t.retentionBytes),
+        })),
+      },
+    });
+  }
+
+  /** Produce to the named topics only (idempotent producer: the write needs the cluster's idempotency right). */
+  grantProduce(grantee: iam.IGrantable, topicNames: readonly string[], transactionalIdPrefix?: string): void {
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
+        resources: [this.clusterArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+        resources: topicNames.map((t) => this.arns.topic(t)),
+      }),
+    ];
+    if (transactionalIdPrefix) {
+      statements.push(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeTransactionalId', 'kafka-cluster:AlterTransactionalId'],
+          resources: [this.arns.transactionalId(transactionalIdPrefix)],
+        }),
+      );
+    }
+    for (const s of statements) grantee.grantPrincipal.addToPrincipalPolicy(s);
+  }
+
+  /** Read the named topics in one consumer group only. */
+  grantConsume(grantee: iam.IGrantable, topicNames: readonly string[], groupId: string): void {
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+        resources: [this.clusterArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+        resources: topicNames.map((t) => this.arns.topic(t)),
+      }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+        resources: [this.arns.group(groupId)],
+      }),
+    ];
+    for (const s of statements) grantee.grantPrincipal.addToPrincipalPolicy(s);
+  }
+}

@@ -1,0 +1,200 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct } from 'constructs';
+import type { WarehouseConfig } from '../config.ts';
+import { type Network, PORTS } from '../network.ts';
+
+export interface WarehouseProps {
+  readonly config: WarehouseConfig;
+  readonly network: Network;
+  /** Directory of the ClickHouse image (Dockerfile and config from containers/clickhouse). */
+  readonly imageDirectory: string;
+  readonly clients: readonly ec2.SecurityGroup[];
+  readonly accessLogs: s3.IBucket;
+  readonly logRetentionDays: number;
+}
+
+/** Tag on the data volume; the backup plan selects by it. */
+export const DATA_VOLUME_TAG = { key: 'spate:backup', value: 'clickhouse-data' } as const;
+const DATA_DEVICE = '/dev/xvdb';
+const DATA_MOUNT = '/data/clickhouse';
+const DATABASE = 'spate';
+
+/**
+ * The warm tier. Self-hosted: ClickHouse as an ECS service on one Graviton instance whose
+ * data lives on a gp3 volume (backed up daily by AWS Backup), with cold parts moved to an S3
+ * disk by the storage policy. External: a ClickHouse Cloud URL and its credentials secret.
+ */
+export class Warehouse extends Construct {
+  readonly url: string;
+  readonly credentials: secretsmanager.ISecret;
+  readonly coldBucket?: s3.Bucket;
+  readonly service?: ecs.Ec2Service;
+
+  constructor(scope: Construct, id: string, props: WarehouseProps) {
+    super(scope, id);
+    const { config, network } = props;
+    if (config.mode === 'external') {
+      this.url = config.url;
+      this.credentials = secretsmanager.Secret.fromSecretNameV2(
+        this,
+        'Credentials',
+        config.credentialsSecretName,
+      );
+      return;
+    }
+    const credentials = new secretsmanager.Secret(this, 'Credentials', {
+      description: 'Spate ClickHouse user (username/password)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 'spate' }),
+        generateStringKey: 'password',
+        excludePunctuation: true,
+        passwordLength: 32,
+      },
+    });
+    this.credentials = credentials;
+    const coldBucket = new s3.Bucket(this, 'ColdParts', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: 'clickhouse-cold/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.coldBucket = coldBucket;
+
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: network.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+    const userData = ec2.UserData.forLinux();
+    // The data volume is formatted once and mounted before the ECS agent starts the task.
+    userData.addCommands(
+      `while [ ! -e ${DATA_DEVICE} ] && [ ! -e /dev/nvme1n1 ]; do sleep 1; done`,
+      `DEV=$([ -e /dev/nvme1n1 ] && echo /dev/nvme1n1 || echo ${DATA_DEVICE})`,
+      'blkid "$DEV" || mkfs -t xfs "$DEV"',
+      `mkdir -p ${DATA_MOUNT} && mount "$DEV" ${DATA_MOUNT} && chown 101:101 ${DATA_MOUNT}`,
+      `echo "$DEV ${DATA_MOUNT} xfs defaults,nofail 0 2" >> /etc/fstab`,
+    );
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: new ec2.InstanceType(config.instanceType),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.ARM),
+      securityGroup: network.warehouse,
+      role: new iam.Role(this, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+      requireImdsv2: true,
+      userData,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+        },
+        {
+          deviceName: DATA_DEVICE,
+          volume: ec2.BlockDeviceVolume.ebs(config.dataVolumeGiB, {
+            encrypted: true,
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            deleteOnTermination: false,
+          }),
+        },
+      ],
+    });
+    // The data volume (and the root volume) carry the tag the backup plan selects by.
+    (launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyOverride(
+      'LaunchTemplateData.TagSpecifications',
+      [{ ResourceType: 'volume', Tags: [{ Key: DATA_VOLUME_TAG.key, Value: DATA_VOLUME_TAG.value }] }],
+    );
+    const asg = new autoscaling.AutoScalingGroup(this, 'Instances', {
+      vpc: network.vpc,
+      vpcSubnets: network.privateSubnets,
+      launchTemplate,
+      minCapacity: 1,
+      maxCapacity: 1,
+    });
+    cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(this, 'Capacity', { autoScalingGroup: asg }));
+
+    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
+      name: 'spate.internal',
+      vpc: network.vpc,
+    });
+    const task = new ecs.Ec2TaskDefinition(this, 'Task', { networkMode: ecs.NetworkMode.AWS_VPC });
+    task.addVolume({ name: 'data', host: { sourcePath: DATA_MOUNT } });
+    const container = task.addContainer('clickhouse', {
+      image: ecs.ContainerImage.fromAsset(props.imageDirectory),
+      memoryReservationMiB: 1536,
+      logging: ecs.LogDrivers.awsLogs({
+        streamPrefix: 'clickhouse',
+        logGroup: new logs.LogGroup(this, 'Logs', {
+          retention: props.logRetentionDays as logs.RetentionDays,
+        }),
+      }),
+      environment: {
+        CLICKHOUSE_DB: DATABASE,
+        SPATE_COLD_ENDPOINT: `https://${coldBucket.bucketRegionalDomainName}/parts/`,
+      },
+      secrets: {
+        CLICKHOUSE_USER: ecs.Secret.fromSecretsManager(credentials, 'username'),
+        CLICKHOUSE_PASSWORD: ecs.Secret.fromSecretsManager(credentials, 'password'),
+      },
+      portMappings: [{ containerPort: PORTS.clickhouseHttp }],
+      ulimits: [{ name: ecs.UlimitName.NOFILE, softLimit: 262_144, hardLimit: 262_144 }],
+      healthCheck: {
+        command: ['CMD-SHELL', `wget -qO- http://127.0.0.1:${PORTS.clickhouseHttp}/ping || exit 1`],
+        interval: Duration.seconds(30),
+        startPeriod: Duration.minutes(2),
+      },
+    });
+    container.addMountPoints({ containerPath: '/var/lib/clickhouse', sourceVolume: 'data', readOnly: false });
+    coldBucket.grantReadWrite(task.taskRole);
+
+    this.service = new ecs.Ec2Service(this, 'Service', {
+      cluster,
+      taskDefinition: task,
+      desiredCount: 1,
+      // One writer on one volume: never two tasks at once during a deployment.
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      securityGroups: [network.warehouse],
+      vpcSubnets: network.privateSubnets,
+      cloudMapOptions: { name: 'clickhouse', cloudMapNamespace: namespace, dnsTtl: Duration.seconds(30) },
+      circuitBreaker: { rollback: true },
+    });
+    for (const client of props.clients) {
+      network.warehouse.addIngressRule(client, ec2.Port.tcp(PORTS.clickhouseHttp), 'ClickHouse HTTP');
+      client.addEgressRule(network.warehouse, ec2.Port.tcp(PORTS.clickhouseHttp), 'ClickHouse HTTP');
+    }
+    this.url = `http://clickhouse.spate.internal:${PORTS.clickhouseHttp}`;
+
+    const vault = new backup.BackupVault(this, 'Vault', { removalPolicy: RemovalPolicy.RETAIN });
+    const plan = new backup.BackupPlan(this, 'Backups', {
+      backupVault: vault,
+      backupPlanRules: [
+        new backup.BackupPlanRule({
+          ruleName: 'daily',
+          scheduleExpression: events.Schedule.cron({ hour: '3', minute: '0' }),
+          deleteAfter: Duration.days(config.backupRetentionDays),
+        }),
+      ],
+    });
+    plan.addSelection('DataVolume', {
+      resources: [backup.BackupResource.fromTag(DATA_VOLUME_TAG.key, DATA_VOLUME_TAG.value)],
+    });
+    new CfnOutput(this, 'ClickHouseUrl', { value: this.url, description: 'ClickHouse HTTP inside the VPC' });
+  }
+
+  get environment(): Record<string, string> {
+    return { SPATE_CLICKHOUSE_URL: this.url, SPATE_CLICKHOUSE_SECRET_ARN: this.credentials.secretArn };
+  }
+
+  grantConnect(grantee: iam.IGrantable): void {
+    this.credentials.grantRead(grantee);
+  }
+}

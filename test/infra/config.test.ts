@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { batchingWindow } from '../../lib/aggregators.ts';
+import { DEV_CONFIG, PROD_CONFIG } from '../../lib/config.ts';
+import { configProblems, resolveConfig } from '../../lib/config-validation.ts';
+
+describe('configuration', () => {
+  it('accepts both presets as they ship', () => {
+    expect(configProblems(DEV_CONFIG)).toEqual([]);
+    expect(configProblems(PROD_CONFIG)).toEqual([]);
+  });
+
+  it('dev is the cheap shape and prod the resilient one', () => {
+    expect(DEV_CONFIG.streaming.mode).toBe('serverless');
+    expect(DEV_CONFIG.hot.mode).toBe('serverless');
+    expect(DEV_CONFIG.nlp).toMatchObject({ minTasks: 0, maxTasks: 1 });
+    expect(PROD_CONFIG.streaming.mode).toBe('provisioned');
+    expect(PROD_CONFIG.hot.mode).toBe('replication-group');
+    expect(PROD_CONFIG.maxAzs).toBeGreaterThanOrEqual(3);
+    expect(PROD_CONFIG.nlp.minTasks).toBeGreaterThanOrEqual(1);
+    expect(PROD_CONFIG.nlp.maxTasks).toBeGreaterThan(PROD_CONFIG.nlp.minTasks);
+  });
+
+  it('chooses the preset by context env, dev by default', () => {
+    expect(resolveConfig(undefined).name).toBe('dev');
+    expect(resolveConfig('prod').streaming.mode).toBe('provisioned');
+    expect(() => resolveConfig('staging')).toThrow(/context env must be "dev" or "prod" \(got staging\)/);
+  });
+
+  it('merges context overrides and replaces a sub-object whose mode changes', () => {
+    const c = resolveConfig('dev', {
+      nlp: { maxTasks: 3 },
+      warehouse: { mode: 'external', url: 'https://abc.clickhouse.cloud:8443', credentialsSecretName: 'ch' },
+    });
+    expect(c.nlp).toMatchObject({ maxTasks: 3, minTasks: 0, instanceType: 'g5.xlarge' });
+    expect(c.warehouse).toEqual({
+      mode: 'external',
+      url: 'https://abc.clickhouse.cloud:8443',
+      credentialsSecretName: 'ch',
+    });
+  });
+
+  it('names every broken field and its rule at once', () => {
+    let message = '';
+    try {
+      resolveConfig('prod', {
+        streaming: { brokerCount: 4 },
+        nlp: { instanceType: 'p4d.24xlarge', minTasks: 5, maxTasks: 2 },
+        logRetentionDays: 10,
+        archiveExpirationDays: 60,
+        ingest: { domain: { name: 'in.example.com', certificateArn: 'nope' } },
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('Invalid Spate configuration "prod"');
+    expect(message).toContain('streaming.brokerCount must be a multiple of maxAzs (4 % 3 != 0)');
+    expect(message).toContain('nlp.instanceType must be a g5 or g6 GPU instance type (got p4d.24xlarge)');
+    expect(message).toContain('nlp.maxTasks must be >= nlp.minTasks (2 < 5)');
+    expect(message).toMatch(/logRetentionDays must be one of .* \(got 10\)/);
+    expect(message).toContain('archiveExpirationDays must be 0 (keep) or more than 90');
+    expect(message).toContain('ingest.domain.certificateArn must be an ACM certificate ARN (got nope)');
+  });
+
+  it('rejects a warehouse without https and an x86 ClickHouse instance', () => {
+    expect(() =>
+      resolveConfig('dev', { warehouse: { mode: 'external', url: 'http://x', credentialsSecretName: 's' } }),
+    ).toThrow(/warehouse.url must be an https:\/\/ URL \(got http:\/\/x\)/);
+    expect(() => resolveConfig('dev', { warehouse: { instanceType: 'm5.large' } })).toThrow(
+      /warehouse.instanceType must be a Graviton/,
+    );
+    expect(() => resolveConfig('dev', { natGateways: 0 })).toThrow(/natGateways must be an integer >= 1/);
+  });
+
+  it('turns a mapping batching window into what MSK accepts', () => {
+    expect(batchingWindow(500)).toEqual({});
+    expect(batchingWindow(0)).toEqual({});
+    expect(batchingWindow(1500).maxBatchingWindow?.toSeconds()).toBe(2);
+    expect(batchingWindow(30_000).maxBatchingWindow?.toSeconds()).toBe(30);
+    expect(() => batchingWindow(301_000)).toThrow(/batchingWindowMs must be at most 300000/);
+  });
+});
