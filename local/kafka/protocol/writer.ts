@@ -31,22 +31,26 @@ export class Writer {
   }
 
   int8(v: number): this {
-    this.scratch.writeInt8(v, this.room(1));
+    const at = this.room(1);
+    this.scratch.writeInt8(v, at);
     return this;
   }
 
   int16(v: number): this {
-    this.scratch.writeInt16BE(v, this.room(2));
+    const at = this.room(2);
+    this.scratch.writeInt16BE(v, at);
     return this;
   }
 
   int32(v: number): this {
-    this.scratch.writeInt32BE(v, this.room(4));
+    const at = this.room(4);
+    this.scratch.writeInt32BE(v, at);
     return this;
   }
 
   int64(v: number): this {
-    this.scratch.writeBigInt64BE(BigInt(v), this.room(8));
+    const at = this.room(8);
+    this.scratch.writeBigInt64BE(BigInt(v), at);
     return this;
   }
 
@@ -57,17 +61,20 @@ export class Writer {
   uvarint(v: number): this {
     let n = v;
     while (n >= 0x80) {
-      this.scratch.writeUInt8((n & 0x7f) | 0x80, this.room(1));
+      const at = this.room(1);
+      this.scratch.writeUInt8((n & 0x7f) | 0x80, at);
       n = Math.floor(n / 128);
     }
-    this.scratch.writeUInt8(n, this.room(1));
+    const at = this.room(1);
+    this.scratch.writeUInt8(n, at);
     return this;
   }
 
   string(v: string): this {
     const len = Buffer.byteLength(v);
     this.int16(len);
-    this.scratch.write(v, this.room(len), 'utf8');
+    const at = this.room(len);
+    this.scratch.write(v, at, 'utf8');
     return this;
   }
 
@@ -78,7 +85,8 @@ export class Writer {
   compactString(v: string): this {
     const len = Buffer.byteLength(v);
     this.uvarint(len + 1);
-    this.scratch.write(v, this.room(len), 'utf8');
+    const at = this.room(len);
+    this.scratch.write(v, at, 'utf8');
     return this;
   }
 
@@ -88,7 +96,8 @@ export class Writer {
 
   raw(buf: Buffer): this {
     if (buf.length <= 64) {
-      buf.copy(this.scratch, this.room(buf.length));
+      const at = this.room(buf.length);
+      buf.copy(this.scratch, at);
     } else {
       this.flushScratch();
       this.chunks.push(buf);
