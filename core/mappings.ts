@@ -44,6 +44,8 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   aggregator('realtime', TOPICS.eventsRaw.name, 5000, 500),
   aggregator('windows', TOPICS.eventsRaw.name, 5000, 500),
   aggregator('funnels', TOPICS.eventsRaw.name, 5000, 500),
+  // Warm tier: ClickHouse wants few large inserts; 10k records or 1 s, whichever comes first.
+  aggregator('warehouse', TOPICS.eventsRaw.name, 10_000, 1000),
   // Cold tier: long windows and full batches make fewer, larger objects.
   aggregator('archive', TOPICS.eventsRaw.name, 10_000, 10_000),
 ];

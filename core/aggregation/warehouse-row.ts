@@ -1,0 +1,78 @@
+import type { EnrichedEvent } from '../events/enriched-event.ts';
+import { revenueMinorUnits, visitorOf } from './event-decoding.ts';
+
+/** A row of the warm tier's `events` table (io/clickhouse/migrations/001-events.ts). */
+export interface WarehouseRow {
+  readonly event_id: string;
+  readonly project: string;
+  readonly type: string;
+  /** `YYYY-MM-DD hh:mm:ss.sss` in UTC, ClickHouse's DateTime64 text form. */
+  readonly ts: string;
+  readonly received_at: string;
+  readonly visitor: string;
+  readonly user_id: string;
+  readonly session_id: string;
+  readonly source: string;
+  readonly is_bot: boolean;
+  readonly page_path: string;
+  readonly page_url: string;
+  readonly referrer: string;
+  readonly product_id: string;
+  readonly order_id: string;
+  readonly revenue_minor: number;
+  readonly currency: string;
+  readonly items: string;
+  readonly device_type: string;
+  readonly browser: string;
+  readonly os: string;
+  readonly country: string;
+  readonly attribution_source: string;
+  readonly attribution_medium: string;
+  readonly campaign: string;
+  readonly properties: string;
+  readonly kafka_partition: number;
+  readonly kafka_offset: number;
+}
+
+function clickhouseTime(iso: string): string {
+  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function warehouseRow(event: EnrichedEvent, partition: number, offset: number): WarehouseRow {
+  const order = event.type === 'purchase' ? event.order : null;
+  return {
+    event_id: event.event_id,
+    project: event.project,
+    type: event.type,
+    ts: clickhouseTime(event.timestamp),
+    received_at: clickhouseTime(event.received_at ?? event.timestamp),
+    visitor: visitorOf(event) ?? '',
+    user_id: event.user_id ?? '',
+    session_id: event.session_id ?? '',
+    source: event.source ?? 'spate',
+    is_bot: event.is_bot === true,
+    page_path: event.page?.path ?? '',
+    page_url: event.page?.url ?? '',
+    referrer: event.page?.referrer ?? '',
+    product_id: event.product?.id ?? '',
+    order_id: order?.id ?? '',
+    revenue_minor: order ? revenueMinorUnits(order.revenue) : 0,
+    currency: order?.currency ?? event.product?.currency ?? '',
+    items: order?.items ? JSON.stringify(order.items) : '',
+    device_type: event.user_agent?.device_type ?? 'unknown',
+    browser: event.user_agent?.browser ?? '',
+    os: event.user_agent?.os ?? '',
+    country: event.geo?.country ?? '',
+    attribution_source: event.attribution?.source ?? '',
+    attribution_medium: event.attribution?.medium ?? '',
+    campaign: event.attribution?.campaign ?? '',
+    properties: event.properties ? JSON.stringify(event.properties) : '',
+    kafka_partition: partition,
+    kafka_offset: offset,
+  };
+}
+
+/** Same batch, same token: ClickHouse drops a retried insert instead of storing it twice. */
+export function deduplicationToken(topic: string, partition: number, first: number, last: number): string {
+  return `${topic}-${partition}-${first}-${last}`;
+}

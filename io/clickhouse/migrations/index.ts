@@ -1,0 +1,6 @@
+import type { Migration } from '../migration.ts';
+import { eventsTable } from './001-events.ts';
+import { rollups } from './002-rollups.ts';
+
+/** Every schema migration, in version order; applied at start, each at most once. */
+export const MIGRATIONS: readonly Migration[] = [eventsTable, rollups];
