@@ -16,19 +16,59 @@ export function validateBatchingRules(rules: BatchingRules, where: string): void
   }
 }
 
+/** Lambda's limit on a synchronous invocation's payload; an MSK batch is cut to fit it. */
+export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+/** Room one record takes in the event JSON: base64 key and value, header byte lists, fields. */
+export function recordEventBytes(record: {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, unknown>>;
+}): number {
+  const base64 = (n: number) => Math.ceil(n / 3) * 4;
+  let headers = 0;
+  for (const [name, value] of Object.entries(record.headers)) {
+    const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    // Each header byte is written as up to three digits and a comma.
+    for (const v of values) headers += name.length + 8 + 4 * Buffer.byteLength(v as Buffer | string);
+  }
+  return base64(record.key?.length ?? 0) + base64(record.value?.length ?? 0) + headers + 160;
+}
+
+/**
+ * How many of `sizes` (in order) go into the next batch: at most `batchSize`, and no more
+ * than fit in `maxBytes` (always at least one, so an oversized record is still delivered and
+ * fails on its own, as on Lambda). `full` says the batch cannot grow, so it need not wait.
+ */
+export function takeBatch(
+  sizes: readonly number[],
+  batchSize: number,
+  maxBytes = MAX_EVENT_BYTES,
+): { count: number; full: boolean } {
+  let bytes = 0;
+  let count = 0;
+  for (const size of sizes) {
+    if (count === batchSize) break;
+    if (count > 0 && bytes + size > maxBytes) return { count, full: true };
+    bytes += size;
+    count += 1;
+  }
+  return { count, full: count === batchSize };
+}
+
 export type BatchDecision = { readonly kind: 'invoke' } | { readonly kind: 'wait'; readonly ms: number };
 
 /**
- * Whether a batch of `available` records may go to the handler now. A full batch always
- * may; a short one waits out what is left of the window that opened at `firstSeenAt`.
+ * Whether a batch may go to the handler now. A full batch always may; a short one waits
+ * out what is left of the window that opened at `firstSeenAt`.
  */
 export function decideBatch(
-  available: number,
+  full: boolean,
   rules: BatchingRules,
   firstSeenAt: number,
   now: number,
 ): BatchDecision {
-  if (available >= rules.batchSize) return { kind: 'invoke' };
+  if (full) return { kind: 'invoke' };
   const left = firstSeenAt + rules.batchingWindowMs - now;
   return left <= 0 ? { kind: 'invoke' } : { kind: 'wait', ms: left };
 }

@@ -8,13 +8,16 @@ export interface EsmConfig {
   readonly brokers: readonly string[];
   /** Only these mappings, by function name; undefined runs every mapping. */
   readonly functions: readonly string[] | undefined;
+  /** Folder holding <functionName>/handler.ts; undefined means the project's lambdas/. */
+  readonly handlersDir: string | undefined;
 }
 
 export const ESM_USAGE =
   'usage: local/esm/main.ts [--port N] [--brokers host:port,...] [--functions name,...]\n' +
   '  --port       status endpoint port (GET /health, GET /status); env SPATE_ESM_PORT; default 0 (any free)\n' +
   `  --brokers    broker list; env SPATE_KAFKA_BROKERS; default 127.0.0.1:${DEFAULT_PORTS.kafka}\n` +
-  '  --functions  run only these mappings; env SPATE_ESM_FUNCTIONS; default all of core/mappings.ts\n';
+  '  --functions  run only these mappings; env SPATE_ESM_FUNCTIONS; default all of core/mappings.ts\n' +
+  "  --handlers-dir  folder of <function>/handler.ts; default the project's lambdas/\n";
 
 function parsePort(field: string, raw: string): number {
   const port = Number(raw);
@@ -53,6 +56,7 @@ export function readEsmConfig(
       port: { type: 'string' },
       brokers: { type: 'string' },
       functions: { type: 'string' },
+      'handlers-dir': { type: 'string' },
     },
     strict: true,
   });
@@ -65,10 +69,17 @@ export function readEsmConfig(
     port: port ? parsePort(port.field, port.raw) : 0,
     brokers: brokers ? parseBrokers(brokers.field, brokers.raw) : [`127.0.0.1:${DEFAULT_PORTS.kafka}`],
     functions: functions ? parseList(functions.field, functions.raw) : undefined,
+    handlersDir: nonEmpty('--handlers-dir', values['handlers-dir']),
   };
 }
 
 function fromEnv(env: Readonly<Record<string, string | undefined>>, name: string) {
   const raw = env[name];
   return raw === undefined || raw === '' ? undefined : { field: name, raw };
+}
+
+function nonEmpty(field: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw new Error(`${field}: must not be empty`);
+  return raw;
 }

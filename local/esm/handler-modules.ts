@@ -5,9 +5,9 @@ import type { MappingDefinition } from '../../core/mappings.ts';
 import type { MskHandler } from './partition-feed.ts';
 import type { MappedHandler } from './runner.ts';
 
-/** Where a mapping's function lives: the same module the CDK stack bundles. */
-export function handlerPath(projectRoot: string, functionName: string): string {
-  return join(projectRoot, 'lambdas', functionName, 'handler.ts');
+/** Where a mapping's function lives: the same module the CDK stack bundles (lambdas/). */
+export function handlerPath(handlersDir: string, functionName: string): string {
+  return join(handlersDir, functionName, 'handler.ts');
 }
 
 /** The mappings to run: all of them, or those named, with an error for a name that is unknown. */
@@ -28,12 +28,12 @@ export function selectMappings(
 
 /** Imports each mapping's `handler` export, in process, as Lambda would load it. */
 export async function loadMappedHandlers(
-  projectRoot: string,
+  handlersDir: string,
   mappings: readonly MappingDefinition[],
 ): Promise<MappedHandler[]> {
   return Promise.all(
     mappings.map(async (definition) => {
-      const path = handlerPath(projectRoot, definition.functionName);
+      const path = handlerPath(handlersDir, definition.functionName);
       if (!existsSync(path))
         throw new Error(`${definition.functionName}: handler module ${path} does not exist`);
       const module = (await import(pathToFileURL(path).href)) as { handler?: unknown };

@@ -23,8 +23,9 @@ try {
   process.exit(2);
 }
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const mappings = await loadMappedHandlers(projectRoot, selectMappings(MAPPINGS, config.functions));
+const handlersDir =
+  config.handlersDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lambdas');
+const mappings = await loadMappedHandlers(handlersDir, selectMappings(MAPPINGS, config.functions));
 const runner = await startMappingRunner({ brokers: config.brokers, mappings, logger: stderrLogger });
 const server = await startStatusServer(config.port, runner.status);
 onShutdown(async () => {

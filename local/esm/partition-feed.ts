@@ -2,7 +2,7 @@ import type { Context, MSKEvent } from 'aws-lambda';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { MappingDefinition } from '../../core/mappings.ts';
 import { createLambdaContext } from '../lambda/context.ts';
-import { BatchWindows, decideBatch } from './batching.ts';
+import { BatchWindows, decideBatch, recordEventBytes, takeBatch } from './batching.ts';
 import type { FailureRecord } from './failure-record.ts';
 import { buildFailureRecord, describeError } from './failure-record.ts';
 import type { EsmLogger } from './logger.ts';
@@ -68,6 +68,7 @@ export class PartitionFeed {
     const { definition, counters, signal } = this.deps;
     const fetchedAt = this.now();
     const records = batch.messages.map(fetchedRecord);
+    const sizes = records.map(recordEventBytes);
     const head = records[0];
     if (!head) return;
     counters.observeLag(batch.partition, batch.highWatermark, head.offset);
@@ -75,10 +76,11 @@ export class PartitionFeed {
     let start = 0;
     while (start < records.length) {
       if (signal.aborted || !payload.isRunning() || payload.isStale()) return;
-      const slice = records.slice(start, start + definition.batchSize);
+      const { count, full } = takeBatch(sizes.slice(start), definition.batchSize);
+      const slice = records.slice(start, start + count);
       const first = slice[0]!;
       const decision = decideBatch(
-        slice.length,
+        full,
         definition,
         this.windows.firstSeenAt(batch.partition, first.offset, fetchedAt),
         this.now(),

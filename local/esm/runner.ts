@@ -121,6 +121,9 @@ export async function startMappingRunner(options: MappingRunnerOptions): Promise
       const consumer = kafka.consumer({
         groupId: definition.groupId,
         maxWaitTimeInMs: options.fetchWaitMs ?? 500,
+        // Room for a whole 6 MB event in one fetch, so large batch sizes fill up as on AWS.
+        maxBytesPerPartition: 8 * 1024 * 1024,
+        maxBytes: 64 * 1024 * 1024,
         allowAutoTopicCreation: false,
       });
       running.push({ consumer, counters });

@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { BatchWindows, decideBatch, validateBatchingRules } from '../../../local/esm/batching.ts';
+import {
+  BatchWindows,
+  decideBatch,
+  recordEventBytes,
+  takeBatch,
+  validateBatchingRules,
+} from '../../../local/esm/batching.ts';
 
 const rules = { batchSize: 10, batchingWindowMs: 500 };
 
 describe('decideBatch', () => {
   it('invokes at once with a full batch, window or not', () => {
-    expect(decideBatch(10, rules, 1000, 1000)).toEqual({ kind: 'invoke' });
-    expect(decideBatch(25, rules, 1000, 1000)).toEqual({ kind: 'invoke' });
+    expect(decideBatch(true, rules, 1000, 1000)).toEqual({ kind: 'invoke' });
   });
 
   it('holds a short batch for what is left of the window', () => {
-    expect(decideBatch(3, rules, 1000, 1200)).toEqual({ kind: 'wait', ms: 300 });
+    expect(decideBatch(false, rules, 1000, 1200)).toEqual({ kind: 'wait', ms: 300 });
   });
 
   it('invokes a short batch once the window has passed', () => {
-    expect(decideBatch(3, rules, 1000, 1500)).toEqual({ kind: 'invoke' });
-    expect(decideBatch(1, { batchSize: 10, batchingWindowMs: 0 }, 1000, 1000)).toEqual({ kind: 'invoke' });
+    expect(decideBatch(false, rules, 1000, 1500)).toEqual({ kind: 'invoke' });
+    expect(decideBatch(false, { batchSize: 10, batchingWindowMs: 0 }, 1000, 1000)).toEqual({
+      kind: 'invoke',
+    });
   });
 });
 
@@ -40,5 +47,30 @@ describe('validateBatchingRules', () => {
       /m\.batchingWindowMs/,
     );
     expect(() => validateBatchingRules(rules, 'm')).not.toThrow();
+  });
+});
+
+describe('takeBatch', () => {
+  it('takes up to batchSize records and calls that full', () => {
+    expect(takeBatch([1, 1, 1, 1], 3, 100)).toEqual({ count: 3, full: true });
+    expect(takeBatch([1, 1], 3, 100)).toEqual({ count: 2, full: false });
+  });
+
+  it('cuts the batch where the next record would pass the payload limit', () => {
+    expect(takeBatch([40, 40, 40], 10, 100)).toEqual({ count: 2, full: true });
+  });
+
+  it('still delivers a single record larger than the limit', () => {
+    expect(takeBatch([500, 1], 10, 100)).toEqual({ count: 1, full: true });
+  });
+});
+
+describe('recordEventBytes', () => {
+  it('grows with the base64 size of key and value and with headers', () => {
+    const bare = recordEventBytes({ key: null, value: Buffer.alloc(0), headers: {} });
+    const withValue = recordEventBytes({ key: null, value: Buffer.alloc(300), headers: {} });
+    const withHeader = recordEventBytes({ key: null, value: Buffer.alloc(300), headers: { h: 'abc' } });
+    expect(withValue - bare).toBe(400);
+    expect(withHeader).toBeGreaterThan(withValue + 12);
   });
 });

@@ -7,7 +7,12 @@ import { handlerPath, selectMappings } from '../../../local/esm/handler-modules.
 
 describe('readEsmConfig', () => {
   it('defaults to any free status port, the local broker and every mapping', () => {
-    expect(readEsmConfig([], {})).toEqual({ port: 0, brokers: ['127.0.0.1:19092'], functions: undefined });
+    expect(readEsmConfig([], {})).toEqual({
+      port: 0,
+      brokers: ['127.0.0.1:19092'],
+      functions: undefined,
+      handlersDir: undefined,
+    });
   });
 
   it('takes flags over SPATE_* variables', () => {
@@ -18,8 +23,10 @@ describe('readEsmConfig', () => {
       port: 4700,
       brokers: ['h1:9092', 'h2:9093'],
       functions: ['aggregate'],
+      handlersDir: undefined,
     });
-    expect(readEsmConfig([], env)).toEqual({ port: 5000, brokers: ['a:1'], functions: ['x'] });
+    expect(readEsmConfig([], env)).toMatchObject({ port: 5000, brokers: ['a:1'], functions: ['x'] });
+    expect(readEsmConfig(['--handlers-dir', '/tmp/h'], {}).handlersDir).toBe('/tmp/h');
   });
 
   it('names the flag or variable and the rule on bad input', () => {
@@ -54,6 +61,6 @@ describe('selectMappings', () => {
   });
 
   it('finds the handler where the stack bundles it from', () => {
-    expect(handlerPath('/repo', 'aggregate')).toBe('/repo/lambdas/aggregate/handler.ts');
+    expect(handlerPath('/repo/lambdas', 'aggregate')).toBe('/repo/lambdas/aggregate/handler.ts');
   });
 });
