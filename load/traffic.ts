@@ -36,7 +36,11 @@ export class ShopTraffic {
       const index = this.#rng.int(0, this.#shoppers.length - 1);
       let visit = this.#visits.get(index);
       if (!visit || visit.done) {
-        const shopper = (this.#shoppers[index] ??= makeShopper(index, this.#rng));
+        let shopper = this.#shoppers[index];
+        if (!shopper) {
+          shopper = makeShopper(index, this.#rng);
+          this.#shoppers[index] = shopper;
+        }
         visit = new ShopperJourney(shopper, this.#rng);
         this.#visits.set(index, visit);
       }
