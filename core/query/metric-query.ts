@@ -1,0 +1,51 @@
+/** The question the query layer answers: metric M of project P over [from, to) at step S. */
+export const METRICS = ['events', 'revenue', 'visitors'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export interface MetricQuery {
+  readonly project: string;
+  readonly metric: Metric;
+  /** events: only this event type; all types when absent. */
+  readonly type?: string;
+  /** revenue: the currency summed (minor units); required for revenue. */
+  readonly currency?: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly stepSeconds: number;
+}
+
+export interface Point {
+  /** Start of the step, epoch ms. */
+  readonly t: number;
+  readonly value: number;
+}
+
+export const HOT_SPAN_MS = 24 * 3_600_000;
+export const WARM_SPAN_MS = 30 * 24 * 3_600_000;
+const MAX_POINTS = 10_000;
+
+/** Checks a query from outside; the error names the field and the rule. */
+export function validateMetricQuery(q: MetricQuery): MetricQuery {
+  if (typeof q.project !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(q.project))
+    throw new Error('project: must be 1-128 letters, digits, dot, dash or underscore');
+  if (!METRICS.includes(q.metric)) throw new Error(`metric: must be one of ${METRICS.join(', ')}`);
+  if (!Number.isInteger(q.fromMs) || !Number.isInteger(q.toMs) || q.fromMs >= q.toMs)
+    throw new Error('from/to: must be integer epoch milliseconds with from before to');
+  if (!Number.isInteger(q.stepSeconds) || q.stepSeconds < 1)
+    throw new Error('step: must be a whole number of seconds');
+  if (q.metric === 'visitors' && q.stepSeconds % 60 !== 0)
+    throw new Error('step: visitors are kept per minute, so the step must be a multiple of 60 s');
+  if (q.metric === 'revenue' && !(typeof q.currency === 'string' && /^[A-Z]{3}$/.test(q.currency)))
+    throw new Error('currency: revenue needs a three-letter currency code');
+  if ((q.toMs - q.fromMs) / (q.stepSeconds * 1000) > MAX_POINTS)
+    throw new Error(`step: the range would give more than ${MAX_POINTS} points; use a larger step`);
+  return q;
+}
+
+/** Step starts covering [from, to), aligned to the step in UTC. */
+export function stepStarts(q: Pick<MetricQuery, 'fromMs' | 'toMs' | 'stepSeconds'>): number[] {
+  const step = q.stepSeconds * 1000;
+  const out: number[] = [];
+  for (let t = q.fromMs - (q.fromMs % step); t < q.toMs; t += step) out.push(t);
+  return out;
+}

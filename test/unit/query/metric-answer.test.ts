@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { answerMetric, type QueryCache, type TierReader } from '../../../core/query/metric-answer.ts';
+import { type MetricQuery, validateMetricQuery } from '../../../core/query/metric-query.ts';
+import { routeByAge, type Tier } from '../../../core/query/tier-routing.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const NOW = Date.parse('2026-03-31T12:00:00Z');
+const q = (fromMs: number, toMs: number, stepSeconds = 3600): MetricQuery => ({
+  project: 'shop',
+  metric: 'events',
+  fromMs,
+  toMs,
+  stepSeconds,
+});
+
+describe('routing by age', () => {
+  it('sends the last day to Redis, the last month to the rollups, older to the archive', () => {
+    expect(routeByAge(q(NOW - 40 * DAY, NOW), NOW)).toEqual([
+      { tier: 'cold', fromMs: NOW - 40 * DAY, toMs: NOW - 30 * DAY + HOUR },
+      { tier: 'warm', fromMs: NOW - 30 * DAY + HOUR, toMs: NOW - DAY + HOUR },
+      { tier: 'hot', fromMs: NOW - DAY + HOUR, toMs: NOW },
+    ]);
+    expect(routeByAge(q(NOW - HOUR, NOW), NOW).map((s) => s.tier)).toEqual(['hot']);
+    expect(routeByAge(q(NOW - 3 * DAY, NOW - 2 * DAY), NOW).map((s) => s.tier)).toEqual(['warm']);
+  });
+
+  it('rejects bad queries, naming the field and the rule', () => {
+    expect(() => validateMetricQuery({ ...q(NOW, NOW - 1) })).toThrow(/from\/to: must be integer/);
+    expect(() => validateMetricQuery({ ...q(NOW - HOUR, NOW, 30), metric: 'visitors' })).toThrow(
+      /multiple of 60/,
+    );
+    expect(() => validateMetricQuery({ ...q(NOW - HOUR, NOW), metric: 'revenue' })).toThrow(
+      /currency: revenue needs/,
+    );
+    expect(() => validateMetricQuery({ ...q(NOW - DAY, NOW, 1) })).toThrow(/more than 10000 points/);
+    expect(() => validateMetricQuery({ ...q(NOW - DAY, NOW), project: 'a b' })).toThrow(/project:/);
+  });
+});
+
+describe('answering a metric', () => {
+  it('merges tier answers into every step, zero-filled, and serves repeats from the cache', async () => {
+    const asked: Tier[] = [];
+    const reader =
+      (tier: Tier, value: number): TierReader =>
+      async (part) => {
+        asked.push(tier);
+        return new Map([[part.fromMs - (part.fromMs % HOUR), value]]);
+      };
+    const store = new Map<string, unknown>();
+    const cache: QueryCache = {
+      get: async (k) => store.get(k) as never,
+      set: async (k, v) => {
+        store.set(k, v);
+      },
+    };
+    const readers = { hot: reader('hot', 5), warm: reader('warm', 7), cold: reader('cold', 9) };
+    const query = q(NOW - DAY - 2 * HOUR, NOW);
+    const first = await answerMetric(query, readers, NOW, cache);
+    expect(first.tiers).toEqual(['warm', 'hot']);
+    expect(first.points).toHaveLength(26);
+    expect(first.points[0]).toEqual({ t: NOW - DAY - 2 * HOUR, value: 7 });
+    expect(first.points.filter((p) => p.value === 5)).toHaveLength(1);
+    expect(first.points.filter((p) => p.value === 0)).toHaveLength(24);
+    const second = await answerMetric(query, readers, NOW, cache);
+    expect(second.cached).toBe(true);
+    expect(second.points).toEqual(first.points);
+    expect(asked).toEqual(['warm', 'hot']);
+  });
+});
