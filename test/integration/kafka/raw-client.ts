@@ -58,3 +58,34 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/** Produce v7 of one batch to one partition; the error code and base offset that came back. */
+export async function produceBatch(
+  raw: RawClient,
+  topicName: string,
+  partition: number,
+  batch: Buffer,
+): Promise<{ error: number; baseOffset: number }> {
+  const r = await raw.request(0, 7, (w) =>
+    w
+      .nullableString(null)
+      .int16(-1)
+      .int32(5000)
+      .array([topicName], (w, name) => {
+        w.string(name).array([partition], (w, p) => w.int32(p).bytes(batch));
+      }),
+  );
+  r.int32(); // topics
+  r.string();
+  r.int32(); // partitions
+  r.int32();
+  return { error: r.int16(), baseOffset: r.int64() };
+}
+
+/** InitProducerId v0 without a transactional id: a fresh idempotent producer. */
+export async function initProducer(raw: RawClient): Promise<{ producerId: number; epoch: number }> {
+  const r = await raw.request(22, 0, (w) => w.nullableString(null).int32(60_000));
+  r.int32();
+  if (r.int16() !== 0) throw new Error('InitProducerId failed');
+  return { producerId: r.int64(), epoch: r.int16() };
+}

@@ -1,9 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKey } from '../../../local/kafka/protocol/api-keys.ts';
 import { dataBatch } from './batch-builder.ts';
 import { type BrokerFixture, startFixture, topic, waitFor } from './broker-fixture.ts';
-import { RawClient } from './raw-client.ts';
+import { initProducer, produceBatch, RawClient } from './raw-client.ts';
 
 async function readAll(
   kafka: Kafka,
@@ -37,28 +36,9 @@ describe('idempotent and transactional producers', () => {
 
   it('acknowledges a retried batch without appending it twice', async () => {
     const raw = await RawClient.open(fx.broker.port);
-    const init = await raw.request(ApiKey.InitProducerId, 0, (w) => w.nullableString(null).int32(60_000));
-    init.int32();
-    expect(init.int16()).toBe(0);
-    const producerId = init.int64();
-    const epoch = init.int16();
-    const produce = async (baseSequence: number, values: string[]) => {
-      const batch = dataBatch({ values, producerId, producerEpoch: epoch, baseSequence });
-      const r = await raw.request(ApiKey.Produce, 7, (w) =>
-        w
-          .nullableString(null)
-          .int16(-1)
-          .int32(5000)
-          .array(['idem'], (w, name) => {
-            w.string(name).array([0], (w, p) => w.int32(p).bytes(batch));
-          }),
-      );
-      r.int32();
-      r.string();
-      r.int32();
-      r.int32();
-      return { error: r.int16(), baseOffset: r.int64() };
-    };
+    const { producerId, epoch } = await initProducer(raw);
+    const produce = (baseSequence: number, values: string[]) =>
+      produceBatch(raw, 'idem', 0, dataBatch({ values, producerId, producerEpoch: epoch, baseSequence }));
     expect(await produce(0, ['a', 'b', 'c'])).toEqual({ error: 0, baseOffset: 0 });
     expect(await produce(0, ['a', 'b', 'c'])).toEqual({ error: 0, baseOffset: 0 });
     expect(await produce(3, ['d'])).toEqual({ error: 0, baseOffset: 3 });
