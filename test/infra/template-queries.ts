@@ -1,0 +1,49 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+  readonly DependsOn?: string[];
+}
+
+export type PolicyStatement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Sid?: string;
+};
+
+/** Resources of a type whose logical id starts with a prefix (construct path without slashes). */
+export function resourcesOf(template: Template, type: string, idPrefix = ''): [string, CfnResource][] {
+  return Object.entries(template.findResources(type) as Record<string, CfnResource>).filter(([id]) =>
+    id.startsWith(idPrefix),
+  );
+}
+
+export function onlyResource(template: Template, type: string, idPrefix = ''): [string, CfnResource] {
+  const found = resourcesOf(template, type, idPrefix);
+  if (found.length !== 1) throw new Error(`expected one ${type} under ${idPrefix}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** Every statement of the policies attached to a role (by the role's logical id). */
+export function statementsOfRole(template: Template, roleId: string): PolicyStatement[] {
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement);
+}
+
+export const actionsOf = (s: PolicyStatement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+/** Statements granting an action (exact name). */
+export function statementsWith(statements: PolicyStatement[], action: string): PolicyStatement[] {
+  return statements.filter((s) => actionsOf(s).includes(action));
+}
+
+/** The role logical id of a Lambda function resource. */
+export function roleOfFunction(fn: CfnResource): string {
+  const role = fn.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  return role['Fn::GetAtt'][0];
+}
+
+export const json = (v: unknown): string => JSON.stringify(v) ?? '';
