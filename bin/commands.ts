@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerNlp } from '../containers/nlp/cli.ts';
+import { registerReplay } from '../lambdas/replay-cli.ts';
 import { registerLoad } from '../load/cli.ts';
 import { registerLocal } from '../local/cli.ts';
 import { registerBroker } from '../local/kafka/cli.ts';
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerBroker(program);
   registerNlp(program);
   registerLoad(program);
+  registerReplay(program);
 }

@@ -35,3 +35,23 @@ describe('partition batches', () => {
     expect(unappliedEvents(batch!.events, 12)).toEqual([]);
   });
 });
+
+describe('replay batches', () => {
+  it('rebuilds MSK events with the archived offsets, in order, without duplicate offsets', async () => {
+    const { replayEvents } = await import('../../../core/aggregation/replay-batches.ts');
+    const row = (offset: number, partition = 0) => ({
+      ...enrichedEvent(),
+      kafka_topic: 'events.raw',
+      kafka_partition: partition,
+      kafka_offset: offset,
+    });
+    const events = replayEvents([row(7), row(5), row(6), row(5), row(1, 2)], 2);
+    const batches = events.flatMap((e) => partitionBatches(e));
+    expect(batches.map((b) => [b.partition, b.events.map((x) => x.offset)])).toEqual([
+      [0, [5, 6]],
+      [0, [7]],
+      [2, [1]],
+    ]);
+    expect(() => replayEvents([], 0)).toThrow(/batchSize: must be a positive integer/);
+  });
+});
