@@ -219,9 +219,44 @@ describe('MSK event source mapping emulator', () => {
     });
   });
 
+  it('handles partitions concurrently while each keeps its order', async () => {
+    const topic = TOPICS.eventsRaw.name;
+    await broker.producer.send({
+      topic,
+      messages: [2, 3, 2, 3].map((partition, i) => ({ partition, value: `p${partition}-${i}` })),
+    });
+    const waiting = new Set<number>();
+    let release!: () => void;
+    const bothInFlight = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    await run(
+      mapping({ topic, groupId: 'esm-concurrency', batchSize: 1, batchingWindowMs: 0 }),
+      async (event) => {
+        const [record] = Object.values(event.records).flat();
+        if (!record || (record.partition !== 2 && record.partition !== 3)) return;
+        waiting.add(record.partition);
+        if (waiting.size === 2) release();
+        // Partition 2 can only finish while partition 3 is in its handler too, and vice versa.
+        const gave = await Promise.race([
+          bothInFlight.then(() => 'both' as const),
+          new Promise<'alone'>((r) => setTimeout(() => r('alone'), 20_000)),
+        ]);
+        if (gave === 'alone') throw new Error('partitions were handled one at a time');
+        seen.push(decode(record.value)!);
+      },
+    );
+    await waitFor('all four records', () => seen.length === 4, 45_000);
+    expect(seen.filter((v) => v.startsWith('p2'))).toEqual(['p2-0', 'p2-2']);
+    expect(seen.filter((v) => v.startsWith('p3'))).toEqual(['p3-1', 'p3-3']);
+  });
+
   it('stop() leaves no consumer running and the next runner picks up where it left off', async () => {
     const topic = TOPICS.tweetsAlerts.name;
     const groupId = 'esm-stop';
+    // The earlier tests' runners go first, so the socket count below is this runner's alone.
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
     const baseline = openSockets();
     const seen: string[] = [];
     const handler = async (event: MSKEvent) => {
