@@ -1,6 +1,7 @@
 import { correctTimestamp } from '../events/clock-skew.ts';
 import type { EnrichedEvent, EventSource } from '../events/enriched-event.ts';
 import type { IncomingEvent } from '../events/event-schema.ts';
+import { isoTime } from '../events/iso-time.ts';
 import { attributeVisit } from './attribution.ts';
 import type { GeoLookup } from './geo.ts';
 import { anonymiseIp } from './ip-anonymisation.ts';
@@ -40,7 +41,7 @@ export function enrichEvent(
     anonymous_id: event.anonymous_id ?? null,
     session_id: event.session_id ?? null,
     timestamp: time.timestamp,
-    received_at: new Date(request.receivedAtMs).toISOString(),
+    received_at: isoTime(request.receivedAtMs),
     sent_at: event.sent_at ?? null,
     timestamp_flag: time.flag,
     page: event.page ?? null,

@@ -1,3 +1,5 @@
+import { isoTime } from './iso-time.ts';
+
 const MAX_FUTURE_MS = 24 * 3_600_000;
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
 
@@ -16,15 +18,21 @@ export function correctTimestamp(
   sentAt: string | undefined,
   receivedAtMs: number,
 ): CorrectedTime {
-  const receivedAt = new Date(receivedAtMs).toISOString();
+  const receivedAt = isoTime(receivedAtMs);
   if (timestamp === undefined) return { timestamp: receivedAt, flag: null };
   let ms = Date.parse(timestamp);
   if (Number.isNaN(ms)) return { timestamp: receivedAt, flag: null };
+  let corrected = false;
   if (sentAt !== undefined) {
     const sentMs = Date.parse(sentAt);
-    if (!Number.isNaN(sentMs)) ms += receivedAtMs - sentMs;
+    if (!Number.isNaN(sentMs) && sentMs !== receivedAtMs) {
+      ms += receivedAtMs - sentMs;
+      corrected = true;
+    }
   }
   if (ms > receivedAtMs + MAX_FUTURE_MS) return { timestamp: receivedAt, flag: 'future' };
   if (ms < EARLIEST_MS) return { timestamp: receivedAt, flag: 'before_2000' };
+  // An uncorrected timestamp that is already in canonical UTC form is kept as sent.
+  if (!corrected && timestamp.length === 24 && timestamp.endsWith('Z')) return { timestamp, flag: null };
   return { timestamp: new Date(ms).toISOString(), flag: null };
 }

@@ -8,7 +8,8 @@ const addFormats = addFormatsModule as unknown as FormatsPlugin;
 
 // One instance for the process: schemas are compiled at module load (cold start), never per request.
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-addFormats(ajv, ['uuid', 'date-time', 'uri']);
+// 'fast' mode: regex-only checks of date-time (no calendar validation), a third of the cost.
+addFormats(ajv, { mode: 'fast', formats: ['uuid', 'date-time'] });
 
 export type ValueCheck = (value: unknown, index: number) => Rejection | undefined;
 

@@ -128,3 +128,24 @@ describe('planTweets', () => {
     ]);
   });
 });
+
+describe('event size in a batch', () => {
+  it('rejects an oversized valid event with maxEventBytes and keeps the others', () => {
+    const big = makeEvent({ properties: { blob: 'é'.repeat(17 * 1024) } });
+    const plan = planEvents([makeEvent(), big], facts, INGEST_LIMITS, 'r');
+    expect(plan.accepted).toBe(1);
+    expect(plan.rejections).toEqual([
+      expect.objectContaining({ index: 1, field: '$', rule: 'maxEventBytes' }),
+    ]);
+  });
+
+  it('accepts a large event just under the limit', () => {
+    const plan = planEvents(
+      [makeEvent({ properties: { blob: 'x'.repeat(30 * 1024) } })],
+      facts,
+      INGEST_LIMITS,
+      'r',
+    );
+    expect(plan.accepted).toBe(1);
+  });
+});
