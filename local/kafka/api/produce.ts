@@ -14,6 +14,7 @@ interface PartitionResult {
 }
 
 const MAX_BATCH_BYTES = 64 * 1024 * 1024;
+const MAGIC_AT = 16;
 
 function appendRecords(
   ctx: RequestContext,
@@ -34,6 +35,12 @@ function appendRecords(
   if (topic === undefined || log === undefined) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (records === null || records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE, 'records: empty');
   if (records.length > MAX_BATCH_BYTES) return fail(ErrorCode.RECORD_LIST_TOO_LARGE);
+  if (records.length > MAGIC_AT && records[MAGIC_AT] !== 2) {
+    return fail(
+      ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+      'records: only record batch v2 (magic 2) is accepted',
+    );
+  }
   let batches: ReturnType<typeof splitBatches>;
   try {
     batches = splitBatches(records);
@@ -72,7 +79,7 @@ function appendRecords(
 
 export function handleProduce(ctx: RequestContext, r: Reader): Writer | null {
   const v = ctx.version;
-  r.nullableString(); // transactional id: the batches' producer id and epoch say the rest
+  if (v >= 3) r.nullableString(); // transactional id: the batches' producer id and epoch say the rest
   const acks = r.int16();
   r.int32(); // timeout: writes complete before the response, there is nothing to wait for
   const topics = r.array((r) => ({
@@ -109,6 +116,6 @@ export function handleProduce(ctx: RequestContext, r: Reader): Writer | null {
       }
     });
   });
-  w.int32(0);
+  if (v >= 1) w.int32(0);
   return w;
 }

@@ -34,7 +34,9 @@ export interface VersionRange {
  * clients then pick the newest classic encoding, which both kafkajs and librdkafka speak.
  */
 export const SUPPORTED_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
-  [ApiKey.Produce, { min: 3, max: 8 }],
+  // v0-v2 are advertised only because librdkafka <= 2.11 checks for Produce v0 before it
+  // compresses with gzip, snappy or lz4; their old message formats are refused per partition.
+  [ApiKey.Produce, { min: 0, max: 8 }],
   [ApiKey.Fetch, { min: 4, max: 11 }],
   [ApiKey.ListOffsets, { min: 1, max: 5 }],
   [ApiKey.Metadata, { min: 0, max: 8 }],
