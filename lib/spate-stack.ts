@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ALL_TOPICS } from '../core/topics.ts';
@@ -23,6 +23,15 @@ export interface SpateStackProps extends StackProps {
 
 /** The whole system of DESIGN.md section 1, composed from one configuration and one catalog. */
 export class SpateStack extends Stack {
+  /**
+   * An environment-agnostic stack sees only two AZs by default; prod spreads brokers and
+   * replicas over three, so the zones are picked at deploy time from the region's list
+   * (every region Spate targets has at least three).
+   */
+  override get availabilityZones(): string[] {
+    return Array.from({ length: this.azCount ?? 2 }, (_, i) => Fn.select(i, Fn.getAzs()));
+  }
+
   readonly network: Network;
   readonly streaming: Streaming;
   readonly ingest: Ingest;
@@ -35,9 +44,12 @@ export class SpateStack extends Stack {
   readonly nlp: Nlp;
   readonly observability: Observability;
 
+  private readonly azCount: number;
+
   constructor(scope: Construct, id: string, props: SpateStackProps) {
     super(scope, id, props);
     const { config, catalog } = props;
+    this.azCount = config.maxAzs;
     const retention = config.logRetentionDays;
     this.network = new Network(this, 'Network', {
       maxAzs: config.maxAzs,

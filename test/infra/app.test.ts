@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defineAggregatorMapping } from '../../core/mappings.ts';
+import { missingEntries, REPO_ROOT, repositoryCatalog } from '../../lib/catalog.ts';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spate-app-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('catalog', () => {
+  it('names every entry that is not on disk, by part', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'lambdas', 'ingest'), { recursive: true });
+    writeFileSync(join(root, 'lambdas', 'ingest', 'handler.ts'), 'export const handler = 1;');
+    const catalog = repositoryCatalog(root, [defineAggregatorMapping('realtime', 'events.raw', 10, 0)]);
+    const missing = missingEntries(catalog);
+    expect(missing).toContain(`query: ${join(root, 'lambdas', 'query', 'handler.ts')}`);
+    expect(missing).toContain(`aggregator realtime: ${join(root, 'lambdas', 'realtime', 'handler.ts')}`);
+    expect(missing).toContain(`nlpImage: ${join(root, 'containers', 'nlp', 'Dockerfile')}`);
+    expect(missing.some((m) => m.startsWith('ingest:'))).toBe(false);
+    expect(catalog.dashboardSite).toBeUndefined();
+  });
+});
+
+describe('CDK app entry', () => {
+  it('refuses an unknown environment before building anything', async () => {
+    const outdir = tempDir();
+    const failure = await run('npx', ['tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ env: 'staging' }) },
+    }).then(
+      () => '',
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(failure).toContain('context env must be "dev" or "prod" (got staging)');
+  });
+
+  it('reports a bad override by field name', async () => {
+    const outdir = tempDir();
+    const failure = await run('npx', ['tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({ env: 'dev', 'spate:dev': { nlp: { maxTasks: 0 } } }),
+      },
+    }).then(
+      () => '',
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(failure).toContain('nlp.maxTasks must be an integer >= 1 (got 0)');
+  });
+});

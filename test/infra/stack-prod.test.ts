@@ -1,0 +1,104 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROD_CONFIG } from '../../lib/config.ts';
+import { type Synthesized, synthesize } from './synth.ts';
+import { onlyResource, resourcesOf } from './template-queries.ts';
+
+let prod: Synthesized;
+
+beforeAll(() => {
+  prod = synthesize(PROD_CONFIG);
+}, 180_000);
+
+describe('prod stack', () => {
+  it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
+    expect(prod.findings).toEqual([]);
+  });
+
+  it('spans three AZs with a NAT gateway in each', () => {
+    prod.template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    const privateSubnets = resourcesOf(prod.template, 'AWS::EC2::Subnet').filter(
+      ([, s]) => s.Properties.MapPublicIpOnLaunch === false,
+    );
+    expect(privateSubnets).toHaveLength(3);
+  });
+
+  it('runs provisioned MSK: broker type, count, storage, TLS in transit and IAM only', () => {
+    prod.template.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    const [, cluster] = onlyResource(prod.template, 'AWS::MSK::Cluster');
+    const streaming = PROD_CONFIG.streaming;
+    if (streaming.mode !== 'provisioned') throw new Error('prod streams on provisioned MSK');
+    expect(cluster.Properties).toMatchObject({
+      NumberOfBrokerNodes: streaming.brokerCount,
+      KafkaVersion: streaming.kafkaVersion,
+      BrokerNodeGroupInfo: {
+        InstanceType: streaming.brokerInstanceType,
+        StorageInfo: { EBSStorageInfo: { VolumeSize: streaming.storageGiB } },
+      },
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      EnhancedMonitoring: 'PER_TOPIC_PER_PARTITION',
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true } } },
+    });
+    expect(
+      ((cluster.Properties.BrokerNodeGroupInfo as { ClientSubnets: unknown[] }).ClientSubnets ?? []).length,
+    ).toBe(3);
+  });
+
+  it('runs a multi-AZ Valkey replication group with TLS, encryption at rest and RBAC', () => {
+    prod.template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 0);
+    prod.template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey',
+      CacheNodeType: 'cache.r7g.large',
+      ReplicasPerNodeGroup: 2,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      UserGroupIds: [Match.anyValue()],
+      LogDeliveryConfigurations: Match.arrayWith([Match.objectLike({ LogType: 'slow-log' })]),
+    });
+  });
+
+  it('keeps GPU workers on demand and scales them 1..8', () => {
+    const [, lt] = onlyResource(prod.template, 'AWS::EC2::LaunchTemplate', 'NlpLaunchTemplate');
+    expect(lt.Properties.LaunchTemplateData).toMatchObject({ InstanceType: 'g6.xlarge' });
+    expect(
+      (lt.Properties.LaunchTemplateData as Record<string, unknown>).InstanceMarketOptions,
+    ).toBeUndefined();
+    prod.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1,
+      MaxCapacity: 8,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    });
+    prod.template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '0',
+      MaxSize: '8',
+      LaunchTemplate: Match.objectLike({
+        LaunchTemplateId: { Ref: Match.stringLikeRegexp('^NlpLaunchTemplate') },
+      }),
+    });
+    prod.template.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+    });
+  });
+
+  it('sizes ClickHouse and its backups for production and keeps logs 90 days', () => {
+    prod.template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 'r7g.xlarge',
+        BlockDeviceMappings: Match.arrayWith([
+          Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 500 }) }),
+        ]),
+      }),
+    });
+    prod.template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 35 } })] },
+    });
+    const [, ingestLogs] = onlyResource(prod.template, 'AWS::Logs::LogGroup', 'IngestHandlerLogs');
+    expect(ingestLogs.Properties.RetentionInDays).toBe(90);
+    prod.template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'tiering', ExpirationInDays: 2555 })] },
+    });
+  });
+});
