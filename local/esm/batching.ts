@@ -36,18 +36,20 @@ export function recordEventBytes(record: {
 }
 
 /**
- * How many of `sizes` (in order) go into the next batch: at most `batchSize`, and no more
+ * How many of `sizes`, from index `start` on, go into the next batch: at most `batchSize`, and no more
  * than fit in `maxBytes` (always at least one, so an oversized record is still delivered and
  * fails on its own, as on Lambda). `full` says the batch cannot grow, so it need not wait.
  */
 export function takeBatch(
   sizes: readonly number[],
+  start: number,
   batchSize: number,
   maxBytes = MAX_EVENT_BYTES,
 ): { count: number; full: boolean } {
   let bytes = 0;
   let count = 0;
-  for (const size of sizes) {
+  for (let i = start; i < sizes.length; i += 1) {
+    const size = sizes[i]!;
     if (count === batchSize) break;
     if (count > 0 && bytes + size > maxBytes) return { count, full: true };
     bytes += size;

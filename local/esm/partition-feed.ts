@@ -76,7 +76,7 @@ export class PartitionFeed {
     let start = 0;
     while (start < records.length) {
       if (signal.aborted || !payload.isRunning() || payload.isStale()) return;
-      const { count, full } = takeBatch(sizes.slice(start), definition.batchSize);
+      const { count, full } = takeBatch(sizes, start, definition.batchSize);
       const slice = records.slice(start, start + count);
       const first = slice[0]!;
       const decision = decideBatch(

@@ -52,16 +52,17 @@ describe('validateBatchingRules', () => {
 
 describe('takeBatch', () => {
   it('takes up to batchSize records and calls that full', () => {
-    expect(takeBatch([1, 1, 1, 1], 3, 100)).toEqual({ count: 3, full: true });
-    expect(takeBatch([1, 1], 3, 100)).toEqual({ count: 2, full: false });
+    expect(takeBatch([1, 1, 1, 1], 0, 3, 100)).toEqual({ count: 3, full: true });
+    expect(takeBatch([1, 1], 0, 3, 100)).toEqual({ count: 2, full: false });
+    expect(takeBatch([1, 1, 1, 1, 1], 3, 3, 100)).toEqual({ count: 2, full: false });
   });
 
   it('cuts the batch where the next record would pass the payload limit', () => {
-    expect(takeBatch([40, 40, 40], 10, 100)).toEqual({ count: 2, full: true });
+    expect(takeBatch([40, 40, 40], 0, 10, 100)).toEqual({ count: 2, full: true });
   });
 
   it('still delivers a single record larger than the limit', () => {
-    expect(takeBatch([500, 1], 10, 100)).toEqual({ count: 1, full: true });
+    expect(takeBatch([500, 1], 0, 10, 100)).toEqual({ count: 1, full: true });
   });
 });
 
