@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
@@ -13,6 +14,17 @@ import { type Sentiment, sentimentFromProbabilities } from '../../core/nlp/senti
  * model_fp16.onnx. With a GPU it runs on the CUDA provider (FP16 weights where shipped),
  * otherwise on CPU.
  */
+const require = createRequire(import.meta.url);
+
+function hasCudaProvider(): boolean {
+  const binDir = join(dirname(require.resolve('onnxruntime-node')), '..', 'bin');
+  const found = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? found(join(dir, e.name)) : e.name.startsWith('libonnxruntime_providers_cuda'),
+    );
+  return found(binDir);
+}
+
 export type DevicePreference = 'auto' | 'cpu' | 'cuda';
 
 export interface OnnxBackendOptions {
@@ -94,12 +106,18 @@ async function openSession(
     graphOptimizationLevel: 'all',
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
   };
-  if (options.device !== 'cpu') {
+  // The CUDA provider ships separately from the CPU build; without its library there is nothing to try.
+  const cudaShipped = hasCudaProvider();
+  if (options.device === 'cuda' || (options.device === 'auto' && cudaShipped)) {
     // FP16 weights halve memory traffic on the GPU; on CPU they would only be slower.
     const fp16 = join(dir, 'model_fp16.onnx');
     const path = existsSync(fp16) ? fp16 : join(dir, 'model.onnx');
     try {
-      const session = await ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda'] });
+      const session = await ort.InferenceSession.create(path, {
+        ...base,
+        executionProviders: ['cuda'],
+        logSeverityLevel: 3,
+      });
       return { session, device: 'cuda' };
     } catch (err) {
       if (options.device === 'cuda') throw new Error(`CUDA execution provider unavailable: ${String(err)}`);

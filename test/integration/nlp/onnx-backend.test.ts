@@ -1,0 +1,72 @@
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { SHIPPED_MODEL_DIR } from '../../../containers/nlp/backends.ts';
+import { OnnxBackend } from '../../../containers/nlp/onnx-backend.ts';
+import { classifierOnnx } from '../../../core/nlp/model/onnx-graph.ts';
+
+describe('ONNX backend on CPU with the shipped model', () => {
+  it('loads on the CPU provider and reads clear sentiment right', async () => {
+    const backend = await OnnxBackend.load(SHIPPED_MODEL_DIR, { device: 'auto', maxLength: 128 });
+    try {
+      expect(backend.device).toBe('cpu');
+      const out = await backend.infer([
+        'i love this phone , the camera is amazing',
+        'the delivery was terrible and i hate the app',
+        'the store opens at 9 am tomorrow',
+      ]);
+      expect(out.map((s) => s.label)).toEqual(['positive', 'negative', 'neutral']);
+      for (const s of out) expect(Math.abs(s.score)).toBeLessThanOrEqual(1);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('gives the same answer for a text alone and padded inside a batch', async () => {
+    const backend = await OnnxBackend.load(SHIPPED_MODEL_DIR, { device: 'cpu', maxLength: 16 });
+    try {
+      const short = 'great service';
+      const long = 'the courier lost my parcel , nobody answers the phone and the refund never came , awful';
+      const [alone] = await backend.infer([short]);
+      const [inBatch] = await backend.infer([short, long]);
+      expect(inBatch!.score).toBeCloseTo(alone!.score, 5);
+      expect(backend.lengthOf(long)).toBe(16);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('fails clearly on a missing model file', async () => {
+    await expect(OnnxBackend.load('/nonexistent-model-dir', { device: 'cpu', maxLength: 8 })).rejects.toThrow(
+      /config\.json is missing/,
+    );
+  });
+
+  it('writes a graph that ONNX Runtime computes as the reference maths says', async () => {
+    const w = {
+      vocabSize: 4,
+      hidden: 2,
+      inner: 2,
+      classes: 3,
+      embedding: Float32Array.of(0, 0, 1, 2, -1, 0.5, 3, -2),
+      w1: Float32Array.of(1, -1, 0.5, 2),
+      b1: Float32Array.of(0.1, -0.2),
+      w2: Float32Array.of(1, 0, -1, 0.5, 1, 2),
+      b2: Float32Array.of(0, 0.1, 0.2),
+    };
+    const session = await ort.InferenceSession.create(classifierOnnx(w));
+    const ids = [1, 2, 3, 0];
+    const mask = [1, 1, 1, 0];
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, 4]),
+      attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask.map(BigInt)), [1, 4]),
+    });
+    // pooled = mean of rows 1..3 = [1, 0.1667]; h = relu(pooled W1 + b1); logits = h W2 + b2
+    const pooled = [(1 - 1 + 3) / 3, (2 + 0.5 - 2) / 3];
+    const h = [0, 1].map((j) => Math.max(0, pooled[0]! * w.w1[j]! + pooled[1]! * w.w1[2 + j]! + w.b1[j]!));
+    const expected = [0, 1, 2].map((c) => h[0]! * w.w2[c]! + h[1]! * w.w2[3 + c]! + w.b2[c]!);
+    expect([...(out.logits!.data as Float32Array)].map((x) => Number(x.toFixed(4)))).toEqual(
+      expected.map((x) => Number(x.toFixed(4))),
+    );
+    await session.release();
+  });
+});
