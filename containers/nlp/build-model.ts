@@ -6,6 +6,7 @@
  * the written model through the worker's own ONNX backend and records the figures in
  * MODEL.md.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,4 +140,6 @@ SPATE_NLP_MODEL_S3_URI) at a fine-tuned transformer exported the standard way.
 Training took ${trainSeconds.toFixed(1)} s on the build machine.
 `,
 );
+// The side files are committed, so they take the project's formatting.
+spawnSync('npx', ['biome', 'format', '--write', SHIPPED_MODEL_DIR], { stdio: 'ignore' });
 process.stdout.write(`${rows.join('\n')}\nmodel.onnx sha256 ${sha256}, ${onnx.length} bytes\n`);
