@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { Engine } from './engine.ts';
 import { createRequestHandler } from './server.ts';
+import { acquireEngine } from './shared-engine.ts';
 
 export interface ClickHouseEndpointOptions {
   /** Interface to listen on; defaults to 127.0.0.1. */
@@ -33,18 +33,21 @@ const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
 
 /**
  * ClickHouse's HTTP interface in front of chDB. chDB binds one data directory per
- * process, so one process serves one endpoint (a second one on the same directory is fine).
+ * process: endpoints started in one process on the same directory share one engine thread
+ * (pool size and failure callback come from the first), and a different directory is
+ * refused while one is open.
  */
 export async function startClickHouseEndpoint(
   options: ClickHouseEndpointOptions,
 ): Promise<ClickHouseEndpoint> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const engine = await Engine.start({
+  const lease = await acquireEngine({
     dataDir,
     ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     ...(options.onEngineFailure ? { onFailure: options.onEngineFailure } : {}),
   });
+  const { engine } = lease;
   const server = createServer(
     createRequestHandler(engine, {
       ...(options.users ? { users: options.users } : {}),
@@ -64,7 +67,7 @@ export async function startClickHouseEndpoint(
       });
     });
   } catch (err) {
-    await engine.close();
+    await lease.release();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -78,7 +81,7 @@ export async function startClickHouseEndpoint(
         const stopped = new Promise<void>((done) => server.close(() => done()));
         server.closeAllConnections();
         await stopped;
-        await engine.close();
+        await lease.release();
       })();
       return closing;
     },

@@ -370,4 +370,19 @@ describe('ClickHouse HTTP interface over chDB', () => {
       await guarded.close();
     }
   });
+
+  it('serves concurrent parameterised queries each with its own values', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const rs = await client.query({
+          query:
+            'SELECT {i:UInt32} AS i, {label:String} AS label, count() AS n FROM events WHERE id < {i:UInt32}',
+          format: 'JSONEachRow',
+          query_params: { i, label: `q${i}` },
+        });
+        return rs.json();
+      }),
+    );
+    expect(answers).toEqual(Array.from({ length: 24 }, (_, i) => [{ i, label: `q${i}`, n: i }]));
+  });
 });
