@@ -82,6 +82,15 @@ export function decodeBodyBytes(raw: RawBody, limits: IngestLimits): Buffer {
 /** The JSON value of a request body, after every request-level check. */
 export function parseRequestBody(raw: RawBody, limits: IngestLimits): unknown {
   checkContentType(raw.contentType);
+  const encoding = raw.contentEncoding?.trim().toLowerCase();
+  if (!raw.isBase64Encoded && (!encoding || encoding === 'identity') && raw.body) {
+    // Already text: the gateway decoded it as UTF-8, so only size and syntax are left to check,
+    // without a round trip through bytes.
+    if (raw.body.length > limits.maxBodyBytes || Buffer.byteLength(raw.body) > limits.maxBodyBytes) {
+      throw bodyTooLarge(limits);
+    }
+    return parseJson(raw.body);
+  }
   const bytes = decodeBodyBytes(raw, limits);
   let text: string;
   try {
@@ -89,6 +98,10 @@ export function parseRequestBody(raw: RawBody, limits: IngestLimits): unknown {
   } catch {
     throw new IngestError(400, 'utf8', 'body is not valid UTF-8');
   }
+  return parseJson(text);
+}
+
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

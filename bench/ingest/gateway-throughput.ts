@@ -1,0 +1,113 @@
+/**
+ * Ingest through the local gateway into the broker, each in its own process as `spate local`
+ * runs them: (1) the most events per second with batches of 500, (2) request latency at a
+ * steady 5,000 events/s. Client-side round trips, so latency includes HTTP and the gateway.
+ *   npx tsx bench/ingest/gateway-throughput.ts [--seconds 20] [--concurrency 8] [--compression gzip|none]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashWriteKey } from '../../core/auth/write-keys.ts';
+import { LatencyStats } from '../../load/latency-stats.ts';
+import { runLoad } from '../../load/load-runner.ts';
+import { ShopTraffic } from '../../load/traffic.ts';
+import { type Component, startComponent } from './component-process.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const seconds = Number(flag('--seconds', '20'));
+const concurrency = Number(flag('--concurrency', '8'));
+const compression = flag('--compression', 'gzip');
+const latencyRate = Number(flag('--latency-rate', '5000'));
+const WRITE_KEY = 'wk_bench';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'spate-ingest-bench-'));
+const components: Component[] = [];
+try {
+  const broker = await startComponent(['bin/cli.ts', 'broker', '--port', '0', '--data-dir', dataDir]);
+  components.push(broker);
+  const server = await startComponent(['bench/ingest/ingest-server.ts'], {
+    SPATE_WRITE_KEYS: JSON.stringify({ bench: hashWriteKey(WRITE_KEY) }),
+    SPATE_KAFKA_BROKERS: `127.0.0.1:${broker.ready.port}`,
+    SPATE_KAFKA_COMPRESSION: compression,
+    SPATE_RATE_LIMIT_PER_S: '10000000',
+    SPATE_RATE_LIMIT_BURST: '10000000',
+  });
+  components.push(server);
+  const url = String(server.ready.url);
+
+  const throughput = await maxThroughput(`${url}/v1/events`, seconds, concurrency);
+  const latency = [];
+  for (const batchSize of [100, 500]) {
+    const report = await runLoad({
+      endpoint: url,
+      writeKey: WRITE_KEY,
+      rate: latencyRate,
+      durationS: Math.max(5, Math.round(seconds / 2)),
+      users: 10_000,
+      tweetsRate: 0,
+      seed: 7,
+      spike: false,
+      batchSize,
+      concurrency: 32,
+    });
+    latency.push({
+      batch_size: batchSize,
+      target_events_per_s: latencyRate,
+      achieved_events_per_s: report.events_per_s,
+      accepted: report.accepted,
+      refused: report.refused,
+      latency_ms: report.latency_ms,
+    });
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'ingest-gateway', compression, throughput, latency })}\n`);
+} finally {
+  for (const c of components.reverse()) await c.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function maxThroughput(target: string, durationS: number, workers: number) {
+  const traffic = new ShopTraffic({ seed: 3, users: 10_000 });
+  const now = Date.now();
+  const bodies = Array.from({ length: 50 }, () =>
+    JSON.stringify(
+      Array.from({ length: 500 }, () => ({ ...traffic.next(now), sent_at: new Date(now).toISOString() })),
+    ),
+  );
+  const latency = new LatencyStats();
+  let accepted = 0;
+  let refused = 0;
+  let requests = 0;
+  const started = performance.now();
+  const deadline = started + durationS * 1000;
+  const worker = async (w: number) => {
+    for (let i = w; performance.now() < deadline; i += workers) {
+      const t0 = performance.now();
+      const response = await fetch(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` },
+        body: bodies[i % bodies.length],
+      });
+      const body = (await response.json()) as { accepted?: number };
+      latency.record(performance.now() - t0);
+      requests += 1;
+      if (response.status === 200) accepted += body.accepted ?? 0;
+      else refused += 500;
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  const elapsedS = (performance.now() - started) / 1000;
+  return {
+    batch_size: 500,
+    concurrency: workers,
+    seconds: Math.round(elapsedS * 10) / 10,
+    requests,
+    accepted,
+    refused,
+    events_per_s: Math.round(accepted / elapsedS),
+    latency_ms: { p50: Math.round(latency.percentile(50)), p99: Math.round(latency.percentile(99)) },
+  };
+}
