@@ -60,6 +60,8 @@ export interface SpateConfig {
   readonly maxAzs: number;
   /** NAT gateways, at least 1 (public AWS APIs such as @connections); one per AZ survives an AZ loss. */
   readonly natGateways: number;
+  /** Interface VPC endpoints for AWS APIs (about $7.30 per endpoint per AZ per month); off sends that traffic via NAT. */
+  readonly interfaceEndpoints: boolean;
   readonly streaming: StreamingConfig;
   readonly hot: HotStoreConfig;
   readonly warehouse: WarehouseConfig;
@@ -76,6 +78,7 @@ export const DEV_CONFIG: SpateConfig = {
   name: 'dev',
   maxAzs: 2,
   natGateways: 1,
+  interfaceEndpoints: false,
   streaming: { mode: 'serverless' },
   hot: { mode: 'serverless', maxDataGiB: 1, maxEcpuPerSecond: 5000 },
   warehouse: { mode: 'self-hosted', instanceType: 't4g.medium', dataVolumeGiB: 30, backupRetentionDays: 7 },
@@ -89,6 +92,7 @@ export const PROD_CONFIG: SpateConfig = {
   name: 'prod',
   maxAzs: 3,
   natGateways: 3,
+  interfaceEndpoints: true,
   streaming: {
     mode: 'provisioned',
     brokerInstanceType: 'kafka.m7g.large',

@@ -17,6 +17,12 @@ export interface NetworkProps {
    */
   readonly existingVpc?: ec2.VpcAttributes;
   readonly logRetentionDays: number;
+  /**
+   * Interface endpoints for the AWS APIs the parts call (each costs per AZ-hour); without
+   * them that traffic leaves through the NAT gateway. The S3 gateway endpoint is always made.
+   * @default true
+   */
+  readonly interfaceEndpoints?: boolean;
 }
 
 /** Ports the parts of Spate talk on; every rule between security groups names one. */
@@ -102,7 +108,8 @@ export class Network extends Construct {
       Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
       XRay: ec2.InterfaceVpcEndpointAwsService.XRAY,
     };
-    for (const [name, service] of Object.entries(interfaces)) {
+    const wanted = (props.interfaceEndpoints ?? true) ? Object.entries(interfaces) : [];
+    for (const [name, service] of wanted) {
       this.vpc.addInterfaceEndpoint(name, {
         service,
         securityGroups: [this.endpoints],

@@ -54,6 +54,7 @@ export class SpateStack extends Stack {
     this.network = new Network(this, 'Network', {
       maxAzs: config.maxAzs,
       natGateways: config.natGateways,
+      interfaceEndpoints: config.interfaceEndpoints,
       logRetentionDays: retention,
     });
     const net = this.network;

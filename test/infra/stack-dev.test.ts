@@ -52,9 +52,10 @@ describe('dev stack: security and compliance', () => {
     );
   });
 
-  it('keeps the functions in private subnets, reaching AWS through VPC endpoints', () => {
+  it('keeps the functions in private subnets, with the S3 gateway endpoint and one NAT gateway', () => {
     const subnets = resourcesOf(dev.template, 'AWS::EC2::Subnet');
     const publicIds = subnets.filter(([, s]) => s.Properties.MapPublicIpOnLaunch === true).map(([id]) => id);
+    expect(publicIds.length).toBeGreaterThan(0);
     const [, ingest] = fnId('IngestHandlerFunction');
     const vpcSubnets = json((ingest.Properties.VpcConfig as { SubnetIds: unknown }).SubnetIds);
     for (const id of publicIds) expect(vpcSubnets).not.toContain(id);
@@ -62,12 +63,8 @@ describe('dev stack: security and compliance', () => {
       VpcEndpointType: 'Gateway',
       ServiceName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['.s3'])]) }),
     });
-    const interfaces = resourcesOf(dev.template, 'AWS::EC2::VPCEndpoint').filter(
-      ([, e]) => e.Properties.VpcEndpointType === 'Interface',
-    );
-    const services = interfaces.map(([, e]) => json(e.Properties.ServiceName)).join(' ');
-    for (const svc of ['secretsmanager', 'logs', 'monitoring', 'kafka', 'ecr.dkr', 'sts'])
-      expect(services).toContain(svc);
+    // dev leaves interface endpoints out (their hourly price exceeds its NAT traffic); prod has them.
+    dev.template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     dev.template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 

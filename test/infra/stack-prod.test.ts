@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROD_CONFIG } from '../../lib/config.ts';
 import { type Synthesized, synthesize } from './synth.ts';
-import { onlyResource, resourcesOf } from './template-queries.ts';
+import { json, onlyResource, resourcesOf } from './template-queries.ts';
 
 let prod: Synthesized;
 
@@ -21,6 +21,24 @@ describe('prod stack', () => {
       ([, s]) => s.Properties.MapPublicIpOnLaunch === false,
     );
     expect(privateSubnets).toHaveLength(3);
+  });
+
+  it('reaches AWS APIs through interface endpoints open only to Spate groups', () => {
+    const interfaces = resourcesOf(prod.template, 'AWS::EC2::VPCEndpoint').filter(
+      ([, e]) => e.Properties.VpcEndpointType === 'Interface',
+    );
+    const services = interfaces.map(([, e]) => json(e.Properties.ServiceName)).join(' ');
+    for (const svc of ['secretsmanager', 'logs', 'monitoring', 'kafka', 'ecr.dkr', 'sts', 'ecs-agent']) {
+      expect(services).toContain(svc);
+    }
+    for (const [, e] of interfaces) {
+      expect(e.Properties.PrivateDnsEnabled).toBe(true);
+      expect(json(e.Properties.SecurityGroupIds)).toContain('NetworkEndpoints');
+    }
+    const ingress = resourcesOf(prod.template, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) =>
+      json(r.Properties.GroupId).includes('NetworkEndpoints'),
+    );
+    expect(ingress.map(([, r]) => r.Properties.FromPort)).toEqual([443, 443, 443]);
   });
 
   it('runs provisioned MSK: broker type, count, storage, TLS in transit and IAM only', () => {
