@@ -1,0 +1,148 @@
+/**
+ * NLP worker benchmark on the local broker.
+ *   npx tsx bench/nlp/throughput.ts --tweets 1000000 [--backend lexicon|onnx]
+ *     preloads tweets.raw with `spate load`'s tweet stream, then times the worker from start
+ *     to the last tweet enriched (counted from its /metrics).
+ *   npx tsx bench/nlp/throughput.ts --rate 2000 --seconds 60 [--backend ...]
+ *     produces at a steady rate while the worker runs and reports produced -> enriched
+ *     latency (p50/p99) as seen by a read_committed consumer of tweets.enriched.
+ * Prints one JSON line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { TOPICS } from '../../core/topics.ts';
+import { TweetStream } from '../../load/tweet-stream.ts';
+import { startBroker } from '../../local/kafka/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    tweets: { type: 'string', default: '1000000' },
+    backend: { type: 'string', default: 'lexicon' },
+    rate: { type: 'string' },
+    seconds: { type: 'string', default: '60' },
+  },
+});
+const dataDir = mkdtempSync(join(tmpdir(), 'spate-nlp-bench-'));
+const broker = await startBroker({ port: 0, dataDir, logger: { info: () => {}, warn: () => {} } });
+const kafka = new Kafka({
+  clientId: 'nlp-bench',
+  brokers: [`127.0.0.1:${broker.port}`],
+  logLevel: logLevel.NOTHING,
+});
+const producer = kafka.producer();
+await producer.connect();
+const stream = new TweetStream(42);
+
+async function produce(n: number): Promise<void> {
+  const batch = 2000;
+  for (let sent = 0; sent < n; sent += batch) {
+    const now = Date.now();
+    const messages = Array.from({ length: Math.min(batch, n - sent) }, () => {
+      const t = stream.next(now);
+      return { key: t.hashtags[0] ?? t.lang, value: JSON.stringify(t) };
+    });
+    await producer.send({ topic: TOPICS.tweetsRaw.name, messages });
+  }
+}
+
+function startWorker(): Promise<{ stop(): Promise<void>; metricsPort: number }> {
+  const child = spawn(process.execPath, ['bin/spate.js', 'nlp'], {
+    env: {
+      ...process.env,
+      SPATE_KAFKA_BROKERS: `127.0.0.1:${broker.port}`,
+      SPATE_NLP_BACKEND: values.backend,
+      SPATE_NLP_METRICS_PORT: '0',
+      SPATE_NLP_GROUP_ID: 'nlp-bench',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.includes('"event":"ready"'));
+      if (line !== undefined) {
+        resolve({
+          metricsPort: (JSON.parse(line) as { port: number }).port,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited ${code}`)));
+  });
+}
+
+async function enrichedCount(port: number): Promise<number> {
+  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/spate_nlp_tweets_total\{outcome="enriched"\} (\d+)/u.exec(body)?.[1] ?? 0);
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+
+try {
+  if (values.rate === undefined) {
+    const n = Number(values.tweets);
+    const t0 = performance.now();
+    await produce(n);
+    const preloadS = (performance.now() - t0) / 1000;
+    const started = performance.now();
+    const worker = await startWorker();
+    while ((await enrichedCount(worker.metricsPort)) < n) await new Promise((r) => setTimeout(r, 250));
+    const seconds = (performance.now() - started) / 1000;
+    await worker.stop();
+    process.stdout.write(
+      `${JSON.stringify({ mode: 'throughput', backend: values.backend, tweets: n, seconds: Number(seconds.toFixed(1)), tweets_per_s: Math.round(n / seconds), preload_s: Number(preloadS.toFixed(1)) })}\n`,
+    );
+  } else {
+    const rate = Number(values.rate);
+    const seconds = Number(values.seconds);
+    const worker = await startWorker();
+    const latencies: number[] = [];
+    const consumer = kafka.consumer({ groupId: 'nlp-bench-reader', maxWaitTimeInMs: 20 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.tweetsEnriched.name, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const m of batch.messages) {
+          const t = JSON.parse(m.value?.toString() ?? '{}') as { createdAt?: string };
+          if (t.createdAt !== undefined) latencies.push(now - Date.parse(t.createdAt));
+        }
+      },
+    });
+    const tick = 50;
+    const perTick = Math.round((rate * tick) / 1000);
+    const start = Date.now();
+    let sent = 0;
+    while (Date.now() - start < seconds * 1000) {
+      const due = Math.floor(((Date.now() - start) / tick) * perTick);
+      if (due > sent) {
+        await produce(due - sent);
+        sent = due;
+      }
+      await new Promise((r) => setTimeout(r, tick / 2));
+    }
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await consumer.disconnect();
+    await worker.stop();
+    // The first seconds include the worker joining the group; steady state is what is asked.
+    const steady = latencies.slice(Math.floor(latencies.length * 0.1)).sort((a, b) => a - b);
+    process.stdout.write(
+      `${JSON.stringify({ mode: 'latency', backend: values.backend, rate, seconds, produced: sent, enriched: latencies.length, p50_ms: percentile(steady, 0.5), p99_ms: percentile(steady, 0.99) })}\n`,
+    );
+  }
+} finally {
+  await producer.disconnect();
+  await broker.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
