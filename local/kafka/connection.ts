@@ -101,14 +101,16 @@ export class ClientConnection {
       await this.respond(correlationId, new Writer().int16(ErrorCode.UNSUPPORTED_VERSION));
       return;
     }
-    if (apiKey !== ApiKey.ApiVersions && (version < range.min || version > range.max)) {
+    const served = version >= range.min && version <= range.max;
+    if (apiKey !== ApiKey.ApiVersions && !served) {
       this.broker.settings.logger.warn(
         `${this.peer} sent API ${apiKey} v${version}; served: v${range.min}-v${range.max}`,
       );
       await this.respond(correlationId, new Writer().int16(ErrorCode.UNSUPPORTED_VERSION));
       return;
     }
-    if (isFlexibleRequest(apiKey, version)) r.skipTaggedFields();
+    // An ApiVersions of unknown version has a header we cannot know; it is answered unread.
+    if (served && isFlexibleRequest(apiKey, version)) r.skipTaggedFields();
     const ctx: RequestContext = {
       broker: this.broker,
       apiKey,
