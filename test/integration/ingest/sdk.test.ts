@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../../../core/topics.ts';
+import { createNodeClient } from '../../../sdk/node.ts';
+import type { DeliveryFailure } from '../../../sdk/types.ts';
+import { type IngestStack, startIngestStack, WRITE_KEY } from './ingest-stack.ts';
+import { readTopic } from './topic-reader.ts';
+
+let stack: IngestStack;
+
+beforeAll(async () => {
+  stack = await startIngestStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('the Node SDK against the ingest API', () => {
+  it('batches track/page/identify and delivers them on shutdown', async () => {
+    const failures: DeliveryFailure[] = [];
+    const client = createNodeClient({
+      endpoint: stack.gateway.httpUrl,
+      writeKey: WRITE_KEY,
+      flushIntervalMs: 60_000,
+      flushOnExit: false,
+      onFailure: (f) => failures.push(f),
+    });
+    const userId = `sdk-${randomUUID()}`;
+    client.identify(userId, { plan: 'team' });
+    client.page({ url: 'https://shop.example/', path: '/' });
+    client.track('add_to_cart', { product: { id: 'sku-9', price: 4.5, currency: 'EUR' } });
+    expect(client.queued).toBe(3);
+    await client.shutdown();
+    expect(failures).toEqual([]);
+    expect(client.queued).toBe(0);
+
+    const records = await readTopic(
+      stack.brokers,
+      TOPICS.eventsRaw.name,
+      (rs) => rs.filter((r) => r.key === userId).length >= 3,
+    );
+    const mine = records.filter((r) => r.key === userId).map((r) => JSON.parse(r.value));
+    expect(mine.map((e) => e.type)).toEqual(['x_identify', 'page_view', 'add_to_cart']);
+    expect(mine[0]).toMatchObject({ properties: { plan: 'team' }, source: 'spate' });
+  });
+
+  it('reports a batch the server refuses as bad, without retrying it', async () => {
+    const failures: DeliveryFailure[] = [];
+    const client = createNodeClient({
+      endpoint: stack.gateway.httpUrl,
+      writeKey: 'wk_not_a_key',
+      flushOnExit: false,
+      onFailure: (f) => failures.push(f),
+    });
+    client.track('click');
+    await client.shutdown();
+    expect(failures).toEqual([expect.objectContaining({ status: 401, reason: 'refused by the server' })]);
+  });
+});
