@@ -101,20 +101,32 @@ function summarise(mode: string) {
 }
 
 const results = ['values array', 'stream'].map(summarise);
-const table = results
-  .map(
-    (r) =>
-      `| ${r.mode} | ${r.rowsPerSecond.toLocaleString('en-US')} | ${(r.median * 1000).toFixed(0)} | ${(r.best * 1000).toFixed(0)} | ${(r.worst * 1000).toFixed(0)} | ${(r.engineMedian * 1000).toFixed(0)} |`,
-  )
-  .join('\n');
+/** A Markdown table with padded columns, the layout the project's formatter keeps. */
+function markdownTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, 3, ...body.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+const ms = (seconds: number) => (seconds * 1000).toFixed(0);
+const table = markdownTable(
+  ['mode', 'rows/s (median)', 'median ms', 'best ms', 'worst ms', 'engine ms (median)'],
+  results.map((r) => [
+    r.mode,
+    r.rowsPerSecond.toLocaleString('en-US'),
+    ms(r.median),
+    ms(r.best),
+    ms(r.worst),
+    ms(r.engineMedian),
+  ]),
+);
 const report = `# ClickHouse endpoint: insert throughput
 
 ${rows.toLocaleString('en-US')}-row JSONEachRow inserts through \`@clickhouse/client\` into the local
 ClickHouse endpoint (chDB behind the HTTP interface), ${runs} runs per mode, one MergeTree table
 with six columns (the warehouse event shape). Client, endpoint and engine share one machine.
 
-| mode | rows/s (median) | median ms | best ms | worst ms | engine ms (median) |
-|---|---|---|---|---|---|
 ${table}
 
 - Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
