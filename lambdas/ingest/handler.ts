@@ -8,6 +8,7 @@ import { KeyRateLimiter } from '../../core/limits/token-bucket.ts';
 import { type IngestConfig, readIngestConfig } from '../../io/config/ingest-config.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { RecordProducer } from '../../io/kafka/record-producer.ts';
+import { openGeoDatabase } from './geo-database.ts';
 import { createIngestService, type RecordSink } from './ingest-service.ts';
 import { logger, metrics, observeOutcome } from './observability.ts';
 
@@ -40,6 +41,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
     breaker: new CircuitBreaker(config.breaker),
     sink: producer,
     now: Date.now,
+    geo: config.geoDatabasePath ? openGeoDatabase(config.geoDatabasePath) : undefined,
     observe: observeOutcome,
   });
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

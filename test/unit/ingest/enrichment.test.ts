@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeVisit } from '../../../core/enrichment/attribution.ts';
 import { enrichEvent, eventKey } from '../../../core/enrichment/enrich-event.ts';
+import { geoFromMaxMind } from '../../../core/enrichment/geo.ts';
 import { anonymiseIp } from '../../../core/enrichment/ip-anonymisation.ts';
 import { readUserAgent } from '../../../core/enrichment/user-agent.ts';
 import { CHROME_UA, GOOGLEBOT_UA, IPHONE_UA, makeEvent } from './factories.ts';
@@ -138,5 +139,27 @@ describe('enrichEvent', () => {
   it('keys by user id, else anonymous id', () => {
     expect(eventKey({ user_id: 'u', anonymous_id: 'a' })).toBe('u');
     expect(eventKey({ user_id: null, anonymous_id: 'a' })).toBe('a');
+  });
+});
+
+describe('geoFromMaxMind', () => {
+  it('keeps country, first subdivision and English city name', () => {
+    expect(
+      geoFromMaxMind({
+        country: { iso_code: 'NL' },
+        subdivisions: [{ iso_code: 'NH' }],
+        city: { names: { en: 'Amsterdam', de: 'Amsterdam' } },
+      }),
+    ).toEqual({ country: 'NL', region: 'NH', city: 'Amsterdam' });
+    expect(geoFromMaxMind({ country: { iso_code: 'FR' } })).toEqual({
+      country: 'FR',
+      region: null,
+      city: null,
+    });
+  });
+
+  it('returns null for an address the database does not know', () => {
+    expect(geoFromMaxMind(null)).toBeNull();
+    expect(geoFromMaxMind({})).toBeNull();
   });
 });
