@@ -5,6 +5,8 @@
 export const DEFAULT_PORTS = {
   gateway: 4680,
   websocket: 4681,
+  /** Status of the event source mapping emulator (GET /health, GET /status). */
+  esm: 4682,
   kafka: 19092,
   redis: 16379,
   clickhouse: 18123,

@@ -10,12 +10,14 @@ function nodeComponent(
   entry: string,
   args: readonly string[],
   port: number,
+  env?: Readonly<Record<string, string>>,
 ): ComponentSpec {
   return {
     name,
     command: process.execPath,
     args: ['--import', 'tsx', join(settings.projectRoot, entry), '--port', String(port), ...args],
     cwd: settings.projectRoot,
+    env,
     port,
     ipc: true,
     startTimeoutMs: 60_000,
@@ -23,11 +25,11 @@ function nodeComponent(
 }
 
 /**
- * The servers of the local mirror that run as child processes: each can crash, be killed
- * in a fault test, and be restarted without taking the gateway down. chDB in particular
- * blocks its thread while a query runs, so it never shares the gateway's event loop.
+ * The servers of the local mirror, each a child process: each can crash, be killed in a fault
+ * test, and be restarted without taking the gateway down. chDB in particular blocks its
+ * thread while a query runs, so it never shares the gateway's event loop.
  */
-export function localComponents(settings: LocalSettings, redisServer: string): ComponentSpec[] {
+export function serverComponents(settings: LocalSettings, redisServer: string): ComponentSpec[] {
   const { ports, dataDir } = settings;
   return [
     nodeComponent(
@@ -47,4 +49,22 @@ export function localComponents(settings: LocalSettings, redisServer: string): C
     ),
     nodeComponent(settings, 's3', 'local/s3/main.ts', ['--data-dir', join(dataDir, 's3')], ports.s3),
   ];
+}
+
+/**
+ * The functions fed by event source mappings (core/mappings.ts), in the emulator's process with
+ * the environment Lambda would give them. Started once the servers they read and write answer.
+ */
+export function mappedFunctionsComponent(
+  settings: LocalSettings,
+  functionEnv: Readonly<Record<string, string>>,
+): ComponentSpec {
+  return nodeComponent(
+    settings,
+    'esm',
+    'local/esm/main.ts',
+    ['--brokers', `127.0.0.1:${settings.ports.kafka}`],
+    settings.ports.esm,
+    functionEnv,
+  );
 }

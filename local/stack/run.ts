@@ -4,7 +4,7 @@ import { startGateway } from '../gateway/index.ts';
 import type { HealthReport, RunningGateway } from '../gateway/types.ts';
 import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
-import { localComponents } from './components.ts';
+import { mappedFunctionsComponent, serverComponents } from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
 import { functionEnvironment, loadHttpRoutes } from './functions.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -35,10 +35,12 @@ export async function startLocalStack(
   const redisServer = ensureRedisServer(process.env.PATH, say);
 
   const supervisor = new Supervisor(join(settings.dataDir, 'logs'), say);
-  await supervisor.startAll(localComponents(settings, redisServer));
+  await supervisor.startAll(serverComponents(settings, redisServer));
+  const functionEnv = functionEnvironment(settings, secrets);
+  await supervisor.startAll([mappedFunctionsComponent(settings, functionEnv)]);
 
   // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would.
-  Object.assign(process.env, functionEnvironment(settings, secrets));
+  Object.assign(process.env, functionEnv);
 
   let gateway: RunningGateway;
   try {

@@ -23,6 +23,7 @@ export interface LocalFlags {
 const ENV_NAMES: Record<PortName, string> = {
   gateway: 'SPATE_GATEWAY_PORT',
   websocket: 'SPATE_WEBSOCKET_PORT',
+  esm: 'SPATE_ESM_PORT',
   kafka: 'SPATE_KAFKA_PORT',
   redis: 'SPATE_REDIS_PORT',
   clickhouse: 'SPATE_CLICKHOUSE_PORT',

@@ -78,7 +78,7 @@ describe('spate local', () => {
   });
 
   it('starts every component, reports them healthy, and leaves no process behind on Ctrl-C', async () => {
-    const [gateway, websocket, kafka, redis, clickhouse, s3] = await freePorts(6);
+    const [gateway, websocket, esm, kafka, redis, clickhouse, s3] = await freePorts(7);
     stack = spawn(
       process.execPath,
       [
@@ -87,7 +87,14 @@ describe('spate local', () => {
         '--no-demo',
         '--data-dir',
         dataDir,
-        ...['--gateway-port', String(gateway), '--websocket-port', String(websocket)],
+        ...[
+          '--gateway-port',
+          String(gateway),
+          '--websocket-port',
+          String(websocket),
+          '--esm-port',
+          String(esm),
+        ],
         ...['--kafka-port', String(kafka), '--redis-port', String(redis)],
         ...['--clickhouse-port', String(clickhouse), '--s3-port', String(s3)],
       ],
@@ -123,7 +130,7 @@ describe('spate local', () => {
     };
     expect(health.status).toBe(200);
     expect(report.status).toBe('ok');
-    for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3']) {
+    for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3', 'esm']) {
       expect(report.components[name], name).toMatchObject({ healthy: true });
     }
 
@@ -140,7 +147,7 @@ describe('spate local', () => {
     expect(await sent.json()).toMatchObject({ accepted: 1, rejected: 0 });
 
     const children = descendants(stack.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(4);
+    expect(children.length).toBeGreaterThanOrEqual(5);
     const exited = new Promise<number | null>((r) => stack!.once('exit', (code) => r(code)));
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
