@@ -42,6 +42,30 @@ const EMAIL_HOSTS = ['mail.google', 'outlook.live', 'mail.yahoo'];
  * otherwise the referrer's host is classified; no referrer, or one from the same site, is direct.
  */
 export function attributeVisit(pageUrl: string | undefined, referrer: string | undefined): Attribution {
+  if (pageUrl === undefined && referrer === undefined) return DIRECT;
+  // Landing URLs and referrers repeat (popular pages, the same campaign links); parsing two
+  // URLs per event is one of the dearer steps of ingest, so answers are remembered.
+  const cacheKey = `${pageUrl ?? ''}\n${referrer ?? ''}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const attribution = attribute(pageUrl, referrer);
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(cacheKey, attribution);
+  return attribution;
+}
+
+const CACHE_SIZE = 10_000;
+const cache = new Map<string, Attribution>();
+const DIRECT: Attribution = Object.freeze({
+  source: '(direct)',
+  medium: '(none)',
+  campaign: null,
+  term: null,
+  content: null,
+  click_ids: Object.freeze({}),
+});
+
+function attribute(pageUrl: string | undefined, referrer: string | undefined): Attribution {
   const page = parseUrl(pageUrl);
   const params = page?.searchParams;
   const clickIds: Record<string, string> = {};
