@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -37,6 +37,8 @@ const DATABASE = 'spate';
 export class Warehouse extends Construct {
   readonly url: string;
   readonly credentials: secretsmanager.ISecret;
+  /** Name or full ARN: what a CloudFormation dynamic reference to the secret needs. */
+  private readonly secretReference: string;
   readonly coldBucket?: s3.Bucket;
   readonly service?: ecs.Ec2Service;
 
@@ -50,6 +52,8 @@ export class Warehouse extends Construct {
         'Credentials',
         config.credentialsSecretName,
       );
+      // An imported name has no ARN suffix; a dynamic reference by name resolves it.
+      this.secretReference = config.credentialsSecretName;
       return;
     }
     const credentials = new secretsmanager.Secret(this, 'Credentials', {
@@ -62,6 +66,7 @@ export class Warehouse extends Construct {
       },
     });
     this.credentials = credentials;
+    this.secretReference = credentials.secretArn;
     const coldBucket = new s3.Bucket(this, 'ColdParts', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -190,8 +195,22 @@ export class Warehouse extends Construct {
     new CfnOutput(this, 'ClickHouseUrl', { value: this.url, description: 'ClickHouse HTTP inside the VPC' });
   }
 
+  /**
+   * What the warehouse loader and query function read (io/clickhouse). The credentials are
+   * deploy-time references to the secret, since the client takes them from its environment.
+   */
   get environment(): Record<string, string> {
-    return { SPATE_CLICKHOUSE_URL: this.url, SPATE_CLICKHOUSE_SECRET_ARN: this.credentials.secretArn };
+    return {
+      SPATE_CLICKHOUSE_URL: this.url,
+      SPATE_CLICKHOUSE_DATABASE: DATABASE,
+      SPATE_CLICKHOUSE_USER: SecretValue.secretsManager(this.secretReference, {
+        jsonField: 'username',
+      }).unsafeUnwrap(),
+      SPATE_CLICKHOUSE_PASSWORD: SecretValue.secretsManager(this.secretReference, {
+        jsonField: 'password',
+      }).unsafeUnwrap(),
+      SPATE_CLICKHOUSE_SECRET_ARN: this.credentials.secretArn,
+    };
   }
 
   grantConnect(grantee: iam.IGrantable): void {

@@ -61,6 +61,9 @@ describe('stack options', () => {
     synth.template.resourceCountIs('AWS::Backup::BackupPlan', 0);
     const warehouse = fn('AggregatorswarehouseeventsrawFunction');
     expect(json(warehouse.Properties.Environment)).toContain('https://abc.clickhouse.cloud:8443');
+    expect(json(warehouse.Properties.Environment)).toContain(
+      '{{resolve:secretsmanager:spate/clickhouse:SecretString:password::}}',
+    );
     const statements = statementsOfRole(synth.template, roleOfFunction(warehouse));
     const reads = statementsWith(statements, 'secretsmanager:GetSecretValue');
     expect(json(reads[0]!.Resource)).toContain('secret:spate/clickhouse');
