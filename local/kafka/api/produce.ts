@@ -1,6 +1,11 @@
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type { Reader } from '../protocol/reader.ts';
-import { InvalidBatchError, splitBatches, stampLogAppendTime } from '../protocol/record-batch.ts';
+import {
+  ATTR_TRANSACTIONAL,
+  InvalidBatchError,
+  splitBatches,
+  stampLogAppendTime,
+} from '../protocol/record-batch.ts';
 import { Writer } from '../protocol/writer.ts';
 import type { RequestContext } from './request-context.ts';
 
@@ -51,6 +56,16 @@ function appendRecords(
   const now = Date.now();
   let first = -1;
   for (const { header, bytes } of batches) {
+    const transactional = (header.attributes & ATTR_TRANSACTIONAL) !== 0;
+    if (
+      transactional &&
+      !ctx.broker.txns.accepts(header.producerId, header.producerEpoch, topicName, index)
+    ) {
+      return fail(
+        ErrorCode.INVALID_TXN_STATE,
+        'transactional batch outside an ongoing transaction on this partition',
+      );
+    }
     const verdict = log.producers.check(
       header.producerId,
       header.producerEpoch,

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFile } from '../durable-file.ts';
 
 export interface CommittedOffset {
   readonly offset: number;
@@ -35,9 +36,7 @@ export class OffsetStore {
         }
       }
     }
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, this.lines().join(''));
-    renameSync(tmp, this.file);
+    replaceFile(this.file, this.lines().join(''));
   }
 
   private lines(): string[] {

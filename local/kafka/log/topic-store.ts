@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopicDefinition } from '../../../core/topics.ts';
+import { replaceFile } from '../durable-file.ts';
 import { type LogConfig, PartitionLog } from './partition-log.ts';
 
 export interface TopicConfig extends LogConfig {
@@ -92,7 +93,7 @@ export class TopicStore {
     const error = topicNameError(config.name);
     if (error !== null) throw new Error(error);
     mkdirSync(join(this.root, config.name), { recursive: true });
-    writeFileSync(join(this.root, config.name, 'topic.json'), JSON.stringify(config, null, 2));
+    replaceFile(join(this.root, config.name, 'topic.json'), JSON.stringify(config, null, 2));
     const topic = this.openTopic(config);
     this.topics.set(config.name, topic);
     return topic;
@@ -101,7 +102,7 @@ export class TopicStore {
   updateConfig(topic: Topic, config: TopicConfig): void {
     topic.config = config;
     for (const p of topic.partitions) p.config = config;
-    writeFileSync(join(this.root, config.name, 'topic.json'), JSON.stringify(config, null, 2));
+    replaceFile(join(this.root, config.name, 'topic.json'), JSON.stringify(config, null, 2));
   }
 
   delete(name: string): boolean {

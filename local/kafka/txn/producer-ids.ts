@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFile } from '../durable-file.ts';
 
 const BLOCK = 1000;
 
@@ -24,7 +25,7 @@ export class ProducerIds {
   allocate(): number {
     if (this.next >= this.reservedUpTo) {
       this.reservedUpTo = this.next + BLOCK;
-      writeFileSync(this.file, JSON.stringify({ reservedUpTo: this.reservedUpTo }));
+      replaceFile(this.file, JSON.stringify({ reservedUpTo: this.reservedUpTo }));
     }
     return this.next++;
   }

@@ -32,6 +32,7 @@ const TICK_MS = 250;
  */
 export class TransactionCoordinator {
   private readonly txns = new Map<string, Transaction>();
+  private readonly byProducerId = new Map<number, Transaction>();
   private readonly ids: ProducerIds;
   private readonly file: string;
   private readonly timer: NodeJS.Timeout;
@@ -47,7 +48,7 @@ export class TransactionCoordinator {
       for (const line of readFileSync(this.file, 'utf8').split('\n')) {
         try {
           const l = JSON.parse(line) as { id: string; pid: number; epoch: number; timeoutMs: number };
-          this.txns.set(l.id, this.fresh(l.id, l.pid, l.epoch, l.timeoutMs));
+          this.remember(this.fresh(l.id, l.pid, l.epoch, l.timeoutMs));
         } catch {
           // blank or cut-short last line
         }
@@ -55,6 +56,24 @@ export class TransactionCoordinator {
     }
     this.timer = setInterval(() => this.expire(), TICK_MS);
     this.timer.unref();
+  }
+
+  private remember(txn: Transaction): void {
+    const previous = this.txns.get(txn.transactionalId);
+    if (previous !== undefined) this.byProducerId.delete(previous.producerId);
+    this.txns.set(txn.transactionalId, txn);
+    this.byProducerId.set(txn.producerId, txn);
+  }
+
+  /**
+   * Whether a transactional batch may be appended: its producer must be in a transaction that
+   * added this partition. Without this, a write after the transaction ended (timed out, or
+   * aborted by a restart) would open a transaction no marker will ever close.
+   */
+  accepts(producerId: number, epoch: number, topic: string, partition: number): boolean {
+    const txn = this.byProducerId.get(producerId);
+    if (txn?.ongoing !== true || txn.epoch !== epoch) return false;
+    return txn.partitions.has(`${topic}\u0000${partition}`);
   }
 
   private fresh(id: string, producerId: number, epoch: number, timeoutMs: number): Transaction {
@@ -83,13 +102,15 @@ export class TransactionCoordinator {
     let txn = this.txns.get(transactionalId);
     if (txn === undefined) {
       txn = this.fresh(transactionalId, this.ids.allocate(), 0, timeoutMs);
-      this.txns.set(transactionalId, txn);
+      this.remember(txn);
     } else {
       if (txn.ongoing) this.finish(txn, false);
       txn.epoch++;
       if (txn.epoch >= 32767) {
+        this.byProducerId.delete(txn.producerId);
         txn.producerId = this.ids.allocate();
         txn.epoch = 0;
+        this.byProducerId.set(txn.producerId, txn);
       }
       txn.timeoutMs = timeoutMs;
     }

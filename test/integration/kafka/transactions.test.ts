@@ -152,4 +152,28 @@ describe('idempotent and transactional producers', () => {
     const values = await readAll(fx.kafka(), 'tx.out', false, 6);
     expect(values).not.toContain('zombie');
   });
+
+  it('aborts a transaction past its timeout and refuses the late writes of its producer', async () => {
+    const producer = fx.kafka().producer({
+      transactionalId: 'tx-late',
+      transactionTimeout: 1000,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { retries: 1, initialRetryTime: 50 },
+    });
+    await producer.connect();
+    const txn = await producer.transaction();
+    await txn.send({ topic: 'lso', messages: [{ value: 'timed-out' }] });
+    await new Promise((r) => setTimeout(r, 2000));
+    await expect(txn.send({ topic: 'lso', messages: [{ value: 'too-late' }] })).rejects.toThrow();
+    await producer.disconnect().catch(() => {});
+
+    const plain = fx.kafka().producer();
+    await plain.connect();
+    await plain.send({ topic: 'lso', messages: [{ value: 'visible' }] });
+    await plain.disconnect();
+    // Nothing is left open: a read_committed reader gets past the aborted transaction.
+    const values = await readAll(fx.kafka(), 'lso', false, 3);
+    expect(values).toEqual(['in-txn', 'after', 'visible']);
+  });
 });
