@@ -58,7 +58,14 @@ export function parseFrame(text: string): Frame {
   } catch {
     throw new FrameError('frame: not JSON');
   }
-  const f = value as Partial<SnapshotFrame & DeltaFrame>;
+  const f = (value ?? {}) as {
+    type?: unknown;
+    channel?: unknown;
+    seq?: unknown;
+    at?: unknown;
+    data?: unknown;
+    patch?: unknown;
+  };
   if (f.type !== 'snapshot' && f.type !== 'delta')
     throw new FrameError('frame.type: must be snapshot or delta');
   if (typeof f.channel !== 'string') throw new FrameError('frame.channel: must be a string');
@@ -68,5 +75,5 @@ export function parseFrame(text: string): Frame {
   const body = f.type === 'snapshot' ? f.data : f.patch;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new FrameError(`frame.${f.type === 'snapshot' ? 'data' : 'patch'}: must be an object`);
-  return f as Frame;
+  return f as unknown as Frame;
 }
