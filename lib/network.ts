@@ -92,6 +92,11 @@ export class Network extends Construct {
     }
     this.allowKafkaFrom(this.functions);
     this.allowKafkaFrom(this.nlp);
+    // MSK event source mappings poll from ENIs that carry the cluster's own security group:
+    // they reach the brokers through it and call the Lambda and STS APIs over HTTPS.
+    this.kafka.addIngressRule(this.kafka, ec2.Port.tcp(PORTS.kafkaIam), 'Event source mapping pollers');
+    this.kafka.addEgressRule(this.kafka, ec2.Port.tcp(PORTS.kafkaIam), 'Event source mapping pollers');
+    this.kafka.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(PORTS.https), 'Pollers call Lambda and STS');
 
     this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
     const interfaces = {

@@ -71,9 +71,11 @@ describe('dev stack: security and compliance', () => {
   it('opens Kafka (9098) only to the functions and NLP groups, and the cache (6379) only to the functions', () => {
     const ingress = resourcesOf(dev.template, 'AWS::EC2::SecurityGroupIngress');
     const kafka = ingress.filter(([, r]) => json(r.Properties.GroupId).includes('NetworkKafka'));
-    expect(kafka.map(([, r]) => r.Properties.FromPort)).toEqual([9098, 9098]);
+    expect(kafka.map(([, r]) => r.Properties.FromPort)).toEqual([9098, 9098, 9098]);
+    // the functions, the NLP workers, and the event source mapping pollers (the cluster's own group)
     expect(kafka.map(([, r]) => json(r.Properties.SourceSecurityGroupId)).sort()).toEqual([
       expect.stringContaining('NetworkFunctions'),
+      expect.stringContaining('NetworkKafka'),
       expect.stringContaining('NetworkNlp'),
     ]);
     const cache = ingress.filter(([, r]) => json(r.Properties.GroupId).includes('NetworkCache'));
