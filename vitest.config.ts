@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Integration tests start real servers (broker, redis-server, chDB, s3rver) on free ports;
 // on a 2-core machine running more than two such files at once only adds contention.
+// Handlers publish Powertools metrics as CloudWatch EMF on stdout; in tests they only bury the report.
+const env = { POWERTOOLS_METRICS_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +13,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          env,
           sequence: { groupOrder: 0 },
         },
       },
@@ -18,6 +22,7 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           environment: 'node',
+          env,
           testTimeout: 120_000,
           sequence: { groupOrder: 1 },
         },
@@ -27,6 +32,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          env,
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,
