@@ -30,6 +30,7 @@ export interface WarehouseRow {
   readonly attribution_medium: string;
   readonly campaign: string;
   readonly properties: string;
+  readonly kafka_topic: string;
   readonly kafka_partition: number;
   readonly kafka_offset: number;
 }
@@ -38,7 +39,12 @@ function clickhouseTime(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
 }
 
-export function warehouseRow(event: EnrichedEvent, partition: number, offset: number): WarehouseRow {
+export function warehouseRow(
+  event: EnrichedEvent,
+  partition: number,
+  offset: number,
+  topic = 'events.raw',
+): WarehouseRow {
   const order = event.type === 'purchase' ? event.order : null;
   return {
     event_id: event.event_id,
@@ -67,6 +73,7 @@ export function warehouseRow(event: EnrichedEvent, partition: number, offset: nu
     attribution_medium: event.attribution?.medium ?? '',
     campaign: event.attribution?.campaign ?? '',
     properties: event.properties ? JSON.stringify(event.properties) : '',
+    kafka_topic: topic,
     kafka_partition: partition,
     kafka_offset: offset,
   };

@@ -1,28 +1,62 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { PartitionBatch } from '../../core/aggregation/msk-batch.ts';
+import { NO_OFFSET, unappliedEvents } from '../../core/aggregation/offset-gate.ts';
 import { deduplicationToken, warehouseRow } from '../../core/aggregation/warehouse-row.ts';
+
+const partitionId = (topic: string, partition: number) => `${topic}-${partition}`;
+
+/**
+ * The highest offset stored per topic-partition (io/clickhouse/migrations/003-high-water.ts),
+ * keyed `topic-partition`; partitions never stored are absent. One small query per invocation.
+ */
+export async function storedHighWater(
+  client: ClickHouseClient,
+  batches: readonly Pick<PartitionBatch, 'topic'>[],
+): Promise<Map<string, number>> {
+  const topics = [...new Set(batches.map((b) => b.topic))];
+  if (topics.length === 0) return new Map();
+  const result = await client.query({
+    query: `SELECT kafka_topic, kafka_partition, max(high_water) AS high_water FROM events_high_water
+            WHERE kafka_topic IN {topics:Array(String)} GROUP BY kafka_topic, kafka_partition`,
+    query_params: { topics },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ kafka_topic: string; kafka_partition: number; high_water: string }>();
+  return new Map(
+    rows.map((r) => [partitionId(r.kafka_topic, Number(r.kafka_partition)), Number(r.high_water)]),
+  );
+}
 
 /**
  * One insert per topic-partition batch, never one per row; the mapping's batch size (10k)
- * and window (1 s) decide how large. The token makes a redelivered batch a no-op.
+ * and window (1 s) decide how large. Only events above the stored high-water are sent, so a
+ * redelivery cut at other offsets adds nothing; the token covers a retry of the very same
+ * insert whose reply was lost (and a racing replay of the same range).
  */
-export async function insertEvents(client: ClickHouseClient, batch: PartitionBatch): Promise<number> {
-  if (batch.events.length === 0) return 0;
+export async function insertEvents(
+  client: ClickHouseClient,
+  batch: PartitionBatch,
+  highWater: number = NO_OFFSET,
+): Promise<number> {
+  const fresh = unappliedEvents(batch.events, highWater);
+  if (fresh.length === 0) return 0;
   await client.insert({
     table: 'events',
-    values: batch.events.map(({ event, offset }) => warehouseRow(event, batch.partition, offset)),
+    values: fresh.map(({ event, offset }) => warehouseRow(event, batch.partition, offset, batch.topic)),
     format: 'JSONEachRow',
     clickhouse_settings: {
       insert_deduplication_token: deduplicationToken(
         batch.topic,
         batch.partition,
-        batch.firstOffset,
-        batch.lastOffset,
+        fresh[0]!.offset,
+        fresh[fresh.length - 1]!.offset,
       ),
       insert_deduplicate: 1,
       // Without this the rollup views would count a deduplicated retry a second time.
       deduplicate_blocks_in_dependent_materialized_views: 1,
     },
   });
-  return batch.events.length;
+  return fresh.length;
 }
+
+export { partitionId as highWaterKey };

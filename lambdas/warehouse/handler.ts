@@ -8,7 +8,7 @@ import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-brea
 import { partitionBatches } from '../../core/aggregation/msk-batch.ts';
 import { readWarehouseConfig, type WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
 import { connectClickHouse } from '../../io/clickhouse/connection.ts';
-import { insertEvents } from '../../io/clickhouse/event-writer.ts';
+import { highWaterKey, insertEvents, storedHighWater } from '../../io/clickhouse/event-writer.ts';
 import { migrate } from '../../io/clickhouse/migration.ts';
 import { MIGRATIONS } from '../../io/clickhouse/migrations/index.ts';
 
@@ -43,7 +43,12 @@ export function createWarehouseFunction(config: WarehouseConfig): WarehouseFunct
       const counts = await breaker.call(() =>
         withRetries(async () => {
           await ensureSchema();
-          return Promise.all(batches.map((batch) => insertEvents(client, batch)));
+          const stored = await storedHighWater(client, batches);
+          return Promise.all(
+            batches.map((batch) =>
+              insertEvents(client, batch, stored.get(highWaterKey(batch.topic, batch.partition))),
+            ),
+          );
         }, config.retry),
       );
       const inserted = counts.reduce((a, b) => a + b, 0);
