@@ -12,12 +12,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { Worker } from 'node:worker_threads';
+import { BATCH, consumeWithKafkajs, IN_FLIGHT, preparedProducer, RECORD_BYTES } from './kafkajs-load.ts';
 
-const RECORD_BYTES = 200;
-const BATCH = 1000;
-const IN_FLIGHT = 4;
-const WARM_UP_BATCHES = 20;
+const PARALLEL_PRODUCERS = 2;
+const WORKER_BOOT = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(
+  new URL('./produce-worker.ts', import.meta.url).href,
+)}); });`;
 
 interface Row {
   readonly client: string;
@@ -34,8 +35,9 @@ const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1)
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 const RECORDS = Number(values.records);
-if (!Number.isInteger(RECORDS) || RECORDS < BATCH || RECORDS % BATCH !== 0) {
-  throw new Error(`--records must be a positive multiple of ${BATCH}, got ${values.records}`);
+const UNIT = BATCH * PARALLEL_PRODUCERS;
+if (!Number.isInteger(RECORDS) || RECORDS < UNIT || RECORDS % UNIT !== 0) {
+  throw new Error(`--records must be a positive multiple of ${UNIT}, got ${values.records}`);
 }
 
 async function startBrokerProcess(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
@@ -74,54 +76,29 @@ function run(cmd: string, args: string[], input?: Buffer): Promise<{ stdout: Buf
   });
 }
 
-async function kafkajsProduce(kafka: Kafka, topic: string): Promise<number> {
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
-  await producer.connect();
-  const value = Buffer.alloc(RECORD_BYTES, 'x');
-  const batches = RECORDS / BATCH;
-  const messages = Array.from({ length: BATCH }, () => ({ value }));
-  // Warm-up outside the clock: metadata, connection, and the JIT on kafkajs's encoder.
-  for (let i = 0; i < WARM_UP_BATCHES; i++)
-    await producer.send({ topic: `${topic}.warm-up`, acks: -1, messages });
-  const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < batches) {
-      next++;
-      await producer.send({ topic, acks: -1, messages });
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  await producer.disconnect();
-  return seconds;
-}
-
-async function kafkajsConsume(kafka: Kafka, topic: string, expected: number): Promise<number> {
-  const consumer = kafka.consumer({
-    groupId: `bench-${Date.now()}`,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    maxBytes: 16 * 1024 * 1024,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  let started = 0;
-  const done = new Promise<void>((resolve) => {
-    void consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => {
-        if (started === 0) started = performance.now();
-        seen += batch.messages.length;
-        if (seen >= expected) resolve();
-      },
+/** Several producers in worker threads, started together; seconds until the last one is done. */
+async function parallelProduce(address: string, topic: string, producers: number): Promise<number> {
+  const workers = Array.from(
+    { length: producers },
+    (_, i) =>
+      // Loader hooks do not reach worker threads on Node 20: the worker registers tsx itself.
+      new Worker(WORKER_BOOT, {
+        eval: true,
+        workerData: { address, topic: `${topic}.${i}`, records: RECORDS / producers },
+      }),
+  );
+  const next = (w: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      w.once('message', () => resolve());
+      w.once('error', reject);
     });
-  });
-  await done;
-  // From the first batch on: the group join before it is not throughput.
+  await Promise.all(workers.map(next));
+  const started = performance.now();
+  const done = workers.map(next);
+  for (const w of workers) w.postMessage('go');
+  await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
-  await consumer.disconnect();
+  await Promise.all(workers.map((w) => w.terminate()));
   return seconds;
 }
 
@@ -130,21 +107,29 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 /** One round of all four measurements, each on fresh topics of the same broker. */
 async function round(address: string, n: number): Promise<Row[]> {
   const rows: Row[] = [];
-  const kafka = new Kafka({ clientId: 'bench', brokers: [address], logLevel: logLevel.NOTHING });
   const jsTopic = `bench.kafkajs.${n}`;
+  const producer = await preparedProducer(address, jsTopic, RECORDS);
   rows.push({
     client: 'kafkajs 2.x',
     direction: 'produce',
     records: RECORDS,
-    seconds: await kafkajsProduce(kafka, jsTopic),
-    note: `send() of ${BATCH} records, acks=all, ${IN_FLIGHT} sends in flight`,
+    seconds: await producer.run(),
+    note: `one producer: send() of ${BATCH} records, acks=all, ${IN_FLIGHT} sends in flight`,
   });
+  await producer.disconnect();
   rows.push({
     client: 'kafkajs 2.x',
     direction: 'consume',
     records: RECORDS,
-    seconds: await kafkajsConsume(kafka, jsTopic, RECORDS),
-    note: 'consumer group, eachBatch, timed from the first batch',
+    seconds: await consumeWithKafkajs(address, jsTopic, RECORDS),
+    note: 'one consumer group member, eachBatch, timed from the first batch',
+  });
+  rows.push({
+    client: 'kafkajs 2.x',
+    direction: 'produce',
+    records: RECORDS,
+    seconds: await parallelProduce(address, `bench.parallel.${n}`, PARALLEL_PRODUCERS),
+    note: `${PARALLEL_PRODUCERS} producers in worker threads, same settings, ${fmt(RECORDS / PARALLEL_PRODUCERS)} records each`,
   });
   const kcatTopic = `bench.kcat.${n}`;
   const input = Buffer.from(`${'y'.repeat(RECORD_BYTES)}\n`.repeat(RECORDS));
