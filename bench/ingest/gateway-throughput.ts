@@ -4,7 +4,7 @@
  * steady 5,000 events/s. Client-side round trips, so latency includes HTTP and the gateway.
  *   npx tsx bench/ingest/gateway-throughput.ts [--seconds 20] [--concurrency 8] [--compression gzip|none]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashWriteKey } from '../../core/auth/write-keys.ts';
@@ -39,7 +39,22 @@ try {
   components.push(server);
   const url = String(server.ready.url);
 
+  const cpuBefore = cpuSeconds([broker, server]);
   const throughput = await maxThroughput(`${url}/v1/events`, seconds, concurrency);
+  const cpuAfter = cpuSeconds([broker, server]);
+  // CPU spent per acknowledged event by each process: unlike wall-clock rates, this does not
+  // depend on what else the machine is running, and 2 / total is what two free cores could do.
+  const perEventUs = cpuAfter.map(
+    (after, i) => ((after - cpuBefore[i]!) / Math.max(1, throughput.accepted)) * 1e6,
+  );
+  const [brokerUs = 0, ingestUs = 0, driverUs = 0] = perEventUs;
+  const cpu = {
+    broker_us_per_event: round1(brokerUs),
+    gateway_ingest_us_per_event: round1(ingestUs),
+    load_driver_us_per_event: round1(driverUs),
+    two_core_capacity_events_per_s: Math.round(2e6 / (brokerUs + ingestUs + driverUs)),
+    two_core_capacity_without_driver_events_per_s: Math.round(2e6 / (brokerUs + ingestUs)),
+  };
   const latency = [];
   for (const batchSize of [100, 500]) {
     const report = await runLoad({
@@ -63,10 +78,27 @@ try {
       latency_ms: report.latency_ms,
     });
   }
-  process.stdout.write(`${JSON.stringify({ bench: 'ingest-gateway', compression, throughput, latency })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'ingest-gateway', compression, throughput, cpu, latency })}\n`,
+  );
 } finally {
   for (const c of components.reverse()) await c.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** CPU seconds (user + system) so far of each component process, then of this process. */
+function cpuSeconds(components: Component[]): number[] {
+  const tick = 100; // USER_HZ on Linux
+  const children = components.map((c) => {
+    const fields = readFileSync(`/proc/${c.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / tick;
+  });
+  const own = process.cpuUsage();
+  return [...children, (own.user + own.system) / 1e6];
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 async function maxThroughput(target: string, durationS: number, workers: number) {

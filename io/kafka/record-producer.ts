@@ -1,6 +1,23 @@
 import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { OutgoingRecord } from '../../core/events/ingest-batch.ts';
 
+/** Most records written in one group; a few MB of events, well under a produce request's cap. */
+const GROUP_RECORDS = 5000;
+
+interface Waiter {
+  readonly records: readonly OutgoingRecord[];
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+  taken: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function settle(waiter: Waiter, err: unknown): void {
+  clearTimeout(waiter.timer);
+  if (err === undefined) waiter.resolve();
+  else waiter.reject(err);
+}
+
 export class ProduceTimeoutError extends Error {
   override readonly name = 'ProduceTimeoutError';
 }
@@ -20,6 +37,8 @@ export class RecordProducer {
   readonly #producer: Producer;
   readonly #options: RecordProducerOptions;
   #connected: Promise<void> | undefined;
+  readonly #queue: Waiter[] = [];
+  #pumping = false;
 
   constructor(kafka: Kafka, options: RecordProducerOptions) {
     this.#options = options;
@@ -37,9 +56,54 @@ export class RecordProducer {
     });
   }
 
-  /** Writes all records, or throws; there is no partial success within one call. */
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Writes all records, or throws; there is no partial success within one call. Calls made
+   * while a write is in flight are sent together in the next one (group commit): kafkajs lets
+   * an idempotent producer have one request in flight per broker, so a process serving many
+   * requests at once (the local gateway) would otherwise queue them one by one.
+   */
+  send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { records, resolve, reject, taken: false, timer: undefined };
+      waiter.timer = setTimeout(() => {
+        // Still queued: withdrawn, never sent. Already sent: its outcome is no longer awaited.
+        if (!waiter.taken) this.#queue.splice(this.#queue.indexOf(waiter), 1);
+        reject(new ProduceTimeoutError(`Kafka did not acknowledge within ${this.#options.timeoutMs} ms`));
+      }, this.#options.timeoutMs);
+      this.#queue.push(waiter);
+      if (!this.#pumping) void this.#pump();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0) {
+        const group: Waiter[] = [];
+        let count = 0;
+        while (
+          this.#queue.length > 0 &&
+          (group.length === 0 || count + this.#queue[0]!.records.length <= GROUP_RECORDS)
+        ) {
+          const waiter = this.#queue.shift()!;
+          waiter.taken = true;
+          group.push(waiter);
+          count += waiter.records.length;
+        }
+        try {
+          await withDeadline(this.#options.timeoutMs, () => this.#write(group.flatMap((w) => w.records)));
+          for (const w of group) settle(w, undefined);
+        } catch (err) {
+          for (const w of group) settle(w, err);
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #write(records: readonly OutgoingRecord[]): Promise<void> {
     const byTopic = new Map<string, { key: string | null; value: string }[]>();
     for (const record of records) {
       let messages = byTopic.get(record.topic);
@@ -49,14 +113,12 @@ export class RecordProducer {
       }
       messages.push({ key: record.key, value: record.value });
     }
-    await withDeadline(this.#options.timeoutMs, async () => {
-      await this.#connect();
-      await this.#producer.sendBatch({
-        acks: -1,
-        timeout: this.#options.timeoutMs,
-        compression: this.#options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+    await this.#connect();
+    await this.#producer.sendBatch({
+      acks: -1,
+      timeout: this.#options.timeoutMs,
+      compression: this.#options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 
@@ -77,6 +139,7 @@ export class RecordProducer {
   }
 }
 
+/** Waits for `work` at most `ms`; the pump must not stall behind a request that never returns. */
 async function withDeadline(ms: number, work: () => Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

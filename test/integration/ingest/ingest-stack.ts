@@ -30,7 +30,7 @@ export async function startIngestStack(env: Record<string, string> = {}): Promis
   const config = readIngestConfig({
     SPATE_WRITE_KEYS: JSON.stringify({ shop: hashWriteKey(WRITE_KEY) }),
     SPATE_KAFKA_BROKERS: brokers.join(','),
-    SPATE_PRODUCE_TIMEOUT_MS: '5000',
+    SPATE_PRODUCE_TIMEOUT_MS: '15000',
     ...env,
   });
   const fn = createIngestFunction(config);
