@@ -43,7 +43,8 @@ export class ClientConnection {
   }
 
   private reject(reason: string): void {
-    if (this.closed) return;
+    // A connection already torn down (client gone, broker closing) has nothing left to report.
+    if (this.closed || this.socket.destroyed) return;
     this.closed = true;
     this.broker.settings.logger.warn(`closing connection from ${this.peer}: ${reason}`);
     this.socket.destroy();
@@ -74,7 +75,7 @@ export class ClientConnection {
     if (this.serving) return;
     this.serving = true;
     try {
-      while (this.frames.length > 0 && !this.closed) {
+      while (this.frames.length > 0 && !this.closed && !this.socket.destroyed) {
         const frame = this.frames.shift()!;
         try {
           await this.handle(frame);
