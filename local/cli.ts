@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_PORTS, type PortName } from './ports.ts';
 import { startLocalStack } from './stack/run.ts';
-import { readLocalSettings } from './stack/settings.ts';
+import { PORT_ENV_NAMES, readLocalSettings } from './stack/settings.ts';
 
 interface LocalCommandOptions {
   readonly reset?: boolean;
@@ -23,7 +23,7 @@ export function registerLocal(program: Command): void {
     .option('--no-demo', 'do not send demo traffic')
     .option('--data-dir <dir>', 'where local data lives (env SPATE_DATA_DIR)', '.local');
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
-    command.option(`--${name}-port <port>`, `${name} port (env SPATE_${name.toUpperCase()}_PORT)`);
+    command.option(`--${name}-port <port>`, `${name} port (env ${PORT_ENV_NAMES[name]})`);
   }
   command.action(async (options: LocalCommandOptions) => {
     const ports: Partial<Record<PortName, string>> = {};

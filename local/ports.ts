@@ -7,6 +7,8 @@ export const DEFAULT_PORTS = {
   websocket: 4681,
   /** Status of the event source mapping emulator (GET /health, GET /status). */
   esm: 4682,
+  /** Prometheus metrics of the tweet NLP worker. */
+  nlp: 4683,
   kafka: 19092,
   redis: 16379,
   clickhouse: 18123,

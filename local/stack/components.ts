@@ -68,3 +68,23 @@ export function mappedFunctionsComponent(
     functionEnv,
   );
 }
+
+/**
+ * The tweet NLP worker (an ECS GPU service on AWS) as a process on CPU: tweets.raw in,
+ * tweets.enriched out, in Kafka transactions. Ready once its metrics port answers.
+ */
+export function nlpWorkerComponent(settings: LocalSettings): ComponentSpec {
+  return {
+    name: 'nlp',
+    command: process.execPath,
+    args: [join(settings.projectRoot, 'bin/spate.js'), 'nlp'],
+    cwd: settings.projectRoot,
+    env: {
+      SPATE_KAFKA_BROKERS: `127.0.0.1:${settings.ports.kafka}`,
+      SPATE_NLP_METRICS_PORT: String(settings.ports.nlp),
+    },
+    port: settings.ports.nlp,
+    ipc: true,
+    startTimeoutMs: 60_000,
+  };
+}

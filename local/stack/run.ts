@@ -4,7 +4,7 @@ import { startGateway } from '../gateway/index.ts';
 import type { HealthReport, RunningGateway } from '../gateway/types.ts';
 import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
-import { mappedFunctionsComponent, serverComponents } from './components.ts';
+import { mappedFunctionsComponent, nlpWorkerComponent, serverComponents } from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
 import { functionEnvironment, loadHttpRoutes } from './functions.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
@@ -37,7 +37,7 @@ export async function startLocalStack(
   const supervisor = new Supervisor(join(settings.dataDir, 'logs'), say);
   await supervisor.startAll(serverComponents(settings, redisServer));
   const functionEnv = functionEnvironment(settings, secrets);
-  await supervisor.startAll([mappedFunctionsComponent(settings, functionEnv)]);
+  await supervisor.startAll([mappedFunctionsComponent(settings, functionEnv), nlpWorkerComponent(settings)]);
 
   // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would.
   Object.assign(process.env, functionEnv);

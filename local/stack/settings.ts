@@ -20,10 +20,11 @@ export interface LocalFlags {
   readonly ports?: Partial<Record<PortName, string | number>>;
 }
 
-const ENV_NAMES: Record<PortName, string> = {
+export const PORT_ENV_NAMES: Record<PortName, string> = {
   gateway: 'SPATE_GATEWAY_PORT',
   websocket: 'SPATE_WEBSOCKET_PORT',
   esm: 'SPATE_ESM_PORT',
+  nlp: 'SPATE_NLP_METRICS_PORT',
   kafka: 'SPATE_KAFKA_PORT',
   redis: 'SPATE_REDIS_PORT',
   clickhouse: 'SPATE_CLICKHOUSE_PORT',
@@ -51,12 +52,12 @@ export function readLocalSettings(
   const ports = {} as Record<PortName, number>;
   for (const name of Object.keys(DEFAULT_PORTS) as PortName[]) {
     const flag = flags.ports?.[name];
-    const fromEnv = env[ENV_NAMES[name]];
+    const fromEnv = env[PORT_ENV_NAMES[name]];
     ports[name] =
       flag !== undefined
         ? parsePort(`--${name}-port`, flag)
         : fromEnv !== undefined && fromEnv !== ''
-          ? parsePort(ENV_NAMES[name], fromEnv)
+          ? parsePort(PORT_ENV_NAMES[name], fromEnv)
           : DEFAULT_PORTS[name];
   }
   const taken = new Map<number, string>();

@@ -78,7 +78,7 @@ describe('spate local', () => {
   });
 
   it('starts every component, reports them healthy, and leaves no process behind on Ctrl-C', async () => {
-    const [gateway, websocket, esm, kafka, redis, clickhouse, s3] = await freePorts(7);
+    const [gateway, websocket, esm, nlp, kafka, redis, clickhouse, s3] = await freePorts(8);
     stack = spawn(
       process.execPath,
       [
@@ -130,7 +130,7 @@ describe('spate local', () => {
     };
     expect(health.status).toBe(200);
     expect(report.status).toBe('ok');
-    for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3', 'esm']) {
+    for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3', 'esm', 'nlp']) {
       expect(report.components[name], name).toMatchObject({ healthy: true });
     }
 
@@ -147,7 +147,7 @@ describe('spate local', () => {
     expect(await sent.json()).toMatchObject({ accepted: 1, rejected: 0 });
 
     const children = descendants(stack.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(5);
+    expect(children.length).toBeGreaterThanOrEqual(6);
     const exited = new Promise<number | null>((r) => stack!.once('exit', (code) => r(code)));
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
