@@ -12,7 +12,13 @@ describe('librdkafka (kcat) against the broker', () => {
   beforeAll(async () => {
     registerCodecs();
     fx = await startFixture({
-      topics: [topic('kc.bulk', 4), topic('kc.group', 3), topic('kc.gzip', 1), topic('kc.codecs', 1)],
+      topics: [
+        topic('kc.bulk', 4),
+        topic('kc.group', 3),
+        topic('kc.gzip', 1),
+        topic('kc.codecs', 1),
+        topic('kc.txn', 1),
+      ],
     });
   });
   afterAll(() => fx.stop());
@@ -111,5 +117,37 @@ describe('librdkafka (kcat) against the broker', () => {
       stored.add(h.attributes & ATTR_COMPRESSION_MASK);
     }
     expect([...stored].sort()).toEqual([2, 3, 4]);
+  });
+
+  it('shows librdkafka (read_committed by default) only committed transactions', async () => {
+    const producer = fx
+      .kafka()
+      .producer({ transactionalId: 'kc-tx', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (const [values, commit] of [
+      [['a1', 'a2'], true],
+      [['x1', 'x2', 'x3'], false],
+      [['b1'], true],
+    ] as const) {
+      const txn = await producer.transaction();
+      await txn.send({ topic: 'kc.txn', messages: values.map((value) => ({ value })) });
+      if (commit) await txn.commit();
+      else await txn.abort();
+    }
+    await producer.disconnect();
+    const committed = await kcat(['-b', fx.address, '-C', '-t', 'kc.txn', '-e', '-q']);
+    expect(committed.stdout.trim().split('\n')).toEqual(['a1', 'a2', 'b1']);
+    const everything = await kcat([
+      '-b',
+      fx.address,
+      '-C',
+      '-t',
+      'kc.txn',
+      '-e',
+      '-q',
+      '-X',
+      'isolation.level=read_uncommitted',
+    ]);
+    expect(everything.stdout.trim().split('\n')).toEqual(['a1', 'a2', 'x1', 'x2', 'x3', 'b1']);
   });
 });
