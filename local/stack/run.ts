@@ -12,6 +12,8 @@ import type { LocalSettings } from './settings.ts';
 
 export interface RunningStack {
   readonly endpoints: LocalEndpoints;
+  /** The child processes, for fault tests that kill, stop and start them by name. */
+  readonly supervisor: Supervisor;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startLocalStack(
 
   return {
     endpoints,
+    supervisor,
     async stop() {
       await gateway.close();
       await supervisor.stopAll();

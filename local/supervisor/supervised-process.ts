@@ -20,7 +20,7 @@ export class SupervisedProcess {
   private startedAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly recent: string[] = [];
-  private readonly log: WriteStream;
+  private log: WriteStream;
   readonly logFile: string;
 
   constructor(
@@ -34,6 +34,7 @@ export class SupervisedProcess {
 
   /** Resolves once the component accepts connections; rejects with its last output if it cannot. */
   async start(): Promise<void> {
+    if (this.log.closed || this.log.writableEnded) this.log = createWriteStream(this.logFile, { flags: 'a' });
     this.state = 'starting';
     const child = this.spawnChild();
     try {

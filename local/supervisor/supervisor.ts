@@ -25,8 +25,30 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Takes one component down and keeps it down (no restart) until start(name): how a fault
+   * test holds a dependency dead for a while.
+   */
+  async stop(name: string): Promise<void> {
+    await this.byName(name).stop();
+  }
+
+  async start(name: string): Promise<void> {
+    await this.byName(name).start();
+  }
+
   health(): ComponentHealth[] {
     return this.processes.map((p) => p.health());
+  }
+
+  private byName(name: string): SupervisedProcess {
+    const found = this.processes.find((p) => p.spec.name === name);
+    if (!found) {
+      throw new Error(
+        `component: no component named "${name}" (known: ${this.processes.map((p) => p.spec.name).join(', ')})`,
+      );
+    }
+    return found;
   }
 
   async stopAll(): Promise<void> {

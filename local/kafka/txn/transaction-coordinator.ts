@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFile } from '../durable-file.ts';
 import type { OffsetCommitEntry } from '../groups/group-coordinator.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { ProducerIds } from './producer-ids.ts';
@@ -54,8 +55,14 @@ export class TransactionCoordinator {
         }
       }
     }
+    // One line per transactional id from here on, so the file stays as small as the id set.
+    replaceFile(this.file, [...this.txns.values()].map((t) => this.line(t)).join(''));
     this.timer = setInterval(() => this.expire(), TICK_MS);
     this.timer.unref();
+  }
+
+  private line(t: Transaction): string {
+    return `${JSON.stringify({ id: t.transactionalId, pid: t.producerId, epoch: t.epoch, timeoutMs: t.timeoutMs })}\n`;
   }
 
   private remember(txn: Transaction): void {
@@ -114,10 +121,7 @@ export class TransactionCoordinator {
       }
       txn.timeoutMs = timeoutMs;
     }
-    appendFileSync(
-      this.file,
-      `${JSON.stringify({ id: transactionalId, pid: txn.producerId, epoch: txn.epoch, timeoutMs })}\n`,
-    );
+    appendFileSync(this.file, this.line(txn));
     return { errorCode: ErrorCode.NONE, producerId: txn.producerId, epoch: txn.epoch };
   }
 
@@ -203,10 +207,7 @@ export class TransactionCoordinator {
       if (txn.ongoing && now - txn.startedAt > txn.timeoutMs) {
         this.finish(txn, false);
         txn.epoch++;
-        appendFileSync(
-          this.file,
-          `${JSON.stringify({ id: txn.transactionalId, pid: txn.producerId, epoch: txn.epoch, timeoutMs: txn.timeoutMs })}\n`,
-        );
+        appendFileSync(this.file, this.line(txn));
       }
     }
   }

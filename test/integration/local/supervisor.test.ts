@@ -42,7 +42,7 @@ describe('Supervisor', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts redis-server, restarts it after kill -9 with its data, and stops it for good', async () => {
+  it('starts redis-server, restarts it after kill -9 with its data, holds it down when stopped by name, and stops it for good', async () => {
     const binary = findRedisServer(process.env.PATH);
     expect(binary, 'redis-server must be installed (.ci/run installs it)').toBeDefined();
     const dir = mkdtempSync(join(tmpdir(), 'spate-sup-'));
@@ -70,8 +70,21 @@ describe('Supervisor', () => {
     expect(await redis.get('kept')).toBe('yes');
     redis.disconnect();
 
-    await supervisor.stopAll();
+    // A component stopped by name stays down, with no restart, until it is started again.
+    await supervisor.stop('redis');
     expect(isRunning(after!.pid!)).toBe(false);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(supervisor.health()[0]).toMatchObject({ state: 'stopped', pid: undefined, restarts: 1 });
+    await supervisor.start('redis');
+    const [again] = supervisor.health();
+    expect(again!.state).toBe('healthy');
+    const reconnected = new Redis({ port, lazyConnect: true });
+    await reconnected.connect();
+    expect(await reconnected.get('kept')).toBe('yes');
+    reconnected.disconnect();
+
+    await supervisor.stopAll();
+    expect(isRunning(again!.pid!)).toBe(false);
     expect(supervisor.health()[0]!.state).toBe('stopped');
   });
 
