@@ -1,0 +1,34 @@
+import { PUSH_INTERVAL_MS } from '../../core/push/push-throttle.ts';
+import { ConfigError, type Env, EnvReader } from '../config/env-reader.ts';
+import { type RedisConfig, readRedisConfig } from '../redis/redis-config.ts';
+
+/** Settings of the push functions (authorizer, routes, broadcaster), read once at start. */
+export interface PushConfig {
+  readonly redis: RedisConfig;
+  /** Verifies dashboard tokens. */
+  readonly tokenSecret: string;
+  /** @connections endpoint: the stage's callback URL on AWS, the local gateway's otherwise. */
+  readonly managementUrl: string | undefined;
+  readonly region: string;
+  /** Posts in flight at once during a fan-out. */
+  readonly fanOutConcurrency: number;
+  readonly pushIntervalMs: number;
+  /** How long a Redis command may take before the caller treats the hot tier as down. */
+  readonly redisTimeoutMs: number;
+}
+
+export function readPushConfig(environment: Env): PushConfig {
+  const env = new EnvReader(environment);
+  const managementUrl = env.optional('SPATE_WS_MANAGEMENT_URL');
+  if (managementUrl !== undefined && !/^https?:\/\//.test(managementUrl))
+    throw new ConfigError(`SPATE_WS_MANAGEMENT_URL must be an http(s) URL, got "${managementUrl}"`);
+  return {
+    redis: readRedisConfig(env),
+    tokenSecret: env.string('SPATE_DASHBOARD_TOKEN_SECRET'),
+    managementUrl,
+    region: env.string('AWS_REGION', 'us-east-1'),
+    fanOutConcurrency: env.int('SPATE_PUSH_CONCURRENCY', 64, { min: 1, max: 1000 }),
+    pushIntervalMs: env.int('SPATE_PUSH_INTERVAL_MS', PUSH_INTERVAL_MS, { min: 100, max: 60_000 }),
+    redisTimeoutMs: env.int('SPATE_PUSH_REDIS_TIMEOUT_MS', 1000, { min: 50, max: 30_000 }),
+  };
+}

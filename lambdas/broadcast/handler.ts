@@ -1,0 +1,89 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MSKEvent } from 'aws-lambda';
+import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import { EnvReader } from '../../io/config/env-reader.ts';
+import { Broadcaster, type ChannelOutcome } from '../../io/push/broadcaster.ts';
+import { ChannelLedger } from '../../io/push/channel-ledger.ts';
+import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
+import { FanOut } from '../../io/push/fan-out.ts';
+import { readPushConfig } from '../../io/push/push-config.ts';
+import { connectLiveRedis } from '../../io/push/redis-link.ts';
+import { projectsOf } from './batch-projects.ts';
+
+/**
+ * The broadcaster: fed events.raw by its own mapping (500 ms window), it treats each batch as
+ * "these projects changed" and pushes their subscribed channels, coalesced per channel across
+ * all concurrent invocations. Push failures are logged and counted, never retried through the
+ * mapping: a frame redelivered later would show old numbers.
+ */
+const logger = new Logger({ serviceName: 'spate-broadcast' });
+const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-broadcast' });
+
+export interface BroadcastFunction {
+  readonly handler: (event: MSKEvent) => Promise<ChannelOutcome[]>;
+  close(): Promise<void>;
+}
+
+export function createBroadcastFunction(
+  environment: Readonly<Record<string, string | undefined>>,
+): BroadcastFunction {
+  const config = readPushConfig(environment);
+  if (!config.managementUrl) throw new Error('SPATE_WS_MANAGEMENT_URL is required by the broadcaster');
+  const funnels = parseFunnelCatalog(new EnvReader(environment).optional('SPATE_FUNNELS'), 'SPATE_FUNNELS');
+  const redis = connectLiveRedis(config.redis.url, config.redisTimeoutMs);
+  const registry = new ConnectionRegistry(redis);
+  const fanOut = new FanOut({
+    endpoint: config.managementUrl,
+    region: config.region,
+    concurrency: config.fanOutConcurrency,
+    onGone: (id) => registry.remove(id),
+  });
+  const broadcaster = new Broadcaster({
+    redis,
+    registry,
+    ledger: new ChannelLedger(redis),
+    fanOut,
+    funnels,
+    intervalMs: config.pushIntervalMs,
+  });
+  return {
+    async handler(event) {
+      const outcomes: ChannelOutcome[] = [];
+      for (const project of projectsOf(event)) {
+        try {
+          outcomes.push(...(await broadcaster.broadcast(project)));
+        } catch (err) {
+          metrics.addMetric('PushErrors', MetricUnit.Count, 1);
+          logger.error('broadcast failed', { project, error: String(err) });
+        }
+      }
+      for (const o of outcomes) {
+        if (o.outcome !== 'pushed') continue;
+        metrics.addMetric('FramesSent', MetricUnit.Count, o.fanOut.sent);
+        if (o.fanOut.gone > 0) metrics.addMetric('ConnectionsGone', MetricUnit.Count, o.fanOut.gone);
+        if (o.fanOut.failed > 0) {
+          metrics.addMetric('PushErrors', MetricUnit.Count, o.fanOut.failed);
+          logger.error('frames not delivered', {
+            channel: o.channel,
+            failed: o.fanOut.failed,
+            errors: o.fanOut.errors,
+          });
+        }
+      }
+      metrics.publishStoredMetrics();
+      return outcomes;
+    },
+    async close() {
+      fanOut.destroy();
+      redis.disconnect();
+    },
+  };
+}
+
+let instance: BroadcastFunction | undefined;
+
+export async function handler(event: MSKEvent): Promise<ChannelOutcome[]> {
+  instance ??= createBroadcastFunction(process.env);
+  return instance.handler(event);
+}

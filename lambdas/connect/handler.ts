@@ -1,0 +1,41 @@
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { ConnectionRegistry } from '../../io/push/connection-registry.ts';
+import { pushContext } from './push-context.ts';
+
+type RouteEvent = APIGatewayProxyWebsocketEventV2 & {
+  readonly requestContext: { readonly authorizer?: Readonly<Record<string, unknown>> };
+};
+
+/**
+ * $connect registers the connection under the project its token was scoped to (the authorizer
+ * has already refused bad tokens; without its context nothing is registered); $disconnect
+ * forgets it and its subscriptions.
+ */
+export async function connectionRoute(
+  event: RouteEvent,
+  registry: ConnectionRegistry,
+): Promise<APIGatewayProxyResultV2> {
+  const { routeKey, connectionId } = event.requestContext;
+  if (routeKey === '$connect') {
+    const project = event.requestContext.authorizer?.project;
+    if (typeof project !== 'string' || project === '')
+      return { statusCode: 403, body: 'no project in authorizer context' };
+    await registry.register(connectionId, project);
+    return { statusCode: 200 };
+  }
+  if (routeKey === '$disconnect') {
+    await registry.remove(connectionId);
+    return { statusCode: 200 };
+  }
+  return { statusCode: 400, body: `routeKey: ${routeKey} is not $connect or $disconnect` };
+}
+
+export async function handler(event: RouteEvent): Promise<APIGatewayProxyResultV2> {
+  const { registry, logger } = pushContext();
+  try {
+    return await connectionRoute(event, registry);
+  } catch (err) {
+    logger.error('connection route failed', { routeKey: event.requestContext.routeKey, error: String(err) });
+    return { statusCode: 500, body: 'registry unavailable' };
+  }
+}

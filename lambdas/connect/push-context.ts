@@ -1,0 +1,34 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Redis } from 'ioredis';
+import { ChannelLedger } from '../../io/push/channel-ledger.ts';
+import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
+import { type PushConfig, readPushConfig } from '../../io/push/push-config.ts';
+import { connectLiveRedis } from '../../io/push/redis-link.ts';
+
+/** What the WebSocket route functions share per instance: config, one Redis connection, a logger. */
+export interface PushContext {
+  readonly config: PushConfig;
+  readonly redis: Redis;
+  readonly registry: ConnectionRegistry;
+  readonly ledger: ChannelLedger;
+  readonly logger: Logger;
+}
+
+export function createPushContext(config: PushConfig): PushContext {
+  const redis = connectLiveRedis(config.redis.url, config.redisTimeoutMs);
+  return {
+    config,
+    redis,
+    registry: new ConnectionRegistry(redis),
+    ledger: new ChannelLedger(redis),
+    logger: new Logger({ serviceName: 'spate-push' }),
+  };
+}
+
+let shared: PushContext | undefined;
+
+/** The instance's context, from the environment Lambda (or the local stack) gave it. */
+export function pushContext(): PushContext {
+  shared ??= createPushContext(readPushConfig(process.env));
+  return shared;
+}
