@@ -31,7 +31,14 @@ export function registerLoad(program: Command): void {
     .option('--concurrency <n>', 'requests in flight at most', number('--concurrency', 1), 16)
     .option('--json', 'end with one JSON line of results on stdout')
     .action(async (flags) => {
-      const target = resolveLoadTarget(flags, flags.dataDir);
+      let target: ReturnType<typeof resolveLoadTarget>;
+      try {
+        target = resolveLoadTarget(flags, flags.dataDir);
+      } catch (err) {
+        process.stderr.write(`spate load: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
