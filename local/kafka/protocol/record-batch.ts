@@ -87,8 +87,11 @@ export function splitBatches(records: Buffer): { header: BatchHeader; bytes: Buf
     if (header === null) throw new InvalidBatchError(`record set ends inside a batch at byte ${at}`);
     if (header.magic !== 2)
       throw new InvalidBatchError(`magic ${header.magic}: only record batch v2 is accepted`);
-    if (header.lastOffsetDelta < 0 || header.recordCount < 0) {
-      throw new InvalidBatchError('lastOffsetDelta and recordCount must not be negative');
+    // Producers number records 0..n-1; anything else would move the log's offsets by a lie.
+    if (header.recordCount < 1 || header.lastOffsetDelta !== header.recordCount - 1) {
+      throw new InvalidBatchError(
+        `recordCount ${header.recordCount} and lastOffsetDelta ${header.lastOffsetDelta}: need lastOffsetDelta = recordCount - 1 >= 0`,
+      );
     }
     const bytes = records.subarray(at, at + header.size);
     if (!crcMatches(bytes, header)) throw new InvalidBatchError(`CRC mismatch in the batch at byte ${at}`);

@@ -46,5 +46,8 @@ describe('record batches', () => {
     const old = Buffer.from(batch);
     old.writeInt8(1, 16);
     expect(() => splitBatches(old)).toThrow(/magic 1/);
+    const stretched = Buffer.from(batch);
+    stretched.writeInt32BE(1_000_000, 23); // lastOffsetDelta far past the one record
+    expect(() => splitBatches(stretched)).toThrow(/lastOffsetDelta = recordCount - 1/);
   });
 });
