@@ -1,0 +1,51 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Admin } from 'kafkajs';
+import { connectClickHouse } from '../../io/clickhouse/connection.ts';
+import { createKafka } from '../../io/kafka/kafka-client.ts';
+import { connectLiveRedis } from '../../io/push/redis-link.ts';
+import { readQueryConfig } from './query-config.ts';
+import { createQueryRoutes } from './routes.ts';
+
+/** The query API: one function behind GET /v1/metrics/*, /v1/funnels/*, /v1/tweets/*, /v1/ops, /v1/snapshot. */
+const logger = new Logger({ serviceName: 'spate-query' });
+
+let route: ReturnType<typeof createQueryRoutes> | undefined;
+
+function createRoute() {
+  const config = readQueryConfig(process.env);
+  const kafka = createKafka(config.kafka, { requestTimeoutMs: config.tierTimeoutMs });
+  let admin: Promise<Admin> | undefined;
+  return createQueryRoutes({
+    redis: connectLiveRedis(config.redis.url, config.tierTimeoutMs),
+    clickhouse: connectClickHouse(config.clickhouse),
+    kafkaAdmin: () => {
+      admin ??= (async () => {
+        const a = kafka.admin();
+        await a.connect();
+        return a;
+      })().catch((err: unknown) => {
+        admin = undefined;
+        throw err;
+      });
+      return admin;
+    },
+    tokenSecret: config.tokenSecret,
+    funnels: config.funnels,
+    tierTimeoutMs: config.tierTimeoutMs,
+  });
+}
+
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  route ??= createRoute();
+  try {
+    return await route(event);
+  } catch (err) {
+    logger.error('query failed', { path: event.rawPath, error: String(err) });
+    return {
+      statusCode: 500,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"query failed"}',
+    };
+  }
+}

@@ -1,0 +1,117 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Redis } from 'ioredis';
+import { redisKeys } from '../../core/aggregation/redis-keys.ts';
+import { bucketsBetween, HOUR, MINUTE } from '../../core/aggregation/time-buckets.ts';
+import type { JsonObject } from '../../core/push/merge-patch.ts';
+import { type CounterHash, overviewSnapshot } from '../../core/push/snapshots.ts';
+import type { TimeRange } from './params.ts';
+
+export interface OverviewNumbers {
+  readonly events: number;
+  readonly by_type: Record<string, number>;
+  readonly orders: number;
+  readonly revenue: Record<string, number>;
+  readonly unique_visitors: number;
+}
+
+/**
+ * The hot tier's overview of a range: per-second hashes for short ranges (exact edges), per-
+ * minute ones beyond ten minutes; visitors as one PFCOUNT over the minute (or hour) HLLs.
+ */
+export async function hotOverview(redis: Redis, project: string, range: TimeRange): Promise<OverviewNumbers> {
+  const fromSec = Math.floor(range.fromMs / 1000);
+  const toSec = Math.ceil(range.toMs / 1000);
+  const fine = toSec - fromSec <= 10 * MINUTE;
+  const pipeline = redis.pipeline();
+  const buckets = fine ? bucketsBetween(fromSec, toSec, 1) : bucketsBetween(fromSec, toSec, MINUTE);
+  for (const b of buckets) pipeline.hgetall(redisKeys.counters(project, fine ? 's' : 'm', b));
+  const hourly = toSec - fromSec > 6 * HOUR;
+  const uniques = bucketsBetween(fromSec, toSec, hourly ? HOUR : MINUTE).map((b) =>
+    redisKeys.uniques(project, hourly ? 'h' : 'm', b),
+  );
+  pipeline.pfcount(...uniques);
+  const replies = (await pipeline.exec()) ?? [];
+  for (const [err] of replies) if (err) throw err;
+  const hashes = replies.slice(0, -1).map(([, v]) => v as CounterHash);
+  const visitors = Number(replies.at(-1)?.[1] ?? 0);
+  const o = overviewSnapshot({
+    fromSecond: fromSec,
+    seconds: hashes,
+    uniqueVisitors: visitors,
+    activeNow: 0,
+  });
+  return {
+    events: o.events as number,
+    by_type: o.by_type as Record<string, number>,
+    orders: o.orders as number,
+    revenue: o.revenue as Record<string, number>,
+    unique_visitors: visitors,
+  };
+}
+
+export async function activeNow(redis: Redis, project: string, nowMs: number): Promise<number> {
+  const nowSec = Math.floor(nowMs / 1000);
+  return redis.pfcount(
+    ...bucketsBetween(nowSec - MINUTE, nowSec + 1, MINUTE).map((m) => redisKeys.uniques(project, 'm', m)),
+  );
+}
+
+/** The warm tier's overview from the minute rollup (hour rollup for ranges of whole hours). */
+export async function warmOverview(
+  client: ClickHouseClient,
+  project: string,
+  range: TimeRange,
+): Promise<OverviewNumbers> {
+  const hourly = range.fromMs % 3_600_000 === 0 && range.toMs % 3_600_000 === 0;
+  const [table, bucket] = hourly ? ['events_hour', 'hour'] : ['events_minute', 'minute'];
+  const result = await client.query({
+    query: `SELECT type, currency, countMerge(events) AS events, sumMerge(revenue_minor) AS revenue,
+                   uniqMerge(visitors) AS visitors
+            FROM ${table}
+            WHERE project = {project:String} AND ${bucket} >= {from:DateTime64(3)} AND ${bucket} < {to:DateTime64(3)}
+            GROUP BY type, currency WITH TOTALS`,
+    query_params: { project, from: range.fromMs / 1000, to: range.toMs / 1000 },
+    format: 'JSON',
+  });
+  const json = await result.json<{ type: string; currency: string; events: string; revenue: string }>();
+  const byType: Record<string, number> = {};
+  const revenue: Record<string, number> = {};
+  let orders = 0;
+  for (const row of json.data) {
+    byType[row.type] = (byType[row.type] ?? 0) + Number(row.events);
+    if (row.type === 'purchase' && row.currency) {
+      orders += Number(row.events);
+      revenue[row.currency] = Math.round((revenue[row.currency] ?? 0) * 100 + Number(row.revenue)) / 100;
+    }
+  }
+  const totals = (json as unknown as { totals?: { visitors?: string } }).totals;
+  return {
+    events: Object.values(byType).reduce((a, b) => a + b, 0),
+    by_type: byType,
+    orders,
+    revenue,
+    unique_visitors: Number(totals?.visitors ?? 0),
+  };
+}
+
+/** Adds two partial overviews; visitors can only be summed (an upper bound across tiers). */
+export function combineOverviews(parts: readonly OverviewNumbers[]): OverviewNumbers & JsonObject {
+  const by_type: Record<string, number> = {};
+  const revenue: Record<string, number> = {};
+  let orders = 0;
+  let visitors = 0;
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p.by_type)) by_type[k] = (by_type[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.revenue))
+      revenue[k] = Math.round(((revenue[k] ?? 0) + v) * 100) / 100;
+    orders += p.orders;
+    visitors += p.unique_visitors;
+  }
+  return {
+    events: Object.values(by_type).reduce((a, b) => a + b, 0),
+    by_type,
+    orders,
+    revenue,
+    unique_visitors: visitors,
+  };
+}

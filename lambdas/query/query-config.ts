@@ -1,0 +1,34 @@
+import { type FunnelCatalog, parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import { type ClickHouseConfig, readClickHouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
+import { ConfigError, type Env, EnvReader } from '../../io/config/env-reader.ts';
+import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
+import { type RedisConfig, readRedisConfig } from '../../io/redis/redis-config.ts';
+
+/** Settings of the query function, read once per instance. */
+export interface QueryConfig {
+  readonly redis: RedisConfig;
+  readonly clickhouse: ClickHouseConfig;
+  readonly kafka: KafkaConfig;
+  readonly tokenSecret: string;
+  readonly funnels: FunnelCatalog;
+  /** A tier slower than this counts as down for this request. */
+  readonly tierTimeoutMs: number;
+}
+
+export function readQueryConfig(environment: Env): QueryConfig {
+  const env = new EnvReader(environment);
+  let funnels: FunnelCatalog;
+  try {
+    funnels = parseFunnelCatalog(env.optional('SPATE_FUNNELS'), 'SPATE_FUNNELS');
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return {
+    redis: readRedisConfig(env),
+    clickhouse: readClickHouseConfig(env),
+    kafka: readKafkaConfig(env, 'spate-query'),
+    tokenSecret: env.string('SPATE_DASHBOARD_TOKEN_SECRET'),
+    funnels,
+    tierTimeoutMs: env.int('SPATE_QUERY_TIER_TIMEOUT_MS', 1500, { min: 50, max: 25_000 }),
+  };
+}

@@ -1,0 +1,317 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
+import { type FunnelCatalog, funnelFor } from '../../core/aggregation/funnel-definition.ts';
+import { redisKeys, WINDOW_KINDS } from '../../core/aggregation/redis-keys.ts';
+import { bucketsBetween, MINUTE, WINDOW_BUCKET_SECONDS } from '../../core/aggregation/time-buckets.ts';
+import { mergeTallies, tallyFromPairs } from '../../core/aggregation/window-merge.ts';
+import { DashboardTokenError, verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
+import { ALL_CHANNELS, parseChannelList } from '../../core/push/channels.ts';
+import type { JsonObject } from '../../core/push/merge-patch.ts';
+import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
+import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
+import type { Metric } from '../../core/query/metric-query.ts';
+import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
+import { warmReader } from '../../io/clickhouse/warm-reader.ts';
+import { LiveAggregates } from '../../io/push/live-aggregates.ts';
+import { hotReader } from '../../io/redis/hot-reader.ts';
+import { readKafkaOps } from './ops.ts';
+import { activeNow, combineOverviews, hotOverview, type OverviewNumbers, warmOverview } from './overview.ts';
+import { oneOf, ParamError, QUERY_METRICS, seconds, TOP_DIMENSIONS, timeRange } from './params.ts';
+
+export interface QueryDeps {
+  readonly redis: Redis;
+  readonly clickhouse: ClickHouseClient;
+  readonly kafkaAdmin: () => Promise<Admin>;
+  readonly tokenSecret: string;
+  readonly funnels: FunnelCatalog;
+  readonly tierTimeoutMs: number;
+  readonly now?: () => number;
+}
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+const json = (statusCode: number, body: unknown): Result => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+const DIMENSION_KIND = {
+  products: WINDOW_KINDS.productViews,
+  pages: WINDOW_KINDS.pages,
+  referrers: WINDOW_KINDS.referrers,
+  carts: WINDOW_KINDS.addToCarts,
+  purchases: WINDOW_KINDS.purchases,
+} as const;
+
+const TIER_STORE: Record<Tier, string> = { hot: 'redis', warm: 'clickhouse', cold: 's3' };
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** The project of the dashboard token in `Authorization: Bearer` or `?token=`. */
+function projectOf(event: APIGatewayProxyEventV2, secret: string, nowMs: number): string {
+  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+  return verifyDashboardToken(bearer ?? event.queryStringParameters?.token, secret, nowMs).project;
+}
+
+/**
+ * The query API. Every answer says which tiers answered it and which were down (`degraded`),
+ * and a tier that fails or is slow is reported, not waited on: the dashboard shows the rest.
+ */
+export function createQueryRoutes(deps: QueryDeps) {
+  const now = deps.now ?? Date.now;
+  const t = deps.tierTimeoutMs;
+  const hot = hotReader(deps.redis);
+  const warm = warmReader(deps.clickhouse);
+  const cold: TierReader = async () => new Map();
+
+  async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
+    const range = timeRange(q, nowMs, 5 * MINUTE * 1000);
+    const spans = routeByAge(
+      { project, metric: 'events', fromMs: range.fromMs, toMs: range.toMs, stepSeconds: 60 },
+      nowMs,
+    );
+    const degraded: string[] = [];
+    const tiers: string[] = [];
+    const parts: OverviewNumbers[] = [];
+    for (const span of spans) {
+      const r = { fromMs: span.fromMs, toMs: span.toMs };
+      if (span.tier === 'hot') {
+        try {
+          parts.push(await withTimeout(hotOverview(deps.redis, project, r), t, 'redis'));
+          tiers.push('hot');
+          continue;
+        } catch {
+          degraded.push('hot');
+        }
+      }
+      if (span.tier === 'cold') {
+        degraded.push('cold');
+        continue;
+      }
+      try {
+        parts.push(await withTimeout(warmOverview(deps.clickhouse, project, r), t, 'clickhouse'));
+        tiers.push('warm');
+      } catch {
+        degraded.push('warm');
+      }
+    }
+    let active: number | null = null;
+    if (!degraded.includes('hot'))
+      active = await withTimeout(activeNow(deps.redis, project, nowMs), t, 'redis').catch(() => null);
+    const numbers = combineOverviews(parts);
+    return {
+      from: new Date(range.fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      ...numbers,
+      active_now: active,
+      tiers: [...new Set(tiers)],
+      degraded: [...new Set(degraded)].map((tier) => ({ tier, store: TIER_STORE[tier as Tier] })),
+    };
+  }
+
+  async function timeseries(project: string, q: Record<string, string | undefined>, nowMs: number) {
+    const metric = oneOf(q, 'metric', QUERY_METRICS);
+    const range = timeRange(q, nowMs, 3_600_000);
+    const step = seconds(q, 'step', 60, 1, 86_400);
+    const type = metric === 'orders' ? 'purchase' : q.type;
+    const currency = metric === 'revenue' ? (q.currency ?? 'EUR') : undefined;
+    const degraded: string[] = [];
+    const guard =
+      (tier: Tier, reader: TierReader): TierReader =>
+      async (mq) => {
+        try {
+          return await withTimeout(reader(mq), t, tier);
+        } catch {
+          degraded.push(tier);
+          return new Map();
+        }
+      };
+    let answer: Awaited<ReturnType<typeof answerMetric>>;
+    try {
+      answer = await answerMetric(
+        {
+          project,
+          metric: (metric === 'orders' ? 'events' : metric) as Metric,
+          ...(type ? { type } : {}),
+          ...(currency ? { currency } : {}),
+          fromMs: range.fromMs - (range.fromMs % (step * 1000)),
+          toMs: range.toMs,
+          stepSeconds: step,
+        },
+        { hot: guard('hot', hot), warm: guard('warm', warm), cold: guard('cold', cold) },
+        nowMs,
+      );
+    } catch (err) {
+      throw new ParamError((err as Error).message);
+    }
+    return {
+      metric,
+      step_s: step,
+      points: answer.points,
+      tiers: answer.tiers,
+      degraded: [...new Set(degraded)].map((tier) => ({ tier, store: TIER_STORE[tier as Tier] })),
+    };
+  }
+
+  async function top(project: string, q: Record<string, string | undefined>, nowMs: number) {
+    const dimension = oneOf(q, 'dimension', TOP_DIMENSIONS);
+    const window = seconds(q, 'window', 300, 10, 3600);
+    const nowSec = Math.floor(nowMs / 1000);
+    const pipeline = deps.redis.pipeline();
+    for (const b of bucketsBetween(nowSec - window + 1, nowSec + 1, WINDOW_BUCKET_SECONDS))
+      pipeline.zrange(redisKeys.window(project, DIMENSION_KIND[dimension], b), '0', '-1', 'WITHSCORES');
+    const replies = (await withTimeout(pipeline.exec(), t, 'redis')) ?? [];
+    const tallies = replies.map(([err, v]) => {
+      if (err) throw err;
+      return tallyFromPairs(v as string[]);
+    });
+    return { ...topSnapshot(dimension, window, mergeTallies(tallies)), tiers: ['hot'] };
+  }
+
+  async function funnel(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
+    if (id !== 'default') return undefined;
+    const window = seconds(q, 'window', 1800, 60, 86_400);
+    const nowSec = Math.floor(nowMs / 1000);
+    const pipeline = deps.redis.pipeline();
+    for (const m of bucketsBetween(nowSec - window + 1, nowSec + 1, MINUTE))
+      pipeline.hgetall(redisKeys.funnelSteps(project, m));
+    const replies = (await withTimeout(pipeline.exec(), t, 'redis')) ?? [];
+    const minutes = replies.map(([err, v]) => {
+      if (err) throw err;
+      return v as Record<string, string>;
+    });
+    return { id, ...funnelSnapshot(funnelFor(deps.funnels, project), window, minutes), tiers: ['hot'] };
+  }
+
+  async function snapshot(project: string, q: Record<string, string | undefined>, nowMs: number) {
+    const channels = q.channels ? parseChannelList(q.channels.split(','), 'channels') : [...ALL_CHANNELS];
+    const live = new LiveAggregates(deps.redis, project, funnelFor(deps.funnels, project), nowMs);
+    const out: Record<string, JsonObject> = {};
+    try {
+      await withTimeout(
+        Promise.all(
+          channels.map(async (c) => {
+            const data = await live.snapshot(c);
+            if (data) out[c] = data;
+          }),
+        ),
+        t,
+        'redis',
+      );
+      return { at: nowMs, channels: out, degraded: [] };
+    } catch {
+      return { at: nowMs, channels: {}, degraded: [{ tier: 'hot', store: 'redis' }] };
+    }
+  }
+
+  async function ops(project: string, nowMs: number) {
+    const check = async <T>(what: string, p: () => Promise<T>) => {
+      const started = Date.now();
+      try {
+        return { ok: true as const, ms: Date.now() - started, value: await withTimeout(p(), t, what) };
+      } catch (err) {
+        return { ok: false as const, ms: Date.now() - started, error: (err as Error).message };
+      }
+    };
+    const [redis, clickhouse, kafka] = await Promise.all([
+      check('redis', () =>
+        new LiveAggregates(deps.redis, project, deps.funnels.fallback, nowMs).snapshot('ops'),
+      ),
+      check(
+        'clickhouse',
+        async () => (await deps.clickhouse.ping()).success || Promise.reject(new Error('ping failed')),
+      ),
+      check('kafka', async () => readKafkaOps(await deps.kafkaAdmin())),
+    ]);
+    const degraded = [
+      ...(redis.ok ? [] : [{ component: 'redis', tier: 'hot', error: redis.error }]),
+      ...(clickhouse.ok ? [] : [{ component: 'clickhouse', tier: 'warm', error: clickhouse.error }]),
+      ...(kafka.ok ? [] : [{ component: 'kafka', tier: 'stream', error: kafka.error }]),
+    ];
+    return {
+      at: nowMs,
+      ingest_per_s: redis.ok ? (redis.value?.ingest_per_s ?? 0) : null,
+      consumers: kafka.ok ? kafka.value.lag : [],
+      dlq: kafka.ok ? kafka.value.dlq : null,
+      mapping_failures: kafka.ok ? kafka.value.mapping_failures : null,
+      degraded,
+    };
+  }
+
+  return async function route(event: APIGatewayProxyEventV2): Promise<Result> {
+    const nowMs = now();
+    if (event.requestContext.http.method !== 'GET')
+      return json(405, { message: 'only GET is answered here' });
+    let project: string;
+    try {
+      project = projectOf(event, deps.tokenSecret, nowMs);
+    } catch (err) {
+      if (err instanceof DashboardTokenError) return json(401, { message: err.message });
+      throw err;
+    }
+    const q = event.queryStringParameters ?? {};
+    const path = event.rawPath.replace(/\/+$/, '');
+    try {
+      if (path === '/v1/metrics/overview') return json(200, await overview(project, q, nowMs));
+      if (path === '/v1/metrics/timeseries') return json(200, await timeseries(project, q, nowMs));
+      if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
+      if (path === '/v1/ops') return json(200, await ops(project, nowMs));
+      if (path === '/v1/tweets/summary')
+        return json(200, {
+          available: false,
+          reason:
+            'tweet aggregates (sentiment by topic, hashtags, toxicity) are not kept in the hot tier yet',
+          topics: [],
+          hashtags: [],
+          alerts: [],
+        });
+      try {
+        if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
+        const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+        if (funnelMatch) {
+          const answer = await funnel(project, funnelMatch[1]!, q, nowMs);
+          return answer
+            ? json(200, answer)
+            : json(404, { message: `funnel: "${funnelMatch[1]}" is not defined (known: default)` });
+        }
+      } catch (err) {
+        if (err instanceof ParamError) throw err;
+        return json(503, {
+          message: 'the hot tier (redis) is not answering',
+          degraded: [{ tier: 'hot', store: 'redis' }],
+        });
+      }
+      return json(404, { message: `no route for GET ${path}` });
+    } catch (err) {
+      if (err instanceof ParamError || (err as Error).name === 'ChannelError')
+        return json(400, { message: (err as Error).message });
+      throw err;
+    }
+  };
+}
+
+export const QUERY_ROUTE_KEYS = [
+  'GET /v1/metrics/{name}',
+  'GET /v1/funnels/{id}',
+  'GET /v1/tweets/summary',
+  'GET /v1/ops',
+  'GET /v1/snapshot',
+] as const;

@@ -1,0 +1,113 @@
+import { createClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import { counterFields, redisKeys } from '../../../core/aggregation/redis-keys.ts';
+import { connectLiveRedis } from '../../../io/push/redis-link.ts';
+import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
+import { startGateway } from '../../../local/gateway/index.ts';
+import type { RunningGateway } from '../../../local/gateway/types.ts';
+import { freePort, startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
+import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+
+let redis: TestRedis;
+let gateway: RunningGateway;
+let close: () => void;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  const live = connectLiveRedis(redis.url, 1000);
+  // No ClickHouse listens here: the warm tier is down for these tests.
+  const clickhouse = createClient({ url: `http://127.0.0.1:${await freePort()}`, request_timeout: 1000 });
+  const route = createQueryRoutes({
+    redis: live,
+    clickhouse,
+    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
+    tokenSecret: SECRET,
+    funnels: parseFunnelCatalog(undefined),
+    tierTimeoutMs: 1000,
+  });
+  gateway = await startGateway({
+    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
+    log: () => undefined,
+  });
+  close = () => {
+    live.disconnect();
+    void clickhouse.close();
+  };
+});
+afterAll(async () => {
+  await gateway?.close();
+  close?.();
+  await redis?.stop();
+});
+
+async function get(path: string, token: string | null = tokenFor()) {
+  const response = await fetch(`${gateway.httpUrl}${path}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('query API', () => {
+  it('answers 401 without a valid dashboard token', async () => {
+    expect((await get('/v1/metrics/overview', null)).status).toBe(401);
+    expect((await get('/v1/metrics/overview', tokenFor(PROJECT, -5))).body.message).toBe(
+      'token.exp: expired',
+    );
+  });
+
+  it('answers 400 naming the parameter for bad input', async () => {
+    const bad = await get('/v1/metrics/overview?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^from: must be an ISO 8601 time/);
+    expect((await get('/v1/metrics/timeseries?metric=weather')).body.message).toMatch(
+      /^metric: must be one of/,
+    );
+    expect((await get('/v1/metrics/top?dimension=products&window=9h')).body.message).toMatch(
+      /^window: must be from/,
+    );
+    expect((await get('/v1/snapshot?channels=nope')).status).toBe(400);
+    expect((await get('/v1/funnels/checkout2')).status).toBe(404);
+  });
+
+  it('answers the overview from the hot tier and says so', async () => {
+    const now = Date.now();
+    const second = Math.floor(now / 1000) - 5;
+    const key = redisKeys.counters(PROJECT, 's', second);
+    await redis.client.hset(key, counterFields.type('page_view'), 7, counterFields.type('purchase'), 2);
+    await redis.client.hset(key, counterFields.orders, 2, counterFields.revenue('EUR'), 4998);
+    await redis.client.pfadd(redisKeys.uniques(PROJECT, 'm', second - (second % 60)), 'a', 'b', 'c');
+    const from = new Date(now - 60_000).toISOString();
+    const { status, body } = await get(`/v1/metrics/overview?from=${from}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      events: 9,
+      by_type: { page_view: 7, purchase: 2 },
+      orders: 2,
+      revenue: { EUR: 49.98 },
+      unique_visitors: 3,
+      tiers: ['hot'],
+      degraded: [],
+    });
+    const snapshot = await get('/v1/snapshot?channels=overview,timeseries:events');
+    expect(snapshot.body.channels).toMatchObject({
+      overview: { events: 9 },
+      'timeseries:events': { step_s: 1 },
+    });
+  });
+
+  it('reports a down tier as degraded instead of failing or hanging', async () => {
+    const from = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const { status, body } = await get(`/v1/metrics/overview?from=${from}`);
+    expect(status).toBe(200);
+    expect(body.tiers).toEqual(['hot']);
+    expect(body.degraded).toEqual([{ tier: 'warm', store: 'clickhouse' }]);
+    const ops = await get('/v1/ops');
+    expect(ops.body.degraded).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ component: 'clickhouse' }),
+        expect.objectContaining({ component: 'kafka' }),
+      ]),
+    );
+  });
+});
