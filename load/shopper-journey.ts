@@ -44,7 +44,29 @@ type Stage = 'landing' | 'browsing' | 'purchase' | 'done';
 export interface Shopper {
   readonly anonymousId: string;
   readonly userId: string | undefined;
+  /** The shopper's device, relayed as event context (the generator is the "server" sending for it). */
+  readonly device: { readonly user_agent: string; readonly ip: string; readonly locale: string };
 }
+
+// Weighted by repetition: mostly mobile Safari/Chrome and desktop Chrome, a few crawlers.
+const USER_AGENTS = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0',
+  'Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0',
+];
+const BOT_AGENTS = [
+  'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+  'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+];
+const LOCALES = ['en-US', 'en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'nl-NL', 'ja-JP'];
+const BOT_SHARE = 0.02;
 
 /**
  * One visit of one shopper: landing, product views (popular products more often), cart,
@@ -82,6 +104,7 @@ export class ShopperJourney {
       ...(this.#userId ? { user_id: this.#userId } : {}),
       session_id: this.#sessionId,
       timestamp: new Date(nowMs).toISOString(),
+      context: this.#shopper.device,
     });
     switch (this.#stage) {
       case 'landing': {
@@ -157,8 +180,13 @@ function productOf(p: CatalogProduct) {
 
 export function makeShopper(index: number, rng: Prng): Shopper {
   const anonymousId = `a-${String(index).padStart(8, '0')}-${rng.uuid().slice(0, 8)}`;
-  return {
-    anonymousId,
-    userId: rng.chance(ODDS.loggedIn) ? `u-${String(index).padStart(8, '0')}` : undefined,
+  const userId = rng.chance(ODDS.loggedIn) ? `u-${String(index).padStart(8, '0')}` : undefined;
+  const bot = rng.chance(BOT_SHARE);
+  const device = {
+    user_agent: bot ? rng.pick(BOT_AGENTS) : rng.pick(USER_AGENTS),
+    // Addresses from the documentation ranges: realistic shape, never a real person's.
+    ip: `${rng.pick(['192.0.2', '198.51.100', '203.0.113'])}.${rng.int(1, 254)}`,
+    locale: rng.pick(LOCALES),
   };
+  return { anonymousId, userId: bot ? undefined : userId, device };
 }

@@ -44,6 +44,8 @@ export interface SdkEvent {
   product?: SdkProduct;
   order?: SdkOrder;
   properties?: Record<string, unknown>;
+  /** For servers relaying events of a browser or app: that device's user agent and address. */
+  context?: { user_agent?: string; ip?: string; locale?: string };
 }
 
 /** What the server answered for one batch; `retryAfterS` from the Retry-After header. */

@@ -35,9 +35,9 @@ function parse(ua: string): DeviceReading {
   const deviceType = bot ? 'bot' : DEVICE_TYPES.has(platform) ? platform : 'unknown';
   return {
     userAgent: {
-      browser: result.browser.name ?? null,
-      browser_version: result.browser.version ?? null,
-      os: result.os.name ?? null,
+      browser: result.browser.name || null,
+      browser_version: result.browser.version || null,
+      os: result.os.name || null,
       device_type: deviceType as UserAgentInfo['device_type'],
     },
     isBot: bot,

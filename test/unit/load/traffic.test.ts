@@ -94,3 +94,18 @@ describe('LatencyStats', () => {
     expect(new LatencyStats().percentile(99)).toBe(0);
   });
 });
+
+describe('shopper devices', () => {
+  it('relays realistic browsers, with a small share of crawlers flagged as bots', async () => {
+    const { readUserAgent } = await import('../../../core/enrichment/user-agent.ts');
+    const events = take(new ShopTraffic({ seed: 9, users: 2000 }), 20_000);
+    const bots = events.filter((e) => readUserAgent(e.context?.user_agent).isBot).length;
+    expect(events.every((e) => e.context?.user_agent && e.context.ip)).toBe(true);
+    expect(bots / events.length).toBeGreaterThan(0.002);
+    expect(bots / events.length).toBeLessThan(0.08);
+    const mobile = events.filter(
+      (e) => readUserAgent(e.context?.user_agent).userAgent.device_type === 'mobile',
+    ).length;
+    expect(mobile / events.length).toBeGreaterThan(0.2);
+  });
+});
