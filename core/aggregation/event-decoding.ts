@@ -1,7 +1,7 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
 
 export type DecodedEvent =
-  | { readonly ok: true; readonly event: EnrichedEvent }
+  | { readonly ok: true; readonly event: EnrichedEvent; readonly timeMs: number }
   | { readonly ok: false; readonly reason: string };
 
 const REQUIRED_STRINGS = ['event_id', 'type', 'project', 'timestamp'] as const;
@@ -24,9 +24,9 @@ export function decodeEnrichedEvent(text: string): DecodedEvent {
     if (typeof record[field] !== 'string' || record[field] === '')
       return { ok: false, reason: `${field}: must be a non-empty string` };
   }
-  if (!Number.isFinite(Date.parse(record.timestamp as string)))
-    return { ok: false, reason: 'timestamp: must be an ISO 8601 date-time' };
-  return { ok: true, event: record as unknown as EnrichedEvent };
+  const timeMs = Date.parse(record.timestamp as string);
+  if (!Number.isFinite(timeMs)) return { ok: false, reason: 'timestamp: must be an ISO 8601 date-time' };
+  return { ok: true, event: record as unknown as EnrichedEvent, timeMs };
 }
 
 /** Who the event is about: the user id, else the anonymous id (the events.raw record key). */

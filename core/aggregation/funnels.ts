@@ -1,5 +1,5 @@
 import type { Aggregation, StateSnapshot } from './aggregation.ts';
-import { eventTimeMs, visitorOf } from './event-decoding.ts';
+import { visitorOf } from './event-decoding.ts';
 import { type FunnelCatalog, funnelFor } from './funnel-definition.ts';
 import { advanceFunnel, decodeProgress, encodeProgress, type FunnelProgress } from './funnel-progress.ts';
 import {
@@ -18,7 +18,7 @@ import { bucketStart, HOT_TTL_SECONDS, HOUR, MINUTE } from './time-buckets.ts';
 function counted(events: readonly PositionedEvent[], nowMs: number): PositionedEvent[] {
   const oldestMs = nowMs - HOT_TTL_SECONDS * 1000;
   return events.filter(
-    ({ event }) => !event.is_bot && visitorOf(event) !== null && eventTimeMs(event) > oldestMs,
+    ({ event, timeMs }) => !event.is_bot && visitorOf(event) !== null && timeMs > oldestMs,
   );
 }
 
@@ -44,10 +44,10 @@ export function funnelsAggregation(catalog: FunnelCatalog): Aggregation {
       const progress = new Map<string, FunnelProgress | null>();
       const windowOf = new Map<string, number>();
       const trails = new Map<string, Trail | null>();
-      for (const { event } of counted(events, nowMs)) {
+      for (const { event, timeMs } of counted(events, nowMs)) {
         const visitor = visitorOf(event)!;
         const p = event.project;
-        const ts = eventTimeMs(event);
+        const ts = timeMs;
         const progressKey = redisKeys.funnelProgress(p, visitor);
         const before = progress.has(progressKey)
           ? progress.get(progressKey)!

@@ -6,6 +6,8 @@ import { decodeEnrichedEvent } from './event-decoding.ts';
 export interface PositionedEvent {
   readonly offset: number;
   readonly event: EnrichedEvent;
+  /** The event's timestamp in epoch ms, parsed once when the record was decoded. */
+  readonly timeMs: number;
 }
 
 /** The records of one topic-partition in one invocation, decoded, in offset order. */
@@ -36,7 +38,7 @@ export function partitionBatches(event: MSKEvent): PartitionBatch[] {
     for (const record of sorted) {
       const text = Buffer.from(record.value ?? '', 'base64').toString('utf8');
       const decoded = decodeEnrichedEvent(text);
-      if (decoded.ok) events.push({ offset: record.offset, event: decoded.event });
+      if (decoded.ok) events.push({ offset: record.offset, event: decoded.event, timeMs: decoded.timeMs });
       else undecodable.push({ offset: record.offset, reason: decoded.reason });
     }
     if (first.topic === undefined || typeof first.partition !== 'number')

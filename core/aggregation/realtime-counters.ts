@@ -1,9 +1,35 @@
 import type { Aggregation } from './aggregation.ts';
-import { eventTimeMs, revenueMinorUnits, visitorOf } from './event-decoding.ts';
+import { revenueMinorUnits, visitorOf } from './event-decoding.ts';
 import type { PositionedEvent } from './msk-batch.ts';
 import { counterFields, redisKeys } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
-import { bucketStart, DAY, HOT_TTL_SECONDS, HOUR, MINUTE, SECOND } from './time-buckets.ts';
+import { DAY, HOT_TTL_SECONDS, HOUR, MINUTE, SECOND } from './time-buckets.ts';
+
+/** The keys of one project-second; events of a batch arrive mostly in time order, so reused. */
+interface SecondKeys {
+  readonly project: string;
+  readonly second: number;
+  readonly secondKey: string;
+  readonly secondExpiry: number;
+  readonly minuteKey: string;
+  readonly minuteExpiry: number;
+  readonly uniquesKey: string;
+  readonly minute: number;
+}
+
+function keysOf(project: string, second: number): SecondKeys {
+  const minute = second - (second % MINUTE);
+  return {
+    project,
+    second,
+    secondKey: redisKeys.counters(project, 's', second),
+    secondExpiry: second + SECOND + HOT_TTL_SECONDS,
+    minuteKey: redisKeys.counters(project, 'm', minute),
+    minuteExpiry: minute + MINUTE + HOT_TTL_SECONDS,
+    uniquesKey: redisKeys.uniques(project, 'm', minute),
+    minute,
+  };
+}
 
 /**
  * 1-second tumbling counters per project and event type, orders and revenue per currency,
@@ -12,35 +38,37 @@ import { bucketStart, DAY, HOT_TTL_SECONDS, HOUR, MINUTE, SECOND } from './time-
  */
 export function planRealtime(events: readonly PositionedEvent[], plan: RedisPlan, nowMs: number): void {
   const nowSec = Math.floor(nowMs / 1000);
-  for (const { event } of events) {
-    const ts = eventTimeMs(event);
-    const second = bucketStart(ts, SECOND);
+  const touchedMinutes = new Map<string, { project: string; minute: number }>();
+  let keys: SecondKeys | undefined;
+  for (const { event, timeMs } of events) {
+    const second = Math.floor(timeMs / 1000);
     if (second + SECOND + HOT_TTL_SECONDS <= nowSec) continue;
-    const minute = bucketStart(ts, MINUTE);
     const p = event.project;
-    const grains = [
-      [redisKeys.counters(p, 's', second), second + SECOND + HOT_TTL_SECONDS],
-      [redisKeys.counters(p, 'm', minute), minute + MINUTE + HOT_TTL_SECONDS],
-    ] as const;
-    for (const [key, expireAt] of grains) {
-      plan.hashIncrement(key, counterFields.type(event.type), 1, expireAt);
-      if (event.type === 'purchase' && event.order) {
-        plan.hashIncrement(key, counterFields.orders, 1, expireAt);
-        plan.hashIncrement(
-          key,
-          counterFields.revenue(event.order.currency),
-          revenueMinorUnits(event.order.revenue),
-          expireAt,
-        );
-      }
+    if (keys === undefined || keys.second !== second || keys.project !== p) keys = keysOf(p, second);
+    const typeField = counterFields.type(event.type);
+    plan.hashIncrement(keys.secondKey, typeField, 1, keys.secondExpiry);
+    plan.hashIncrement(keys.minuteKey, typeField, 1, keys.minuteExpiry);
+    if (event.type === 'purchase' && event.order) {
+      const revenueField = counterFields.revenue(event.order.currency);
+      const cents = revenueMinorUnits(event.order.revenue);
+      plan.hashIncrement(keys.secondKey, counterFields.orders, 1, keys.secondExpiry);
+      plan.hashIncrement(keys.secondKey, revenueField, cents, keys.secondExpiry);
+      plan.hashIncrement(keys.minuteKey, counterFields.orders, 1, keys.minuteExpiry);
+      plan.hashIncrement(keys.minuteKey, revenueField, cents, keys.minuteExpiry);
     }
     const visitor = visitorOf(event);
     if (visitor === null || event.is_bot) continue;
-    const hour = bucketStart(ts, HOUR);
-    const day = bucketStart(ts, DAY);
-    plan.hyperLogLogAdd(redisKeys.uniques(p, 'm', minute), visitor, minute + MINUTE + HOT_TTL_SECONDS);
-    plan.hyperLogLogAdd(redisKeys.uniques(p, 'h', hour), visitor, hour + HOUR + HOT_TTL_SECONDS);
-    plan.hyperLogLogAdd(redisKeys.uniques(p, 'd', day), visitor, day + DAY + HOT_TTL_SECONDS);
+    plan.hyperLogLogAdd(keys.uniquesKey, visitor, keys.minuteExpiry);
+    if (!touchedMinutes.has(keys.uniquesKey))
+      touchedMinutes.set(keys.uniquesKey, { project: p, minute: keys.minute });
+  }
+  // Visitors go into the minute HyperLogLog only; the hour and day ones are unions of their
+  // minutes, merged once per batch per touched minute instead of three adds per event.
+  for (const [minuteKey, { project, minute }] of touchedMinutes) {
+    const hour = minute - (minute % HOUR);
+    const day = minute - (minute % DAY);
+    plan.hyperLogLogMerge(redisKeys.uniques(project, 'h', hour), minuteKey, hour + HOUR + HOT_TTL_SECONDS);
+    plan.hyperLogLogMerge(redisKeys.uniques(project, 'd', day), minuteKey, day + DAY + HOT_TTL_SECONDS);
   }
 }
 

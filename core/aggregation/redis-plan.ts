@@ -7,6 +7,8 @@ export class RedisPlan {
   readonly hashIncrements = new Map<string, Map<string, number>>();
   readonly sortedSetIncrements = new Map<string, Map<string, number>>();
   readonly hyperLogLogAdds = new Map<string, Set<string>>();
+  /** Destination HyperLogLog and the ones merged into it, after this batch's adds. */
+  readonly hyperLogLogMerges = new Map<string, Set<string>>();
   /** String values with an absolute expiry in epoch milliseconds. */
   readonly strings = new Map<string, { value: string; expireAtMs: number }>();
   /** Absolute expiry (epoch seconds) per key; the latest wins. */
@@ -34,6 +36,14 @@ export class RedisPlan {
     this.expire(key, expireAtSec);
   }
 
+  /** Folds `source` into `destination` (PFMERGE) once per batch, however many events led here. */
+  hyperLogLogMerge(destination: string, source: string, expireAtSec: number): void {
+    const sources = this.hyperLogLogMerges.get(destination) ?? new Set<string>();
+    sources.add(source);
+    this.hyperLogLogMerges.set(destination, sources);
+    this.expire(destination, expireAtSec);
+  }
+
   setString(key: string, value: string, expireAtMs: number): void {
     this.strings.set(key, { value, expireAtMs });
   }
@@ -48,6 +58,7 @@ export class RedisPlan {
       this.hashIncrements.size === 0 &&
       this.sortedSetIncrements.size === 0 &&
       this.hyperLogLogAdds.size === 0 &&
+      this.hyperLogLogMerges.size === 0 &&
       this.strings.size === 0
     );
   }
@@ -58,7 +69,8 @@ const PFADD_CHUNK = 1000;
 
 /**
  * The plan as the flat argument list the apply script walks: an op letter, then its operands.
- * h key field by | z key member by | p key n e1..en | s key value pxat | e key at
+ * h key field by | z key member by | p key n e1..en | m dest n src1..srcn | s key value pxat |
+ * e key at. Merges follow the adds, so a merge sees this batch's elements.
  */
 export function encodePlan(plan: RedisPlan): string[] {
   const args: string[] = [];
@@ -74,6 +86,9 @@ export function encodePlan(plan: RedisPlan): string[] {
       const chunk = all.slice(i, i + PFADD_CHUNK);
       args.push('p', key, String(chunk.length), ...chunk);
     }
+  }
+  for (const [destination, sources] of plan.hyperLogLogMerges) {
+    args.push('m', destination, String(sources.size), ...sources);
   }
   for (const [key, { value, expireAtMs }] of plan.strings) {
     args.push('s', key, value, String(expireAtMs));

@@ -1,6 +1,6 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
 import type { Aggregation } from './aggregation.ts';
-import { eventTimeMs, revenueMinorUnits } from './event-decoding.ts';
+import { revenueMinorUnits } from './event-decoding.ts';
 import type { PositionedEvent } from './msk-batch.ts';
 import { redisKeys, WINDOW_KINDS, type WindowKind } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
@@ -37,8 +37,8 @@ export function windowContributions(event: EnrichedEvent): Array<[WindowKind, st
  */
 export function planWindows(events: readonly PositionedEvent[], plan: RedisPlan, nowMs: number): void {
   const nowSec = Math.floor(nowMs / 1000);
-  for (const { event } of events) {
-    const bucket = bucketStart(eventTimeMs(event), WINDOW_BUCKET_SECONDS);
+  for (const { event, timeMs } of events) {
+    const bucket = bucketStart(timeMs, WINDOW_BUCKET_SECONDS);
     const expireAt = bucket + WINDOW_BUCKET_SECONDS + HOT_TTL_SECONDS;
     if (expireAt <= nowSec) continue;
     const p = event.project;

@@ -24,6 +24,10 @@ while i <= n do
     local count = tonumber(ARGV[i + 2])
     redis.call('PFADD', ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + count))
     i = i + 3 + count
+  elseif op == 'm' then
+    local count = tonumber(ARGV[i + 2])
+    redis.call('PFMERGE', ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + count))
+    i = i + 3 + count
   elseif op == 's' then
     redis.call('SET', ARGV[i + 1], ARGV[i + 2], 'PXAT', ARGV[i + 3])
     i = i + 4

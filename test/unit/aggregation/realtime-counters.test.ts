@@ -43,25 +43,28 @@ describe('realtime counters', () => {
     expect(plan.expiries.get(redisKeys.counters('shop', 's', sec))).toBe(sec + 1 + 86_400);
   });
 
-  it('adds visitors to minute, hour and day HyperLogLogs, leaving bots out', () => {
+  it('adds visitors to the minute HyperLogLog, merged into hour and day once per batch, leaving bots out', () => {
     const events = [
       enrichedEvent({ user_id: 'a' }),
       enrichedEvent({ user_id: null, anonymous_id: 'anon-b' }),
       enrichedEvent({ user_id: 'bot', is_bot: true }),
       enrichedEvent({ user_id: 'a' }),
+      enrichedEvent({ user_id: 'c', timestamp: '2026-01-15T10:01:30.000Z' }),
     ];
     const [batch] = partitionBatches(mskEventOf(events));
     const plan = new RedisPlan();
     planRealtime(batch!.events, plan, T);
-    for (const [grain, bucket] of [
-      ['m', sec],
-      ['h', sec],
-      ['d', Date.parse('2026-01-15T00:00:00Z') / 1000],
-    ] as const) {
-      expect(plan.hyperLogLogAdds.get(redisKeys.uniques('shop', grain, bucket))).toEqual(
-        new Set(['a', 'anon-b']),
-      );
-    }
+    const minute = redisKeys.uniques('shop', 'm', sec);
+    const next = redisKeys.uniques('shop', 'm', sec + 60);
+    expect(plan.hyperLogLogAdds.get(minute)).toEqual(new Set(['a', 'anon-b']));
+    expect(plan.hyperLogLogAdds.get(next)).toEqual(new Set(['c']));
+    expect(plan.hyperLogLogAdds.size).toBe(2);
+    const day = Date.parse('2026-01-15T00:00:00Z') / 1000;
+    expect(plan.hyperLogLogMerges.get(redisKeys.uniques('shop', 'h', sec))).toEqual(new Set([minute, next]));
+    expect(plan.hyperLogLogMerges.get(redisKeys.uniques('shop', 'd', day))).toEqual(new Set([minute, next]));
+    expect(plan.expiries.get(redisKeys.uniques('shop', 'd', day))).toBe(day + 2 * 86_400);
+    const encoded = encodePlan(plan);
+    expect(encoded.indexOf('m')).toBeGreaterThan(encoded.lastIndexOf('p'));
     expect(plan.hashIncrements.get(redisKeys.counters('shop', 's', sec))?.get('t:page_view')).toBe(4);
   });
 
