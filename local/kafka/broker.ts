@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { TopicDefinition } from '../../core/topics.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { GroupCoordinator } from './groups/group-coordinator.ts';
 import type { PartitionLog } from './log/partition-log.ts';
 import {
@@ -38,20 +39,27 @@ export class Broker {
   readonly groups: GroupCoordinator;
   readonly txns: TransactionCoordinator;
   private readonly retentionTimer: NodeJS.Timeout;
+  private readonly unlock: () => void;
 
   constructor(readonly settings: BrokerSettings) {
     mkdirSync(settings.dataDir, { recursive: true });
-    this.topics = new TopicStore(settings.dataDir, (m) => settings.logger.warn(m));
-    for (const def of settings.topics) {
-      this.topics.ensure({ ...configFromDefinition(def), segmentBytes: settings.segmentBytes });
+    this.unlock = lockDataDir(settings.dataDir);
+    try {
+      this.topics = new TopicStore(settings.dataDir, (m) => settings.logger.warn(m));
+      for (const def of settings.topics) {
+        this.topics.ensure({ ...configFromDefinition(def), segmentBytes: settings.segmentBytes });
+      }
+      this.groups = new GroupCoordinator(settings.dataDir, settings.initialRebalanceDelayMs);
+      this.txns = new TransactionCoordinator(settings.dataDir, {
+        writeMarker: (t, p, pid, epoch, commit) => this.writeMarker(t, p, pid, epoch, commit),
+        commitOffsets: (g, entries) => this.groups.commit(g, entries),
+        topicExists: (t, p) => this.partition(t, p) !== undefined,
+      });
+      this.abortOrphanTransactions();
+    } catch (err) {
+      this.unlock();
+      throw err;
     }
-    this.groups = new GroupCoordinator(settings.dataDir, settings.initialRebalanceDelayMs);
-    this.txns = new TransactionCoordinator(settings.dataDir, {
-      writeMarker: (t, p, pid, epoch, commit) => this.writeMarker(t, p, pid, epoch, commit),
-      commitOffsets: (g, entries) => this.groups.commit(g, entries),
-      topicExists: (t, p) => this.partition(t, p) !== undefined,
-    });
-    this.abortOrphanTransactions();
     this.retentionTimer = setInterval(() => this.enforceRetention(), settings.retentionCheckMs);
     this.retentionTimer.unref();
   }
@@ -117,6 +125,7 @@ export class Broker {
     this.groups.close();
     this.txns.close();
     this.topics.close();
+    this.unlock();
   }
 }
 

@@ -58,6 +58,8 @@ describe('durability', () => {
     await tx.connect();
     const open = await tx.transaction();
     await open.send({ topic: 'keep', messages: [{ key: 'k0', value: 'never-committed' }] });
+    // One data directory, one broker: a second one is refused while the first runs.
+    await expect(startFixture({ dataDir: first.dataDir })).rejects.toThrow(/is in use by another broker/);
     const raw = await RawClient.open(first.broker.port);
     const idem = await initProducer(raw);
     const retried = dataBatch({
