@@ -34,7 +34,8 @@ export function mapSegmentMessage(
     type: 'x_event',
     user_id: identity(message.userId),
     anonymous_id: identity(message.anonymousId),
-    session_id: identity(properties.session_id) ?? identity(context.sessionId),
+    // Spate's schema holds session ids to 256 characters; Segment sets no limit.
+    session_id: (identity(properties.session_id) ?? identity(context.sessionId))?.slice(0, 256),
     timestamp: message.timestamp,
     sent_at: message.sentAt ?? batchSentAt,
     page: pageFrom(contextPage, message.type === 'page' ? properties : {}),
@@ -76,7 +77,8 @@ export function mapSegmentMessage(
 }
 
 function trackEvent(base: IncomingEvent, name: string, properties: Loose): IncomingEvent {
-  const type = SPEC_EVENT_TYPES[name];
+  // Own keys only: `constructor` or `toString` as an event name must not find Object's methods.
+  const type = Object.hasOwn(SPEC_EVENT_TYPES, name) ? SPEC_EVENT_TYPES[name] : undefined;
   if (type === 'purchase' || type === 'checkout_started') {
     return { ...base, type, order: orderFrom(properties, base.event_id) };
   }
