@@ -33,6 +33,7 @@ function createRoute() {
     tokenSecret: config.tokenSecret,
     funnels: config.funnels,
     tierTimeoutMs: config.tierTimeoutMs,
+    wsUrl: config.wsUrl,
   });
 }
 

@@ -13,6 +13,8 @@ export interface QueryConfig {
   readonly funnels: FunnelCatalog;
   /** A tier slower than this counts as down for this request. */
   readonly tierTimeoutMs: number;
+  /** The WebSocket URL dashboards connect to, told to them in the snapshot answer. */
+  readonly wsUrl: string | undefined;
 }
 
 export function readQueryConfig(environment: Env): QueryConfig {
@@ -30,5 +32,6 @@ export function readQueryConfig(environment: Env): QueryConfig {
     tokenSecret: env.string('SPATE_DASHBOARD_TOKEN_SECRET'),
     funnels,
     tierTimeoutMs: env.int('SPATE_QUERY_TIER_TIMEOUT_MS', 1500, { min: 50, max: 25_000 }),
+    wsUrl: env.optional('SPATE_WS_URL'),
   };
 }

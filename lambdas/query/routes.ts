@@ -27,6 +27,7 @@ export interface QueryDeps {
   readonly tokenSecret: string;
   readonly funnels: FunnelCatalog;
   readonly tierTimeoutMs: number;
+  readonly wsUrl?: string;
   readonly now?: () => number;
 }
 
@@ -216,9 +217,9 @@ export function createQueryRoutes(deps: QueryDeps) {
         t,
         'redis',
       );
-      return { at: nowMs, channels: out, degraded: [] };
+      return { at: nowMs, ws_url: deps.wsUrl, channels: out, degraded: [] };
     } catch {
-      return { at: nowMs, channels: {}, degraded: [{ tier: 'hot', store: 'redis' }] };
+      return { at: nowMs, ws_url: deps.wsUrl, channels: {}, degraded: [{ tier: 'hot', store: 'redis' }] };
     }
   }
 

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { hashWriteKey } from '../../core/auth/write-keys.ts';
-import type { HttpRoute } from '../gateway/types.ts';
+import type { HttpRoute, WebSocketOptions } from '../gateway/types.ts';
 import { LOCAL_BUCKETS } from '../s3/buckets.ts';
 import type { LocalSecrets } from './secrets.ts';
 import type { LocalSettings } from './settings.ts';
@@ -20,6 +22,9 @@ export function functionEnvironment(settings: LocalSettings, secrets: LocalSecre
     SPATE_ARCHIVE_BUCKET: LOCAL_BUCKETS.archive,
     SPATE_MODEL_BUCKET: LOCAL_BUCKETS.models,
     SPATE_DASHBOARD_TOKEN_SECRET: secrets.tokenSecret,
+    // The gateway's WebSocket stage is 'local' (local/gateway/options.ts).
+    SPATE_WS_MANAGEMENT_URL: `http://${host}:${settings.ports.websocket}/local`,
+    SPATE_WS_URL: `ws://${host}:${settings.ports.websocket}/local`,
     AWS_REGION: 'us-east-1',
     // EMF metrics are for CloudWatch; locally they would only flood the terminal.
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -34,5 +39,60 @@ export function functionEnvironment(settings: LocalSettings, secrets: LocalSecre
 export async function loadHttpRoutes(): Promise<HttpRoute[]> {
   const ingest = await import('../../lambdas/ingest/handler.ts');
   const { INGEST_ROUTE_KEYS } = await import('../../lambdas/ingest/routes.ts');
-  return INGEST_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'ingest', handler: ingest.handler }));
+  return [
+    ...INGEST_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'ingest', handler: ingest.handler })),
+    ...(await loadQueryRoutes()),
+  ];
+}
+
+/** The query API's routes, hosted by the gateway like ingest's. */
+export async function loadQueryRoutes(): Promise<HttpRoute[]> {
+  const query = await import('../../lambdas/query/handler.ts');
+  const { QUERY_ROUTE_KEYS } = await import('../../lambdas/query/routes.ts');
+  return QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: query.handler }));
+}
+
+/** The WebSocket API's functions: the token authorizer, $connect/$disconnect and the channel routes. */
+export async function loadWebSocketOptions(): Promise<WebSocketOptions> {
+  const authorizer = await import('../../lambdas/connect/authorizer.ts');
+  const connect = await import('../../lambdas/connect/handler.ts');
+  const subscribe = await import('../../lambdas/subscribe/handler.ts');
+  return {
+    authorizer: {
+      functionName: 'push-authorizer',
+      handler: authorizer.handler,
+      identitySource: ['route.request.querystring.token'],
+    },
+    routes: {
+      $connect: { functionName: 'push-connect', handler: connect.handler },
+      $disconnect: { functionName: 'push-connect', handler: connect.handler },
+      subscribe: { functionName: 'push-subscribe', handler: subscribe.handler },
+      unsubscribe: { functionName: 'push-subscribe', handler: subscribe.handler },
+    },
+  };
+}
+
+/** The built dashboard (`npm install` builds it); absent, the gateway serves no site. */
+export function dashboardDir(settings: LocalSettings): string | undefined {
+  const dir = join(settings.projectRoot, 'dashboard', 'dist');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/**
+ * The broadcaster's mapping, run in this process until core/mappings.ts lists it (then the
+ * emulator runs it with the others and this goes).
+ */
+export async function startBroadcaster(settings: LocalSettings): Promise<{ stop(): Promise<void> }> {
+  const { startMappingRunner } = await import('../esm/runner.ts');
+  const { BROADCAST_MAPPING } = await import('../../lambdas/broadcast/mapping.ts');
+  const broadcast = await import('../../lambdas/broadcast/handler.ts');
+  return startMappingRunner({
+    brokers: [`127.0.0.1:${settings.ports.kafka}`],
+    mappings: [{ definition: BROADCAST_MAPPING, handler: broadcast.handler }],
+    logger: {
+      info: () => undefined,
+      warn: (m) => process.stderr.write(`broadcast: ${m}\n`),
+      error: (m) => process.stderr.write(`broadcast: ${m}\n`),
+    },
+  });
 }

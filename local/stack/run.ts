@@ -6,7 +6,13 @@ import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import { mappedFunctionsComponent, nlpWorkerComponent, serverComponents } from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
-import { functionEnvironment, loadHttpRoutes } from './functions.ts';
+import {
+  dashboardDir,
+  functionEnvironment,
+  loadHttpRoutes,
+  loadWebSocketOptions,
+  startBroadcaster,
+} from './functions.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import type { LocalSettings } from './settings.ts';
 
@@ -45,14 +51,18 @@ export async function startLocalStack(
   Object.assign(process.env, functionEnv);
 
   let gateway: RunningGateway;
+  let broadcaster: { stop(): Promise<void> };
   try {
     gateway = await startGateway({
       httpRoutes: await loadHttpRoutes(),
+      webSocket: await loadWebSocketOptions(),
+      staticDir: dashboardDir(settings),
       httpPort: settings.ports.gateway,
       wsPort: settings.ports.websocket,
       health: () => healthReport(supervisor),
       log: (line) => say(line),
     });
+    broadcaster = await startBroadcaster(settings);
   } catch (err) {
     await supervisor.stopAll();
     throw err;
@@ -66,6 +76,7 @@ export async function startLocalStack(
     endpoints,
     supervisor,
     async stop() {
+      await broadcaster.stop();
       await gateway.close();
       await supervisor.stopAll();
     },
