@@ -1,0 +1,71 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+import { freePort } from '../integration/aggregation/redis-server.ts';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+
+/** The dashboard as `npm install` builds it; built here when a fresh clone has not yet. */
+export function ensureDashboardBuilt(): string {
+  const dist = join(ROOT, 'dashboard', 'dist');
+  if (!existsSync(join(dist, 'index.html')))
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'dashboard/vite.config.ts'],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
+  return dist;
+}
+
+export interface LocalStackProcess {
+  readonly endpoints: LocalEndpoints;
+  readonly dataDir: string;
+  readonly log: () => string;
+  stop(): Promise<void>;
+}
+
+/** `spate local` as a user runs it, on free ports and a throwaway data dir. */
+export async function startLocalStackProcess(timeoutMs = 180_000): Promise<LocalStackProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'spate-e2e-'));
+  const names = ['gateway', 'websocket', 'esm', 'kafka', 'redis', 'clickhouse', 's3'];
+  const args = [join(ROOT, 'bin', 'spate.js'), 'local', '--no-demo', '--data-dir', dataDir];
+  for (const name of names) args.push(`--${name}-port`, String(await freePort()));
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const file = join(dataDir, 'endpoints.json');
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file) || !output.includes('Spate is running')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`spate local did not start:\n${output.slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    endpoints: JSON.parse(readFileSync(file, 'utf8')) as LocalEndpoints,
+    dataDir,
+    log: () => output,
+    stop,
+  };
+}
