@@ -1,49 +1,142 @@
-import type { Command } from 'commander';
-import { replayEvents } from '../core/aggregation/replay-batches.ts';
+import type { Context, MSKEvent } from 'aws-lambda';
+import { type Command, InvalidArgumentError } from 'commander';
+import { TOPICS } from '../core/topics.ts';
+import { EnvReader } from '../io/config/env-reader.ts';
+import { readKafkaConfig } from '../io/config/kafka-config.ts';
+import { createKafka } from '../io/kafka/kafka-client.ts';
 import { readArchiveConfig } from '../io/s3/archive-config.ts';
-import { listArchiveKeys, readArchiveObject } from '../io/s3/archive-reader.ts';
 import { createS3Client } from '../io/s3/client.ts';
 import { createLambdaContext } from '../local/lambda/context.ts';
+import { readArchiveBatches } from './replay-archive.ts';
+import { type ReplayStart, readTopicBatches } from './replay-topic.ts';
 
-const REPLAYED_FUNCTIONS = ['realtime', 'windows', 'funnels', 'warehouse'] as const;
+/** The functions a replay feeds, per topic: those whose mappings read it. */
+export const REPLAYED_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  [TOPICS.eventsRaw.name]: ['realtime', 'windows', 'funnels', 'warehouse'],
+  [TOPICS.tweetsEnriched.name]: ['tweets'],
+};
+
+export interface ReplayTarget {
+  readonly name: string;
+  readonly handler: (event: MSKEvent, context: Context) => Promise<unknown>;
+}
+
+/** Each batch to every target in turn, in order, so each function sees each partition in order. */
+export async function feedReplay(
+  targets: readonly ReplayTarget[],
+  batches: AsyncIterable<MSKEvent> | Iterable<MSKEvent>,
+): Promise<{ batches: number; records: number }> {
+  let count = 0;
+  let records = 0;
+  for await (const batch of batches) {
+    count += 1;
+    records += Object.values(batch.records).reduce((n, r) => n + r.length, 0);
+    for (const target of targets) await target.handler(batch, createLambdaContext(target.name));
+  }
+  return { batches: count, records };
+}
+
+const integer = (name: string, min: number) => (raw: string) => {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  return n;
+};
+
+const time = (raw: string) => {
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError('--from-time must be an ISO 8601 time or epoch ms');
+  return ms;
+};
+
+interface ReplayFlags {
+  fromS3?: string;
+  topic?: string;
+  fromOffset?: number;
+  fromTime?: number;
+  partitions?: string;
+  functions?: string;
+  batchSize: number;
+}
+
+/** Checks the flags together; the error names the flag and the rule. */
+export function replaySource(
+  flags: ReplayFlags,
+): { kind: 's3'; prefix: string } | { kind: 'topic'; topic: string; start: ReplayStart } {
+  if (flags.fromS3 !== undefined) {
+    if (flags.topic || flags.fromOffset !== undefined || flags.fromTime !== undefined)
+      throw new Error('--from-s3: cannot be combined with --topic, --from-offset or --from-time');
+    return { kind: 's3', prefix: flags.fromS3 };
+  }
+  if (!flags.topic)
+    throw new Error('replay: give --from-s3 PREFIX, or --topic with --from-offset or --from-time');
+  if (!REPLAYED_FUNCTIONS[flags.topic])
+    throw new Error(
+      `--topic: must be one of ${Object.keys(REPLAYED_FUNCTIONS).join(', ')}, got ${flags.topic}`,
+    );
+  if ((flags.fromOffset === undefined) === (flags.fromTime === undefined))
+    throw new Error('--topic: needs exactly one of --from-offset N or --from-time T');
+  const start = flags.fromOffset !== undefined ? { offset: flags.fromOffset } : { timeMs: flags.fromTime! };
+  return { kind: 'topic', topic: flags.topic, start };
+}
 
 /**
- * `spate replay --from-s3 PREFIX`: re-feeds archived events through the aggregators with their
- * original offsets. The functions read their usual environment (SPATE_REDIS_URL, ...).
+ * `spate replay --from-s3 PREFIX` or `spate replay --topic events.raw --from-offset N |
+ * --from-time T`: re-feeds events through the aggregators with their original offsets, so
+ * data that was applied before changes nothing and lost hot-tier data is restored. The
+ * functions read their usual environment (SPATE_REDIS_URL, SPATE_CLICKHOUSE_URL, ...).
  */
 export function registerReplay(program: Command): void {
   program
     .command('replay')
-    .description('re-feed archived events through the aggregators; already-applied data changes nothing')
-    .requiredOption('--from-s3 <prefix>', 'archive prefix, e.g. events/project=shop/dt=2026-01-15/')
-    .option('--functions <list>', `comma-separated subset of ${REPLAYED_FUNCTIONS.join(',')}`)
-    .option('--batch-size <n>', 'records per invocation', '5000')
-    .action(async (options: { fromS3: string; functions?: string; batchSize: string }) => {
-      const batchSize = Number(options.batchSize);
-      const names = options.functions
-        ? options.functions.split(',').map((s) => s.trim())
-        : [...REPLAYED_FUNCTIONS];
-      const unknown = names.filter((n) => !(REPLAYED_FUNCTIONS as readonly string[]).includes(n));
+    .description('re-feed events through the aggregators; already-applied data changes nothing')
+    .option('--from-s3 <prefix>', 'archive prefix, e.g. events/project=shop/dt=2026-01-15/')
+    .option('--topic <name>', `topic to re-read: ${Object.keys(REPLAYED_FUNCTIONS).join(', ')}`)
+    .option('--from-offset <n>', 'start at this offset on every partition', integer('--from-offset', 0))
+    .option('--from-time <t>', 'start at the first record at or after this time (ISO 8601 or epoch ms)', time)
+    .option('--partitions <list>', 'comma-separated partitions (default: all)')
+    .option('--functions <list>', 'comma-separated subset of the functions fed from the topic')
+    .option('--batch-size <n>', 'records per invocation', integer('--batch-size', 1), 5000)
+    .action(async (flags: ReplayFlags) => {
+      const source = replaySource(flags);
+      const topic = source.kind === 's3' ? TOPICS.eventsRaw.name : source.topic;
+      const known = REPLAYED_FUNCTIONS[topic] ?? [];
+      const names = flags.functions ? flags.functions.split(',').map((s) => s.trim()) : [...known];
+      const unknown = names.filter((n) => !known.includes(n));
       if (unknown.length > 0)
         throw new Error(
-          `--functions: unknown ${unknown.join(', ')} (known: ${REPLAYED_FUNCTIONS.join(', ')})`,
+          `--functions: unknown ${unknown.join(', ')} (known for ${topic}: ${known.join(', ')})`,
         );
-      const archive = readArchiveConfig(process.env);
-      const s3 = createS3Client(archive.s3);
-      const keys = await listArchiveKeys(s3, archive.bucket, options.fromS3);
-      const rows = (await Promise.all(keys.map((k) => readArchiveObject(s3, archive.bucket, k)))).flat();
-      const events = replayEvents(rows, batchSize);
-      process.stdout.write(
-        `replaying ${rows.length} events from ${keys.length} objects in ${events.length} batches\n`,
-      );
+      const targets: ReplayTarget[] = [];
       for (const name of names) {
-        const module = (await import(`./${name}/handler.ts`)) as {
-          handler: (e: unknown, c: ReturnType<typeof createLambdaContext>) => Promise<unknown>;
-        };
-        for (const event of events) await module.handler(event, createLambdaContext(name));
-        process.stdout.write(`${name}: done\n`);
+        const module = (await import(`./${name}/handler.ts`)) as { handler: ReplayTarget['handler'] };
+        targets.push({ name, handler: module.handler });
       }
-      s3.destroy();
+      let fed: { batches: number; records: number };
+      if (source.kind === 's3') {
+        const archive = readArchiveConfig(process.env);
+        const s3 = createS3Client(archive.s3);
+        const read = await readArchiveBatches(s3, archive.bucket, source.prefix, flags.batchSize);
+        process.stdout.write(`replaying ${read.events} events from ${read.objects} objects\n`);
+        fed = await feedReplay(targets, read.batches);
+        s3.destroy();
+      } else {
+        const kafka = createKafka(readKafkaConfig(new EnvReader(process.env), 'spate-replay'));
+        const partitions = flags.partitions?.split(',').map((p) => integer('--partitions', 0)(p.trim()));
+        fed = await feedReplay(
+          targets,
+          readTopicBatches(kafka, {
+            topic: source.topic,
+            start: source.start,
+            batchSize: flags.batchSize,
+            ...(partitions ? { partitions } : {}),
+          }),
+        );
+      }
+      process.stdout.write(
+        `${names.join(', ')}: ${fed.records} records in ${fed.batches} batches replayed\n`,
+      );
       process.exit(0);
     });
 }

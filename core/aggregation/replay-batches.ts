@@ -46,3 +46,42 @@ export function replayEvents(rows: readonly ArchivedEvent[], batchSize: number):
   }
   return out;
 }
+
+/** A record as read back from the topic, before it is shaped as the MSK record Lambda gets. */
+export interface TopicRecord {
+  readonly offset: number;
+  readonly timestampMs: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+/** Records of one topic-partition, in offset order, as MSK events of at most `batchSize`. */
+export function replayTopicEvents(
+  topic: string,
+  partition: number,
+  records: readonly TopicRecord[],
+  batchSize: number,
+): MSKEvent[] {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize: must be a positive integer, got ${batchSize}`);
+  const out: MSKEvent[] = [];
+  for (let i = 0; i < records.length; i += batchSize) {
+    const chunk: MSKRecord[] = records.slice(i, i + batchSize).map((r) => ({
+      topic,
+      partition,
+      offset: r.offset,
+      timestamp: r.timestampMs,
+      timestampType: 'CREATE_TIME',
+      key: (r.key ?? Buffer.alloc(0)).toString('base64'),
+      value: (r.value ?? Buffer.alloc(0)).toString('base64'),
+      headers: [],
+    }));
+    out.push({
+      eventSource: 'aws:kafka',
+      eventSourceArn: 'replay',
+      bootstrapServers: '',
+      records: { [`${topic}-${partition}`]: chunk },
+    });
+  }
+  return out;
+}

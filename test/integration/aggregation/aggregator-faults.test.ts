@@ -13,6 +13,7 @@ import { mskEventOf } from '../../unit/aggregation/factories.ts';
 import { type ChaosProxy, seededRandom, startChaosProxy } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
 import { startTestRedis, type TestRedis } from './redis-server.ts';
+import { hotSnapshot } from './redis-snapshot.ts';
 
 const SEED = 20_260_115;
 
@@ -26,21 +27,6 @@ function configFor(url: string): HotAggregatorConfig {
 }
 
 const makers = [createRealtimeFunction, createWindowsFunction, createFunnelsFunction];
-
-/** Everything in a database but the gates, in a comparable form (HLLs by their count). */
-async function snapshot(redis: Redis): Promise<Map<string, unknown>> {
-  const keys = (await redis.keys('sp:*')).filter((k) => !k.startsWith('sp:gate:')).sort();
-  const out = new Map<string, unknown>();
-  for (const key of keys) {
-    const type = await redis.type(key);
-    if (type === 'hash') out.set(key, await redis.hgetall(key));
-    else if (type === 'zset') out.set(key, await redis.zrange(key, '0', '-1', 'WITHSCORES'));
-    else if (key.includes(':u:') && !key.includes(':f:u:') && !key.includes(':j:u:'))
-      out.set(key, await redis.pfcount(key));
-    else out.set(key, await redis.get(key));
-  }
-  return out;
-}
 
 describe('hot aggregators under faults', () => {
   let redis: TestRedis;
@@ -106,7 +92,7 @@ describe('hot aggregators under faults', () => {
     const faultyDb = new Redis(`${redis.url}/0`);
     const cleanDb = new Redis(`${redis.url}/1`);
     try {
-      const [got, want] = [await snapshot(faultyDb), await snapshot(cleanDb)];
+      const [got, want] = [await hotSnapshot(faultyDb), await hotSnapshot(cleanDb)];
       expect(got.size).toBeGreaterThan(100);
       expect(got).toEqual(want);
 

@@ -1,0 +1,16 @@
+import type { Redis } from 'ioredis';
+
+/** Everything in a database but the gates, in a comparable form (HLLs by their count). */
+export async function hotSnapshot(redis: Redis): Promise<Map<string, unknown>> {
+  const keys = (await redis.keys('sp:*')).filter((k) => !k.startsWith('sp:gate:')).sort();
+  const out = new Map<string, unknown>();
+  for (const key of keys) {
+    const type = await redis.type(key);
+    if (type === 'hash') out.set(key, await redis.hgetall(key));
+    else if (type === 'zset') out.set(key, await redis.zrange(key, '0', '-1', 'WITHSCORES'));
+    else if (key.includes(':u:') && !key.includes(':f:u:') && !key.includes(':j:u:'))
+      out.set(key, await redis.pfcount(key));
+    else out.set(key, await redis.get(key));
+  }
+  return out;
+}
