@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { LexiconBackend } from '../../core/nlp/inference/lexicon-backend.ts';
 import { type DevicePreference, OnnxBackend } from './onnx-backend.ts';
+import { loadVaderLexicon } from './vader-lexicon-file.ts';
 
 export type BackendKind = 'lexicon' | 'onnx';
 
@@ -13,10 +14,12 @@ export interface BackendChoice {
   readonly modelDir?: string;
   readonly device?: DevicePreference;
   readonly maxLength?: number;
+  /** VADER's lexicon when the caller has it loaded already; read from the package otherwise. */
+  readonly lexicon?: ReadonlyMap<string, number>;
 }
 
 export async function openBackend(choice: BackendChoice): Promise<SentimentBackend> {
-  if (choice.kind === 'lexicon') return new LexiconBackend();
+  if (choice.kind === 'lexicon') return new LexiconBackend(choice.lexicon ?? loadVaderLexicon());
   return OnnxBackend.load(choice.modelDir ?? SHIPPED_MODEL_DIR, {
     device: choice.device ?? 'auto',
     maxLength: choice.maxLength ?? 128,

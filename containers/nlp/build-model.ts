@@ -86,7 +86,7 @@ const sha256 = createHash('sha256').update(onnx).digest('hex');
 
 // Score what was written, through the worker's own loading path.
 const onnxBackend = await OnnxBackend.load(SHIPPED_MODEL_DIR, { device: 'cpu', maxLength: 128 });
-const lexiconBackend = new LexiconBackend();
+const lexiconBackend = new LexiconBackend(lexicon);
 const enricher = () => new TweetEnricher({ targetLanguages: ['en'], isWord });
 const heldOut = generateCorpus(SETTINGS.testSize, SETTINGS.testSeed, lexicon);
 const labelled = parseLabelledJsonl(readFileSync(LABELLED, 'utf8'));

@@ -12,7 +12,7 @@ const lexicon = parseVaderLexicon(
   readFileSync(createRequire(import.meta.url).resolve('vader-sentiment/vader_lexicon.txt'), 'utf8'),
 );
 const isWord = (w: string) => lexicon.has(w);
-const backend = new LexiconBackend();
+const backend = new LexiconBackend(lexicon);
 
 async function enrich(enricher: TweetEnricher, tweet: object) {
   const p = enricher.prepare(parseRawTweet(tweet));
