@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { IngestError } from '../events/ingest-error.ts';
 import type { IngestLimits } from './ingest-limits.ts';
+import { jsonDepth } from './json-depth.ts';
 
 export interface RawBody {
   readonly body: string | undefined;
@@ -101,12 +102,25 @@ export function parseRequestBody(raw: RawBody, limits: IngestLimits): unknown {
   return parseJson(text);
 }
 
+// JSON.parse takes any depth but JSON.stringify recurses: a body nested thousands of levels
+// deep would overflow the stack when encoded for events.dlq. No valid request comes near this.
+const MAX_BODY_DEPTH = 64;
+
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new IngestError(400, 'json', `body is not valid JSON: ${(err as Error).message}`);
   }
+  if (jsonDepth(value, MAX_BODY_DEPTH + 1) > MAX_BODY_DEPTH) {
+    throw new IngestError(
+      400,
+      'maxBodyDepth',
+      `body nests deeper than ${MAX_BODY_DEPTH} levels (limit maxBodyDepth)`,
+    );
+  }
+  return value;
 }
 
 function bodyTooLarge(limits: IngestLimits): IngestError {

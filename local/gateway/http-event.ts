@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { formatRequestTime } from './identifiers.ts';
@@ -118,7 +119,8 @@ export function buildHttpEvent(
   );
   const queryStringParameters = parseQuery(rawQueryString);
   const hasBody = request.body.length > 0;
-  const text = isTextBody(request.headers);
+  // Bytes that are not UTF-8 would be replaced on the way to text; base64 lets the function see them.
+  const text = isTextBody(request.headers) && isUtf8(request.body);
 
   return {
     version: '2.0',

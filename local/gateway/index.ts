@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { handleConnectionsRequest, isConnectionsRequest } from './connections-api.ts';
 import { createHttpApi } from './http-api.ts';
 import { resolveGatewayOptions } from './options.ts';
@@ -32,6 +33,27 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/**
+ * Node answers unparsable requests and oversized headers by itself with an empty body; clients
+ * of this API get a JSON error for those too, like every other refusal.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'HPE_HEADERS_TIMEOUT' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${message}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Host part of a URL: IPv6 literals need brackets. */
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -57,6 +79,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       log: resolved.log,
     }),
   );
+  httpServer.on('clientError', answerClientError);
   const webSocketApi = new WebSocketApi({
     accountId: ACCOUNT_ID,
     apiId: 'local-ws',
