@@ -18,13 +18,21 @@ const ARCHIVE_STRUCTURE = [
   'kafka_offset UInt64',
 ].join(', ');
 
-/** The s3() table function over the archive objects a query's range can touch. */
-export function archiveSource(config: ColdTierConfig, q: Pick<MetricQuery, 'project' | 'fromMs' | 'toMs'>) {
+/**
+ * The s3() table function over the archive objects a query's range can touch; `extraColumns`
+ * (`name Type`) add archived fields beyond those the metrics need.
+ */
+export function archiveSource(
+  config: ColdTierConfig,
+  q: Pick<MetricQuery, 'project' | 'fromMs' | 'toMs'>,
+  extraColumns: readonly string[] = [],
+) {
   const url = `${config.bucketUrl.replace(/\/+$/, '')}/${archiveGlob(config.prefix, q.project, q.fromMs, q.toMs)}`;
   const auth = config.credentials
     ? `${sqlString(config.credentials.accessKeyId)}, ${sqlString(config.credentials.secretAccessKey)}, `
     : '';
-  return `s3(${sqlString(url)}, ${auth}'JSONEachRow', ${sqlString(ARCHIVE_STRUCTURE)}, 'gzip')`;
+  const structure = [ARCHIVE_STRUCTURE, ...extraColumns].join(', ');
+  return `s3(${sqlString(url)}, ${auth}'JSONEachRow', ${sqlString(structure)}, 'gzip')`;
 }
 
 /**
