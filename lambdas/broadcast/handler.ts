@@ -18,7 +18,8 @@ import { projectsOf } from './batch-projects.ts';
  * mapping: a frame redelivered later would show old numbers.
  */
 const logger = new Logger({ serviceName: 'spate-broadcast' });
-const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-broadcast' });
+// Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
+const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-broadcast', logger });
 
 export interface BroadcastFunction {
   readonly handler: (event: MSKEvent) => Promise<ChannelOutcome[]>;

@@ -4,7 +4,9 @@ import type { IngestOutcome } from './ingest-service.ts';
 
 /** The ingest function's one Logger and one Metrics (CloudWatch EMF) instance. */
 export const logger = new Logger({ serviceName: 'spate-ingest' });
-export const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-ingest' });
+// Metrics' own warnings (an invocation with nothing to publish) go through the Logger, so
+// POWERTOOLS_LOG_LEVEL governs them like every other line.
+export const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-ingest', logger });
 
 export function observeOutcome(outcome: IngestOutcome): void {
   metrics.addMetric('EventsAccepted', MetricUnit.Count, outcome.accepted);

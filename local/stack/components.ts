@@ -88,3 +88,22 @@ export function nlpWorkerComponent(settings: LocalSettings): ComponentSpec {
     startTimeoutMs: 60_000,
   };
 }
+
+/**
+ * Demo traffic for `npm start`: a steady trickle of shoppers and tweets through the public
+ * endpoint, so the dashboard moves from the first second. A new seed each start keeps it lively.
+ */
+export function demoTrafficComponent(settings: LocalSettings, seed: number): ComponentSpec {
+  return {
+    name: 'demo',
+    command: process.execPath,
+    args: [
+      join(settings.projectRoot, 'bin/spate.js'),
+      'load',
+      ...['--data-dir', settings.dataDir, '--duration', '0', '--rate', '20', '--tweets-rate', '2'],
+      ...['--users', '500', '--batch-size', '20', '--concurrency', '2', '--seed', String(seed)],
+    ],
+    cwd: settings.projectRoot,
+    ipc: true,
+  };
+}

@@ -56,7 +56,7 @@ export function writeEndpoints(dataDir: string, endpoints: LocalEndpoints): stri
   return file;
 }
 
-export function banner(endpoints: LocalEndpoints, file: string, startedInMs: number): string {
+export function banner(endpoints: LocalEndpoints, file: string, startedInMs: number, demo: boolean): string {
   return [
     '',
     `Spate is running (ready in ${(startedInMs / 1000).toFixed(1)} s)`,
@@ -66,6 +66,9 @@ export function banner(endpoints: LocalEndpoints, file: string, startedInMs: num
     `  health      ${endpoints.health}`,
     `  kafka ${endpoints.kafka}   redis ${endpoints.redis}   clickhouse ${endpoints.clickhouse}   s3 ${endpoints.s3.endpoint}`,
     `  all of it:  ${file}`,
+    demo
+      ? 'Demo traffic is flowing (20 events/s, 2 tweets/s); start with --no-demo to send only your own.'
+      : 'No demo traffic (--no-demo): send events with `npx spate load` or your app.',
     'Ctrl-C stops everything.',
     '',
   ].join('\n');

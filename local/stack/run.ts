@@ -4,7 +4,12 @@ import { startGateway } from '../gateway/index.ts';
 import type { HealthReport, RunningGateway } from '../gateway/types.ts';
 import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
-import { mappedFunctionsComponent, nlpWorkerComponent, serverComponents } from './components.ts';
+import {
+  demoTrafficComponent,
+  mappedFunctionsComponent,
+  nlpWorkerComponent,
+  serverComponents,
+} from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
 import {
   dashboardDir,
@@ -47,8 +52,9 @@ export async function startLocalStack(
   const functionEnv = functionEnvironment(settings, secrets);
   await supervisor.startAll([mappedFunctionsComponent(settings, functionEnv), nlpWorkerComponent(settings)]);
 
-  // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would.
-  Object.assign(process.env, functionEnv);
+  // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would;
+  // its output is the user's terminal, so the functions speak only of errors there.
+  Object.assign(process.env, functionEnv, { POWERTOOLS_LOG_LEVEL: 'ERROR' });
 
   let gateway: RunningGateway;
   let broadcaster: { stop(): Promise<void> };
@@ -60,6 +66,8 @@ export async function startLocalStack(
       httpPort: settings.ports.gateway,
       wsPort: settings.ports.websocket,
       health: () => healthReport(supervisor),
+      // Browser apps on any origin send events with the SDK, as they would to API Gateway with CORS on.
+      cors: { allowOrigins: ['*'] },
       log: (line) => say(line),
     });
     broadcaster = await startBroadcaster(settings);
@@ -70,7 +78,8 @@ export async function startLocalStack(
 
   const endpoints = describeEndpoints(settings, secrets, gateway);
   const file = writeEndpoints(settings.dataDir, endpoints);
-  say(banner(endpoints, file, Date.now() - startedAt));
+  if (settings.demo) await supervisor.startAll([demoTrafficComponent(settings, startedAt % 1_000_000)]);
+  say(banner(endpoints, file, Date.now() - startedAt, settings.demo));
 
   return {
     endpoints,
@@ -90,7 +99,7 @@ function healthReport(supervisor: Supervisor): HealthReport {
       healthy: component.state === 'healthy',
       detail:
         component.state === 'healthy'
-          ? `pid ${component.pid}, port ${component.port}, ${component.restarts} restarts`
+          ? `pid ${component.pid}${component.port ? `, port ${component.port}` : ''}, ${component.restarts} restarts`
           : `${component.state}${component.lastExit ? ` after it ${component.lastExit}` : ''}; log ${component.logFile}`,
     };
   }

@@ -5,8 +5,11 @@ export interface ComponentSpec {
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
-  /** The component is ready once this port accepts TCP connections. */
-  readonly port: number;
+  /**
+   * The component is ready once this port accepts TCP connections; one without a port (a
+   * traffic generator) is ready once it has been spawned.
+   */
+  readonly port?: number;
   /**
    * Open an IPC channel to a Node child so it exits when the supervisor dies (see
    * local/process-lifecycle.ts); a non-Node program like redis-server cannot use one.
@@ -22,7 +25,7 @@ export type ComponentState = 'starting' | 'healthy' | 'restarting' | 'stopped';
 export interface ComponentHealth {
   readonly name: string;
   readonly state: ComponentState;
-  readonly port: number;
+  readonly port: number | undefined;
   readonly pid: number | undefined;
   readonly restarts: number;
   /** Why it last exited, when it did so unasked. */

@@ -38,7 +38,9 @@ export class SupervisedProcess {
     this.state = 'starting';
     const child = this.spawnChild();
     try {
-      await waitForPort(this.spec.port, this.spec.startTimeoutMs ?? 30_000, () => this.child === child);
+      if (this.spec.port !== undefined) {
+        await waitForPort(this.spec.port, this.spec.startTimeoutMs ?? 30_000, () => this.child === child);
+      }
     } catch (err) {
       if (this.child === child) {
         this.state = 'stopped';
