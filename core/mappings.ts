@@ -19,16 +19,23 @@ export interface MappingDefinition {
   readonly onFailureTopic: TopicName;
   /** Retries before a batch is sent to the on-failure destination. */
   readonly maxRetries: number;
+  /** What the function writes to: the CDK stack grants exactly these, and nothing else. */
+  readonly writes: readonly Sink[];
 }
+
+/** hot: Redis; warm: ClickHouse; cold: the S3 archive; push: WebSocket @connections. */
+export type Sink = 'hot' | 'warm' | 'cold' | 'push';
 
 const aggregator = (
   functionName: string,
   topic: TopicName,
   batchSize: number,
   batchingWindowMs: number,
+  writes: readonly Sink[],
 ): MappingDefinition => ({
   functionName,
   topic,
+  writes,
   groupId: `spate-${functionName}`,
   batchSize,
   batchingWindowMs,
@@ -41,13 +48,25 @@ const aggregator = (
 export const MAPPINGS: readonly MappingDefinition[] = [
   // Hot tier: small windows keep the dashboard within a second or so of the events; each
   // concern has its own function so a slow funnel state read never holds back the counters.
-  aggregator('realtime', TOPICS.eventsRaw.name, 5000, 500),
-  aggregator('windows', TOPICS.eventsRaw.name, 5000, 500),
-  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 500),
+  aggregator('realtime', TOPICS.eventsRaw.name, 5000, 500, ['hot']),
+  aggregator('windows', TOPICS.eventsRaw.name, 5000, 500, ['hot']),
+  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 500, ['hot']),
   // Warm tier: ClickHouse wants few large inserts; 10k records or 1 s, whichever comes first.
-  aggregator('warehouse', TOPICS.eventsRaw.name, 10_000, 1000),
+  aggregator('warehouse', TOPICS.eventsRaw.name, 10_000, 1000, ['warm']),
   // Cold tier: long windows and full batches make fewer, larger objects.
-  aggregator('archive', TOPICS.eventsRaw.name, 10_000, 10_000),
+  aggregator('archive', TOPICS.eventsRaw.name, 10_000, 10_000, ['cold']),
+  // Tweets: sentiment per topic and hashtag and toxicity alerts, as soon as the NLP worker
+  // has committed them to tweets.enriched.
+  aggregator('tweets', TOPICS.tweetsEnriched.name, 5000, 500, ['hot']),
+  // The broadcaster: its own group on events.raw; a 500 ms window means a busy second costs two
+  // invocations, so pushes stay coalesced whatever the event rate.
+  {
+    ...aggregator('broadcast', TOPICS.eventsRaw.name, 5000, 500, ['hot', 'push']),
+    // A broadcaster that starts late has nothing to say about old events.
+    startingPosition: 'LATEST',
+    // Old numbers are worthless on a live screen: a failed push is logged, not retried.
+    maxRetries: 0,
+  },
 ];
 
 export { aggregator as defineAggregatorMapping };

@@ -8,11 +8,11 @@ export type StateSnapshot = ReadonlyMap<string, string | null>;
  * One hot-tier aggregator (realtime counters, windows, funnels): pure, so a batch's effect is
  * computed without I/O and applied in one atomic step behind the offset gate.
  */
-export interface Aggregation {
+export interface Aggregation<E extends { readonly offset: number } = PositionedEvent> {
   /** Names the consumer in its gate key; each aggregator has its own high-water offsets. */
   readonly consumer: string;
   /** Keys whose current values the plan depends on (per-visitor funnel progress). */
-  stateKeys(events: readonly PositionedEvent[]): string[];
+  stateKeys(events: readonly E[]): string[];
   /** Adds the batch's effect to `plan`. `nowMs` decides which buckets are too old to keep. */
-  plan(events: readonly PositionedEvent[], state: StateSnapshot, plan: RedisPlan, nowMs: number): void;
+  plan(events: readonly E[], state: StateSnapshot, plan: RedisPlan, nowMs: number): void;
 }

@@ -15,6 +15,9 @@ export function parseHighWater(stored: string | null | undefined): number {
  * A redelivered batch yields none; one that overlaps what was applied yields only its tail,
  * so batches re-split by the event source mapping are still applied exactly once.
  */
-export function unappliedEvents(events: readonly PositionedEvent[], highWater: number): PositionedEvent[] {
+export function unappliedEvents<E extends { readonly offset: number } = PositionedEvent>(
+  events: readonly E[],
+  highWater: number,
+): E[] {
   return events.filter((e) => e.offset > highWater);
 }

@@ -12,6 +12,9 @@
  * | sp:{p}:f:u:{visitor}             | string| funnel progress `step:startedMs`                   | session end      |
  * | sp:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
  * | sp:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
+ * | sp:tw:m:{min}                     | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
+ * | sp:tw:w:ht:{b10}                 | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
+ * | sp:tw:al:{min}                   | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
  * | sp:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
  * | sp:q:{hash}                      | string| cached query result                                | a few seconds    |
  *
@@ -41,6 +44,9 @@ export const redisKeys = {
   funnelProgress: (project: string, visitor: string) => `sp:${project}:f:u:${visitor}`,
   journeys: (project: string, hour: number) => `sp:${project}:j:h:${hour}`,
   journeyTrail: (project: string, visitor: string) => `sp:${project}:j:u:${visitor}`,
+  tweetMinute: (minute: number) => `sp:tw:m:${minute}`,
+  tweetHashtags: (bucket: number) => `sp:tw:w:ht:${bucket}`,
+  tweetAlerts: (minute: number) => `sp:tw:al:${minute}`,
   gate: (consumer: string, topic: string, partition: number) => `sp:gate:${consumer}:${topic}:${partition}`,
   cachedQuery: (hash: string) => `sp:q:${hash}`,
 } as const;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Aggregation } from '../../core/aggregation/aggregation.ts';
-import type { PartitionBatch } from '../../core/aggregation/msk-batch.ts';
+import type { PositionedEvent } from '../../core/aggregation/msk-batch.ts';
 import { parseHighWater, unappliedEvents } from '../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { encodePlan, RedisPlan } from '../../core/aggregation/redis-plan.ts';
@@ -26,15 +26,23 @@ export class GateMovedError extends Error {
  * high-water and the state the plan needs in one pipelined round trip, plan in memory, then
  * apply the whole plan with the new high-water in one script call that checks the gate first.
  */
-export class OffsetGate {
+/** What the gate needs of a decoded topic-partition batch. */
+export interface GatedBatch<E> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly lastOffset: number;
+  readonly events: readonly E[];
+}
+
+export class OffsetGate<E extends { readonly offset: number } = PositionedEvent> {
   private scriptSha: string | undefined;
 
   constructor(
     private readonly redis: Redis,
-    private readonly aggregation: Aggregation,
+    private readonly aggregation: Aggregation<E>,
   ) {}
 
-  async apply(batch: PartitionBatch, nowMs: number = Date.now()): Promise<GateOutcome> {
+  async apply(batch: GatedBatch<E>, nowMs: number = Date.now()): Promise<GateOutcome> {
     // One retry covers a concurrent invocation that moved the gate between read and apply.
     for (let attempt = 0; attempt < 2; attempt++) {
       const outcome = await this.tryApply(batch, nowMs);
@@ -45,7 +53,7 @@ export class OffsetGate {
     );
   }
 
-  private async tryApply(batch: PartitionBatch, nowMs: number): Promise<GateOutcome | null> {
+  private async tryApply(batch: GatedBatch<E>, nowMs: number): Promise<GateOutcome | null> {
     const gateKey = redisKeys.gate(this.aggregation.consumer, batch.topic, batch.partition);
     const read = this.redis.pipeline().get(gateKey);
     const stateKeys = this.aggregation.stateKeys(batch.events);
