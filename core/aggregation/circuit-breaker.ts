@@ -3,7 +3,9 @@
  * at once for `openMs`, so a dead tier costs its mapping quick retries instead of timeouts;
  * then one trial call (half-open) decides whether it closes again. The clock is passed in.
  */
-export type BreakerState = 'closed' | 'open' | 'half-open';
+import { type BreakerState, CircuitBreaker as LimitsBreaker } from '../limits/circuit-breaker.ts';
+
+export type { BreakerState };
 
 export interface BreakerSettings {
   readonly failureThreshold: number;
@@ -22,10 +24,12 @@ export class CircuitOpenError extends Error {
   }
 }
 
+/**
+ * The project's one breaker (core/limits/circuit-breaker.ts) wrapped for a sink: `call` runs
+ * an action through it and says which sink refused and until when.
+ */
 export class CircuitBreaker {
-  private failures = 0;
-  private openedAtMs: number | null = null;
-  private trialInFlight = false;
+  readonly #breaker: LimitsBreaker;
 
   constructor(
     readonly sink: string,
@@ -35,30 +39,24 @@ export class CircuitBreaker {
     if (!Number.isInteger(settings.failureThreshold) || settings.failureThreshold < 1)
       throw new Error(`failureThreshold: must be a positive integer, got ${settings.failureThreshold}`);
     if (!(settings.openMs > 0)) throw new Error(`openMs: must be positive, got ${settings.openMs}`);
+    this.#breaker = new LimitsBreaker(settings);
   }
 
   state(): BreakerState {
-    if (this.openedAtMs === null) return 'closed';
-    return this.now() - this.openedAtMs >= this.settings.openMs ? 'half-open' : 'open';
+    return this.#breaker.state(this.now());
   }
 
   async call<T>(action: () => Promise<T>): Promise<T> {
-    const state = this.state();
-    if (state === 'open' || (state === 'half-open' && this.trialInFlight))
-      throw new CircuitOpenError(this.sink, (this.openedAtMs ?? this.now()) + this.settings.openMs);
-    if (state === 'half-open') this.trialInFlight = true;
+    const now = this.now();
+    if (!this.#breaker.allow(now))
+      throw new CircuitOpenError(this.sink, now + this.#breaker.retryAfterS(now) * 1000);
     try {
       const result = await action();
-      this.failures = 0;
-      this.openedAtMs = null;
+      this.#breaker.recordSuccess();
       return result;
     } catch (err) {
-      this.failures += 1;
-      if (state === 'half-open' || this.failures >= this.settings.failureThreshold)
-        this.openedAtMs = this.now();
+      this.#breaker.recordFailure(this.now());
       throw err;
-    } finally {
-      if (state === 'half-open') this.trialInFlight = false;
     }
   }
 }
