@@ -33,7 +33,7 @@ export class CircuitBreaker {
 
   constructor(
     readonly sink: string,
-    private readonly settings: BreakerSettings,
+    settings: BreakerSettings,
     private readonly now: () => number = Date.now,
   ) {
     if (!Number.isInteger(settings.failureThreshold) || settings.failureThreshold < 1)
