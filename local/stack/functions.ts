@@ -77,22 +77,3 @@ export function dashboardDir(settings: LocalSettings): string | undefined {
   const dir = join(settings.projectRoot, 'dashboard', 'dist');
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
-
-/**
- * The broadcaster's mapping, run in this process until core/mappings.ts lists it (then the
- * emulator runs it with the others and this goes).
- */
-export async function startBroadcaster(settings: LocalSettings): Promise<{ stop(): Promise<void> }> {
-  const { startMappingRunner } = await import('../esm/runner.ts');
-  const { BROADCAST_MAPPING } = await import('../../lambdas/broadcast/mapping.ts');
-  const broadcast = await import('../../lambdas/broadcast/handler.ts');
-  return startMappingRunner({
-    brokers: [`127.0.0.1:${settings.ports.kafka}`],
-    mappings: [{ definition: BROADCAST_MAPPING, handler: broadcast.handler }],
-    logger: {
-      info: () => undefined,
-      warn: (m) => process.stderr.write(`broadcast: ${m}\n`),
-      error: (m) => process.stderr.write(`broadcast: ${m}\n`),
-    },
-  });
-}

@@ -11,13 +11,7 @@ import {
   serverComponents,
 } from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
-import {
-  dashboardDir,
-  functionEnvironment,
-  loadHttpRoutes,
-  loadWebSocketOptions,
-  startBroadcaster,
-} from './functions.ts';
+import { dashboardDir, functionEnvironment, loadHttpRoutes, loadWebSocketOptions } from './functions.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import type { LocalSettings } from './settings.ts';
 
@@ -50,14 +44,12 @@ export async function startLocalStack(
   const supervisor = new Supervisor(join(settings.dataDir, 'logs'), say);
   await supervisor.startAll(serverComponents(settings, redisServer));
   const functionEnv = functionEnvironment(settings, secrets);
-  await supervisor.startAll([mappedFunctionsComponent(settings, functionEnv), nlpWorkerComponent(settings)]);
 
   // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would;
   // its output is the user's terminal, so the functions speak only of errors there.
   Object.assign(process.env, functionEnv, { POWERTOOLS_LOG_LEVEL: 'ERROR' });
 
-  let gateway: RunningGateway;
-  let broadcaster: { stop(): Promise<void> };
+  let gateway: RunningGateway | undefined;
   try {
     gateway = await startGateway({
       httpRoutes: await loadHttpRoutes(),
@@ -70,8 +62,13 @@ export async function startLocalStack(
       cors: { allowOrigins: ['*'] },
       log: (line) => say(line),
     });
-    broadcaster = await startBroadcaster(settings);
+    // The mapped functions start last: the broadcaster among them pushes through the gateway.
+    await supervisor.startAll([
+      mappedFunctionsComponent(settings, functionEnv),
+      nlpWorkerComponent(settings),
+    ]);
   } catch (err) {
+    await gateway?.close();
     await supervisor.stopAll();
     throw err;
   }
@@ -85,8 +82,7 @@ export async function startLocalStack(
     endpoints,
     supervisor,
     async stop() {
-      await broadcaster.stop();
-      await gateway.close();
+      await gateway?.close();
       await supervisor.stopAll();
     },
   };

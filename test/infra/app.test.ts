@@ -23,7 +23,9 @@ describe('catalog', () => {
     const root = tempDir();
     mkdirSync(join(root, 'lambdas', 'ingest'), { recursive: true });
     writeFileSync(join(root, 'lambdas', 'ingest', 'handler.ts'), 'export const handler = 1;');
-    const catalog = repositoryCatalog(root, [defineAggregatorMapping('realtime', 'events.raw', 10, 0)]);
+    const catalog = repositoryCatalog(root, [
+      defineAggregatorMapping('realtime', 'events.raw', 10, 0, ['hot']),
+    ]);
     const missing = missingEntries(catalog);
     expect(missing).toContain(`query: ${join(root, 'lambdas', 'query', 'handler.ts')}`);
     expect(missing).toContain(`aggregator realtime: ${join(root, 'lambdas', 'realtime', 'handler.ts')}`);

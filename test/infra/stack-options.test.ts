@@ -30,9 +30,9 @@ const config = resolveConfig('dev', {
   alarmEmail: 'ops@example.com',
 });
 const mappings = [
-  defineAggregatorMapping('warehouse', TOPICS.eventsRaw.name, 5000, 5000),
-  defineAggregatorMapping('archive', TOPICS.tweetsEnriched.name, 10000, 30000),
-  defineAggregatorMapping('mystery', TOPICS.eventsRaw.name, 100, 0),
+  defineAggregatorMapping('warehouse', TOPICS.eventsRaw.name, 5000, 5000, ['warm']),
+  defineAggregatorMapping('archive', TOPICS.tweetsEnriched.name, 10000, 30000, ['cold']),
+  defineAggregatorMapping('mystery', TOPICS.eventsRaw.name, 100, 0, ['hot']),
 ];
 
 let synth: Synthesized;

@@ -16,9 +16,9 @@ export const FIXTURE_HANDLER = join(FIXTURES, 'handler.ts');
 
 /** The three sinks of DESIGN.md, used while core/mappings.ts lists none yet. */
 export const FIXTURE_MAPPINGS: readonly MappingDefinition[] = [
-  defineAggregatorMapping('aggregate', TOPICS.eventsRaw.name, 500, 1000),
-  defineAggregatorMapping('warehouse', TOPICS.eventsRaw.name, 5000, 5000),
-  defineAggregatorMapping('archive', TOPICS.eventsRaw.name, 10000, 30000),
+  defineAggregatorMapping('aggregate', TOPICS.eventsRaw.name, 500, 1000, ['hot', 'push']),
+  defineAggregatorMapping('warehouse', TOPICS.eventsRaw.name, 5000, 5000, ['warm']),
+  defineAggregatorMapping('archive', TOPICS.eventsRaw.name, 10000, 30000, ['cold']),
 ];
 
 const orFixture = (path: string, fixture = FIXTURE_HANDLER) => (existsSync(path) ? path : fixture);

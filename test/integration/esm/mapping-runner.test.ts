@@ -16,6 +16,7 @@ const mapping = (
   startingPosition: 'TRIM_HORIZON',
   onFailureTopic: TOPICS.mappingFailures.name,
   maxRetries: 5,
+  writes: [],
   ...over,
 });
 

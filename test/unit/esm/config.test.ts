@@ -45,8 +45,8 @@ describe('readEsmConfig', () => {
 
 describe('selectMappings', () => {
   const mappings: MappingDefinition[] = [
-    defineAggregatorMapping('aggregate', TOPICS.eventsRaw.name, 500, 200),
-    defineAggregatorMapping('archive', TOPICS.eventsRaw.name, 1000, 1000),
+    defineAggregatorMapping('aggregate', TOPICS.eventsRaw.name, 500, 200, ['hot']),
+    defineAggregatorMapping('archive', TOPICS.eventsRaw.name, 1000, 1000, ['cold']),
   ];
 
   it('runs every mapping unless some are named', () => {
