@@ -24,6 +24,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'lexicon' },
     rate: { type: 'string' },
     seconds: { type: 'string', default: '60' },
+    // Writes the worker's V8 CPU profile (node --cpu-prof) into this directory.
+    profile: { type: 'string' },
   },
 });
 const dataDir = mkdtempSync(join(tmpdir(), 'spate-nlp-bench-'));
@@ -50,7 +52,8 @@ async function produce(n: number): Promise<void> {
 }
 
 function startWorker(): Promise<{ stop(): Promise<void>; metricsPort: number }> {
-  const child = spawn(process.execPath, ['bin/spate.js', 'nlp'], {
+  const profile = values.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values.profile];
+  const child = spawn(process.execPath, [...profile, 'bin/spate.js', 'nlp'], {
     env: {
       ...process.env,
       SPATE_KAFKA_BROKERS: `127.0.0.1:${broker.port}`,

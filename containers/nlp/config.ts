@@ -1,14 +1,16 @@
+import { hostname } from 'node:os';
+import { EnvReader } from '../../io/config/env-reader.ts';
+import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
 import { DEFAULT_PORTS } from '../../local/ports.ts';
 import { type BackendKind, parseBackendKind } from './backends.ts';
 import type { DevicePreference } from './onnx-backend.ts';
 
 /** Everything the worker reads from its environment, read once at start. */
 export interface NlpWorkerConfig {
-  readonly brokers: readonly string[];
-  readonly clientId: string;
+  /** Brokers, client id and auth (MSK IAM on AWS), as every Kafka client of the project reads them. */
+  readonly kafka: KafkaConfig;
   readonly groupId: string;
-  /** Stable per worker instance: a restarted instance fences its crashed predecessor's transaction. */
-  readonly transactionalId: string;
+  readonly transactionalId: TransactionalIdSource;
   readonly backend: BackendKind;
   /** Local model directory; on AWS the model is fetched from `modelS3Uri` into it first. */
   readonly modelDir?: string;
@@ -21,13 +23,41 @@ export interface NlpWorkerConfig {
   readonly maxBatchSize: number;
   readonly maxWaitMs: number;
   readonly maxQueued: number;
-  /** Most records produced in one transaction; a fetched batch is split into chunks of this size. */
+  /** Most records produced in one transaction; a fetched batch is split into chunks of at most this size. */
   readonly maxTransactionRecords: number;
+  /** Enrichment time one transaction should hold: the chunk size follows the measured rate (see TransactionSizer). */
+  readonly transactionTargetMs: number;
   readonly partitionsConcurrently: number;
+  /**
+   * How long the group waits for a silent member before its partitions move: after a crash,
+   * the restarted worker gets them back only after this. Heartbeats go at a third of it.
+   */
+  readonly sessionTimeoutMs: number;
+  /** How long a rebalance waits for members to rejoin (a member first finishes its in-flight chunk). */
+  readonly rebalanceTimeoutMs: number;
   /** 0 picks a free port. */
   readonly metricsPort: number;
   readonly duplicateWindow: number;
+  /** CloudWatch EMF lines on stdout (ConsumerLag, TweetsPerSecond) for the autoscaling policy and lag alarm. */
+  readonly emf?: { readonly namespace: string; readonly intervalMs: number };
 }
+
+/**
+ * Where the transactional id comes from. All tasks share one cluster, so the id must differ
+ * per task and stay the same when that task's worker restarts (the restarted producer then
+ * fences its predecessor's open transaction). On ECS the task id from the task metadata
+ * endpoint is that; elsewhere the configured instance name or the host name.
+ */
+export type TransactionalIdSource =
+  | { readonly kind: 'fixed'; readonly id: string }
+  | {
+      readonly kind: 'derived';
+      readonly prefix: string;
+      /** ECS_CONTAINER_METADATA_URI_V4, when running as an ECS task. */
+      readonly ecsMetadataUri?: string;
+      /** Used when there is no task metadata. */
+      readonly instance: string;
+    };
 
 export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefined>>): NlpWorkerConfig {
   const text = (name: string, fallback?: string): string | undefined => {
@@ -56,15 +86,26 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
   }
   const rulesFile = text('SPATE_NLP_RULES_FILE');
   const maxBatchSize = int('SPATE_NLP_MAX_BATCH', 256, 1);
-  const instance = text('SPATE_NLP_INSTANCE', '0')!;
+  const kafka = readKafkaConfig(
+    new EnvReader({
+      ...env,
+      SPATE_KAFKA_BROKERS: text('SPATE_KAFKA_BROKERS', `127.0.0.1:${DEFAULT_PORTS.kafka}`),
+      SPATE_KAFKA_CLIENT_ID: text('SPATE_KAFKA_CLIENT_ID', text('SPATE_NLP_CLIENT_ID', 'spate-nlp')),
+    }),
+    'spate-nlp',
+  );
+  if (kafka.auth === 'msk-iam' && kafka.region === undefined) {
+    throw new Error('AWS_REGION: is required when SPATE_KAFKA_AUTH=msk-iam (tokens are signed for a region)');
+  }
+  const emfFlag = text('SPATE_METRICS_EMF', 'false')!;
+  if (emfFlag !== 'true' && emfFlag !== 'false') throw new Error('SPATE_METRICS_EMF: must be true or false');
+  // A model to fetch means the model is what should run, unless a backend is named.
+  const backend = text('SPATE_NLP_BACKEND', modelS3Uri !== undefined ? 'onnx' : 'lexicon')!;
   return {
-    brokers: (text('SPATE_KAFKA_BROKERS', `127.0.0.1:${DEFAULT_PORTS.kafka}`) ?? '')
-      .split(',')
-      .map((b) => b.trim()),
-    clientId: text('SPATE_NLP_CLIENT_ID', 'spate-nlp')!,
+    kafka,
     groupId: text('SPATE_NLP_GROUP_ID', 'spate-nlp')!,
-    transactionalId: text('SPATE_NLP_TRANSACTIONAL_ID', `spate-nlp-${instance}`)!,
-    backend: parseBackendKind(text('SPATE_NLP_BACKEND', 'lexicon')!, 'SPATE_NLP_BACKEND'),
+    transactionalId: readTransactionalIdSource(text),
+    backend: parseBackendKind(backend, 'SPATE_NLP_BACKEND'),
     ...(modelDir !== undefined ? { modelDir } : {}),
     ...(modelS3Uri !== undefined ? { modelS3Uri } : {}),
     ...(modelSha256 !== undefined ? { modelSha256 } : {}),
@@ -77,8 +118,48 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     maxWaitMs: int('SPATE_NLP_MAX_WAIT_MS', 10, 0),
     maxQueued: Math.max(maxBatchSize, int('SPATE_NLP_MAX_QUEUED', 8 * maxBatchSize, 1)),
     maxTransactionRecords: int('SPATE_NLP_MAX_TXN_RECORDS', 2000, 1),
+    transactionTargetMs: int('SPATE_NLP_TXN_TARGET_MS', 100, 1),
     partitionsConcurrently: int('SPATE_NLP_PARTITIONS_CONCURRENTLY', 1, 1),
+    sessionTimeoutMs: int('SPATE_NLP_SESSION_TIMEOUT_MS', 30_000, 3000),
+    rebalanceTimeoutMs: int('SPATE_NLP_REBALANCE_TIMEOUT_MS', 60_000, 3000),
     metricsPort: int('SPATE_NLP_METRICS_PORT', 9464, 0),
     duplicateWindow: int('SPATE_NLP_DUPLICATE_WINDOW', 100_000, 1),
+    ...(emfFlag === 'true'
+      ? {
+          emf: {
+            namespace: text('POWERTOOLS_METRICS_NAMESPACE', 'Spate')!,
+            intervalMs: int('SPATE_NLP_EMF_INTERVAL_MS', 10_000, 1000),
+          },
+        }
+      : {}),
   };
+}
+
+const TRANSACTIONAL_ID_RE = /^[A-Za-z0-9._-]{1,200}$/u;
+
+function readTransactionalIdSource(
+  text: (name: string, fallback?: string) => string | undefined,
+): TransactionalIdSource {
+  const fixed = text('SPATE_NLP_TRANSACTIONAL_ID');
+  if (fixed !== undefined) {
+    if (!TRANSACTIONAL_ID_RE.test(fixed))
+      throw new Error('SPATE_NLP_TRANSACTIONAL_ID: must be 1-200 of A-Z a-z 0-9 . _ -');
+    return { kind: 'fixed', id: fixed };
+  }
+  const prefix = text('SPATE_NLP_TRANSACTIONAL_ID_PREFIX', 'spate-nlp')!;
+  if (!TRANSACTIONAL_ID_RE.test(prefix))
+    throw new Error('SPATE_NLP_TRANSACTIONAL_ID_PREFIX: must be 1-200 of A-Z a-z 0-9 . _ -');
+  const ecsMetadataUri = text('ECS_CONTAINER_METADATA_URI_V4');
+  return {
+    kind: 'derived',
+    prefix,
+    ...(ecsMetadataUri !== undefined ? { ecsMetadataUri } : {}),
+    instance: instanceName(text('SPATE_NLP_INSTANCE') ?? hostname()),
+  };
+}
+
+/** A host or instance name as the tail of a transactional id (which the IAM policy matches by prefix). */
+export function instanceName(raw: string): string {
+  const name = raw.replace(/[^A-Za-z0-9._-]+/gu, '-').slice(0, 100);
+  return name === '' ? 'worker' : name;
 }

@@ -15,6 +15,10 @@ export class NlpMetrics {
     name: 'spate_nlp_tweets_per_second',
     help: 'Tweets enriched per second over the last 10 s',
     registers: [this.registry],
+    // Computed at scrape time, so an idle worker reads 0 rather than its last busy rate.
+    collect: () => {
+      this.tweetsPerSecond.set(this.ratePerSecond());
+    },
   });
   readonly alerts = new Counter({
     name: 'spate_nlp_alerts_total',
@@ -70,12 +74,39 @@ export class NlpMetrics {
   });
 
   private readonly recent: { at: number; n: number }[] = [];
+  private readonly lagByPartition = new Map<number, number>();
 
   countEnriched(n: number, now = Date.now()): void {
     this.tweets.inc({ outcome: 'enriched' }, n);
     this.recent.push({ at: now, n });
+    this.ratePerSecond(now);
+  }
+
+  /** Tweets enriched per second over the last 10 s. */
+  ratePerSecond(now = Date.now()): number {
     while (this.recent.length > 0 && this.recent[0]!.at < now - 10_000) this.recent.shift();
-    this.tweetsPerSecond.set(this.recent.reduce((s, r) => s + r.n, 0) / 10);
+    return this.recent.reduce((s, r) => s + r.n, 0) / 10;
+  }
+
+  setLag(partition: number, lag: number): void {
+    this.lagByPartition.set(partition, lag);
+    this.consumerLag.set({ partition: String(partition) }, lag);
+  }
+
+  /** After a rebalance: partitions now owned by another worker are no longer this worker's lag. */
+  keepLagOf(assigned: readonly number[]): void {
+    for (const partition of [...this.lagByPartition.keys()]) {
+      if (assigned.includes(partition)) continue;
+      this.lagByPartition.delete(partition);
+      this.consumerLag.remove({ partition: String(partition) });
+    }
+  }
+
+  /** Records behind the high watermark over the partitions this worker owns. */
+  get totalLag(): number {
+    let sum = 0;
+    for (const lag of this.lagByPartition.values()) sum += lag;
+    return sum;
   }
 }
 

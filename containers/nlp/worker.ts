@@ -1,11 +1,4 @@
-import {
-  type Consumer,
-  type EachBatchPayload,
-  Kafka,
-  type KafkaMessage,
-  logLevel,
-  type Producer,
-} from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import { DEFAULT_RULES } from '../../core/nlp/business-rules.ts';
 import { type PreparedTweet, TweetEnricher } from '../../core/nlp/enrich.ts';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
@@ -13,10 +6,14 @@ import { MicroBatcher } from '../../core/nlp/inference/micro-batcher.ts';
 import type { Sentiment } from '../../core/nlp/sentiment.ts';
 import { parseRawTweet } from '../../core/nlp/tweet.ts';
 import { TOPICS } from '../../core/topics.ts';
+import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { openBackend } from './backends.ts';
 import type { NlpWorkerConfig } from './config.ts';
+import { publishWorkerEmf } from './emf.ts';
 import { NlpMetrics, serveMetrics } from './metrics.ts';
 import { readRulesFile, watchRulesFile } from './rules-file.ts';
+import { TransactionSizer } from './transaction-sizer.ts';
+import { resolveTransactionalId } from './transactional-id.ts';
 import { loadVaderLexicon } from './vader-lexicon-file.ts';
 
 /**
@@ -69,6 +66,7 @@ export async function startNlpWorker(
 
   const backend: SentimentBackend = await openBackend({
     kind: config.backend,
+    lexicon,
     ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
     device: config.device,
   });
@@ -84,18 +82,37 @@ export async function startNlpWorker(
     },
   );
 
-  const kafka = new Kafka({
-    clientId: config.clientId,
-    brokers: [...config.brokers],
-    logLevel: logLevel.NOTHING,
+  const kafka = createKafka(config.kafka, {
+    // Transaction commits on a busy cluster can take longer than a produce.
+    requestTimeoutMs: 30_000,
+    log: (level, message, detail) => {
+      const line = `${message} ${JSON.stringify(detail)}`;
+      if (level === 'error') log.error(line);
+      else log.info(line);
+    },
   });
+  const transactionalId = await resolveTransactionalId(config.transactionalId);
   const producer: Producer = kafka.producer({
-    transactionalId: config.transactionalId,
+    transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
   });
-  const consumer: Consumer = kafka.consumer({ groupId: config.groupId, readUncommitted: false });
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.groupId,
+    readUncommitted: false,
+    sessionTimeout: config.sessionTimeoutMs,
+    heartbeatInterval: Math.floor(config.sessionTimeoutMs / 3),
+    rebalanceTimeout: config.rebalanceTimeoutMs,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    metrics.keepLagOf(payload.memberAssignment[TOPICS.tweetsRaw.name] ?? []);
+  });
   const server = await serveMetrics(metrics, config.metricsPort);
+  const sizer = new TransactionSizer({
+    targetMs: config.transactionTargetMs,
+    min: Math.min(50, config.maxTransactionRecords),
+    max: config.maxTransactionRecords,
+  });
 
   // One producer carries one transaction at a time; partitions processed concurrently take turns.
   let turn: Promise<unknown> = Promise.resolve();
@@ -105,13 +122,23 @@ export async function startNlpWorker(
     return next;
   };
 
-  const enrichChunk = async (messages: KafkaMessage[], partition: number, topic: string): Promise<void> => {
-    const prepared: { p: PreparedTweet; timestamp: number }[] = [];
+  interface EnrichedChunk {
+    readonly enriched: { key: string; value: string }[];
+    readonly alerts: { key: string; value: string }[];
+    readonly timestamps: number[];
+    readonly invalid: number;
+    readonly lastOffset: string;
+  }
+
+  const enrichChunk = async (messages: KafkaMessage[], partition: number): Promise<EnrichedChunk> => {
+    const prepared: PreparedTweet[] = [];
+    const timestamps: number[] = [];
     let invalid = 0;
     for (const m of messages) {
       try {
         const raw = parseRawTweet(JSON.parse(m.value?.toString('utf8') ?? 'null'));
-        prepared.push({ p: enricher.prepare(raw), timestamp: Number(m.timestamp) });
+        prepared.push(enricher.prepare(raw));
+        timestamps.push(Number(m.timestamp));
       } catch (err) {
         // A malformed record is counted and skipped (its offset is committed with the batch):
         // retrying it would fail the same way and stall the partition.
@@ -119,63 +146,84 @@ export async function startNlpWorker(
         log.error(`tweets.raw ${partition}@${m.offset}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const sentiments = await batcher.submitAll(prepared.map(({ p }) => p.modelText));
+    const sentiments = await batcher.submitAll(prepared.map((p) => p.modelText));
     const now = new Date();
-    const enriched: { key: string; value: string }[] = [];
+    const enriched: { key: string; value: string }[] = new Array(prepared.length);
     const alerts: { key: string; value: string }[] = [];
-    for (const [i, { p }] of prepared.entries()) {
-      const { tweet, alert } = enricher.complete(p, sentiments[i]!, backend.name, now);
-      enriched.push({ key: tweet.id, value: JSON.stringify(tweet) });
+    for (let i = 0; i < prepared.length; i++) {
+      const { tweet, alert } = enricher.complete(prepared[i]!, sentiments[i]!, backend.name, now);
+      enriched[i] = { key: tweet.id, value: JSON.stringify(tweet) };
       if (alert !== undefined) alerts.push({ key: alert.id, value: JSON.stringify(alert) });
     }
-    const last = messages[messages.length - 1]!;
-    await inTurn(async () => {
-      const started = performance.now();
-      const txn = await producer.transaction();
-      try {
-        const topicMessages: { topic: string; messages: typeof enriched }[] = [
-          { topic: TOPICS.tweetsEnriched.name, messages: enriched },
-        ];
-        if (alerts.length > 0) topicMessages.push({ topic: TOPICS.tweetsAlerts.name, messages: alerts });
-        if (enriched.length > 0) await txn.sendBatch({ topicMessages });
-        await txn.sendOffsets({
-          consumerGroupId: config.groupId,
-          topics: [{ topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
-        });
-        await txn.commit();
-      } catch (err) {
-        await txn.abort().catch(() => undefined);
-        throw err;
-      }
-      metrics.transaction.observe((performance.now() - started) / 1000);
-    });
+    return { enriched, alerts, timestamps, invalid, lastOffset: messages[messages.length - 1]!.offset };
+  };
+
+  const commitChunk = async (chunk: EnrichedChunk, topic: string, partition: number): Promise<void> => {
+    const started = performance.now();
+    const txn = await producer.transaction();
+    try {
+      const topicMessages: { topic: string; messages: { key: string; value: string }[] }[] = [
+        { topic: TOPICS.tweetsEnriched.name, messages: chunk.enriched },
+      ];
+      if (chunk.alerts.length > 0)
+        topicMessages.push({ topic: TOPICS.tweetsAlerts.name, messages: chunk.alerts });
+      if (chunk.enriched.length > 0) await txn.sendBatch({ topicMessages });
+      await txn.sendOffsets({
+        consumerGroupId: config.groupId,
+        topics: [{ topic, partitions: [{ partition, offset: (BigInt(chunk.lastOffset) + 1n).toString() }] }],
+      });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+    metrics.transaction.observe((performance.now() - started) / 1000);
     const committedAt = Date.now();
-    for (const { timestamp } of prepared) {
+    for (const timestamp of chunk.timestamps) {
       if (Number.isFinite(timestamp))
         metrics.tweetLatency.observe(Math.max(0, committedAt - timestamp) / 1000);
     }
-    metrics.countEnriched(prepared.length, committedAt);
-    if (invalid > 0) metrics.tweets.inc({ outcome: 'invalid' }, invalid);
-    if (alerts.length > 0) metrics.alerts.inc(alerts.length);
+    metrics.countEnriched(chunk.enriched.length, committedAt);
+    if (chunk.invalid > 0) metrics.tweets.inc({ outcome: 'invalid' }, chunk.invalid);
+    if (chunk.alerts.length > 0) metrics.alerts.inc(chunk.alerts.length);
   };
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
-    metrics.consumerLag.set({ partition: String(batch.partition) }, Number(batch.offsetLag()));
-    for (let i = 0; i < batch.messages.length; i += config.maxTransactionRecords) {
-      // After a rebalance or stop, what is not yet committed is left for the next owner.
-      if (!isRunning() || isStale()) return;
-      if (batcher.full) {
-        // Backpressure: stop fetching this partition until the model catches up.
-        const resume = pause();
-        await batcher.drain();
-        resume();
+    const { topic, partition, messages } = batch;
+    metrics.setLag(partition, Number(batch.offsetLagLow()) + 1);
+    // Chunk n+1 is enriched while chunk n's transaction is on the wire. A chunk commits only
+    // after every chunk before it has: a failed transaction stops the chain, and the
+    // partition restarts from the last committed offset.
+    let committing: Promise<void> = Promise.resolve();
+    let failed = false;
+    try {
+      for (let i = 0; i < messages.length; ) {
+        // After a rebalance or stop, what is not yet committed is left for the next owner.
+        if (!isRunning() || isStale() || failed) return;
+        if (batcher.full) {
+          // Backpressure: stop fetching this partition until the model catches up.
+          const resume = pause();
+          await batcher.drain();
+          resume();
+        }
+        const slice = messages.slice(i, i + sizer.size);
+        i += slice.length;
+        const started = performance.now();
+        const chunk = await enrichChunk(slice, partition);
+        sizer.observe(slice.length, performance.now() - started);
+        committing = committing
+          .then(() => inTurn(() => commitChunk(chunk, topic, partition)))
+          .then(() => resolveOffset(chunk.lastOffset));
+        committing.catch(() => {
+          failed = true;
+        });
+        await heartbeat();
       }
-      const chunk = batch.messages.slice(i, i + config.maxTransactionRecords);
-      await enrichChunk(chunk, batch.partition, batch.topic);
-      resolveOffset(chunk[chunk.length - 1]!.offset);
-      await heartbeat();
+    } finally {
+      await committing;
     }
+    metrics.setLag(partition, Math.max(0, Number(batch.offsetLag())));
   };
 
   await producer.connect();
@@ -187,8 +235,9 @@ export async function startNlpWorker(
     partitionsConsumedConcurrently: config.partitionsConcurrently,
     eachBatch,
   });
+  const stopEmf = config.emf === undefined ? undefined : publishWorkerEmf(metrics, config.emf);
   log.info(
-    `nlp worker consuming ${TOPICS.tweetsRaw.name} as ${config.groupId} (${backend.name} on ${backend.device})`,
+    `nlp worker consuming ${TOPICS.tweetsRaw.name} as ${config.groupId}, transactional id ${transactionalId} (${backend.name} on ${backend.device})`,
   );
 
   let stopping: Promise<void> | undefined;
@@ -206,6 +255,7 @@ export async function startNlpWorker(
         await backend.close();
         rulesWatch?.close();
         await server.close();
+        stopEmf?.();
       })();
       return stopping;
     },

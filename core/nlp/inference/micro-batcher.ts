@@ -18,12 +18,24 @@ export interface BatchReport {
   readonly inferMs: number;
 }
 
+/**
+ * The callers of one submitAll share one promise: a chunk of thousands of tweets costs one
+ * promise and one array, not one promise and two closures per tweet.
+ */
+interface Submission<O> {
+  readonly results: O[];
+  remaining: number;
+  settled: boolean;
+  resolve(values: O[]): void;
+  reject(err: unknown): void;
+}
+
 interface Pending<I, O> {
   readonly item: I;
   readonly length: number;
   readonly enqueuedAt: number;
-  resolve(value: O): void;
-  reject(err: unknown): void;
+  readonly submission: Submission<O>;
+  readonly index: number;
 }
 
 export class MicroBatcher<I, O> {
@@ -59,16 +71,28 @@ export class MicroBatcher<I, O> {
   }
 
   submit(item: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      const t = this.now();
-      this.observeArrival(t);
-      this.queue.push({ item, length: this.lengthOf(item), enqueuedAt: t, resolve, reject });
-      this.schedule();
-    });
+    return this.submitAll([item]).then((out) => out[0] as O);
   }
 
+  /** Results in input order; rejects with the first model error among the items' batches. */
   submitAll(items: readonly I[]): Promise<O[]> {
-    return Promise.all(items.map((i) => this.submit(i)));
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise<O[]>((resolve, reject) => {
+      const submission: Submission<O> = {
+        results: new Array<O>(items.length),
+        remaining: items.length,
+        settled: false,
+        resolve,
+        reject,
+      };
+      const t = this.now();
+      this.observeArrival(t, items.length);
+      for (let index = 0; index < items.length; index++) {
+        const item = items[index] as I;
+        this.queue.push({ item, length: this.lengthOf(item), enqueuedAt: t, submission, index });
+      }
+      this.schedule();
+    });
   }
 
   /** Resolves once everything queued so far has been run. */
@@ -79,12 +103,16 @@ export class MicroBatcher<I, O> {
     }
   }
 
-  private observeArrival(t: number): void {
+  private observeArrival(t: number, count: number): void {
     const first = this.lastArrival === 0;
     const gap = Math.max(t - this.lastArrival, 0.001);
     this.lastArrival = t;
     // The first arrival says nothing about the rate.
-    if (!first) this.rate = this.rate === 0 ? 1 / gap : 0.9 * this.rate + 0.1 * (1 / gap);
+    if (first) return;
+    // `count` items at once after `gap` ms weigh as `count` arrivals of the smoothed rate.
+    const instant = count / gap;
+    const keep = 0.9 ** count;
+    this.rate = this.rate === 0 ? instant : keep * this.rate + (1 - keep) * instant;
   }
 
   /** How long to let the queue fill: as long as the arrival rate needs to fill it, at most maxWaitMs. */
@@ -138,9 +166,20 @@ export class MicroBatcher<I, O> {
         if (out.length !== bucket.length) {
           throw new Error(`model returned ${out.length} results for ${bucket.length} inputs`);
         }
-        for (const [i, p] of bucket.entries()) p.resolve(out[i] as O);
+        for (let i = 0; i < bucket.length; i++) {
+          const { submission, index } = bucket[i]!;
+          submission.results[index] = out[i] as O;
+          if (--submission.remaining === 0 && !submission.settled) {
+            submission.settled = true;
+            submission.resolve(submission.results);
+          }
+        }
       } catch (err) {
-        for (const p of bucket) p.reject(err);
+        for (const { submission } of bucket) {
+          if (submission.settled) continue;
+          submission.settled = true;
+          submission.reject(err);
+        }
       }
       this.onBatch({ size: bucket.length, queueWaitMs, inferMs: this.now() - started });
     }

@@ -70,10 +70,14 @@ describe('NLP worker against the local broker', () => {
   it('enriches every tweet exactly once when the worker is killed mid-batch and restarted', async () => {
     const tweets = makeTweets(3000, 'crash');
     await produceTweets(broker.port, tweets);
-    // Small transactions so the kill lands between and inside them, many times over.
+    // Small transactions so the kill lands between and inside them, many times over. Short
+    // group timeouts let the group hand the dead worker's partitions to its successor in
+    // seconds instead of a minute; the exactly-once proof does not depend on that wait.
     const env = workerEnv(broker.port, 'nlp-crash', {
       SPATE_NLP_MAX_TXN_RECORDS: '40',
       SPATE_NLP_MAX_BATCH: '16',
+      SPATE_NLP_SESSION_TIMEOUT_MS: '6000',
+      SPATE_NLP_REBALANCE_TIMEOUT_MS: '6000',
     });
     const first = await spawnWorker(env);
     children.push(first);

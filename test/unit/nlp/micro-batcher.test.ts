@@ -71,8 +71,20 @@ describe('MicroBatcher', () => {
     await b.drain();
     expect(await all).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(b.queued).toBe(0);
-    // The first item finds the model idle and goes alone; the rest queue behind it.
-    expect(reports.map((r) => r.size)).toEqual([1, 2, 2]);
+    // Submitted together, the items fill whole batches in order.
+    expect(reports.map((r) => r.size)).toEqual([2, 2, 1]);
+  });
+
+  it('answers several concurrent submissions each with its own results', async () => {
+    const b = new MicroBatcher(upper, () => 0, { maxBatchSize: 3, maxWaitMs: 0, maxQueued: 100 });
+    const [x, y, z] = await Promise.all([
+      b.submitAll(['a', 'b']),
+      b.submitAll([]),
+      b.submitAll(['c', 'd', 'e', 'f']),
+    ]);
+    expect(x).toEqual(['A', 'B']);
+    expect(y).toEqual([]);
+    expect(z).toEqual(['C', 'D', 'E', 'F']);
   });
 
   it('fails the callers of a batch whose model throws, and keeps serving', async () => {
