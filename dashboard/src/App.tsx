@@ -5,7 +5,8 @@ import { age, count, money, seriesColumns } from './format.ts';
 import { History } from './History.tsx';
 import { LineChart } from './LineChart.tsx';
 import { type FeedState, LiveFeed } from './live-feed.ts';
-import { Funnel, Ops, Tile, TopList, Tweets } from './panels.tsx';
+import { Funnel, Ops, Tile, TopList } from './panels.tsx';
+import { TweetsPanel } from './TweetsPanel.tsx';
 
 const byType = (p: unknown) => (p && typeof p === 'object' ? (p as Record<string, number>) : {});
 const single = (label: string) => (p: unknown) => (typeof p === 'number' ? { [label]: p } : {});
@@ -88,12 +89,12 @@ export function App(props: { config: DashboardConfig }) {
           <h2>Orders per second</h2>
           <LineChart xs={orders.xs} series={orders.series} height={140} />
         </section>
+        <Funnel data={ch('funnel')} />
         <TopList title="Top products" data={ch('top:products')} />
         <TopList title="Top pages" data={ch('top:pages')} />
         <TopList title="Traffic sources" data={ch('top:referrers')} />
-        <Funnel data={ch('funnel')} />
+        <TweetsPanel tweets={ch('tweets')} alerts={ch('alerts')} />
         <Ops ops={feed?.ops} live={ch('ops')} />
-        <Tweets />
         <History config={props.config} />
       </div>
     </main>

@@ -45,7 +45,7 @@ export function History(props: { config: DashboardConfig }) {
     };
   }, [range, props.config]);
   return (
-    <section className="panel wide">
+    <section className="panel span2">
       <h2>
         History: events per {range.step >= 3600 ? `${range.step / 3600} h` : `${range.step / 60} min`}
         <span className="picker">

@@ -19,20 +19,31 @@ export function age(ms: number): string {
   return `${Math.floor(s / 3600)} h`;
 }
 
-/** Per-second points keyed by epoch second into aligned columns for uPlot (missing = 0). */
+/**
+ * Points keyed by epoch second (one per `step_s`, 1 by default) into aligned columns for uPlot.
+ * A missing point is 0 for counts; `missing: null` leaves a gap where 0 would be a lie (means).
+ */
 export function seriesColumns(
-  data: { from?: unknown; to?: unknown; points?: unknown } | undefined,
+  data: { from?: unknown; to?: unknown; step_s?: unknown; points?: unknown } | undefined,
   pick: (point: unknown) => Record<string, number>,
-): { xs: number[]; series: { label: string; values: number[] }[] } {
+  missing: 0 | null = 0,
+): { xs: number[]; series: { label: string; values: (number | null)[] }[] } {
   if (!data || typeof data.from !== 'number' || typeof data.to !== 'number') return { xs: [], series: [] };
+  const step = typeof data.step_s === 'number' && data.step_s > 0 ? data.step_s : 1;
   const points = (data.points ?? {}) as Record<string, unknown>;
   const labels = new Set<string>();
   for (const p of Object.values(points)) for (const k of Object.keys(pick(p))) labels.add(k);
   const xs: number[] = [];
-  for (let s = data.from; s < data.to; s++) xs.push(s);
+  for (let s = data.from; s < data.to; s += step) xs.push(s);
   const series = [...labels].sort().map((label) => ({
     label,
-    values: xs.map((s) => pick(points[String(s)])[label] ?? 0),
+    values: xs.map((s) => pick(points[String(s)])[label] ?? missing),
   }));
   return { xs, series };
+}
+
+/** Sentiment in [-1, 1] as a signed figure a reader takes in at a glance. */
+export function sentiment(score: unknown): string {
+  if (typeof score !== 'number') return '—';
+  return `${score > 0 ? '+' : ''}${score.toFixed(2)}`;
 }

@@ -77,14 +77,3 @@ export function Ops(props: { ops: JsonObject | undefined; live: JsonObject | und
     </section>
   );
 }
-
-export function Tweets() {
-  return (
-    <section className="panel">
-      <h2>Tweets</h2>
-      <p className="empty">
-        Sentiment by topic, hashtags and toxicity alerts appear here once the NLP side keeps live aggregates.
-      </p>
-    </section>
-  );
-}

@@ -14,6 +14,7 @@ import {
   timeseriesSnapshot,
   topSnapshot,
 } from '../../core/push/snapshots.ts';
+import { liveAlerts, liveTweets } from './tweet-aggregates.ts';
 
 const KIND_OF: Record<TopDimension, WindowKind> = {
   products: WINDOW_KINDS.productViews,
@@ -127,9 +128,10 @@ export class LiveAggregates {
         return funnelSnapshot(this.#funnel, FUNNEL_WINDOW_SECONDS, await this.funnelMinutes());
       case 'ops':
         return opsSnapshot(this.fromSecond, await this.seconds());
-      default:
-        // Tweets and alerts come from the NLP side, which keeps no hot-tier aggregates yet.
-        return undefined;
+      case 'tweets':
+        return this.#once('tweets', () => liveTweets(this.#redis, this.nowMs));
+      case 'alerts':
+        return this.#once('alerts', () => liveAlerts(this.#redis, this.nowMs));
     }
   }
 }

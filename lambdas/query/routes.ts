@@ -10,11 +10,13 @@ import { DashboardTokenError, verifyDashboardToken } from '../../core/auth/dashb
 import { ALL_CHANNELS, parseChannelList } from '../../core/push/channels.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
+import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
+import { readAlertMinutes, readTweetMinutes, TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
 import { hotReader } from '../../io/redis/hot-reader.ts';
 import { readKafkaOps } from './ops.ts';
 import { activeNow, combineOverviews, hotOverview, type OverviewNumbers, warmOverview } from './overview.ts';
@@ -202,6 +204,24 @@ export function createQueryRoutes(deps: QueryDeps) {
     return { id, ...funnelSnapshot(funnelFor(deps.funnels, project), window, minutes), tiers: ['hot'] };
   }
 
+  /** Tweets of the last `window` (the hot tier keeps a day): sentiment, hashtags, alerts. */
+  async function tweetSummary(q: Record<string, string | undefined>, nowMs: number) {
+    const window = seconds(q, 'window', TWEET_WINDOW_SECONDS, 60, 86_400);
+    const nowSec = Math.floor(nowMs / 1000);
+    const range = { fromSec: nowSec - window + 1, toSec: nowSec + 1 };
+    const [minutes, alerts] = await withTimeout(
+      Promise.all([readTweetMinutes(deps.redis, range), readAlertMinutes(deps.redis, range)]),
+      t,
+      'redis',
+    );
+    return {
+      ...tweetsSnapshot(minutes),
+      alerts: alertsSnapshot(window, alerts),
+      tiers: ['hot'],
+      degraded: [],
+    };
+  }
+
   async function snapshot(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const channels = q.channels ? parseChannelList(q.channels.split(','), 'channels') : [...ALL_CHANNELS];
     const live = new LiveAggregates(deps.redis, project, funnelFor(deps.funnels, project), nowMs);
@@ -275,16 +295,8 @@ export function createQueryRoutes(deps: QueryDeps) {
       if (path === '/v1/metrics/timeseries') return json(200, await timeseries(project, q, nowMs));
       if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
       if (path === '/v1/ops') return json(200, await ops(project, nowMs));
-      if (path === '/v1/tweets/summary')
-        return json(200, {
-          available: false,
-          reason:
-            'tweet aggregates (sentiment by topic, hashtags, toxicity) are not kept in the hot tier yet',
-          topics: [],
-          hashtags: [],
-          alerts: [],
-        });
       try {
+        if (path === '/v1/tweets/summary') return json(200, await tweetSummary(q, nowMs));
         if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
         const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
         if (funnelMatch) {
