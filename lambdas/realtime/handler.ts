@@ -1,49 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, MSKEvent } from 'aws-lambda';
 import { realtimeAggregation } from '../../core/aggregation/realtime-counters.ts';
 import { type HotAggregatorConfig, readHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
-import { openHotSink, type PartitionReport } from '../../io/redis/hot-sink.ts';
+import { type AggregatorFunction, containerHandler, createHotAggregatorFunction } from '../hot-aggregator.ts';
+
+export type { AggregatorFunction, AggregatorHandler } from '../hot-aggregator.ts';
 
 /** Per-second counters, revenue and unique visitors of events.raw into the hot tier. */
-const logger = new Logger({ serviceName: 'spate-realtime' });
-const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-realtime' });
-
-export type AggregatorHandler = (event: MSKEvent, context: Context) => Promise<PartitionReport[]>;
-
-export interface AggregatorFunction {
-  readonly handler: AggregatorHandler;
-  close(): Promise<void>;
-}
-
 export function createRealtimeFunction(config: HotAggregatorConfig): AggregatorFunction {
-  const { sink, close } = openHotSink(config, realtimeAggregation);
-  const handler = middy<MSKEvent, PartitionReport[]>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      const reports = await sink(event);
-      for (const r of reports) {
-        metrics.addMetric('EventsApplied', MetricUnit.Count, r.applied);
-        metrics.addMetric('EventsSkippedAsApplied', MetricUnit.Count, r.skipped);
-        if (r.undecodable > 0) {
-          metrics.addMetric('RecordsUndecodable', MetricUnit.Count, r.undecodable);
-          logger.warn('records that are not enriched events were counted and passed over', { ...r });
-        }
-      }
-      return reports;
-    });
-  return { handler: handler as unknown as AggregatorHandler, close };
+  return createHotAggregatorFunction('spate-realtime', config, realtimeAggregation);
 }
 
-// Lambda entry: config and the Redis connection are made on the first invocation of a
-// container and reused by every later one.
-let container: AggregatorFunction | undefined;
-
-export const handler: AggregatorHandler = (event, context) => {
-  container ??= createRealtimeFunction(readHotAggregatorConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler = containerHandler(() => createRealtimeFunction(readHotAggregatorConfig(process.env)));
