@@ -58,6 +58,11 @@ export function parseFrame(text: string): Frame {
   } catch {
     throw new FrameError('frame: not JSON');
   }
+  return checkFrame(value);
+}
+
+/** Checks a frame already parsed from JSON (one of a bundle, one of a subscribe reply). */
+export function checkFrame(value: unknown): Frame {
   const f = (value ?? {}) as {
     type?: unknown;
     channel?: unknown;

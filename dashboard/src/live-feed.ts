@@ -1,6 +1,7 @@
 import { ALL_CHANNELS } from '../../core/push/channels.ts';
+import { framesOfMessage } from '../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../core/push/frame-sequence.ts';
-import { type Frame, parseFrame } from '../../core/push/frames.ts';
+import { checkFrame, type Frame } from '../../core/push/frames.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
 import type { DashboardConfig } from './config.ts';
 
@@ -172,14 +173,16 @@ export class LiveFeed {
   }
 
   #onMessage(text: string): void {
-    const value = JSON.parse(text) as { type?: string; frames?: unknown[] };
-    if (value.type === 'subscribed') {
+    if (text.startsWith('{"type":"subscribed"')) {
+      const value = JSON.parse(text) as { frames?: unknown[] };
       this.#stopPolling();
       this.#set({ transport: 'live' });
-      for (const f of value.frames ?? []) this.#onFrame(parseFrame(JSON.stringify(f)));
+      for (const f of value.frames ?? []) this.#onFrame(checkFrame(f));
       return;
     }
-    if (value.type === 'snapshot' || value.type === 'delta') this.#onFrame(parseFrame(text));
+    if (text.startsWith('{"type":"error"')) return;
+    // Frames pushed together arrive as one bundle; each is applied in order.
+    for (const frame of framesOfMessage(text)) this.#onFrame(frame);
   }
 
   #onFrame(frame: Frame): void {

@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import { type FunnelCatalog, funnelFor } from '../../core/aggregation/funnel-definition.ts';
 import { ALL_CHANNELS } from '../../core/push/channels.ts';
-import { frameFor } from '../../core/push/frames.ts';
+import { planDeliveries } from '../../core/push/frame-bundles.ts';
+import { type Frame, frameFor } from '../../core/push/frames.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
-import { nextPushStep } from '../../core/push/push-throttle.ts';
+import { type GateReply, nextPushStep } from '../../core/push/push-throttle.ts';
 import type { ChannelLedger } from './channel-ledger.ts';
 import type { ConnectionRegistry } from './connection-registry.ts';
 import type { FanOut, FanOutReport } from './fan-out.ts';
@@ -17,9 +18,11 @@ export type ChannelOutcome =
       readonly seq: number;
       readonly frame: 'snapshot' | 'delta';
       readonly bytes: number;
+      /** Summed over the deliveries that carried this frame. */
       readonly fanOut: FanOutReport;
+      /** The posts that carried it; one delivery may carry several channels' frames. */
+      readonly deliveries: readonly FanOutReport[];
     };
-
 export interface BroadcasterDeps {
   readonly redis: Redis;
   readonly registry: ConnectionRegistry;
@@ -34,10 +37,11 @@ export interface BroadcasterDeps {
 const encoder = new TextEncoder();
 
 /**
- * Pushes every subscribed channel of a project: claims the channel's interval, reads the live
- * numbers, and sends a frame (delta or snapshot, next seq) only when they changed, the same
- * bytes to every subscriber. Channels are pushed side by side, so one channel's trailing wait
- * does not hold back another.
+ * Pushes every subscribed channel of a project: claims each channel's interval, reads the live
+ * numbers once for all claimed channels, and sends a frame (delta or snapshot, next seq) for
+ * each that changed, all frames for a connection in one post (core/push/frame-bundles.ts). A
+ * channel whose interval is taken waits once for it to reopen (trailing edge), together with
+ * the other waiting channels, and they are pushed as a second bundle.
  */
 export class Broadcaster {
   readonly #deps: BroadcasterDeps;
@@ -51,52 +55,93 @@ export class Broadcaster {
   }
 
   async broadcast(project: string, channels: readonly string[] = ALL_CHANNELS): Promise<ChannelOutcome[]> {
-    // Channels claimed at the same moment share one read of the aggregates.
-    let shared: LiveAggregates | undefined;
+    const { registry, ledger, intervalMs } = this.#deps;
+    const outcomes: ChannelOutcome[] = [];
+    const listened = await Promise.all(
+      channels.map(async (c) => [c, await registry.subscribers(project, c)] as const),
+    );
+    let pending = listened.filter(([, ids]) => ids.length > 0).map(([c]) => c);
+    for (const [c, ids] of listened)
+      if (ids.length === 0) outcomes.push({ channel: c, outcome: 'no-subscribers' });
     const funnel = funnelFor(this.#deps.funnels, project);
-    const aggregates = () => {
-      const now = this.#now();
-      if (!shared || now - shared.nowMs > 50)
-        shared = new LiveAggregates(this.#deps.redis, project, funnel, now);
-      return shared;
-    };
-    return Promise.all(channels.map((channel) => this.#pushChannel(project, channel, aggregates)));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const replies = await Promise.all(pending.map((c) => ledger.claim(project, c, intervalMs)));
+      const claimed: string[] = [];
+      let waitMs = 0;
+      const waiting: string[] = [];
+      pending.forEach((channel, i) => {
+        const step = nextPushStep(replies[i] as GateReply, attempt);
+        if (step.action === 'push') claimed.push(channel);
+        else if (step.action === 'wait') {
+          waiting.push(channel);
+          waitMs = Math.max(waitMs, step.ms);
+        } else outcomes.push({ channel, outcome: 'coalesced' });
+      });
+      if (claimed.length > 0) {
+        // Channels claimed at the same moment share one read of the aggregates.
+        const live = new LiveAggregates(this.#deps.redis, project, funnel, this.#now());
+        outcomes.push(...(await this.#push(project, claimed, live)));
+      }
+      if (waiting.length === 0) break;
+      await this.#sleep(waitMs);
+      pending = waiting;
+    }
+    return outcomes;
   }
 
-  async #pushChannel(
-    project: string,
-    channel: string,
-    aggregates: () => LiveAggregates,
-  ): Promise<ChannelOutcome> {
-    const { registry, ledger, fanOut, intervalMs } = this.#deps;
-    if ((await registry.subscribers(project, channel)).length === 0)
-      return { channel, outcome: 'no-subscribers' };
-    for (let attempt = 0; ; attempt++) {
-      const step = nextPushStep(await ledger.claim(project, channel, intervalMs), attempt);
-      if (step.action === 'skip') return { channel, outcome: 'coalesced' };
-      if (step.action === 'wait') {
-        await this.#sleep(step.ms);
-        continue;
-      }
-      const live = aggregates();
-      const snapshot = await live.snapshot(channel);
-      if (snapshot === undefined) return { channel, outcome: 'no-data' };
-      const recorded = await ledger.record(project, channel, JSON.stringify(snapshot), live.nowMs);
-      if (!recorded.changed) return { channel, outcome: 'unchanged' };
-      const previous = recorded.previous ? (JSON.parse(recorded.previous) as JsonObject) : undefined;
-      const frame = frameFor(channel, recorded.seq, live.nowMs, previous, snapshot);
-      if (!frame) return { channel, outcome: 'unchanged' };
-      const bytes = encoder.encode(JSON.stringify(frame));
-      // Read again: a dashboard that subscribed while the numbers were read gets this frame too.
-      const report = await fanOut.send(bytes, await registry.subscribers(project, channel));
-      return {
+  async #push(project: string, channels: readonly string[], live: LiveAggregates): Promise<ChannelOutcome[]> {
+    const { registry, ledger, fanOut } = this.#deps;
+    const outcomes: ChannelOutcome[] = [];
+    const frames = new Map<string, { text: string; frame: Frame }>();
+    await Promise.all(
+      channels.map(async (channel) => {
+        const snapshot = await live.snapshot(channel);
+        if (snapshot === undefined) return outcomes.push({ channel, outcome: 'no-data' });
+        const recorded = await ledger.record(project, channel, JSON.stringify(snapshot), live.nowMs);
+        if (!recorded.changed) return outcomes.push({ channel, outcome: 'unchanged' });
+        const previous = recorded.previous ? (JSON.parse(recorded.previous) as JsonObject) : undefined;
+        const frame = frameFor(channel, recorded.seq, live.nowMs, previous, snapshot);
+        if (!frame) return outcomes.push({ channel, outcome: 'unchanged' });
+        frames.set(channel, { text: JSON.stringify(frame), frame });
+      }),
+    );
+    if (frames.size === 0) return outcomes;
+    // Read again: a dashboard that subscribed while the numbers were read gets these frames too.
+    const ordered = channels.filter((c) => frames.has(c));
+    const subscribers = new Map(
+      await Promise.all(ordered.map(async (c) => [c, await registry.subscribers(project, c)] as const)),
+    );
+    const deliveries = planDeliveries(
+      new Map(ordered.map((c) => [c, frames.get(c)?.text as string])),
+      subscribers,
+    );
+    const reports = new Map<string, FanOutReport[]>();
+    for (const delivery of deliveries) {
+      const report = await fanOut.send(encoder.encode(delivery.body), delivery.connectionIds);
+      for (const c of delivery.channels) reports.set(c, [...(reports.get(c) ?? []), report]);
+    }
+    for (const channel of ordered) {
+      const { text, frame } = frames.get(channel) as { text: string; frame: Frame };
+      const carried = reports.get(channel) ?? [];
+      outcomes.push({
         channel,
         outcome: 'pushed',
-        seq: recorded.seq,
+        seq: frame.seq,
         frame: frame.type,
-        bytes: bytes.length,
-        fanOut: report,
-      };
+        bytes: encoder.encode(text).length,
+        fanOut: sumReports(carried),
+        deliveries: carried,
+      });
     }
+    return outcomes;
   }
+}
+
+function sumReports(reports: readonly FanOutReport[]): FanOutReport {
+  return {
+    sent: reports.reduce((n, r) => n + r.sent, 0),
+    gone: reports.reduce((n, r) => n + r.gone, 0),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+    errors: reports.flatMap((r) => r.errors).slice(0, 5),
+  };
 }

@@ -6,7 +6,7 @@ import { EnvReader } from '../../io/config/env-reader.ts';
 import { Broadcaster, type ChannelOutcome } from '../../io/push/broadcaster.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
-import { FanOut } from '../../io/push/fan-out.ts';
+import { FanOut, type FanOutReport } from '../../io/push/fan-out.ts';
 import { readPushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
 import { projectsOf } from './batch-projects.ts';
@@ -59,17 +59,18 @@ export function createBroadcastFunction(
           logger.error('broadcast failed', { project, error: String(err) });
         }
       }
+      // A post may carry several channels' frames: count frames per channel, posts once.
+      const posts = new Set<FanOutReport>();
       for (const o of outcomes) {
         if (o.outcome !== 'pushed') continue;
         metrics.addMetric('FramesSent', MetricUnit.Count, o.fanOut.sent);
-        if (o.fanOut.gone > 0) metrics.addMetric('ConnectionsGone', MetricUnit.Count, o.fanOut.gone);
-        if (o.fanOut.failed > 0) {
-          metrics.addMetric('PushErrors', MetricUnit.Count, o.fanOut.failed);
-          logger.error('frames not delivered', {
-            channel: o.channel,
-            failed: o.fanOut.failed,
-            errors: o.fanOut.errors,
-          });
+        for (const d of o.deliveries) posts.add(d);
+      }
+      for (const post of posts) {
+        if (post.gone > 0) metrics.addMetric('ConnectionsGone', MetricUnit.Count, post.gone);
+        if (post.failed > 0) {
+          metrics.addMetric('PushErrors', MetricUnit.Count, post.failed);
+          logger.error('frames not delivered', { failed: post.failed, errors: post.errors });
         }
       }
       metrics.publishStoredMetrics();

@@ -1,8 +1,8 @@
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import { framesOfMessage } from '../../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../../core/push/frame-sequence.ts';
-import { parseFrame } from '../../../core/push/frames.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { createTweetsFunction, type TweetsFunction } from '../../../lambdas/tweets/handler.ts';
 import { startGateway } from '../../../local/gateway/index.ts';
@@ -94,12 +94,13 @@ describe('tweets and alerts channels', () => {
     const outcomes = await stack.broadcaster.broadcast(PROJECT, ['tweets', 'alerts']);
     expect(outcomes.map((o) => o.outcome)).toEqual(['pushed', 'pushed']);
     const states = new Map<string, ChannelState>();
-    for (let i = 0; i < 2; i++) {
-      const frame = parseFrame(await client.next());
+    // Both frames arrive in one message.
+    for (const frame of framesOfMessage(await client.next())) {
       const state = new ChannelState();
       expect(state.accept(frame).kind).toBe('applied');
       states.set(frame.channel, state);
     }
+    expect([...states.keys()].sort()).toEqual(['alerts', 'tweets']);
     expect(states.get('tweets')?.data).toMatchObject({
       count: 3,
       alert_count: 1,

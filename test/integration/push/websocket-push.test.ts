@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterFields, redisKeys } from '../../../core/aggregation/redis-keys.ts';
+import { framesOfMessage } from '../../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../../core/push/frame-sequence.ts';
 import { type Frame, parseFrame } from '../../../core/push/frames.ts';
 import { FanOut } from '../../../io/push/fan-out.ts';
@@ -73,19 +74,20 @@ describe('broadcaster', () => {
       ['overview', new ChannelState()],
       ['timeseries:events', new ChannelState()],
     ]);
+    // Frames pushed together reach a connection as one message.
     const receive = async () => {
-      const frame = parseFrame(await client.next());
-      expect(states.get(frame.channel)!.accept(frame).kind).toBe('applied');
-      return frame;
+      const frames = framesOfMessage(await client.next());
+      for (const frame of frames) expect(states.get(frame.channel)!.accept(frame).kind).toBe('applied');
+      return frames;
     };
-    const first = [await receive(), await receive()];
+    const first = await receive();
     expect(first.map((f) => f.type)).toEqual(['snapshot', 'snapshot']);
     expect(states.get('overview')!.data).toMatchObject({ by_type: { page_view: 5 } });
 
     await new Promise((r) => setTimeout(r, 550));
     await countEvents('purchase', 2);
     await stack.broadcaster.broadcast(PROJECT);
-    const next = [await receive(), await receive()];
+    const next = await receive();
     expect(next.map((f) => f.type)).toEqual(['delta', 'delta']);
     expect(states.get('overview')!.data).toMatchObject({ by_type: { page_view: 5, purchase: 2 } });
     const seqs = next.map((f) => f.seq - states.get(f.channel)!.seq);

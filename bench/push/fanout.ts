@@ -1,0 +1,223 @@
+/**
+ * Fan-out benchmark: N dashboard clients (1,000 by default) subscribed to the overview through
+ * the local gateway (real authorizer, $connect and subscribe functions, in their own process),
+ * the real realtime aggregator applying a batch every 100 ms to redis-server, and the real
+ * broadcast function invoked as its mapping would (500 ms batching window).
+ *
+ * Frame latency is measured from the moment the realtime aggregator had applied the batch
+ * (its handler returned) to the moment a client received the frame that first shows it. Each
+ * frame's event total names the newest batch it includes, since every batch adds a known
+ * number of events. The broadcaster's read (frame.at) to receipt is reported too.
+ *
+ * Run: npx tsx bench/push/fanout.ts [rounds=5] [seconds=20] [clients=1000] [events/s=1000]
+ * Prints per-round lines on stderr and a JSON summary (medians over rounds) on the last line.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import { signDashboardToken } from '../../core/auth/dashboard-token.ts';
+import { TOPICS } from '../../core/topics.ts';
+import { createLambdaContext } from '../../local/lambda/context.ts';
+import { startTestRedis } from '../../test/integration/aggregation/redis-server.ts';
+import { enrichedEvent, mskEventOf } from '../../test/unit/aggregation/factories.ts';
+import { startComponent } from '../ingest/component-process.ts';
+
+// The functions publish CloudWatch EMF on stdout, which would bury the report; set before
+// their modules create their Metrics instances.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+const { createBroadcastFunction } = await import('../../lambdas/broadcast/handler.ts');
+const { createRealtimeFunction } = await import('../../lambdas/realtime/handler.ts');
+
+const rounds = Number(process.argv[2] ?? 5);
+const seconds = Number(process.argv[3] ?? 20);
+const clients = Number(process.argv[4] ?? 1000);
+const rate = Number(process.argv[5] ?? 1000);
+const BATCH_EVERY_MS = 100;
+const MAPPING_WINDOW_MS = 500;
+const PROJECT = 'bench';
+const SECRET = 'bench-push-secret';
+const HERE = import.meta.dirname;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const nowMs = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+const median = (xs: readonly number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+interface RoundResult {
+  readonly clients: number;
+  readonly frames: number;
+  readonly samples: number;
+  readonly unmatched: number;
+  readonly gaps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly readP50: number;
+  readonly readP99: number;
+  /** First to last client receiving the same frame: the fan-out's own spread. */
+  readonly spreadP50: number;
+  readonly spreadP99: number;
+}
+
+async function runRound(round: number): Promise<RoundResult> {
+  const redis = await startTestRedis();
+  const env = {
+    SPATE_REDIS_URL: redis.url,
+    SPATE_DASHBOARD_TOKEN_SECRET: SECRET,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'spate-bench-push-'));
+  const gateway = await startComponent([join(HERE, 'gateway-process.ts')], env);
+  const token = signDashboardToken({ project: PROJECT, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET);
+  const out = join(dir, 'samples.json');
+  const connectStarted = Date.now();
+  const audience = await startComponent([
+    join(HERE, 'clients-process.ts'),
+    String(gateway.ready.wsUrl),
+    token,
+    String(clients),
+    out,
+  ]);
+  log(`round ${round}: ${audience.ready.clients} clients subscribed in ${Date.now() - connectStarted} ms`);
+  const realtime = createRealtimeFunction({
+    redis: { url: redis.url },
+    breaker: { failureThreshold: 3, openMs: 1000 },
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+    funnels: parseFunnelCatalog(undefined),
+  });
+  const broadcast = createBroadcastFunction({
+    ...env,
+    SPATE_WS_MANAGEMENT_URL: String(gateway.ready.managementEndpoint),
+  });
+
+  // Event total after each applied batch -> when the aggregator had applied it.
+  const appliedAt = new Map<number, number>();
+  let total = 0;
+  let offset = 0;
+  let latest: ReturnType<typeof mskEventOf> | undefined;
+  let running = true;
+  const perBatch = Math.max(1, Math.round((rate * BATCH_EVERY_MS) / 1000));
+  const context = createLambdaContext('realtime');
+
+  const pump = (async () => {
+    for (let next = Date.now(); running; next += BATCH_EVERY_MS) {
+      await sleep(next - Date.now());
+      const at = new Date().toISOString();
+      const events = Array.from({ length: perBatch }, (_, i) =>
+        enrichedEvent({
+          project: PROJECT,
+          type: i % 10 === 0 ? 'add_to_cart' : 'page_view',
+          user_id: `u${(offset + i) % 5000}`,
+          timestamp: at,
+          received_at: at,
+        }),
+      );
+      const batch = mskEventOf(events, { topic: TOPICS.eventsRaw.name, partition: 0, firstOffset: offset });
+      offset += perBatch;
+      await realtime.handler(batch, context);
+      total += perBatch;
+      appliedAt.set(total, nowMs());
+      latest = batch;
+    }
+  })();
+
+  // The broadcaster's mapping: gather for one window after the first record, invoke, repeat.
+  const mapping = (async () => {
+    while (running) {
+      if (!latest) {
+        await sleep(10);
+        continue;
+      }
+      await sleep(MAPPING_WINDOW_MS);
+      await broadcast.handler(latest);
+    }
+  })();
+
+  await sleep(seconds * 1000);
+  running = false;
+  await Promise.all([pump, mapping]);
+  await sleep(1500);
+  await audience.stop();
+  await realtime.close();
+  await broadcast.close();
+  await gateway.stop();
+  await redis.stop();
+
+  const result = JSON.parse(readFileSync(out, 'utf8')) as {
+    samples: number[];
+    gaps: number;
+    failures: number;
+  };
+  rmSync(dir, { recursive: true, force: true });
+  const latencies: number[] = [];
+  const reads: number[] = [];
+  const arrivals = new Map<number, { first: number; last: number }>();
+  let unmatched = 0;
+  for (let i = 0; i + 2 < result.samples.length; i += 3) {
+    const [events, receivedAt, at] = result.samples.slice(i, i + 3) as [number, number, number];
+    reads.push(receivedAt - at);
+    const applied = appliedAt.get(events);
+    if (applied === undefined) unmatched++;
+    else latencies.push(receivedAt - applied);
+    const a = arrivals.get(at) ?? { first: receivedAt, last: receivedAt };
+    arrivals.set(at, { first: Math.min(a.first, receivedAt), last: Math.max(a.last, receivedAt) });
+  }
+  latencies.sort((a, b) => a - b);
+  reads.sort((a, b) => a - b);
+  const spreads = [...arrivals.values()].map((a) => a.last - a.first).sort((a, b) => a - b);
+  const r: RoundResult = {
+    clients: Number(audience.ready.clients),
+    frames: arrivals.size,
+    samples: latencies.length,
+    unmatched,
+    gaps: result.gaps,
+    p50: round1(percentile(latencies, 50)),
+    p99: round1(percentile(latencies, 99)),
+    max: round1(latencies.at(-1) ?? Number.NaN),
+    readP50: round1(percentile(reads, 50)),
+    readP99: round1(percentile(reads, 99)),
+    spreadP50: round1(percentile(spreads, 50)),
+    spreadP99: round1(percentile(spreads, 99)),
+  };
+  log(`round ${round}: ${JSON.stringify(r)}`);
+  return r;
+}
+
+const results: RoundResult[] = [];
+for (let round = 1; round <= rounds; round++) results.push(await runRound(round));
+const pick = (k: keyof RoundResult) => round1(median(results.map((r) => r[k])));
+console.log(
+  JSON.stringify({
+    rounds,
+    seconds,
+    clients,
+    eventsPerSecond: rate,
+    latencyFrom: 'realtime aggregator applied the batch',
+    medianOfRounds: {
+      p50Ms: pick('p50'),
+      p99Ms: pick('p99'),
+      maxMs: pick('max'),
+      broadcasterReadToClientP50Ms: pick('readP50'),
+      broadcasterReadToClientP99Ms: pick('readP99'),
+      fanOutSpreadP50Ms: pick('spreadP50'),
+      fanOutSpreadP99Ms: pick('spreadP99'),
+      framesPerRound: pick('frames'),
+      samplesPerRound: pick('samples'),
+    },
+    unmatched: results.reduce((s, r) => s + r.unmatched, 0),
+    gaps: results.reduce((s, r) => s + r.gaps, 0),
+  }),
+);
