@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -7,14 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findRedisServer } from '../../../local/redis/install.ts';
 import { redisComponent } from '../../../local/redis/spec.ts';
 import { Supervisor } from '../../../local/supervisor/supervisor.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../../support/free-ports.ts';
 
 function isRunning(pid: number): boolean {
   try {
