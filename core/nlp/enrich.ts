@@ -69,6 +69,9 @@ export class TweetEnricher {
   private topics!: TopicScorer;
   private risk!: RiskModel;
   private watched: readonly string[] = [];
+  // A chunk of tweets is completed with one `now`: format it once.
+  private lastNow: Date | undefined;
+  private lastNowIso = '';
 
   constructor(private readonly options: EnricherOptions) {
     this.targets = new Set(options.targetLanguages);
@@ -113,7 +116,11 @@ export class TweetEnricher {
     now: Date = new Date(),
   ): { tweet: EnrichedTweet; alert?: TweetAlert } {
     const { raw } = p;
-    const at = now.toISOString();
+    if (now !== this.lastNow) {
+      this.lastNow = now;
+      this.lastNowIso = now.toISOString();
+    }
+    const at = this.lastNowIso;
     const tweet: EnrichedTweet = {
       ...raw.extra,
       id: raw.id,

@@ -17,9 +17,19 @@ const MIN_LETTERS = 8;
 
 export function detectLanguage(words: readonly string[], targets: ReadonlySet<string>): LanguageTag {
   const text = words.join(' ');
-  if ((text.match(/\p{L}/gu)?.length ?? 0) < MIN_LETTERS)
-    return { lang: 'und', reliable: false, target: false };
+  if (!hasLetters(text, MIN_LETTERS)) return { lang: 'und', reliable: false, target: false };
   const result = eld.detect(text);
   const lang = result.language === '' ? 'und' : result.language;
   return { lang, reliable: result.isReliable(), target: targets.has(lang) };
+}
+
+const LETTER = /\p{L}/u;
+
+/** Whether `text` has at least `min` letters; stops counting there (runs once per tweet). */
+function hasLetters(text: string, min: number): boolean {
+  let letters = 0;
+  for (const ch of text) {
+    if (LETTER.test(ch) && ++letters >= min) return true;
+  }
+  return false;
 }

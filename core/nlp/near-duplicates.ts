@@ -31,10 +31,20 @@ interface Entry {
 
 const BANDS = 4;
 
+/**
+ * The entries sharing one band value, oldest first. The window evicts in arrival order, so the
+ * entry leaving is the oldest of every list it is in: removal advances `head` instead of
+ * searching and splicing a list that copy-paste campaigns make thousands long.
+ */
+interface BandList {
+  entries: Entry[];
+  head: number;
+}
+
 export class DuplicateWindow {
   private readonly ring: (Entry | undefined)[];
   private next = 0;
-  private readonly bands: Map<number, Entry[]>[] = Array.from({ length: BANDS }, () => new Map());
+  private readonly bands: Map<number, BandList>[] = Array.from({ length: BANDS }, () => new Map());
 
   constructor(private readonly options: DuplicateWindowOptions = DEFAULT_DUPLICATE_WINDOW) {
     if (!Number.isInteger(options.capacity) || options.capacity < 1) {
@@ -62,9 +72,13 @@ export class DuplicateWindow {
 
   private find(hash: SimHash): Entry | undefined {
     for (let band = 0; band < BANDS; band++) {
-      const candidates = this.bands[band]?.get(bandKey(hash, band));
-      if (candidates === undefined) continue;
-      for (const c of candidates) if (hammingDistance(c.hash, hash) <= this.options.maxDistance) return c;
+      const list = this.bands[band]?.get(bandKey(hash, band));
+      if (list === undefined) continue;
+      const { entries } = list;
+      for (let i = list.head; i < entries.length; i++) {
+        const c = entries[i]!;
+        if (hammingDistance(c.hash, hash) <= this.options.maxDistance) return c;
+      }
     }
     return undefined;
   }
@@ -78,8 +92,8 @@ export class DuplicateWindow {
       const map = this.bands[band]!;
       const key = bandKey(entry.hash, band);
       const list = map.get(key);
-      if (list === undefined) map.set(key, [entry]);
-      else list.push(entry);
+      if (list === undefined) map.set(key, { entries: [entry], head: 0 });
+      else list.entries.push(entry);
     }
   }
 
@@ -89,9 +103,18 @@ export class DuplicateWindow {
       const key = bandKey(entry.hash, band);
       const list = map.get(key);
       if (list === undefined) continue;
-      const at = list.indexOf(entry);
-      if (at >= 0) list.splice(at, 1);
-      if (list.length === 0) map.delete(key);
+      if (list.entries[list.head] === entry) {
+        list.entries[list.head++] = undefined as unknown as Entry;
+      } else {
+        const at = list.entries.indexOf(entry, list.head);
+        if (at >= 0) list.entries.splice(at, 1);
+      }
+      if (list.head === list.entries.length) {
+        map.delete(key);
+      } else if (list.head > 1024 && list.head * 2 > list.entries.length) {
+        list.entries = list.entries.slice(list.head);
+        list.head = 0;
+      }
     }
   }
 }
