@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
-import { freePort } from '../integration/aggregation/redis-server.ts';
+import { freePort } from '../support/free-ports.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 

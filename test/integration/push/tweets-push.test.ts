@@ -8,8 +8,8 @@ import { createTweetsFunction, type TweetsFunction } from '../../../lambdas/twee
 import { startGateway } from '../../../local/gateway/index.ts';
 import type { RunningGateway } from '../../../local/gateway/types.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
+import { freePort } from '../../support/free-ports.ts';
 import { mskEventOf } from '../../unit/aggregation/factories.ts';
-import { freePort } from '../aggregation/redis-server.ts';
 import { openClient } from '../gateway/ws-client.ts';
 import { PROJECT, type PushStack, SECRET, startPushStack, tokenFor } from './push-stack.ts';
 

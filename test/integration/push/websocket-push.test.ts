@@ -4,7 +4,7 @@ import { framesOfMessage } from '../../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../../core/push/frame-sequence.ts';
 import { type Frame, parseFrame } from '../../../core/push/frames.ts';
 import { FanOut } from '../../../io/push/fan-out.ts';
-import { freePort } from '../aggregation/redis-server.ts';
+import { freePort } from '../../support/free-ports.ts';
 import { eventually, openClient, type TestClient } from '../gateway/ws-client.ts';
 import { PROJECT, type PushStack, startPushStack, tokenFor } from './push-stack.ts';
 

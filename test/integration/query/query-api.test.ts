@@ -6,7 +6,8 @@ import { connectLiveRedis } from '../../../io/push/redis-link.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { startGateway } from '../../../local/gateway/index.ts';
 import type { RunningGateway } from '../../../local/gateway/types.ts';
-import { freePort, startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
+import { freePort } from '../../support/free-ports.ts';
+import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
 import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
 
 let redis: TestRedis;
