@@ -1,27 +1,39 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KafkaDlq, ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import type { AggregatorEntry, SinkAccess } from './catalog.ts';
+import type { Sink } from '../core/mappings.ts';
+import type { AggregatorEntry } from './catalog.ts';
 import { SpateFunction } from './spate-function.ts';
 import type { Streaming } from './streaming/streaming.ts';
 
-/** What a sink offers an aggregator: environment to find it and a grant to use it. */
+/**
+ * What a sink offers a function that writes it: the environment to find it, the security
+ * groups to reach it, and the IAM rights to use it. Each is given only to the functions whose
+ * mapping lists the sink in `writes`.
+ */
 export interface SinkBinding {
-  readonly environment: Record<string, string>;
-  grant(fn: lambda.IFunction): void;
+  readonly environment: Readonly<Record<string, string>>;
+  /** @default none */
+  readonly securityGroups?: readonly ec2.ISecurityGroup[];
+  /** @default no IAM right (the sink authenticates by credentials in the environment) */
+  grant?(grantee: iam.IGrantable): void;
 }
 
 export interface AggregatorsProps {
   readonly entries: readonly AggregatorEntry[];
   readonly streaming: Streaming;
   readonly vpc: ec2.IVpc;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** Groups every aggregator is in (AWS APIs over HTTPS). */
+  readonly securityGroups: readonly ec2.ISecurityGroup[];
   readonly logRetentionDays: number;
-  readonly sinks: Readonly<Record<SinkAccess, SinkBinding>>;
+  readonly sinks: Readonly<Record<Sink, SinkBinding>>;
   /** @default 1024 */
   readonly memoryMiB?: number;
+  /** Pollers per mapping; Kafka retries and the on-failure destination need provisioned pollers. @default 1..10 */
+  readonly pollers?: { readonly minimum: number; readonly maximum: number };
 }
 
 /**
@@ -36,36 +48,36 @@ export function batchingWindow(ms: number): { maxBatchingWindow?: Duration } {
 
 const START = { TRIM_HORIZON: lambda.StartingPosition.TRIM_HORIZON, LATEST: lambda.StartingPosition.LATEST };
 
+/** Logical-id-safe name of a mapping: one function per (function, topic). */
+export const aggregatorId = (entry: AggregatorEntry): string =>
+  `${entry.mapping.functionName}-${entry.mapping.topic}`;
+
 /**
  * One function per mapping of core/mappings.ts, each fed by its own MSK event source
  * mapping and consumer group, so each concern scales (and fails) alone.
  */
 export class Aggregators extends Construct {
+  /** By `functionName:topic`. */
   readonly functions = new Map<string, SpateFunction>();
 
   constructor(scope: Construct, id: string, props: AggregatorsProps) {
     super(scope, id);
-    for (const { mapping, entry, access } of props.entries) {
-      const sinkEnv = Object.assign({}, ...access.map((a) => props.sinks[a].environment)) as Record<
-        string,
-        string
-      >;
-      const fn = new SpateFunction(this, `${mapping.functionName}-${mapping.topic}`, {
-        entry,
+    const pollers = props.pollers ?? { minimum: 1, maximum: 10 };
+    for (const entry of props.entries) {
+      const { mapping } = entry;
+      const sinks = [...new Set(mapping.writes)].map((w) => props.sinks[w]);
+      const fn = new SpateFunction(this, aggregatorId(entry), {
+        entry: entry.entry,
         service: mapping.functionName,
         vpc: props.vpc,
-        securityGroups: [props.securityGroup],
+        securityGroups: [...props.securityGroups, ...sinks.flatMap((s) => s.securityGroups ?? [])],
         logRetentionDays: props.logRetentionDays,
         memoryMiB: props.memoryMiB ?? 1024,
         timeout: Duration.minutes(2),
-        environment: {
-          SPATE_KAFKA_BROKERS: props.streaming.bootstrapBrokers,
-          SPATE_KAFKA_AUTH: 'msk-iam',
-          SPATE_TOPIC: mapping.topic,
-          ...sinkEnv,
-        },
+        environment: Object.assign({}, ...sinks.map((s) => s.environment)) as Record<string, string>,
       });
-      for (const a of access) props.sinks[a].grant(fn.function);
+      for (const sink of sinks) sink.grant?.(fn.function);
+      // The mapping reads as the function's role, and writes failed batches to the on-failure topic as it too.
       props.streaming.grantConsume(fn.function, [mapping.topic], mapping.groupId);
       props.streaming.grantProduce(fn.function, [mapping.onFailureTopic]);
       fn.function.addEventSource(
@@ -78,8 +90,7 @@ export class Aggregators extends Construct {
           startingPosition: START[mapping.startingPosition],
           onFailure: new KafkaDlq(mapping.onFailureTopic),
           retryAttempts: mapping.maxRetries,
-          // Provisioned pollers are what give Kafka mappings retries and a Kafka failure destination.
-          provisionedPollerConfig: { minimumPollers: 1, maximumPollers: 10 },
+          provisionedPollerConfig: { minimumPollers: pollers.minimum, maximumPollers: pollers.maximum },
           metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT, lambda.MetricType.ERROR_COUNT] },
         }),
       );

@@ -49,14 +49,12 @@ export class Archive extends Construct {
     });
   }
 
-  /** Writes objects (a retry overwrites the same key, so no delete right is needed). */
+  /**
+   * Writes objects (a retry overwrites the same key, so no delete right is needed); the put
+   * grant includes encrypting with the archive key.
+   */
   grantWrite(grantee: iam.IGrantable): void {
     this.bucket.grantPut(grantee);
-    this.key.grantEncrypt(grantee);
-  }
-
-  grantRead(grantee: iam.IGrantable): void {
-    this.bucket.grantRead(grantee);
   }
 }
 

@@ -84,6 +84,7 @@ export function configProblems(c: SpateConfig): Problem[] {
   positiveInt(problems, 'ingest.burstLimit', i.burstLimit, 1);
   if (i.memoryMiB < 128 || i.memoryMiB > 10_240)
     problems.push(`ingest.memoryMiB must be between 128 and 10240 (got ${i.memoryMiB})`);
+  positiveInt(problems, 'ingest.writeKeysRevision', i.writeKeysRevision, 1);
   if (i.domain && !/^arn:aws[a-z-]*:acm:/.test(i.domain.certificateArn))
     problems.push(
       `ingest.domain.certificateArn must be an ACM certificate ARN (got ${i.domain.certificateArn})`,
@@ -100,6 +101,13 @@ export function configProblems(c: SpateConfig): Problem[] {
     );
   if (c.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail))
     problems.push(`alarmEmail must be an e-mail address (got ${c.alarmEmail})`);
+  if (c.funnels !== undefined) {
+    if (!isRecord(c.funnels)) problems.push('funnels must be an object of project -> list of steps');
+    else
+      for (const [project, steps] of Object.entries(c.funnels))
+        if (!Array.isArray(steps) || steps.length < 2 || steps.some((s) => typeof s !== 'string' || s === ''))
+          problems.push(`funnels.${project} must list at least two non-empty step names`);
+  }
   return problems;
 }
 

@@ -52,6 +52,11 @@ export interface IngestConfig {
   /** Optional custom domain; the certificate must be in the stack's region. */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   readonly memoryMiB: number;
+  /**
+   * Bump after changing the write-keys secret: CloudFormation resolves the secret into the
+   * function's environment only when it updates the function, and this revision forces that.
+   */
+  readonly writeKeysRevision: number;
 }
 
 export interface SpateConfig {
@@ -72,6 +77,11 @@ export interface SpateConfig {
   readonly logRetentionDays: number;
   /** Where alarm notifications are mailed; none subscribes nobody. */
   readonly alarmEmail?: string;
+  /**
+   * Funnel steps per project (SPATE_FUNNELS of the hot aggregators, broadcaster and query
+   * function); none uses the built-in default funnel.
+   */
+  readonly funnels?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const DEV_CONFIG: SpateConfig = {
@@ -83,7 +93,7 @@ export const DEV_CONFIG: SpateConfig = {
   hot: { mode: 'serverless', maxDataGiB: 1, maxEcpuPerSecond: 5000 },
   warehouse: { mode: 'self-hosted', instanceType: 't4g.medium', dataVolumeGiB: 30, backupRetentionDays: 7 },
   nlp: { instanceType: 'g5.xlarge', minTasks: 0, maxTasks: 1, spot: true, lagPerTask: 50_000 },
-  ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512 },
+  ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512, writeKeysRevision: 1 },
   archiveExpirationDays: 365,
   logRetentionDays: 14,
 };
@@ -103,7 +113,7 @@ export const PROD_CONFIG: SpateConfig = {
   hot: { mode: 'replication-group', nodeType: 'cache.r7g.large', replicas: 2 },
   warehouse: { mode: 'self-hosted', instanceType: 'r7g.xlarge', dataVolumeGiB: 500, backupRetentionDays: 35 },
   nlp: { instanceType: 'g6.xlarge', minTasks: 1, maxTasks: 8, spot: false, lagPerTask: 20_000 },
-  ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024 },
+  ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024, writeKeysRevision: 1 },
   archiveExpirationDays: 2555,
   logRetentionDays: 90,
 };

@@ -1,7 +1,6 @@
 import { SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -11,8 +10,6 @@ import { type Network, PORTS } from './network.ts';
 export interface HotStoreProps {
   readonly config: HotStoreConfig;
   readonly network: Network;
-  /** Security groups allowed to connect. */
-  readonly clients: readonly ec2.SecurityGroup[];
   readonly logRetentionDays: number;
 }
 
@@ -20,7 +17,8 @@ const USER_NAME = 'spate';
 
 /**
  * The hot tier: Valkey (Redis protocol), Serverless by default or a replication group,
- * TLS in transit, a password user whose secret the functions read, private subnets only.
+ * TLS in transit, a password user, private subnets only. Only members of `clients` reach it:
+ * a function that does not write the hot tier cannot even open a connection to it.
  */
 export class HotStore extends Construct {
   readonly host: string;
@@ -29,6 +27,8 @@ export class HotStore extends Construct {
   /** Identifier of the cache (serverless cache name or replication group id) for metrics. */
   readonly cacheId: string;
   readonly serverless: boolean;
+  /** The one group allowed to connect; functions that use the hot tier join it. */
+  readonly clients: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: HotStoreProps) {
     super(scope, id);
@@ -58,7 +58,9 @@ export class HotStore extends Construct {
       engine: 'valkey',
       userId: `${this.node.addr.slice(0, 20)}-app`,
       userName: USER_NAME,
-      accessString: 'on ~spate:* &* +@all -@dangerous',
+      // Every Spate key starts with sp: (core/aggregation/redis-keys.ts, io/push/push-keys.ts);
+      // INFO is in @dangerous but the client's ready check sends it on every connect.
+      accessString: 'on ~sp:* &* +@all -@dangerous +info',
       authenticationMode: { Type: 'password', Passwords: [password] },
     });
     const group = new elasticache.CfnUserGroup(this, 'Users', {
@@ -69,10 +71,13 @@ export class HotStore extends Construct {
     group.addResourceDependency(defaultUser);
     group.addResourceDependency(user);
 
-    for (const client of props.clients) {
-      network.cache.addIngressRule(client, ec2.Port.tcp(PORTS.redis), 'Valkey over TLS');
-      client.addEgressRule(network.cache, ec2.Port.tcp(PORTS.redis), 'Valkey over TLS');
-    }
+    this.clients = new ec2.SecurityGroup(this, 'Clients', {
+      vpc: network.vpc,
+      description: 'Spate hot store clients',
+      allowAllOutbound: false,
+    });
+    network.cache.addIngressRule(this.clients, ec2.Port.tcp(PORTS.redis), 'Valkey over TLS');
+    this.clients.addEgressRule(network.cache, ec2.Port.tcp(PORTS.redis), 'Valkey over TLS');
 
     if (config.mode === 'serverless') {
       this.serverless = true;
@@ -137,16 +142,13 @@ export class HotStore extends Construct {
 
   /**
    * The connection URL handlers read (SPATE_REDIS_URL, rediss: TLS). The password is a
-   * deploy-time reference to the secret, since the Redis client takes credentials from the URL.
+   * deploy-time reference to the secret, since the Redis client takes credentials from the URL;
+   * so no function needs a runtime read right on the secret.
    */
   get url(): string {
     const password = SecretValue.secretsManager(this.secret.secretArn, {
       jsonField: 'password',
     }).unsafeUnwrap();
     return `rediss://${USER_NAME}:${password}@${this.host}:${this.port}`;
-  }
-
-  grantConnect(grantee: iam.IGrantable): void {
-    this.secret.grantRead(grantee);
   }
 }

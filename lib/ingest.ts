@@ -8,31 +8,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TOPICS } from '../core/topics.ts';
+import type { HttpEntry } from './catalog.ts';
 import type { IngestConfig } from './config.ts';
+import { addRouteKeys } from './route-keys.ts';
 import { SpateFunction } from './spate-function.ts';
 import type { Streaming } from './streaming/streaming.ts';
 
 export interface IngestProps {
   readonly config: IngestConfig;
-  readonly entry: string;
+  /** The ingest function and the route keys it answers (INGEST_ROUTE_KEYS of lambdas/ingest/routes.ts). */
+  readonly handler: HttpEntry;
   readonly streaming: Streaming;
   readonly vpc: ec2.IVpc;
-  readonly securityGroup: ec2.SecurityGroup;
+  readonly securityGroups: ec2.ISecurityGroup[];
   readonly logRetentionDays: number;
 }
-
-/** Every path the ingest function answers: Spate's own API, Segment's tracking API and the tweet firehose. */
-export const INGEST_ROUTES = [
-  '/v1/events',
-  '/v1/batch',
-  '/v1/track',
-  '/v1/page',
-  '/v1/screen',
-  '/v1/identify',
-  '/v1/group',
-  '/v1/alias',
-  '/v1/tweets',
-] as const;
 
 /** Topics the ingest function may write, and nothing else. */
 export const INGEST_TOPICS = [TOPICS.eventsRaw.name, TOPICS.eventsDlq.name, TOPICS.tweetsRaw.name] as const;
@@ -56,22 +46,23 @@ export class Ingest extends Construct {
       secretObjectValue: {},
     });
     this.fn = new SpateFunction(this, 'Handler', {
-      entry: props.entry,
+      entry: props.handler.entry,
       service: 'ingest',
+      // A new revision changes the function, so CloudFormation resolves the secret again.
+      description: `Spate ingest (write keys revision ${props.config.writeKeysRevision})`,
       vpc: props.vpc,
-      securityGroups: [props.securityGroup],
+      securityGroups: props.securityGroups,
       logRetentionDays: props.logRetentionDays,
       memoryMiB: props.config.memoryMiB,
       timeout: Duration.seconds(10),
       environment: {
         SPATE_KAFKA_BROKERS: props.streaming.bootstrapBrokers,
         SPATE_KAFKA_AUTH: 'msk-iam',
-        // Resolved by CloudFormation at deploy: the function reads hashes only, never a usable key.
+        // Resolved by CloudFormation at deploy: the function gets hashes only, never a usable
+        // key, and needs no runtime right on the secret.
         SPATE_WRITE_KEYS: SecretValue.secretsManager(this.writeKeys.secretArn).unsafeUnwrap(),
-        SPATE_WRITE_KEYS_SECRET_ARN: this.writeKeys.secretArn,
       },
     });
-    this.writeKeys.grantRead(this.fn.function);
     props.streaming.grantProduce(this.fn.function, INGEST_TOPICS);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -92,6 +83,13 @@ export class Ingest extends Construct {
       description: 'Spate event ingestion',
       createDefaultStage: false,
       disableExecuteApiEndpoint: domain !== undefined,
+      // Browser SDKs post from the site's own origin; the write key, not the origin, authorises.
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type', 'x-api-key'],
+        maxAge: Duration.days(1),
+      },
     });
     this.stage = this.api.addStage('Stage', {
       stageName: '$default',
@@ -115,10 +113,7 @@ export class Ingest extends Construct {
       },
       ...(domain ? { domainMapping: { domainName: domain } } : {}),
     });
-    const integration = new HttpLambdaIntegration('Ingest', this.fn.function);
-    for (const path of INGEST_ROUTES) {
-      this.api.addRoutes({ path, methods: [apigw.HttpMethod.POST], integration });
-    }
+    addRouteKeys(this.api, props.handler.routeKeys, new HttpLambdaIntegration('Ingest', this.fn.function));
     this.url = domain ? `https://${props.config.domain!.name}` : this.stage.url;
     new CfnOutput(this, 'Endpoint', { value: this.url, description: 'Event ingestion endpoint' });
     new CfnOutput(this, 'WriteKeysSecret', {

@@ -1,4 +1,4 @@
-import { type CfnElement, Validations } from 'aws-cdk-lib';
+import { type CfnElement, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 import { NLP_TRANSACTIONAL_ID_PREFIX } from './nlp.ts';
@@ -37,7 +37,8 @@ export function applyNagSuppressions(stack: SpateStack): void {
   for (const scope of [
     stack.ingest.fn,
     stack.query.fn,
-    stack.push.routes,
+    stack.push.connect,
+    stack.push.subscribe,
     stack.push.authorizer,
     stack.aggregators,
     stack.streaming,
@@ -80,17 +81,11 @@ export function applyNagSuppressions(stack: SpateStack): void {
   for (const a of ['s3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'])
     ack(stack.aggregators, action(a), archiveWrite);
   ack(stack.aggregators, objectsOf(stack.archive.bucket), archiveWrite);
-  const historyRead = 'The query function reads archived objects for history older than the warm tier.';
-  for (const a of S3_READ) ack(stack.query.fn, action(a), historyRead);
-  ack(stack.query.fn, objectsOf(stack.archive.bucket), historyRead);
-
-  const connections = resource(
-    `${stack.formatArn({ service: 'execute-api', resource: stack.push.api.apiId })}/${stack.push.stage.stageName}/*/@connections/*`,
+  ack(
+    stack.aggregators,
+    resource(stack.push.connectionsArn),
+    'Posting to dashboard connections of the one WebSocket stage: connection ids are not known in advance.',
   );
-  const connectionsReason =
-    'Posting to dashboard connections of the one WebSocket stage: connection ids are not known in advance.';
-  ack(stack.aggregators, connections, connectionsReason);
-  ack(stack.push.routes, connections, connectionsReason);
 
   ack(
     stack.streaming,
@@ -165,6 +160,12 @@ export function applyNagSuppressions(stack: SpateStack): void {
     'AwsSolutions-AEC6',
     'The cache authenticates with ElastiCache RBAC (a user group with a password user and a disabled default user), which replaces the single AUTH token the rule looks for.',
   );
+  ack(
+    stack.push.tokenSecret,
+    'AwsSolutions-SMG4',
+    'Rotating the dashboard token key invalidates every dashboard link already handed out, so it is rotated by an operator on purpose (docs/deploy.md), never on a schedule.',
+  );
+  siteDeployment(stack);
   for (const secret of [stack.hot.secret, stack.ingest.writeKeys, stack.warehouse.credentials]) {
     ack(
       secret,
@@ -172,4 +173,27 @@ export function applyNagSuppressions(stack: SpateStack): void {
       'Write keys are stored hashed and rotated by adding and removing keys; the cache and ClickHouse passwords are rotated by redeploying with a new generated value, since their users are defined in this stack.',
     );
   }
+}
+
+/**
+ * BucketDeployment (dashboard site, NLP model) runs one CDK-provided function per stack that
+ * copies the staged asset from the CDK assets bucket into the destination bucket.
+ */
+function siteDeployment(stack: SpateStack): void {
+  const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  if (!provider) return;
+  const reason =
+    "CDK's BucketDeployment function copies the dashboard and the NLP model from the CDK assets bucket into their buckets (read the staged assets; write, replace and prune objects of the two destination buckets) and invalidates the dashboard's CloudFront paths, which has no resource-level permission.";
+  const resource = (arn: string) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(arn))}]`;
+  for (const a of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'])
+    ack(provider, `AwsSolutions-IAM5[Action::${a}]`, reason);
+  for (const bucket of [stack.query.siteBucket, stack.nlp.modelBucket])
+    ack(provider, resource(`${bucket.bucketArn}/*`), reason);
+  ack(
+    provider,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-${stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-<AWS::Region>/*]`,
+    reason,
+  );
+  ack(provider, 'AwsSolutions-IAM5[Resource::*]', reason);
+  ack(provider, 'AwsSolutions-L1', "The BucketDeployment function's runtime is chosen by CDK.");
 }

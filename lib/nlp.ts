@@ -1,4 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, IgnoreMode, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -7,8 +10,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { TOPICS } from '../core/topics.ts';
+import type { ImageEntry } from './catalog.ts';
 import type { NlpConfig } from './config.ts';
 import type { Network } from './network.ts';
 import { POWERTOOLS_NAMESPACE } from './spate-function.ts';
@@ -18,13 +23,17 @@ export interface NlpProps {
   readonly config: NlpConfig;
   readonly network: Network;
   readonly streaming: Streaming;
-  /** Directory with the worker's Dockerfile (containers/nlp). */
-  readonly imageDirectory: string;
+  /** The worker's image (containers/nlp/Dockerfile, built from the repository root). */
+  readonly image: ImageEntry;
+  /** The shipped model directory, uploaded under models/ of the model bucket. */
+  readonly modelDirectory: string;
   readonly accessLogs: s3.IBucket;
   readonly logRetentionDays: number;
 }
 
 export const NLP_GROUP_ID = 'spate-nlp';
+/** Where the model lives in its bucket; the worker copies everything under it at task start. */
+export const NLP_MODEL_PREFIX = 'models';
 export const NLP_TRANSACTIONAL_ID_PREFIX = 'spate-nlp';
 /** The worker reports its consumer lag as an EMF metric in its log stream (CloudWatch extracts it). */
 export const NLP_LAG_METRIC = {
@@ -41,7 +50,10 @@ export const NLP_LAG_METRIC = {
 export class Nlp extends Construct {
   readonly service: ecs.Ec2Service;
   readonly modelBucket: s3.Bucket;
+  /** ConsumerLag as the workers report it (EMF). */
   readonly lag: cloudwatch.Metric;
+  /** What the service scales on: the workers' lag, or the broker's while no task runs. */
+  readonly backlog: cloudwatch.MathExpression;
 
   constructor(scope: Construct, id: string, props: NlpProps) {
     super(scope, id);
@@ -98,17 +110,33 @@ export class Nlp extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const modelUpload = new s3deploy.BucketDeployment(this, 'Model', {
+      sources: [s3deploy.Source.asset(props.modelDirectory)],
+      destinationBucket: this.modelBucket,
+      destinationKeyPrefix: `${NLP_MODEL_PREFIX}/`,
+      // Older model files stay for rollbacks; the worker checks model.onnx by its hash.
+      prune: false,
+    });
+
     const task = new ecs.Ec2TaskDefinition(this, 'Task', { networkMode: ecs.NetworkMode.AWS_VPC });
     task.addContainer('worker', {
-      image: ecs.ContainerImage.fromAsset(props.imageDirectory),
+      image: ecs.ContainerImage.fromAsset(props.image.directory, {
+        file: props.image.file,
+        ...(props.image.include ? dockerContext(props.image.include) : {}),
+      }),
       gpuCount: 1,
       memoryReservationMiB: 8192,
+      // Exactly what containers/nlp/config.ts reads; ECS adds ECS_CONTAINER_METADATA_URI_V4,
+      // from which each task takes its own transactional id (prefix + task id).
       environment: {
         SPATE_KAFKA_BROKERS: props.streaming.bootstrapBrokers,
         SPATE_KAFKA_AUTH: 'msk-iam',
+        // MSK IAM tokens are signed for a region, and EC2-launched tasks are not told theirs.
+        AWS_REGION: Stack.of(this).region,
         SPATE_NLP_GROUP_ID: NLP_GROUP_ID,
         SPATE_NLP_TRANSACTIONAL_ID_PREFIX: NLP_TRANSACTIONAL_ID_PREFIX,
-        SPATE_NLP_MODEL_S3_URI: `s3://${this.modelBucket.bucketName}/models/`,
+        SPATE_NLP_MODEL_S3_URI: `s3://${this.modelBucket.bucketName}/${NLP_MODEL_PREFIX}/`,
+        SPATE_NLP_MODEL_SHA256: sha256Of(join(props.modelDirectory, 'model.onnx')),
         SPATE_NLP_DEVICE: 'cuda',
         SPATE_METRICS_EMF: 'true',
         POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS_NAMESPACE,
@@ -142,7 +170,7 @@ export class Nlp extends Construct {
       capacityProviderStrategies: [{ capacityProvider: capacity.capacityProviderName, weight: 1 }],
       circuitBreaker: { rollback: true },
     });
-    this.service.node.addDependency(props.streaming.topicsReady);
+    this.service.node.addDependency(props.streaming.topicsReady, modelUpload);
 
     this.lag = new cloudwatch.Metric({
       namespace: NLP_LAG_METRIC.namespace,
@@ -151,13 +179,34 @@ export class Nlp extends Construct {
       statistic: cloudwatch.Stats.MAXIMUM,
       period: Duration.minutes(1),
     });
+    // With no task running nobody reports ConsumerLag, so the broker's own view of the group's
+    // lag stands in: the service can scale out from zero.
+    this.backlog = new cloudwatch.MathExpression({
+      expression: 'MAX([FILL(worker, 0), FILL(broker, 0)])',
+      usingMetrics: {
+        worker: this.lag,
+        broker: new cloudwatch.Metric({
+          namespace: 'AWS/Kafka',
+          metricName: 'SumOffsetLag',
+          dimensionsMap: {
+            'Cluster Name': props.streaming.clusterName,
+            'Consumer Group': NLP_GROUP_ID,
+            Topic: TOPICS.tweetsRaw.name,
+          },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+      },
+      label: 'tweets.raw backlog of the NLP group',
+      period: Duration.minutes(1),
+    });
     const scaling = this.service.autoScaleTaskCount({
       minCapacity: config.minTasks,
       maxCapacity: config.maxTasks,
     });
     // Lag grows with the backlog whatever the task count, so step scaling (not target tracking) follows it.
     scaling.scaleOnMetric('Lag', {
-      metric: this.lag,
+      metric: this.backlog,
       adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
       cooldown: Duration.minutes(3),
       scalingSteps: [
@@ -168,4 +217,13 @@ export class Nlp extends Construct {
     });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70 });
   }
+}
+
+function sha256Of(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** A build context of only the named paths: the repository root is large and mostly irrelevant. */
+function dockerContext(include: readonly string[]): { exclude: string[]; ignoreMode: IgnoreMode } {
+  return { exclude: ['*', ...include.map((p) => `!${p}`)], ignoreMode: IgnoreMode.DOCKER };
 }

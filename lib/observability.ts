@@ -24,6 +24,8 @@ export interface ObservabilityProps {
   readonly pushApi: apigw.IWebSocketApi;
   readonly pushStageName: string;
   readonly functions: readonly ObservedFunction[];
+  /** Functions writing the warm tier: each failed invocation is a failed ClickHouse insert (after retries). */
+  readonly warehouseWriters: readonly lambda.IFunction[];
   readonly nlpLag: cloudwatch.IMetric;
   /** NLP backlog (records) that pages someone. */
   readonly nlpLagThreshold: number;
@@ -33,13 +35,14 @@ export interface ObservabilityProps {
 }
 
 /**
- * Emitted by the handlers through Powertools Metrics (EMF) in the Spate namespace with a
- * `service` dimension; the alarms below read them by these names.
+ * Emitted by the handlers through Powertools Metrics (EMF) in the Spate namespace, with the
+ * `service` dimension each handler names itself (lambdas/ingest/observability.ts,
+ * lambdas/broadcast/handler.ts); the alarms below read them by these names.
  */
 export const APP_METRICS = {
-  dlqRecords: { metricName: 'DlqRecords', service: 'ingest' },
-  insertErrors: { metricName: 'InsertErrors', service: 'warehouse' },
-  pushErrors: { metricName: 'PushErrors', service: 'aggregate' },
+  /** Every rejected event is written to events.dlq with its reason. */
+  dlqRecords: { metricName: 'EventsRejected', service: 'spate-ingest' },
+  pushErrors: { metricName: 'PushErrors', service: 'spate-broadcast' },
 } as const;
 
 const appMetric = (m: { metricName: string; service: string }) =>
@@ -168,7 +171,7 @@ export class Observability extends Construct {
     const dlq = appMetric(APP_METRICS.dlqRecords);
     alarm('DlqGrowth', {
       metric: dlq,
-      alarmDescription: 'Rejected events are piling up on events.dlq',
+      alarmDescription: 'Rejected events are piling up on events.dlq (more than 100 in 5 minutes, twice)',
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       threshold: 100,
       evaluationPeriods: 2,
@@ -211,15 +214,30 @@ export class Observability extends Construct {
       evaluationPeriods: 15,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const insertErrors = appMetric(APP_METRICS.insertErrors);
-    alarm('ClickHouseInsertErrors', {
-      metric: insertErrors,
-      alarmDescription: 'Inserts into ClickHouse failing',
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const insertErrors: cloudwatch.IMetric[] = [];
+    if (props.warehouseWriters.length > 0) {
+      const failed = new cloudwatch.MathExpression({
+        expression: props.warehouseWriters.map((_, i) => `w${i}`).join(' + '),
+        usingMetrics: Object.fromEntries(
+          props.warehouseWriters.map((fn, i) => [
+            `w${i}`,
+            fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+          ]),
+        ),
+        label: 'ClickHouse insert errors',
+        period: Duration.minutes(5),
+      });
+      insertErrors.push(failed);
+      alarm('ClickHouseInsertErrors', {
+        metric: failed,
+        alarmDescription:
+          'Inserts into ClickHouse failing: a warehouse batch failed after its retries and will be redelivered',
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: 0,
+        evaluationPeriods: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
@@ -233,7 +251,11 @@ export class Observability extends Construct {
           new cloudwatch.GraphWidget({ title: 'Function errors', left: errorWidgets, width: 12 }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'DLQ and insert errors', left: [dlq, insertErrors], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'DLQ and insert errors',
+            left: [dlq, ...insertErrors],
+            width: 8,
+          }),
           new cloudwatch.GraphWidget({ title: 'Push errors', left: [wsErrors], width: 8 }),
           new cloudwatch.GraphWidget({ title: 'NLP consumer lag', left: [props.nlpLag], width: 8 }),
         ],

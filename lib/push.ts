@@ -1,67 +1,97 @@
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SpateFunction } from './spate-function.ts';
 
 export interface PushProps {
-  readonly routesEntry: string;
+  /** REQUEST authorizer of $connect (lambdas/connect/authorizer.ts). */
   readonly authorizerEntry: string;
+  /** $connect and $disconnect (lambdas/connect/handler.ts). */
+  readonly connectEntry: string;
+  /** subscribe and unsubscribe (lambdas/subscribe/handler.ts). */
+  readonly subscribeEntry: string;
   readonly vpc: ec2.IVpc;
-  readonly securityGroup: ec2.SecurityGroup;
+  /** Groups of the connect and subscribe functions (they keep the connection registry in the hot store). */
+  readonly securityGroups: ec2.ISecurityGroup[];
   readonly logRetentionDays: number;
-  /** Environment the route handler needs to answer subscriptions (e.g. the hot store). @default none */
-  readonly environment?: Record<string, string>;
+  /** What the route functions need besides the token secret (the hot store URL). */
+  readonly environment: Record<string, string>;
   /** @default 'live' */
   readonly stageName?: string;
 }
 
+/** Channel messages a connected dashboard sends, as `{"action": ...}`; each answers on the socket. */
+export const WS_MESSAGE_ROUTES = ['subscribe', 'unsubscribe'] as const;
+
 /**
- * The live side: a WebSocket API whose $connect is authorised by a Lambda authorizer, with
- * $disconnect and subscribe routes, and a grant for broadcasters to post to this API only.
+ * The live side: a WebSocket API whose $connect is authorised by a Lambda REQUEST authorizer
+ * on `?token=`, $disconnect and channel routes whose replies go back on the socket, the secret
+ * that signs dashboard tokens, and a grant for broadcasters to post to this API only.
  */
 export class Push extends Construct {
   readonly api: apigw.WebSocketApi;
   readonly stage: apigw.WebSocketStage;
-  readonly routes: SpateFunction;
   readonly authorizer: SpateFunction;
+  readonly connect: SpateFunction;
+  readonly subscribe: SpateFunction;
+  /** Signs and verifies dashboard tokens (HMAC key); read by every function that checks one. */
+  readonly tokenSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: PushProps) {
     super(scope, id);
-    const common = {
+    this.tokenSecret = new secretsmanager.Secret(this, 'DashboardTokenKey', {
+      description: 'Spate dashboard token signing key (HMAC-SHA256)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    const inVpc = {
       vpc: props.vpc,
-      securityGroups: [props.securityGroup],
+      securityGroups: props.securityGroups,
       logRetentionDays: props.logRetentionDays,
     };
+    const routeEnv = { ...props.environment, SPATE_DASHBOARD_TOKEN_SECRET: this.tokenSecretValue };
+    // The authorizer only checks an HMAC: no VPC, so no ENI on the connect path.
     this.authorizer = new SpateFunction(this, 'Authorizer', {
-      ...common,
       entry: props.authorizerEntry,
       service: 'push-authorizer',
+      logRetentionDays: props.logRetentionDays,
+      memoryMiB: 256,
+      environment: { SPATE_DASHBOARD_TOKEN_SECRET: this.tokenSecretValue },
     });
-    this.routes = new SpateFunction(this, 'Routes', {
-      ...common,
-      entry: props.routesEntry,
-      service: 'push',
-      environment: props.environment ?? {},
+    this.connect = new SpateFunction(this, 'Connect', {
+      ...inVpc,
+      entry: props.connectEntry,
+      service: 'push-connect',
+      environment: routeEnv,
     });
-    const integration = (name: string) => new WebSocketLambdaIntegration(name, this.routes.function);
+    this.subscribe = new SpateFunction(this, 'Subscribe', {
+      ...inVpc,
+      entry: props.subscribeEntry,
+      service: 'push-subscribe',
+      environment: routeEnv,
+    });
+    const connections = (name: string) => new WebSocketLambdaIntegration(name, this.connect.function);
     this.api = new apigw.WebSocketApi(this, 'Api', {
       description: 'Spate live dashboard push',
       routeSelectionExpression: '$request.body.action',
       connectRouteOptions: {
-        integration: integration('Connect'),
+        integration: connections('Connect'),
         authorizer: new WebSocketLambdaAuthorizer('Authorizer', this.authorizer.function, {
           identitySource: ['route.request.querystring.token'],
         }),
       },
-      disconnectRouteOptions: { integration: integration('Disconnect') },
+      disconnectRouteOptions: { integration: connections('Disconnect') },
     });
-    this.api.addRoute('subscribe', { integration: integration('Subscribe') });
-    this.api.addRoute('unsubscribe', { integration: integration('Unsubscribe') });
+    const channels = new WebSocketLambdaIntegration('Channels', this.subscribe.function);
+    for (const route of WS_MESSAGE_ROUTES) {
+      // The reply carries the channels' last snapshots, so it must reach the client.
+      this.api.addRoute(route, { integration: channels, returnResponse: true });
+    }
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,
@@ -74,14 +104,27 @@ export class Push extends Construct {
       detailedMetricsEnabled: true,
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
-    this.grantBroadcast(this.routes.function);
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.stage.url,
       description: 'Live dashboard WebSocket URL',
     });
+    new CfnOutput(this, 'DashboardTokenSecret', {
+      value: this.tokenSecret.secretName,
+      description: 'Secret holding the dashboard token signing key (see docs/deploy.md)',
+    });
   }
 
-  /** https URL of the @connections management API the broadcasters post to. */
+  /** Deploy-time reference to the signing key: the handlers take it from their environment. */
+  get tokenSecretValue(): string {
+    return SecretValue.secretsManager(this.tokenSecret.secretArn).unsafeUnwrap();
+  }
+
+  /** wss URL dashboards connect to (the query function tells them in its snapshot answer). */
+  get url(): string {
+    return this.stage.url;
+  }
+
+  /** https URL of the @connections management API the broadcaster posts to. */
   get managementUrl(): string {
     return this.stage.callbackUrl;
   }
@@ -92,10 +135,12 @@ export class Push extends Construct {
       new iam.PolicyStatement({
         actions: ['execute-api:ManageConnections'],
         // POST (send), GET (status) and DELETE (close) on connections of this stage only.
-        resources: [
-          `${Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId })}/${this.stage.stageName}/*/@connections/*`,
-        ],
+        resources: [this.connectionsArn],
       }),
     );
+  }
+
+  get connectionsArn(): string {
+    return `${Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId })}/${this.stage.stageName}/*/@connections/*`;
   }
 }

@@ -8,23 +8,23 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import type { HttpEntry } from './catalog.ts';
+import { addRouteKeys } from './route-keys.ts';
 import { SpateFunction } from './spate-function.ts';
 
 export interface QueryProps {
-  readonly entry: string;
+  /** The query function and the route keys it answers (QUERY_ROUTE_KEYS of lambdas/query/routes.ts). */
+  readonly handler: HttpEntry;
   readonly vpc: ec2.IVpc;
-  readonly securityGroup: ec2.SecurityGroup;
+  readonly securityGroups: ec2.ISecurityGroup[];
   readonly logRetentionDays: number;
   readonly environment: Record<string, string>;
   readonly accessLogs: s3.IBucket;
-  /** Built dashboard directory; none leaves the site bucket empty. @default none */
-  readonly siteDirectory?: string;
+  /** The built dashboard (dashboard/dist), deployed to the site bucket. */
+  readonly siteDirectory: string;
   /** @default 1000 requests/s */
   readonly rateLimit?: number;
 }
-
-/** Paths the query function answers (the dashboard reads everything under /v1/query). */
-export const QUERY_ROUTES = ['/v1/query/{proxy+}'] as const;
 
 /**
  * The read side: the query function behind an HTTP API, and the dashboard served from a
@@ -36,14 +36,15 @@ export class Query extends Construct {
   readonly api: apigw.HttpApi;
   readonly siteBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  readonly site: s3deploy.BucketDeployment;
 
   constructor(scope: Construct, id: string, props: QueryProps) {
     super(scope, id);
     this.fn = new SpateFunction(this, 'Handler', {
-      entry: props.entry,
+      entry: props.handler.entry,
       service: 'query',
       vpc: props.vpc,
-      securityGroups: [props.securityGroup],
+      securityGroups: props.securityGroups,
       logRetentionDays: props.logRetentionDays,
       memoryMiB: 1024,
       timeout: Duration.seconds(29),
@@ -60,9 +61,7 @@ export class Query extends Construct {
       throttle: { rateLimit: props.rateLimit ?? 1000, burstLimit: 2 * (props.rateLimit ?? 1000) },
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
-    const integration = new HttpLambdaIntegration('Query', this.fn.function);
-    for (const path of QUERY_ROUTES)
-      this.api.addRoutes({ path, methods: [apigw.HttpMethod.GET], integration });
+    addRouteKeys(this.api, props.handler.routeKeys, new HttpLambdaIntegration('Query', this.fn.function));
 
     this.siteBucket = new s3.Bucket(this, 'Site', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -117,16 +116,16 @@ export class Query extends Construct {
         },
       },
     });
-    if (props.siteDirectory) {
-      new s3deploy.BucketDeployment(this, 'Deploy', {
-        sources: [s3deploy.Source.asset(props.siteDirectory)],
-        destinationBucket: this.siteBucket,
-        distribution: this.distribution,
-      });
-    }
+    // The dashboard calls its own origin (/v1/* above), so the built files need no endpoint baked in.
+    this.site = new s3deploy.BucketDeployment(this, 'Deploy', {
+      sources: [s3deploy.Source.asset(props.siteDirectory)],
+      destinationBucket: this.siteBucket,
+      distribution: this.distribution,
+      distributionPaths: ['/index.html'],
+    });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.distribution.distributionDomainName}`,
-      description: 'Live dashboard',
+      description: 'Live dashboard (open it with ?token=<dashboard token>)',
     });
   }
 }

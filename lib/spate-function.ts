@@ -11,8 +11,16 @@ export interface SpateFunctionProps {
   readonly entry: string;
   /** Powertools service name and the function's role in logs and metrics. */
   readonly service: string;
-  readonly vpc: ec2.IVpc;
-  readonly securityGroups: ec2.ISecurityGroup[];
+  /**
+   * The VPC whose private subnets the function runs in; none for functions that reach only
+   * public AWS APIs (the WebSocket authorizer), which then start without an ENI.
+   * @default no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /** @default none (only with a VPC) */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** @default a generated description naming the service */
+  readonly description?: string;
   readonly logRetentionDays: number;
   /** @default 512 */
   readonly memoryMiB?: number;
@@ -49,11 +57,17 @@ export class SpateFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memoryMiB ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      vpc: props.vpc,
-      vpcSubnets: {
-        subnets: props.vpc.privateSubnets.length > 0 ? props.vpc.privateSubnets : props.vpc.isolatedSubnets,
-      },
-      securityGroups: props.securityGroups,
+      description: props.description ?? `Spate ${props.service}`,
+      ...(props.vpc
+        ? {
+            vpc: props.vpc,
+            vpcSubnets: {
+              subnets:
+                props.vpc.privateSubnets.length > 0 ? props.vpc.privateSubnets : props.vpc.isolatedSubnets,
+            },
+            securityGroups: props.securityGroups ?? [],
+          }
+        : {}),
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,

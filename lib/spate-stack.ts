@@ -1,10 +1,11 @@
 import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import type { Sink } from '../core/mappings.ts';
 import { ALL_TOPICS } from '../core/topics.ts';
 import { Aggregators, type SinkBinding } from './aggregators.ts';
 import { Archive, accessLogBucket } from './archive.ts';
-import type { SinkAccess, SpateCatalog } from './catalog.ts';
+import type { SpateCatalog } from './catalog.ts';
 import type { SpateConfig } from './config.ts';
 import { HotStore } from './hot-store.ts';
 import { Ingest } from './ingest.ts';
@@ -71,14 +72,12 @@ export class SpateStack extends Stack {
     this.hot = new HotStore(this, 'Hot', {
       config: config.hot,
       network: net,
-      clients: [net.functions],
       logRetentionDays: retention,
     });
     this.warehouse = new Warehouse(this, 'Warehouse', {
       config: config.warehouse,
       network: net,
-      imageDirectory: catalog.clickhouseImage,
-      clients: [net.functions],
+      image: catalog.clickhouseImage,
       accessLogs: logsBucket,
       logRetentionDays: retention,
     });
@@ -86,35 +85,43 @@ export class SpateStack extends Stack {
       expirationDays: config.archiveExpirationDays,
       accessLogs: logsBucket,
     });
-    const hotEnv = { SPATE_REDIS_URL: this.hot.url, SPATE_REDIS_SECRET_ARN: this.hot.secret.secretArn };
+    const funnelEnv: Record<string, string> = config.funnels
+      ? { SPATE_FUNNELS: JSON.stringify(config.funnels) }
+      : {};
+    const hotEnv = { SPATE_REDIS_URL: this.hot.url, ...funnelEnv };
+    const kafkaEnv = { SPATE_KAFKA_BROKERS: this.streaming.bootstrapBrokers, SPATE_KAFKA_AUTH: 'msk-iam' };
     this.push = new Push(this, 'Push', {
-      routesEntry: catalog.push,
-      authorizerEntry: catalog.pushAuthorizer,
+      authorizerEntry: catalog.wsAuthorizer,
+      connectEntry: catalog.wsConnect,
+      subscribeEntry: catalog.wsSubscribe,
       vpc: net.vpc,
-      securityGroup: net.functions,
+      securityGroups: [net.functions, this.hot.clients],
       logRetentionDays: retention,
-      environment: hotEnv,
+      environment: { SPATE_REDIS_URL: this.hot.url },
     });
-    this.hot.grantConnect(this.push.routes.function);
 
     this.ingest = new Ingest(this, 'Ingest', {
       config: config.ingest,
-      entry: catalog.ingest,
+      handler: catalog.ingest,
       streaming: this.streaming,
       vpc: net.vpc,
-      securityGroup: net.functions,
+      securityGroups: [net.functions],
       logRetentionDays: retention,
     });
 
-    const sinks: Record<SinkAccess, SinkBinding> = {
-      hot: { environment: hotEnv, grant: (fn) => this.hot.grantConnect(fn) },
-      warehouse: { environment: this.warehouse.environment, grant: (fn) => this.warehouse.grantConnect(fn) },
-      archive: {
+    const sinks: Record<Sink, SinkBinding> = {
+      hot: { environment: hotEnv, securityGroups: [this.hot.clients] },
+      warm: { environment: this.warehouse.environment, securityGroups: [this.warehouse.clients] },
+      cold: {
         environment: { SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName },
         grant: (fn) => this.archive.grantWrite(fn),
       },
       push: {
-        environment: { SPATE_WS_MANAGEMENT_URL: this.push.managementUrl },
+        // The broadcaster reads the push settings, which include the token key, whole.
+        environment: {
+          SPATE_WS_MANAGEMENT_URL: this.push.managementUrl,
+          SPATE_DASHBOARD_TOKEN_SECRET: this.push.tokenSecretValue,
+        },
         grant: (fn) => this.push.grantBroadcast(fn),
       },
     };
@@ -122,33 +129,40 @@ export class SpateStack extends Stack {
       entries: catalog.aggregators,
       streaming: this.streaming,
       vpc: net.vpc,
-      securityGroup: net.functions,
+      securityGroups: [net.functions],
       logRetentionDays: retention,
       sinks,
     });
 
     this.query = new Query(this, 'Query', {
-      entry: catalog.query,
+      handler: catalog.query,
       vpc: net.vpc,
-      securityGroup: net.functions,
+      securityGroups: [net.functions, this.hot.clients, this.warehouse.clients],
       logRetentionDays: retention,
       accessLogs: logsBucket,
+      siteDirectory: catalog.dashboardSite,
+      // Exactly what lambdas/query/query-config.ts reads.
       environment: {
         ...hotEnv,
         ...this.warehouse.environment,
-        SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+        ...kafkaEnv,
+        SPATE_DASHBOARD_TOKEN_SECRET: this.push.tokenSecretValue,
+        SPATE_WS_URL: this.push.url,
       },
-      ...(catalog.dashboardSite ? { siteDirectory: catalog.dashboardSite } : {}),
     });
-    this.hot.grantConnect(this.query.fn.function);
-    this.warehouse.grantConnect(this.query.fn.function);
-    this.archive.grantRead(this.query.fn.function);
+    // The ops view reads topic offsets and the aggregators' committed offsets.
+    this.streaming.grantDescribe(
+      this.query.fn.function,
+      ALL_TOPICS.map((t) => t.name),
+      catalog.aggregators.map((a) => a.mapping.groupId),
+    );
 
     this.nlp = new Nlp(this, 'Nlp', {
       config: config.nlp,
       network: net,
       streaming: this.streaming,
-      imageDirectory: catalog.nlpImage,
+      image: catalog.nlpImage,
+      modelDirectory: catalog.nlpModel,
       accessLogs: logsBucket,
       logRetentionDays: retention,
     });
@@ -166,9 +180,14 @@ export class SpateStack extends Stack {
       functions: [
         observed('ingest', this.ingest.fn.function),
         observed('query', this.query.fn.function),
-        observed('push', this.push.routes.function),
+        observed('push-authorizer', this.push.authorizer.function),
+        observed('push-connect', this.push.connect.function),
+        observed('push-subscribe', this.push.subscribe.function),
         ...[...this.aggregators.functions].map(([name, f]) => observed(name, f.function, true)),
       ],
+      warehouseWriters: catalog.aggregators
+        .filter((a) => a.mapping.writes.includes('warm'))
+        .map((a) => this.aggregators.functions.get(`${a.mapping.functionName}:${a.mapping.topic}`)!.function),
       nlpLag: this.nlp.lag,
       nlpLagThreshold: config.nlp.lagPerTask * config.nlp.maxTasks,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),

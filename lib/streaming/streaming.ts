@@ -160,6 +160,25 @@ export class Streaming extends Construct {
     for (const s of statements) grantee.grantPrincipal.addToPrincipalPolicy(s);
   }
 
+  /** Read offsets only: the ends of the named topics and the commits of the named groups. */
+  grantDescribe(grantee: iam.IGrantable, topicNames: readonly string[], groupIds: readonly string[]): void {
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],
+        resources: [this.clusterArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeTopic'],
+        resources: topicNames.map((t) => this.arns.topic(t)),
+      }),
+      new iam.PolicyStatement({
+        actions: ['kafka-cluster:DescribeGroup'],
+        resources: [...new Set(groupIds)].map((g) => this.arns.group(g)),
+      }),
+    ];
+    for (const s of statements) grantee.grantPrincipal.addToPrincipalPolicy(s);
+  }
+
   /** Read the named topics in one consumer group only. */
   grantConsume(grantee: iam.IGrantable, topicNames: readonly string[], groupId: string): void {
     const statements = [

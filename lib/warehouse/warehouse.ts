@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import type { ImageEntry } from '../catalog.ts';
 import type { WarehouseConfig } from '../config.ts';
 import { type Network, PORTS } from '../network.ts';
 
@@ -17,8 +18,7 @@ export interface WarehouseProps {
   readonly config: WarehouseConfig;
   readonly network: Network;
   /** Directory of the ClickHouse image (Dockerfile and config from containers/clickhouse). */
-  readonly imageDirectory: string;
-  readonly clients: readonly ec2.SecurityGroup[];
+  readonly image: ImageEntry;
   readonly accessLogs: s3.IBucket;
   readonly logRetentionDays: number;
 }
@@ -41,11 +41,21 @@ export class Warehouse extends Construct {
   private readonly secretReference: string;
   readonly coldBucket?: s3.Bucket;
   readonly service?: ecs.Ec2Service;
+  /** The one group allowed to reach ClickHouse; functions that read or write the warm tier join it. */
+  readonly clients: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: WarehouseProps) {
     super(scope, id);
     const { config, network } = props;
+    this.clients = new ec2.SecurityGroup(this, 'Clients', {
+      vpc: network.vpc,
+      description: 'Spate ClickHouse clients',
+      allowAllOutbound: false,
+    });
     if (config.mode === 'external') {
+      // ClickHouse Cloud answers HTTPS on a public address, on 8443 unless the URL says otherwise.
+      const port = Number(new URL(config.url).port || PORTS.clickhouseHttps);
+      this.clients.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(port), 'ClickHouse Cloud over HTTPS');
       this.url = config.url;
       this.credentials = secretsmanager.Secret.fromSecretNameV2(
         this,
@@ -133,7 +143,7 @@ export class Warehouse extends Construct {
     const task = new ecs.Ec2TaskDefinition(this, 'Task', { networkMode: ecs.NetworkMode.AWS_VPC });
     task.addVolume({ name: 'data', host: { sourcePath: DATA_MOUNT } });
     const container = task.addContainer('clickhouse', {
-      image: ecs.ContainerImage.fromAsset(props.imageDirectory),
+      image: ecs.ContainerImage.fromAsset(props.image.directory, { file: props.image.file }),
       memoryReservationMiB: 1536,
       logging: ecs.LogDrivers.awsLogs({
         streamPrefix: 'clickhouse',
@@ -172,10 +182,8 @@ export class Warehouse extends Construct {
       cloudMapOptions: { name: 'clickhouse', cloudMapNamespace: namespace, dnsTtl: Duration.seconds(30) },
       circuitBreaker: { rollback: true },
     });
-    for (const client of props.clients) {
-      network.warehouse.addIngressRule(client, ec2.Port.tcp(PORTS.clickhouseHttp), 'ClickHouse HTTP');
-      client.addEgressRule(network.warehouse, ec2.Port.tcp(PORTS.clickhouseHttp), 'ClickHouse HTTP');
-    }
+    network.warehouse.addIngressRule(this.clients, ec2.Port.tcp(PORTS.clickhouseHttp), 'ClickHouse HTTP');
+    this.clients.addEgressRule(network.warehouse, ec2.Port.tcp(PORTS.clickhouseHttp), 'ClickHouse HTTP');
     this.url = `http://clickhouse.spate.internal:${PORTS.clickhouseHttp}`;
 
     const vault = new backup.BackupVault(this, 'Vault', { removalPolicy: RemovalPolicy.RETAIN });
@@ -196,8 +204,9 @@ export class Warehouse extends Construct {
   }
 
   /**
-   * What the warehouse loader and query function read (io/clickhouse). The credentials are
-   * deploy-time references to the secret, since the client takes them from its environment.
+   * What the warehouse function and the query function read (io/clickhouse/clickhouse-config.ts).
+   * The credentials are deploy-time references to the secret, since the client takes them
+   * from its environment; so no function needs a runtime read right on the secret.
    */
   get environment(): Record<string, string> {
     return {
@@ -209,11 +218,6 @@ export class Warehouse extends Construct {
       SPATE_CLICKHOUSE_PASSWORD: SecretValue.secretsManager(this.secretReference, {
         jsonField: 'password',
       }).unsafeUnwrap(),
-      SPATE_CLICKHOUSE_SECRET_ARN: this.credentials.secretArn,
     };
-  }
-
-  grantConnect(grantee: iam.IGrantable): void {
-    this.credentials.grantRead(grantee);
   }
 }

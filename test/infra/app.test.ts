@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineAggregatorMapping } from '../../core/mappings.ts';
-import { missingEntries, REPO_ROOT, repositoryCatalog } from '../../lib/catalog.ts';
+import { missingEntries, REPO_ROOT, repositoryCatalog, requireEntries } from '../../lib/catalog.ts';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -19,19 +19,37 @@ afterAll(() => {
 });
 
 describe('catalog', () => {
+  const routes = { ingest: ['POST /v1/events'], query: ['GET /v1/ops'] };
+
   it('names every entry that is not on disk, by part', () => {
     const root = tempDir();
     mkdirSync(join(root, 'lambdas', 'ingest'), { recursive: true });
     writeFileSync(join(root, 'lambdas', 'ingest', 'handler.ts'), 'export const handler = 1;');
-    const catalog = repositoryCatalog(root, [
-      defineAggregatorMapping('realtime', 'events.raw', 10, 0, ['hot']),
-    ]);
+    const catalog = repositoryCatalog({
+      root,
+      routes,
+      mappings: [defineAggregatorMapping('realtime', 'events.raw', 10, 0, ['hot'])],
+    });
     const missing = missingEntries(catalog);
     expect(missing).toContain(`query: ${join(root, 'lambdas', 'query', 'handler.ts')}`);
+    expect(missing).toContain(`wsAuthorizer: ${join(root, 'lambdas', 'connect', 'authorizer.ts')}`);
+    expect(missing).toContain(`topicProvisioner: ${join(root, 'lambdas', 'topics', 'handler.ts')}`);
     expect(missing).toContain(`aggregator realtime: ${join(root, 'lambdas', 'realtime', 'handler.ts')}`);
     expect(missing).toContain(`nlpImage: ${join(root, 'containers', 'nlp', 'Dockerfile')}`);
     expect(missing.some((m) => m.startsWith('ingest:'))).toBe(false);
-    expect(catalog.dashboardSite).toBeUndefined();
+  });
+
+  it('says how to build the dashboard when dashboard/dist is missing, and refuses to go on', () => {
+    const catalog = repositoryCatalog({ root: tempDir(), routes, mappings: [] });
+    expect(() => requireEntries(catalog)).toThrow(
+      /dashboardSite: .*dashboard\/dist\/index.html \(the dashboard is not built: run `npm run prepare`/,
+    );
+  });
+
+  it('finds every entry of this repository, with the route keys it was given', () => {
+    const catalog = requireEntries(repositoryCatalog({ routes, mappings: [] }));
+    expect(catalog.ingest.routeKeys).toEqual(['POST /v1/events']);
+    expect(catalog.nlpImage).toMatchObject({ directory: REPO_ROOT, file: 'containers/nlp/Dockerfile' });
   });
 });
 
@@ -62,5 +80,26 @@ describe('CDK app entry', () => {
       (err: { stderr: string }) => err.stderr,
     );
     expect(failure).toContain('nlp.maxTasks must be an integer >= 1 (got 0)');
+  });
+
+  it('takes an override given as JSON on the command line, and a write-keys revision, and checks both', async () => {
+    const outdir = tempDir();
+    const failure = await run('npx', ['tsx', 'bin/app.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({
+          env: 'prod',
+          'spate:prod': '{"streaming":{"mode":"provisioned","brokerCount":4}}',
+          writeKeysRevision: '0',
+        }),
+      },
+    }).then(
+      () => '',
+      (err: { stderr: string }) => err.stderr,
+    );
+    expect(failure).toContain('streaming.brokerCount must be a multiple of maxAzs (4 % 3 != 0)');
+    expect(failure).toContain('ingest.writeKeysRevision must be an integer >= 1 (got 0)');
   });
 });

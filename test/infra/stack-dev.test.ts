@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TOPICS, TOPICS } from '../../core/topics.ts';
 import { DEV_CONFIG } from '../../lib/config.ts';
-import { INGEST_ROUTES, INGEST_TOPICS } from '../../lib/ingest.ts';
+import { INGEST_TOPICS } from '../../lib/ingest.ts';
 import { type Synthesized, synthesize, testCatalog } from './synth.ts';
 import {
   actionsOf,
@@ -20,6 +23,7 @@ const catalog = testCatalog();
 beforeAll(() => {
   dev = synthesize(DEV_CONFIG, catalog);
 }, 180_000);
+afterAll(() => dev?.dispose());
 
 const fnId = (prefix: string) => onlyResource(dev.template, 'AWS::Lambda::Function', prefix);
 
@@ -34,9 +38,9 @@ describe('dev stack: security and compliance', () => {
         (f.Properties.Environment as { Variables?: Record<string, string> })?.Variables
           ?.POWERTOOLS_SERVICE_NAME,
     );
-    // ingest, query, push, authorizer, topic provisioner, one per mapping
-    expect(ours.length).toBe(5 + catalog.aggregators.length);
-    for (const [, f] of ours) {
+    // ingest, query, WebSocket authorizer, connect and subscribe, topic provisioner, one per mapping
+    expect(ours.length).toBe(6 + catalog.aggregators.length);
+    for (const [id, f] of ours) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -44,7 +48,9 @@ describe('dev stack: security and compliance', () => {
         TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Spate' } },
       });
-      expect(f.Properties.VpcConfig).toBeDefined();
+      // Only the authorizer (an HMAC check) runs outside the VPC.
+      if (id.startsWith('PushAuthorizer')) expect(f.Properties.VpcConfig).toBeUndefined();
+      else expect(f.Properties.VpcConfig).toBeDefined();
     }
     dev.template.allResourcesProperties(
       'AWS::Logs::LogGroup',
@@ -68,7 +74,7 @@ describe('dev stack: security and compliance', () => {
     dev.template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 
-  it('opens Kafka (9098) only to the functions and NLP groups, and the cache (6379) only to the functions', () => {
+  it('opens Kafka (9098) only to the functions and NLP groups, the cache and ClickHouse only to their client groups', () => {
     const ingress = resourcesOf(dev.template, 'AWS::EC2::SecurityGroupIngress');
     const kafka = ingress.filter(([, r]) => json(r.Properties.GroupId).includes('NetworkKafka'));
     expect(kafka.map(([, r]) => r.Properties.FromPort)).toEqual([9098, 9098, 9098]);
@@ -81,7 +87,24 @@ describe('dev stack: security and compliance', () => {
     const cache = ingress.filter(([, r]) => json(r.Properties.GroupId).includes('NetworkCache'));
     expect(cache).toHaveLength(1);
     expect(cache[0]![1].Properties).toMatchObject({ FromPort: 6379, ToPort: 6379, IpProtocol: 'tcp' });
-    expect(json(cache[0]![1].Properties.SourceSecurityGroupId)).toContain('NetworkFunctions');
+    expect(json(cache[0]![1].Properties.SourceSecurityGroupId)).toContain('HotClients');
+    const warehouse = ingress.filter(([, r]) => json(r.Properties.GroupId).includes('NetworkWarehouse'));
+    expect(warehouse).toHaveLength(1);
+    expect(warehouse[0]![1].Properties).toMatchObject({ FromPort: 8123, ToPort: 8123 });
+    expect(json(warehouse[0]![1].Properties.SourceSecurityGroupId)).toContain('WarehouseClients');
+    // The client groups may talk to their store and nowhere else.
+    for (const [prefix, port] of [
+      ['HotClients', 6379],
+      ['WarehouseClients', 8123],
+    ] as const) {
+      const [, group] = onlyResource(dev.template, 'AWS::EC2::SecurityGroup', prefix);
+      const egress = resourcesOf(dev.template, 'AWS::EC2::SecurityGroupEgress').filter(([, r]) =>
+        json(r.Properties.GroupId).includes(prefix),
+      );
+      // No inline rule (not even CDK's allow-all), only the one rule to the store's group.
+      expect(group.Properties.SecurityGroupEgress).toBeUndefined();
+      expect(egress.map(([, r]) => r.Properties.FromPort)).toEqual([port]);
+    }
     // No part accepts traffic from the internet.
     for (const [, sg] of resourcesOf(dev.template, 'AWS::EC2::SecurityGroup')) {
       for (const rule of (sg.Properties.SecurityGroupIngress as { CidrIp?: string }[] | undefined) ?? []) {
@@ -164,38 +187,6 @@ describe('dev stack: streaming', () => {
       expect(json(groups[0]!.Resource)).toContain(`/${mapping.groupId}"`);
       expect(json(groups[0]!.Resource)).not.toContain('/*');
     }
-  });
-});
-
-describe('dev stack: ingest API', () => {
-  it('routes each ingest path (POST) to the ingest function', () => {
-    const routes = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route', 'IngestApi').map(
-      ([, r]) => r.Properties.RouteKey,
-    );
-    expect(routes.sort()).toEqual(INGEST_ROUTES.map((p) => `POST ${p}`).sort());
-  });
-
-  it('throttles the stage and writes JSON access logs', () => {
-    const [, stage] = onlyResource(dev.template, 'AWS::ApiGatewayV2::Stage', 'IngestApiStage');
-    expect(stage.Properties).toMatchObject({
-      StageName: '$default',
-      AutoDeploy: true,
-      DefaultRouteSettings: {
-        ThrottlingRateLimit: DEV_CONFIG.ingest.rateLimit,
-        ThrottlingBurstLimit: DEV_CONFIG.ingest.burstLimit,
-        DetailedMetricsEnabled: true,
-      },
-    });
-    const format = JSON.parse((stage.Properties.AccessLogSettings as { Format: string }).Format);
-    expect(format).toMatchObject({ status: '$context.status', requestId: '$context.requestId' });
-  });
-
-  it('keeps write keys in Secrets Manager and hands the function hashes only', () => {
-    const [secretId] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'IngestWriteKeys');
-    const [, ingest] = fnId('IngestHandlerFunction');
-    const env = json(ingest.Properties.Environment);
-    expect(env).toContain('SPATE_WRITE_KEYS');
-    expect(env).toContain(secretId);
   });
 });
 
@@ -316,6 +307,41 @@ describe('dev stack: NLP on GPUs', () => {
     expect(params[paramName]!.Default).toContain('/ecs/optimized-ami/amazon-linux-2023/gpu/');
   });
 
+  it("sets the worker's settings of containers/nlp/config.ts and uploads the shipped model it checks by hash", () => {
+    const [, task] = onlyResource(dev.template, 'AWS::ECS::TaskDefinition', 'NlpTask');
+    const container = (task.Properties.ContainerDefinitions as Record<string, unknown>[])[0]!;
+    const env = Object.fromEntries(
+      (container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+    );
+    expect(Object.keys(env).sort()).toEqual([
+      'AWS_REGION',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'SPATE_KAFKA_AUTH',
+      'SPATE_KAFKA_BROKERS',
+      'SPATE_METRICS_EMF',
+      'SPATE_NLP_DEVICE',
+      'SPATE_NLP_GROUP_ID',
+      'SPATE_NLP_MODEL_S3_URI',
+      'SPATE_NLP_MODEL_SHA256',
+      'SPATE_NLP_TRANSACTIONAL_ID_PREFIX',
+    ]);
+    expect(env).toMatchObject({
+      SPATE_KAFKA_AUTH: 'msk-iam',
+      SPATE_METRICS_EMF: 'true',
+      SPATE_NLP_DEVICE: 'cuda',
+      SPATE_NLP_GROUP_ID: 'spate-nlp',
+      SPATE_NLP_TRANSACTIONAL_ID_PREFIX: 'spate-nlp',
+      POWERTOOLS_METRICS_NAMESPACE: 'Spate',
+      AWS_REGION: { Ref: 'AWS::Region' },
+    });
+    expect(json(env.SPATE_NLP_MODEL_S3_URI)).toContain('/models/');
+    const model = readFileSync(join(catalog.nlpModel, 'model.onnx'));
+    expect(env.SPATE_NLP_MODEL_SHA256).toBe(createHash('sha256').update(model).digest('hex'));
+    const [, upload] = onlyResource(dev.template, 'Custom::CDKBucketDeployment', 'NlpModel');
+    expect(upload.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'models/', Prune: false });
+    expect(json(upload.Properties.DestinationBucketName)).toContain('NlpModels');
+  });
+
   it('scales 0..1 tasks on consumer lag (steps) and CPU', () => {
     dev.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 0,
@@ -326,11 +352,18 @@ describe('dev stack: NLP on GPUs', () => {
     const types = policies.map(([, p]) => p.Properties.PolicyType).sort();
     expect(types).toContain('TargetTrackingScaling');
     expect(types).toContain('StepScaling');
-    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ConsumerLag',
-      Namespace: 'Spate',
-      Dimensions: [{ Name: 'service', Value: 'nlp' }],
-    });
+    // Step scaling reads the workers' EMF ConsumerLag, or the broker's lag of the group while no task runs.
+    const stepAlarms = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', 'NlpServiceTaskCountTargetLag');
+    expect(stepAlarms.length).toBeGreaterThan(0);
+    for (const [, a] of stepAlarms) {
+      const metrics = json(a.Properties.Metrics);
+      expect(metrics).toContain('MAX([FILL(worker, 0), FILL(broker, 0)])');
+      expect(metrics).toContain('"MetricName":"ConsumerLag","Namespace":"Spate"');
+      expect(metrics).toContain('"Name":"service","Value":"nlp"');
+      expect(metrics).toContain('"MetricName":"SumOffsetLag","Namespace":"AWS/Kafka"');
+      expect(metrics).toContain('"Name":"Consumer Group","Value":"spate-nlp"');
+      expect(metrics).toContain('"Name":"Topic","Value":"tweets.raw"');
+    }
   });
 
   it('lets the worker read tweets.raw in its group and write enriched topics transactionally, and read models', () => {
@@ -345,128 +378,5 @@ describe('dev stack: NLP on GPUs', () => {
       'spate-nlp*',
     );
     expect(json(statementsWith(statements, 's3:GetObject*')[0]!.Resource)).toContain('NlpModels');
-  });
-});
-
-describe('dev stack: push, query and dashboard', () => {
-  it('authorises $connect with a Lambda REQUEST authorizer and routes $disconnect and subscribe', () => {
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      ProtocolType: 'WEBSOCKET',
-      RouteSelectionExpression: '$request.body.action',
-    });
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: '$connect',
-      AuthorizationType: 'CUSTOM',
-    });
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'REQUEST',
-      IdentitySource: ['route.request.querystring.token'],
-    });
-    const keys = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route', 'PushApi').map(
-      ([, r]) => r.Properties.RouteKey,
-    );
-    expect(keys.sort()).toEqual(['$connect', '$disconnect', 'subscribe', 'unsubscribe']);
-  });
-
-  it('scopes execute-api:ManageConnections to the one WebSocket API and stage', () => {
-    const [apiId] = onlyResource(dev.template, 'AWS::ApiGatewayV2::Api', 'PushApi');
-    const manage = resourcesOf(dev.template, 'AWS::IAM::Policy')
-      .flatMap(
-        ([, p]) =>
-          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
-      )
-      .filter((s) => s.Action === 'execute-api:ManageConnections');
-    expect(manage.length).toBeGreaterThanOrEqual(2);
-    for (const s of manage) {
-      expect(json(s.Resource)).toContain(apiId);
-      expect(json(s.Resource)).toContain('/live/*/@connections/*');
-    }
-  });
-
-  it('serves the dashboard from a private bucket through CloudFront with OAC and security headers', () => {
-    dev.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-    dev.template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({
-        DefaultRootObject: 'index.html',
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
-        CacheBehaviors: [Match.objectLike({ PathPattern: 'v1/*', ViewerProtocolPolicy: 'https-only' })],
-        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
-      }),
-    });
-    dev.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
-      ResponseHeadersPolicyConfig: Match.objectLike({
-        SecurityHeadersConfig: Match.objectLike({
-          StrictTransportSecurity: Match.objectLike({
-            AccessControlMaxAgeSec: 31_536_000,
-            IncludeSubdomains: true,
-          }),
-          FrameOptions: { FrameOption: 'DENY', Override: true },
-          ContentTypeOptions: { Override: true },
-          ContentSecurityPolicy: Match.objectLike({
-            ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'"),
-          }),
-        }),
-      }),
-    });
-    const routes = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route', 'QueryApi').map(
-      ([, r]) => r.Properties.RouteKey,
-    );
-    expect(routes).toEqual(['GET /v1/query/{proxy+}']);
-  });
-});
-
-describe('dev stack: observability', () => {
-  const alarmsWith = (props: Record<string, unknown>) =>
-    resourcesOf(dev.template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
-      Object.entries(props).every(([k, v]) => json(a.Properties[k]) === json(v)),
-    );
-
-  it('alarms on ingest stopping and surging', () => {
-    expect(
-      alarmsWith({
-        MetricName: 'Count',
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-      }),
-    ).toHaveLength(1);
-    expect(
-      alarmsWith({
-        MetricName: 'Count',
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: DEV_CONFIG.ingest.rateLimit * 60 * 0.8,
-      }),
-    ).toHaveLength(1);
-  });
-
-  it('alarms on 4xx and 5xx ratios with metric math', () => {
-    const ratios = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
-      json(a.Properties.Metrics).includes('100 * errors / MAX([requests, 1])'),
-    );
-    expect(ratios.map(([, a]) => a.Properties.Threshold).sort()).toEqual([1, 10]);
-  });
-
-  it('alarms on OffsetLag of every aggregator and on errors and throttles of every function', () => {
-    expect(alarmsWith({ MetricName: 'OffsetLag', Namespace: 'AWS/Lambda' })).toHaveLength(
-      catalog.aggregators.length,
-    );
-    const functions = 3 + catalog.aggregators.length;
-    expect(alarmsWith({ MetricName: 'Errors', Namespace: 'AWS/Lambda' })).toHaveLength(functions);
-    expect(alarmsWith({ MetricName: 'Throttles', Namespace: 'AWS/Lambda' })).toHaveLength(functions);
-  });
-
-  it('alarms on DLQ growth, push errors, NLP lag and ClickHouse insert errors, all to one encrypted SNS topic', () => {
-    expect(alarmsWith({ MetricName: 'DlqRecords', Namespace: 'Spate' })).toHaveLength(1);
-    expect(alarmsWith({ MetricName: 'InsertErrors', Namespace: 'Spate' })).toHaveLength(1);
-    expect(alarmsWith({ MetricName: 'ConsumerLag', EvaluationPeriods: 15 })).toHaveLength(1);
-    const push = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
-      json(a.Properties.Metrics).includes('ExecutionError'),
-    );
-    expect(push).toHaveLength(1);
-    const [topicId, topic] = onlyResource(dev.template, 'AWS::SNS::Topic', 'ObservabilityAlarms');
-    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
-    for (const [, a] of resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', 'Observability')) {
-      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-    }
-    dev.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });

@@ -1,10 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { defineAggregatorMapping } from '../../core/mappings.ts';
-import { TOPICS } from '../../core/topics.ts';
-import { accessFor } from '../../lib/catalog.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config-validation.ts';
-import { FIXTURE_HANDLER, type Synthesized, synthesize, testCatalog } from './synth.ts';
+import { type Synthesized, synthesize, testCatalog } from './synth.ts';
 import {
+  environmentOf,
   json,
   onlyResource,
   resourcesOf,
@@ -13,8 +11,9 @@ import {
   statementsWith,
 } from './template-queries.ts';
 
-// The other side of each option: ClickHouse Cloud, a custom ingest domain, alarm e-mail, and
-// aggregators for the warehouse and archive sinks plus one the catalog knows nothing about.
+// The other side of each option: ClickHouse Cloud, a custom ingest domain, alarm e-mail,
+// funnels per project and a bumped write-keys revision.
+const funnels = { shop: ['page_view', 'add_to_cart', 'purchase'] };
 const config = resolveConfig('dev', {
   warehouse: {
     mode: 'external',
@@ -26,28 +25,19 @@ const config = resolveConfig('dev', {
       name: 'events.example.com',
       certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
     },
+    writeKeysRevision: 3,
   },
   alarmEmail: 'ops@example.com',
+  funnels,
 });
-const mappings = [
-  defineAggregatorMapping('warehouse', TOPICS.eventsRaw.name, 5000, 5000, ['warm']),
-  defineAggregatorMapping('archive', TOPICS.tweetsEnriched.name, 10000, 30000, ['cold']),
-  defineAggregatorMapping('mystery', TOPICS.eventsRaw.name, 100, 0, ['hot']),
-];
+const catalog = testCatalog();
 
 let synth: Synthesized;
 
 beforeAll(() => {
-  const base = testCatalog();
-  synth = synthesize(config, {
-    ...base,
-    aggregators: mappings.map((mapping) => ({
-      mapping,
-      entry: FIXTURE_HANDLER,
-      access: accessFor(mapping.functionName),
-    })),
-  });
+  synth = synthesize(config, catalog);
 }, 180_000);
+afterAll(() => synth?.dispose());
 
 const fn = (prefix: string) => onlyResource(synth.template, 'AWS::Lambda::Function', prefix)[1];
 
@@ -59,14 +49,22 @@ describe('stack options', () => {
   it('uses ClickHouse Cloud instead of self-hosting: no warehouse cluster, URL and secret handed on', () => {
     synth.template.resourceCountIs('AWS::ECS::Cluster', 1); // the NLP cluster only
     synth.template.resourceCountIs('AWS::Backup::BackupPlan', 0);
-    const warehouse = fn('AggregatorswarehouseeventsrawFunction');
-    expect(json(warehouse.Properties.Environment)).toContain('https://abc.clickhouse.cloud:8443');
-    expect(json(warehouse.Properties.Environment)).toContain(
-      '{{resolve:secretsmanager:spate/clickhouse:SecretString:password::}}',
+    for (const prefix of ['AggregatorswarehouseeventsrawFunction', 'QueryHandlerFunction']) {
+      const env = environmentOf(fn(prefix));
+      expect(env.SPATE_CLICKHOUSE_URL).toBe('https://abc.clickhouse.cloud:8443');
+      expect(env.SPATE_CLICKHOUSE_PASSWORD).toBe(
+        '{{resolve:secretsmanager:spate/clickhouse:SecretString:password::}}',
+      );
+    }
+    const [, clients] = onlyResource(synth.template, 'AWS::EC2::SecurityGroup', 'WarehouseClients');
+    expect(clients.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp' }),
+    ]);
+    const rights = statementsOfRole(
+      synth.template,
+      roleOfFunction(fn('AggregatorswarehouseeventsrawFunction')),
     );
-    const statements = statementsOfRole(synth.template, roleOfFunction(warehouse));
-    const reads = statementsWith(statements, 'secretsmanager:GetSecretValue');
-    expect(json(reads[0]!.Resource)).toContain('secret:spate/clickhouse');
+    expect(statementsWith(rights, 'secretsmanager:GetSecretValue')).toHaveLength(0);
   });
 
   it('puts the ingest API on the custom domain and turns the default endpoint off', () => {
@@ -81,6 +79,10 @@ describe('stack options', () => {
     expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);
   });
 
+  it('updates the ingest function when the write-keys revision changes', () => {
+    expect(fn('IngestHandlerFunction').Properties.Description).toBe('Spate ingest (write keys revision 3)');
+  });
+
   it('mails alarms to the configured address', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -88,29 +90,24 @@ describe('stack options', () => {
     });
   });
 
-  it('grants each aggregator only the sinks it writes', () => {
-    const archive = fn('AggregatorsarchivetweetsenrichedFunction');
-    const archiveStatements = statementsOfRole(synth.template, roleOfFunction(archive));
-    expect(json(statementsWith(archiveStatements, 's3:PutObject')[0]!.Resource)).toContain('ArchiveBucket');
-    expect(json(archive.Properties.Environment)).toContain('SPATE_ARCHIVE_BUCKET');
-    expect(statementsWith(archiveStatements, 'secretsmanager:GetSecretValue')).toHaveLength(0);
-
-    const mystery = fn('AggregatorsmysteryeventsrawFunction');
-    const mysteryStatements = statementsOfRole(synth.template, roleOfFunction(mystery));
-    expect(statementsWith(mysteryStatements, 's3:PutObject')).toHaveLength(0);
-    expect(statementsWith(mysteryStatements, 'secretsmanager:GetSecretValue')).toHaveLength(0);
-    expect(statementsWith(mysteryStatements, 'execute-api:ManageConnections')).toHaveLength(0);
-    expect(json(statementsWith(mysteryStatements, 'kafka-cluster:ReadData')[0]!.Resource)).toContain(
-      '/events.raw"',
-    );
+  it('hands the funnels to every function that reads them, and to no other', () => {
+    const readers = catalog.aggregators
+      .filter((a) => a.mapping.writes.includes('hot'))
+      .map(
+        (a) => `Aggregators${a.mapping.functionName}${a.mapping.topic.replace(/[^A-Za-z0-9]/g, '')}Function`,
+      );
+    for (const prefix of [...readers, 'QueryHandlerFunction'])
+      expect(environmentOf(fn(prefix)).SPATE_FUNNELS).toBe(JSON.stringify(funnels));
+    for (const prefix of ['AggregatorsarchiveeventsrawFunction', 'AggregatorswarehouseeventsrawFunction'])
+      expect(environmentOf(fn(prefix)).SPATE_FUNNELS).toBeUndefined();
   });
 
   it('turns batching windows into whole seconds and leaves short ones to the MSK default', () => {
     const esm = (prefix: string) =>
       onlyResource(synth.template, 'AWS::Lambda::EventSourceMapping', prefix)[1];
-    expect(esm('Aggregatorswarehouse').Properties.MaximumBatchingWindowInSeconds).toBe(5);
-    expect(esm('Aggregatorsarchive').Properties.MaximumBatchingWindowInSeconds).toBe(30);
-    expect(esm('Aggregatorsmystery').Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
-    expect(esm('Aggregatorsarchive').Properties.Topics).toEqual([TOPICS.tweetsEnriched.name]);
+    expect(esm('Aggregatorswarehouse').Properties.MaximumBatchingWindowInSeconds).toBe(1);
+    expect(esm('Aggregatorsarchive').Properties.MaximumBatchingWindowInSeconds).toBe(10);
+    expect(esm('Aggregatorsrealtime').Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+    expect(json(esm('Aggregatorstweets').Properties.Topics)).toBe('["tweets.enriched"]');
   });
 });

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROD_CONFIG } from '../../lib/config.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 import { json, onlyResource, resourcesOf } from './template-queries.ts';
@@ -9,6 +9,7 @@ let prod: Synthesized;
 beforeAll(() => {
   prod = synthesize(PROD_CONFIG);
 }, 180_000);
+afterAll(() => prod?.dispose());
 
 describe('prod stack', () => {
   it('has no unacknowledged cdk-nag AwsSolutions findings', () => {

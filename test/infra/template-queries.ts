@@ -47,3 +47,23 @@ export function roleOfFunction(fn: CfnResource): string {
 }
 
 export const json = (v: unknown): string => JSON.stringify(v) ?? '';
+
+/** The environment variables of a Lambda function resource. */
+export function environmentOf(fn: CfnResource): Record<string, unknown> {
+  return (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+}
+
+/** Variables every Spate function has, whatever its code reads (Powertools, source maps). */
+export const COMMON_VARIABLES = [
+  'NODE_OPTIONS',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_SERVICE_NAME',
+];
+
+/** The variables a function gets beyond the common ones, sorted. */
+export function ownVariables(fn: CfnResource): string[] {
+  return Object.keys(environmentOf(fn))
+    .filter((k) => !COMMON_VARIABLES.includes(k))
+    .sort();
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_TOPICS } from '../../core/topics.ts';
-import { parseWantedTopics, planTopics } from '../../lib/streaming/topic-plan.ts';
+import { parseWantedTopics, planTopics } from '../../lambdas/topics/topic-plan.ts';
 
 const wanted = (name: string, partitions: number) => ({
   name,

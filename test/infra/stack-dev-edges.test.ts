@@ -1,0 +1,338 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sink } from '../../core/mappings.ts';
+import { INGEST_ROUTE_KEYS } from '../../lambdas/ingest/routes.ts';
+import { QUERY_ROUTE_KEYS } from '../../lambdas/query/routes.ts';
+import { DEV_CONFIG } from '../../lib/config.ts';
+import { type Synthesized, synthesize, testCatalog } from './synth.ts';
+import {
+  environmentOf,
+  json,
+  onlyResource,
+  ownVariables,
+  resourcesOf,
+  roleOfFunction,
+  statementsOfRole,
+  statementsWith,
+} from './template-queries.ts';
+
+// The dev stack's edges: what each function is given (environment, groups, rights), the three
+// APIs, the dashboard site and the alarms. Network, streaming and the tiers are in stack-dev.test.ts.
+let dev: Synthesized;
+const catalog = testCatalog();
+
+beforeAll(() => {
+  dev = synthesize(DEV_CONFIG, catalog);
+}, 180_000);
+afterAll(() => dev?.dispose());
+
+const fn = (prefix: string) => onlyResource(dev.template, 'AWS::Lambda::Function', prefix);
+const routeKeys = (apiPrefix: string) =>
+  resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route', apiPrefix).map(([, r]) =>
+    String(r.Properties.RouteKey),
+  );
+const rightsOf = (prefix: string) => statementsOfRole(dev.template, roleOfFunction(fn(prefix)[1]));
+const aggregatorPrefix = (functionName: string, topic: string) =>
+  `Aggregators${functionName}${topic.replace(/[^A-Za-z0-9]/g, '')}Function`;
+
+/** The variables each sink hands a function that writes it (io/* config modules). */
+const SINK_VARIABLES: Record<Sink, string[]> = {
+  hot: ['SPATE_REDIS_URL'],
+  warm: [
+    'SPATE_CLICKHOUSE_DATABASE',
+    'SPATE_CLICKHOUSE_PASSWORD',
+    'SPATE_CLICKHOUSE_URL',
+    'SPATE_CLICKHOUSE_USER',
+  ],
+  cold: ['SPATE_ARCHIVE_BUCKET'],
+  push: ['SPATE_DASHBOARD_TOKEN_SECRET', 'SPATE_WS_MANAGEMENT_URL'],
+};
+
+describe('dev stack: each aggregator gets exactly the sinks its mapping writes', () => {
+  for (const { mapping } of catalog.aggregators) {
+    const writes = new Set(mapping.writes);
+    it(`${mapping.functionName} on ${mapping.topic} writes ${mapping.writes.join(', ')}`, () => {
+      const prefix = aggregatorPrefix(mapping.functionName, mapping.topic);
+      const [, f] = fn(prefix);
+      expect(ownVariables(f)).toEqual([...writes].flatMap((w) => SINK_VARIABLES[w]).sort());
+      const groups = json((f.Properties.VpcConfig as { SecurityGroupIds: unknown }).SecurityGroupIds);
+      expect(groups.includes('HotClients')).toBe(writes.has('hot'));
+      expect(groups.includes('WarehouseClients')).toBe(writes.has('warm'));
+
+      const rights = rightsOf(prefix);
+      const puts = statementsWith(rights, 's3:PutObject');
+      expect(puts).toHaveLength(writes.has('cold') ? 1 : 0);
+      if (writes.has('cold')) {
+        expect(json(puts[0]!.Resource)).toContain('ArchiveBucket');
+        expect(statementsWith(rights, 'kms:GenerateDataKey*')).toHaveLength(1);
+      }
+      const manage = statementsWith(rights, 'execute-api:ManageConnections');
+      expect(manage).toHaveLength(writes.has('push') ? 1 : 0);
+      // Credentials arrive resolved in the environment: no function reads a secret at run time.
+      expect(statementsWith(rights, 'secretsmanager:GetSecretValue')).toHaveLength(0);
+      if (writes.has('hot')) expect(json(environmentOf(f).SPATE_REDIS_URL)).toContain('rediss://spate:');
+    });
+  }
+});
+
+describe('dev stack: ingest API', () => {
+  it('routes every route key of lambdas/ingest/routes.ts to the ingest function, and no other', () => {
+    expect(routeKeys('IngestApi').sort()).toEqual([...INGEST_ROUTE_KEYS].sort());
+    const [ingestId] = fn('IngestHandlerFunction');
+    const integrations = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Integration', 'IngestApi');
+    expect(integrations).toHaveLength(1);
+    expect(json(integrations[0]![1].Properties.IntegrationUri)).toContain(ingestId);
+  });
+
+  it('throttles the stage, writes JSON access logs and answers CORS preflights for browser SDKs', () => {
+    const [, stage] = onlyResource(dev.template, 'AWS::ApiGatewayV2::Stage', 'IngestApiStage');
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEV_CONFIG.ingest.rateLimit,
+        ThrottlingBurstLimit: DEV_CONFIG.ingest.burstLimit,
+        DetailedMetricsEnabled: true,
+      },
+    });
+    const format = JSON.parse((stage.Properties.AccessLogSettings as { Format: string }).Format);
+    expect(format).toMatchObject({ status: '$context.status', requestId: '$context.requestId' });
+    const [, api] = onlyResource(dev.template, 'AWS::ApiGatewayV2::Api', 'IngestApi');
+    expect(api.Properties.CorsConfiguration).toMatchObject({
+      AllowOrigins: ['*'],
+      AllowHeaders: ['authorization', 'content-type', 'x-api-key'],
+    });
+  });
+
+  it('hands the function the write-key hashes from Secrets Manager and its Kafka settings, nothing else', () => {
+    const [secretId] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'IngestWriteKeys');
+    const [, ingest] = fn('IngestHandlerFunction');
+    expect(ownVariables(ingest)).toEqual(['SPATE_KAFKA_AUTH', 'SPATE_KAFKA_BROKERS', 'SPATE_WRITE_KEYS']);
+    expect(json(environmentOf(ingest).SPATE_WRITE_KEYS)).toContain('{{resolve:secretsmanager:');
+    expect(json(environmentOf(ingest).SPATE_WRITE_KEYS)).toContain(secretId);
+    expect(ingest.Properties.Description).toBe('Spate ingest (write keys revision 1)');
+    expect(statementsWith(rightsOf('IngestHandlerFunction'), 'secretsmanager:GetSecretValue')).toHaveLength(
+      0,
+    );
+  });
+});
+
+describe('dev stack: WebSocket push', () => {
+  it('authorises $connect with a REQUEST authorizer on ?token= and routes $disconnect, subscribe and unsubscribe', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+    expect(routeKeys('PushApi').sort()).toEqual(['$connect', '$disconnect', 'subscribe', 'unsubscribe']);
+    const [authorizerFnId] = fn('PushAuthorizerFunction');
+    const [, authorizer] = onlyResource(dev.template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['route.request.querystring.token'],
+    });
+    expect(json(authorizer.Properties.AuthorizerUri)).toContain(authorizerFnId);
+    const [, connect] = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route', 'PushApi').find(
+      ([, r]) => r.Properties.RouteKey === '$connect',
+    )!;
+    expect(connect.Properties.AuthorizationType).toBe('CUSTOM');
+  });
+
+  it('sends $connect/$disconnect to the connect function and channel messages to the subscribe function, replies returned', () => {
+    const [connectId] = fn('PushConnectFunction');
+    const [subscribeId] = fn('PushSubscribeFunction');
+    const integrations = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Integration', 'PushApi');
+    const target = (routeKey: string) => {
+      const [, route] = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route', 'PushApi').find(
+        ([, r]) => r.Properties.RouteKey === routeKey,
+      )!;
+      const integrationId = json(route.Properties.Target).match(/"Ref":"([A-Za-z0-9]+)"/)![1]!;
+      return json(integrations.find(([id]) => id === integrationId)![1].Properties.IntegrationUri);
+    };
+    for (const key of ['$connect', '$disconnect']) expect(target(key)).toContain(connectId);
+    for (const key of ['subscribe', 'unsubscribe']) expect(target(key)).toContain(subscribeId);
+    const responses = resourcesOf(dev.template, 'AWS::ApiGatewayV2::RouteResponse', 'PushApi');
+    expect(responses.map(([, r]) => r.Properties.RouteResponseKey)).toEqual(['$default', '$default']);
+  });
+
+  it('gives the route functions the hot store and the token key; the authorizer only the key, outside the VPC', () => {
+    for (const prefix of ['PushConnectFunction', 'PushSubscribeFunction']) {
+      const [, f] = fn(prefix);
+      expect(ownVariables(f)).toEqual(['SPATE_DASHBOARD_TOKEN_SECRET', 'SPATE_REDIS_URL']);
+      expect(json(environmentOf(f).SPATE_DASHBOARD_TOKEN_SECRET)).toContain('PushDashboardTokenKey');
+      expect(json((f.Properties.VpcConfig as { SecurityGroupIds: unknown }).SecurityGroupIds)).toContain(
+        'HotClients',
+      );
+      expect(statementsWith(rightsOf(prefix), 'execute-api:ManageConnections')).toHaveLength(0);
+    }
+    const [, authorizer] = fn('PushAuthorizerFunction');
+    expect(ownVariables(authorizer)).toEqual(['SPATE_DASHBOARD_TOKEN_SECRET']);
+  });
+
+  it('lets only the broadcaster post to @connections, of this one API and stage', () => {
+    const [apiId] = onlyResource(dev.template, 'AWS::ApiGatewayV2::Api', 'PushApi');
+    const manage = resourcesOf(dev.template, 'AWS::IAM::Policy')
+      .flatMap(
+        ([, p]) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      )
+      .filter((s) => json(s.Action).includes('execute-api:ManageConnections'));
+    const pushers = catalog.aggregators.filter((a) => a.mapping.writes.includes('push'));
+    expect(pushers.map((a) => a.mapping.functionName)).toEqual(['broadcast']);
+    expect(manage).toHaveLength(pushers.length);
+    for (const s of manage) {
+      expect(json(s.Resource)).toContain(apiId);
+      expect(json(s.Resource)).toContain('/live/*/@connections/*');
+    }
+    const [, broadcast] = fn(aggregatorPrefix('broadcast', 'events.raw'));
+    expect(json(environmentOf(broadcast).SPATE_WS_MANAGEMENT_URL)).toContain('/live');
+  });
+});
+
+describe('dev stack: query API and dashboard', () => {
+  it('routes every route key of lambdas/query/routes.ts to the query function, and no other', () => {
+    expect(routeKeys('QueryApi').sort()).toEqual([...QUERY_ROUTE_KEYS].sort());
+  });
+
+  it('hands the query function exactly what lambdas/query/query-config.ts reads, and offsets-only Kafka rights', () => {
+    const [, query] = fn('QueryHandlerFunction');
+    expect(ownVariables(query)).toEqual(
+      [
+        ...SINK_VARIABLES.hot,
+        ...SINK_VARIABLES.warm,
+        'SPATE_DASHBOARD_TOKEN_SECRET',
+        'SPATE_KAFKA_AUTH',
+        'SPATE_KAFKA_BROKERS',
+        'SPATE_WS_URL',
+      ].sort(),
+    );
+    expect(json(environmentOf(query).SPATE_WS_URL)).toContain('wss://');
+    const rights = rightsOf('QueryHandlerFunction');
+    expect(statementsWith(rights, 'kafka-cluster:ReadData')).toHaveLength(0);
+    expect(statementsWith(rights, 'kafka-cluster:WriteData')).toHaveLength(0);
+    const groups = json(statementsWith(rights, 'kafka-cluster:DescribeGroup')[0]!.Resource);
+    for (const { mapping } of catalog.aggregators) expect(groups).toContain(`/${mapping.groupId}"`);
+    expect(statementsWith(rights, 's3:GetObject*')).toHaveLength(0);
+  });
+
+  it('deploys the built dashboard to the private site bucket and invalidates CloudFront', () => {
+    const [siteId] = onlyResource(dev.template, 'AWS::S3::Bucket', 'QuerySite');
+    const [, deploy] = onlyResource(dev.template, 'Custom::CDKBucketDeployment', 'QueryDeploy');
+    expect(deploy.Properties).toMatchObject({
+      DestinationBucketName: { Ref: siteId },
+      DistributionId: { Ref: expect.stringMatching(/^QueryDistribution/) },
+      DistributionPaths: ['/index.html'],
+    });
+  });
+
+  it('serves the dashboard through CloudFront with OAC and security headers, and /v1/* from the query API', () => {
+    dev.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    dev.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        CacheBehaviors: [Match.objectLike({ PathPattern: 'v1/*', ViewerProtocolPolicy: 'https-only' })],
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+    dev.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          StrictTransportSecurity: Match.objectLike({
+            AccessControlMaxAgeSec: 31_536_000,
+            IncludeSubdomains: true,
+          }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ContentTypeOptions: { Override: true },
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'"),
+          }),
+        }),
+      }),
+    });
+  });
+});
+
+describe('dev stack: observability', () => {
+  const alarms = () => resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', 'Observability');
+  const alarmsWith = (props: Record<string, unknown>) =>
+    alarms().filter(([, a]) => Object.entries(props).every(([k, v]) => json(a.Properties[k]) === json(v)));
+  const alarmsReading = (...fragments: string[]) =>
+    alarms().filter(([, a]) => fragments.every((f) => json(a.Properties.Metrics).includes(f)));
+
+  it('alarms on ingest stopping and surging', () => {
+    expect(
+      alarmsWith({
+        MetricName: 'Count',
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      }),
+    ).toHaveLength(1);
+    expect(
+      alarmsWith({
+        MetricName: 'Count',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: DEV_CONFIG.ingest.rateLimit * 60 * 0.8,
+      }),
+    ).toHaveLength(1);
+  });
+
+  it('alarms on 4xx and 5xx ratios with metric math', () => {
+    const ratios = alarmsReading('100 * errors / MAX([requests, 1])');
+    expect(ratios.map(([, a]) => a.Properties.Threshold).sort()).toEqual([1, 10]);
+  });
+
+  it('alarms on OffsetLag of every aggregator and on errors and throttles of every function', () => {
+    expect(alarmsWith({ MetricName: 'OffsetLag', Namespace: 'AWS/Lambda' })).toHaveLength(
+      catalog.aggregators.length,
+    );
+    // ingest, query, authorizer, connect, subscribe, and every aggregator
+    const functions = 5 + catalog.aggregators.length;
+    expect(alarmsWith({ MetricName: 'Errors', Namespace: 'AWS/Lambda' })).toHaveLength(functions);
+    expect(alarmsWith({ MetricName: 'Throttles', Namespace: 'AWS/Lambda' })).toHaveLength(functions);
+  });
+
+  it('alarms on DLQ growth from the metric the ingest function emits', () => {
+    expect(
+      alarmsWith({
+        MetricName: 'EventsRejected',
+        Namespace: 'Spate',
+        Dimensions: [{ Name: 'service', Value: 'spate-ingest' }],
+      }),
+    ).toHaveLength(1);
+  });
+
+  it("alarms on push errors: the WebSocket API's errors and the broadcaster's PushErrors", () => {
+    expect(
+      alarmsReading(
+        'ExecutionError',
+        'IntegrationError',
+        '"MetricName":"PushErrors","Namespace":"Spate"',
+        'spate-broadcast',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('alarms on ClickHouse insert errors from every function that writes the warm tier', () => {
+    const writers = catalog.aggregators.filter((a) => a.mapping.writes.includes('warm'));
+    expect(writers.length).toBeGreaterThan(0);
+    const [insert] = alarmsReading('ClickHouse insert errors');
+    expect(insert).toBeDefined();
+    for (const { mapping } of writers) {
+      const [id] = fn(aggregatorPrefix(mapping.functionName, mapping.topic));
+      expect(json(insert![1].Properties.Metrics)).toContain(id);
+    }
+    expect(insert![1].Properties.Threshold).toBe(0);
+  });
+
+  it('alarms on NLP lag, and every alarm notifies one encrypted SNS topic', () => {
+    expect(alarmsWith({ MetricName: 'ConsumerLag', EvaluationPeriods: 15 })).toHaveLength(1);
+    const [topicId, topic] = onlyResource(dev.template, 'AWS::SNS::Topic', 'ObservabilityAlarms');
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    expect(alarms().length).toBeGreaterThan(10);
+    for (const [, a] of alarms()) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.AlarmDescription).toEqual(expect.any(String));
+    }
+    dev.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
