@@ -108,16 +108,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   wsServer.on('upgrade', (request, socket, head) => webSocketApi.handleUpgrade(request, socket, head));
 
+  const apis = options.apis ?? 'both';
   try {
-    const httpPort = await listen(httpServer, resolved.httpPort, resolved.host);
-    const wsPort = await listen(wsServer, resolved.wsPort, resolved.host);
+    const httpPort = apis === 'websocket' ? undefined : await listen(httpServer, resolved.httpPort, resolved.host);
+    const wsPort = apis === 'http' ? undefined : await listen(wsServer, resolved.wsPort, resolved.host);
     const host = urlHost(resolved.host);
     const httpStagePath = resolved.httpStage === '$default' ? '' : `/${resolved.httpStage}`;
     let closing: Promise<void> | undefined;
     return {
-      httpUrl: `http://${host}:${httpPort}${httpStagePath}`,
-      wsUrl: `ws://${host}:${wsPort}/${resolved.webSocketStage}`,
-      managementEndpoint: `http://${host}:${wsPort}/${resolved.webSocketStage}`,
+      httpUrl: httpPort === undefined ? '' : `http://${host}:${httpPort}${httpStagePath}`,
+      wsUrl: wsPort === undefined ? '' : `ws://${host}:${wsPort}/${resolved.webSocketStage}`,
+      managementEndpoint: wsPort === undefined ? '' : `http://${host}:${wsPort}/${resolved.webSocketStage}`,
       close: () => {
         closing ??= (async () => {
           await webSocketApi.close();

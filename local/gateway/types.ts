@@ -88,6 +88,13 @@ export interface CorsOptions {
 }
 
 export interface GatewayOptions {
+  /**
+   * Which of the two APIs this gateway serves: on AWS they are separate APIs, and locally the
+   * HTTP API can run in several processes while WebSocket connections live in exactly one.
+   * The URLs of an API not served are empty strings.
+   * @default 'both'
+   */
+  readonly apis?: 'both' | 'http' | 'websocket';
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** 0 picks a free port. @default 0 */

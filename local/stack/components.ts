@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { redisComponent } from '../redis/spec.ts';
 import type { ComponentSpec } from '../supervisor/component.ts';
@@ -106,4 +107,44 @@ export function demoTrafficComponent(settings: LocalSettings, seed: number): Com
     cwd: settings.projectRoot,
     ipc: true,
   };
+}
+
+/**
+ * The HTTP API as several processes on one port (Lambda runs many containers of a function at
+ * once; one process would cap ingest at what one core can parse), and the WebSocket API as one.
+ */
+export function gatewayComponents(
+  settings: LocalSettings,
+  functionEnv: Readonly<Record<string, string>>,
+  healthUrl: string,
+  staticDir: string | undefined,
+): ComponentSpec[] {
+  const workers = Math.min(4, Math.max(2, availableParallelism()));
+  const entry = 'local/stack/gateway-main.ts';
+  return [
+    nodeComponent(
+      settings,
+      'http-api',
+      entry,
+      [
+        '--apis',
+        'http',
+        '--workers',
+        String(workers),
+        '--health-url',
+        healthUrl,
+        ...(staticDir ? ['--static-dir', staticDir] : []),
+      ],
+      settings.ports.gateway,
+      functionEnv,
+    ),
+    nodeComponent(
+      settings,
+      'websocket-api',
+      entry,
+      ['--apis', 'websocket'],
+      settings.ports.websocket,
+      functionEnv,
+    ),
+  ];
 }

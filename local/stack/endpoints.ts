@@ -26,10 +26,15 @@ const TOKEN_LIFETIME_S = 30 * 24 * 3600;
 export function describeEndpoints(
   settings: LocalSettings,
   secrets: LocalSecrets,
-  gateway: { readonly httpUrl: string; readonly wsUrl: string; readonly managementEndpoint: string },
   nowMs = Date.now(),
 ): LocalEndpoints {
   const host = '127.0.0.1';
+  // The gateway's WebSocket stage is 'local' (local/gateway/options.ts); its HTTP API stage is $default.
+  const gateway = {
+    httpUrl: `http://${host}:${settings.ports.gateway}`,
+    wsUrl: `ws://${host}:${settings.ports.websocket}/local`,
+    managementEndpoint: `http://${host}:${settings.ports.websocket}/local`,
+  };
   const dashboardToken = signDashboardToken(
     { project: settings.project, exp: Math.floor(nowMs / 1000) + TOKEN_LIFETIME_S },
     secrets.tokenSecret,

@@ -1,17 +1,18 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startGateway } from '../gateway/index.ts';
-import type { HealthReport, RunningGateway } from '../gateway/types.ts';
+import type { HealthReport } from '../gateway/types.ts';
 import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import {
   demoTrafficComponent,
+  gatewayComponents,
   mappedFunctionsComponent,
   nlpWorkerComponent,
   serverComponents,
 } from './components.ts';
 import { banner, describeEndpoints, type LocalEndpoints, writeEndpoints } from './endpoints.ts';
-import { dashboardDir, functionEnvironment, loadHttpRoutes, loadWebSocketOptions } from './functions.ts';
+import { dashboardDir, functionEnvironment } from './functions.ts';
+import { startHealthServer } from './health-server.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import type { LocalSettings } from './settings.ts';
 
@@ -23,8 +24,9 @@ export interface RunningStack {
 }
 
 /**
- * `spate local`: every server of the local mirror as a supervised child process, then the
- * gateway in this process, then `.local/endpoints.json` once all of it answers.
+ * `spate local`: every part of the local mirror as a supervised child process (the servers,
+ * then the gateway's HTTP and WebSocket APIs, then the mapped functions and the NLP worker),
+ * then `.local/endpoints.json` once all of it answers. This process only supervises.
  */
 export async function startLocalStack(
   settings: LocalSettings,
@@ -42,38 +44,22 @@ export async function startLocalStack(
   const redisServer = ensureRedisServer(process.env.PATH, say);
 
   const supervisor = new Supervisor(join(settings.dataDir, 'logs'), say);
-  await supervisor.startAll(serverComponents(settings, redisServer));
-  const functionEnv = functionEnvironment(settings, secrets);
-
-  // This process hosts the HTTP API's functions, so it gets their environment, as Lambda would;
-  // its output is the user's terminal, so the functions speak only of errors there.
-  Object.assign(process.env, functionEnv, { POWERTOOLS_LOG_LEVEL: 'ERROR' });
-
-  let gateway: RunningGateway | undefined;
+  const health = await startHealthServer(() => healthReport(supervisor));
   try {
-    gateway = await startGateway({
-      httpRoutes: await loadHttpRoutes(),
-      webSocket: await loadWebSocketOptions(),
-      staticDir: dashboardDir(settings),
-      httpPort: settings.ports.gateway,
-      wsPort: settings.ports.websocket,
-      health: () => healthReport(supervisor),
-      // Browser apps on any origin send events with the SDK, as they would to API Gateway with CORS on.
-      cors: { allowOrigins: ['*'] },
-      log: (line) => say(line),
-    });
+    await supervisor.startAll(serverComponents(settings, redisServer));
+    const functionEnv = functionEnvironment(settings, secrets);
+    await supervisor.startAll(gatewayComponents(settings, functionEnv, health.url, dashboardDir(settings)));
     // The mapped functions start last: the broadcaster among them pushes through the gateway.
     await supervisor.startAll([
       mappedFunctionsComponent(settings, functionEnv),
       nlpWorkerComponent(settings),
     ]);
   } catch (err) {
-    await gateway?.close();
-    await supervisor.stopAll();
+    await health.close();
     throw err;
   }
 
-  const endpoints = describeEndpoints(settings, secrets, gateway);
+  const endpoints = describeEndpoints(settings, secrets);
   const file = writeEndpoints(settings.dataDir, endpoints);
   if (settings.demo) await supervisor.startAll([demoTrafficComponent(settings, startedAt % 1_000_000)]);
   say(banner(endpoints, file, Date.now() - startedAt, settings.demo));
@@ -82,8 +68,8 @@ export async function startLocalStack(
     endpoints,
     supervisor,
     async stop() {
-      await gateway?.close();
       await supervisor.stopAll();
+      await health.close();
     },
   };
 }

@@ -117,7 +117,17 @@ describe('spate local', () => {
     };
     expect(health.status).toBe(200);
     expect(report.status).toBe('ok');
-    for (const name of ['gateway', 'kafka', 'redis', 'clickhouse', 's3', 'esm', 'nlp']) {
+    for (const name of [
+      'gateway',
+      'http-api',
+      'websocket-api',
+      'kafka',
+      'redis',
+      'clickhouse',
+      's3',
+      'esm',
+      'nlp',
+    ]) {
       expect(report.components[name], name).toMatchObject({ healthy: true });
     }
 
@@ -134,7 +144,8 @@ describe('spate local', () => {
     expect(await sent.json()).toMatchObject({ accepted: 1, rejected: 0 });
 
     const children = descendants(stack.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(6);
+    // Every server, both gateway APIs (the HTTP one with its workers), the emulator and the worker.
+    expect(children.length).toBeGreaterThanOrEqual(10);
     const exited = new Promise<number | null>((r) => stack!.once('exit', (code) => r(code)));
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
