@@ -50,6 +50,19 @@ export default defineConfig({
           sequence: { groupOrder: 3 },
         },
       },
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          env,
+          testTimeout: 900_000,
+          hookTimeout: 180_000,
+          // Each scenario runs the whole local stack; two at once on two cores measure only contention.
+          maxWorkers: 1,
+          sequence: { groupOrder: 4 },
+        },
+      },
     ],
   },
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBench } from '../bench/cli.ts';
 import { registerNlp } from '../containers/nlp/cli.ts';
 import { registerReplay } from '../lambdas/replay-cli.ts';
 import { registerLoad } from '../load/cli.ts';
@@ -8,6 +9,7 @@ import { registerBroker } from '../local/kafka/cli.ts';
 /** Each part of the system adds its subcommands here; each gets --help from commander. */
 export function registerCommands(program: Command): void {
   registerLocal(program);
+  registerBench(program);
   registerBroker(program);
   registerNlp(program);
   registerLoad(program);

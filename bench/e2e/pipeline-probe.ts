@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { counterFields, redisKeys } from '../../core/aggregation/redis-keys.ts';
+import { TOPICS } from '../../core/topics.ts';
+import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+
+/** Watches the pipeline from outside: consumer lag of the hot aggregator, and event -> Redis latency. */
+export class PipelineProbe {
+  private readonly admin: Admin;
+  private readonly redis: Redis;
+
+  constructor(private readonly endpoints: LocalEndpoints) {
+    this.admin = new Kafka({
+      clientId: 'bench-probe',
+      brokers: [endpoints.kafka],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    this.redis = new Redis(endpoints.redis);
+  }
+
+  async open(): Promise<void> {
+    await this.admin.connect();
+  }
+
+  /** Records on events.raw not yet committed by the realtime aggregator's group. */
+  async lag(groupId = 'spate-realtime'): Promise<number> {
+    const topic = TOPICS.eventsRaw.name;
+    const [highs, committed] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const done = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]),
+    );
+    return highs.reduce((sum, h) => sum + Math.max(0, Number(h.high) - (done.get(h.partition) ?? 0)), 0);
+  }
+
+  /**
+   * Sends one event of a type of its own and times until the realtime aggregator has counted it
+   * in Redis: the number a dashboard reads.
+   */
+  async eventToRedisMs(timeoutMs = 30_000): Promise<number> {
+    const type = `x_probe_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000) * 60;
+    const started = performance.now();
+    const response = await fetch(`${this.endpoints.http}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.endpoints.writeKey}` },
+      body: JSON.stringify({
+        event_id: randomUUID(),
+        type,
+        user_id: 'bench-probe',
+        timestamp: new Date(now).toISOString(),
+      }),
+    });
+    if (response.status !== 200) throw new Error(`probe event refused with ${response.status}`);
+    const key = redisKeys.counters(this.endpoints.project, 'm', minute);
+    for (;;) {
+      if (await this.redis.hget(key, counterFields.type(type))) return performance.now() - started;
+      if (performance.now() - started > timeoutMs) return Number.POSITIVE_INFINITY;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect();
+    this.redis.disconnect();
+  }
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}

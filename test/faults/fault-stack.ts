@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, type PortName } from '../../local/ports.ts';
+import { type RunningStack, startLocalStack } from '../../local/stack/run.ts';
+import { readLocalSettings } from '../../local/stack/settings.ts';
+
+const root = join(import.meta.dirname, '../..');
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const server = createServer();
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return server;
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+export interface FaultStack extends RunningStack {
+  readonly dataDir: string;
+  /** The pid of a component now, for kill -9. */
+  pidOf(name: string): number;
+  /** Resolves once the component is healthy (after start(name)). */
+  healthy(name: string, timeoutMs?: number): Promise<void>;
+  /** kill -9, then resolves once the supervisor has it running and answering again. */
+  killHard(name: string, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The whole local stack (`spate local --no-demo`) on free ports in a temp dir. */
+export async function startFaultStack(log: (line: string) => void = () => undefined): Promise<FaultStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'spate-faults-'));
+  const names = Object.keys(DEFAULT_PORTS) as PortName[];
+  const free = await freePorts(names.length);
+  const ports = Object.fromEntries(names.map((n, i) => [n, free[i]!]));
+  const settings = readLocalSettings({ dataDir, demo: false, ports }, {}, root, root);
+  let stack: RunningStack;
+  try {
+    stack = await startLocalStack(settings, log);
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const component = (name: string) => {
+    const found = stack.supervisor.health().find((c) => c.name === name);
+    if (!found) throw new Error(`component: no component named "${name}"`);
+    return found;
+  };
+  return {
+    ...stack,
+    dataDir,
+    pidOf(name) {
+      const pid = component(name).pid;
+      if (pid === undefined) throw new Error(`${name}: not running`);
+      return pid;
+    },
+    async healthy(name, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (component(name).state !== 'healthy') {
+        if (Date.now() > deadline) throw new Error(`${name}: not healthy after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async killHard(name, timeoutMs = 90_000) {
+      const pid = component(name).pid;
+      if (pid === undefined) throw new Error(`${name}: not running`);
+      process.kill(pid, 'SIGKILL');
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const now = component(name);
+        if (now.state === 'healthy' && now.pid !== undefined && now.pid !== pid) return;
+        if (Date.now() > deadline) throw new Error(`${name}: not back ${timeoutMs} ms after kill -9`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

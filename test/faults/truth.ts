@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { createClient } from '@clickhouse/client';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { counterFields, redisKeys } from '../../core/aggregation/redis-keys.ts';
+import { TOPICS } from '../../core/topics.ts';
+import { listArchiveKeys, readArchiveObject } from '../../io/s3/archive-reader.ts';
+import { createS3Client } from '../../io/s3/client.ts';
+import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+
+interface RawRecord {
+  readonly partition: number;
+  readonly offset: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly minute: number;
+}
+
+/** Reads a topic from the beginning until `idleMs` pass with nothing new after the high-water marks. */
+async function readTopic(
+  brokers: string[],
+  topic: string,
+  onMessage: (partition: number, offset: number, value: string) => void,
+  idleMs = 1500,
+): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'fault-truth',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const highs = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const want = new Map(highs.map((h) => [h.partition, Number(h.high)]));
+  const consumer = kafka.consumer({
+    groupId: `fault-truth-${randomUUID()}`,
+    maxWaitTimeInMs: 200,
+    readUncommitted: false,
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let last = Date.now();
+    const reached = new Map<number, number>();
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        last = Date.now();
+        reached.set(partition, Number(message.offset) + 1);
+        onMessage(partition, Number(message.offset), message.value?.toString('utf8') ?? '');
+      },
+    });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 200));
+      // Transactional topics end in commit markers, never delivered: idle time decides there.
+      const caughtUp = [...want].every(([p, high]) => high === 0 || (reached.get(p) ?? 0) >= high - 1);
+      if ((caughtUp && Date.now() - last > 300) || Date.now() - last > idleMs + (caughtUp ? 0 : 3000)) break;
+      if (Date.now() > deadline) throw new Error(`${topic}: not read to its end in 60 s`);
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export interface RawTruth {
+  readonly records: readonly RawRecord[];
+  /** Records on events.raw by event id beyond the first. */
+  readonly topicDuplicates: number;
+}
+
+export async function readRawTruth(endpoints: LocalEndpoints): Promise<RawTruth> {
+  const records: RawRecord[] = [];
+  await readTopic([endpoints.kafka], TOPICS.eventsRaw.name, (partition, offset, value) => {
+    const event = JSON.parse(value) as { event_id: string; type: string; timestamp: string; project: string };
+    if (event.project !== endpoints.project) return;
+    const minute = Math.floor(Date.parse(event.timestamp) / 60_000) * 60;
+    records.push({ partition, offset, eventId: event.event_id, type: event.type, minute });
+  });
+  const ids = new Set(records.map((r) => r.eventId));
+  return { records, topicDuplicates: records.length - ids.size };
+}
+
+/** What one tier holds, against the records on events.raw. */
+export interface TierTally {
+  readonly counted: number;
+  readonly lost: number;
+  readonly duplicated: number;
+}
+
+/** Hot tier: per-minute, per-type counters summed, bucket by bucket against the raw records. */
+export async function hotTally(endpoints: LocalEndpoints, truth: RawTruth): Promise<TierTally> {
+  const want = new Map<string, number>();
+  for (const r of truth.records)
+    want.set(`${r.minute} ${r.type}`, (want.get(`${r.minute} ${r.type}`) ?? 0) + 1);
+  const redis = new Redis(endpoints.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  try {
+    await redis.connect();
+    const pipeline = redis.pipeline();
+    const minutes = [...new Set(truth.records.map((r) => r.minute))];
+    for (const m of minutes) pipeline.hgetall(redisKeys.counters(endpoints.project, 'm', m));
+    const replies = (await pipeline.exec()) ?? [];
+    const got = new Map<string, number>();
+    minutes.forEach((m, i) => {
+      const hash = (replies[i]?.[1] ?? {}) as Record<string, string>;
+      for (const [field, n] of Object.entries(hash)) {
+        if (field.startsWith(counterFields.type(''))) got.set(`${m} ${field.slice(2)}`, Number(n));
+      }
+    });
+    return compareCounts(want, got);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function compareCounts(want: Map<string, number>, got: Map<string, number>): TierTally {
+  let counted = 0;
+  let lost = 0;
+  let duplicated = 0;
+  for (const key of new Set([...want.keys(), ...got.keys()])) {
+    const w = want.get(key) ?? 0;
+    const g = got.get(key) ?? 0;
+    counted += g;
+    if (g < w) lost += w - g;
+    if (g > w) duplicated += g - w;
+  }
+  return { counted, lost, duplicated };
+}
+
+/** Warm tier: rows of the events table by (partition, offset). */
+export async function warmTally(endpoints: LocalEndpoints, truth: RawTruth): Promise<TierTally> {
+  const client = createClient({ url: endpoints.clickhouse, request_timeout: 30_000 });
+  try {
+    const result = await client.query({
+      query: `SELECT kafka_partition AS p, kafka_offset AS o, count() AS n FROM events
+              WHERE project = {project:String} GROUP BY p, o`,
+      query_params: { project: endpoints.project },
+      format: 'JSONEachRow',
+    });
+    const rows = await result.json<{ p: number; o: string | number; n: string | number }>();
+    const got = new Map(rows.map((r) => [`${r.p}:${r.o}`, Number(r.n)]));
+    return compareCounts(new Map(truth.records.map((r) => [`${r.partition}:${r.offset}`, 1])), got);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Cold tier: archived rows by (partition, offset). A redelivery cut at other offsets may leave
+ * an overlapping object; the cold reader counts each offset once, so copies are reported
+ * apart (`copies`) and only offsets count as counted.
+ */
+export async function coldTally(
+  endpoints: LocalEndpoints,
+  truth: RawTruth,
+): Promise<TierTally & { copies: number }> {
+  const s3 = createS3Client({ region: endpoints.s3.region, endpoint: endpoints.s3.endpoint });
+  try {
+    const keys = await listArchiveKeys(
+      s3,
+      endpoints.s3.buckets.archive,
+      `events/project=${endpoints.project}/`,
+    );
+    const got = new Map<string, number>();
+    let lines = 0;
+    for (const key of keys) {
+      for (const row of await readArchiveObject(s3, endpoints.s3.buckets.archive, key)) {
+        lines += 1;
+        const k = `${row.kafka_partition}:${row.kafka_offset}`;
+        got.set(k, 1);
+      }
+    }
+    const tally = compareCounts(new Map(truth.records.map((r) => [`${r.partition}:${r.offset}`, 1])), got);
+    return { ...tally, copies: lines - got.size };
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** Enriched tweets: each accepted tweet exactly once on tweets.enriched (read committed). */
+export async function tweetTally(
+  endpoints: LocalEndpoints,
+  accepted: ReadonlySet<string>,
+): Promise<TierTally> {
+  const seen = new Map<string, number>();
+  await readTopic([endpoints.kafka], TOPICS.tweetsEnriched.name, (_p, _o, value) => {
+    const tweet = JSON.parse(value) as { id: string };
+    seen.set(tweet.id, (seen.get(tweet.id) ?? 0) + 1);
+  });
+  let lost = 0;
+  for (const id of accepted) if (!seen.has(id)) lost += 1;
+  let duplicated = 0;
+  for (const n of seen.values()) duplicated += n - 1;
+  return { counted: seen.size, lost, duplicated };
+}
