@@ -25,6 +25,14 @@ export interface FeedState {
 }
 
 const POLL_MS = 2000;
+
+/** The snapshot index.html started fetching before this script ran; taken once. */
+function takeEarlySnapshot(): Promise<Record<string, unknown>> | undefined {
+  const holder = globalThis as { __spateSnapshot?: Promise<Record<string, unknown>> };
+  const early = holder.__spateSnapshot;
+  holder.__spateSnapshot = undefined;
+  return early;
+}
 const OPS_POLL_MS = 3000;
 
 /** Exponential backoff with jitter, capped, so a thousand dashboards do not reconnect in step. */
@@ -95,7 +103,7 @@ export class LiveFeed {
   /** The first paint, and the fallback while the socket is down. */
   async #poll(): Promise<void> {
     try {
-      const body = await this.#fetch('/v1/snapshot');
+      const body = await (takeEarlySnapshot() ?? this.#fetch('/v1/snapshot'));
       if (typeof body.ws_url === 'string' && !this.#wsUrl) this.#wsUrl = body.ws_url;
       const degraded = (body.degraded as Degradation[]) ?? [];
       const channels = (body.channels ?? {}) as Record<string, JsonObject>;

@@ -8,9 +8,14 @@ export type Recorded =
 
 // Compares and stores the body and bumps the sequence in one step, so two functions pushing
 // the same channel never hand out the same seq or diff against a body the other replaced.
+// `at` moves on even when the body is unchanged: it says when the body was last known current,
+// which is what lets the query API serve it as a fresh snapshot.
 const RECORD = `
 local prev = redis.call('HGET', KEYS[1], 'body')
-if prev == ARGV[1] then return {0} end
+if prev == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'at', ARGV[2])
+  return {0}
+end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 redis.call('HSET', KEYS[1], 'body', ARGV[1], 'at', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])

@@ -2,6 +2,7 @@ import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { counterFields, redisKeys } from '../../../core/aggregation/redis-keys.ts';
+import { ChannelLedger } from '../../../io/push/channel-ledger.ts';
 import { connectLiveRedis } from '../../../io/push/redis-link.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { startGateway } from '../../../local/gateway/index.ts';
@@ -110,5 +111,19 @@ describe('query API', () => {
         expect.objectContaining({ component: 'kafka' }),
       ]),
     );
+  });
+
+  it('serves a snapshot the broadcaster checked moments ago, and recomputes an old one', async () => {
+    const ledger = new ChannelLedger(redis.client);
+    const stored = { window_s: 300, events: 424242, by_type: {}, orders: 0, revenue: {} };
+    await ledger.record(PROJECT, 'overview', JSON.stringify(stored), Date.now());
+    const fresh = await get('/v1/snapshot?channels=overview');
+    expect(fresh.body.channels).toMatchObject({ overview: { events: 424242 } });
+    // The same body checked again later only moves its time.
+    expect(await ledger.record(PROJECT, 'overview', JSON.stringify(stored), Date.now() - 10_000)).toEqual({
+      changed: false,
+    });
+    const old = await get('/v1/snapshot?channels=overview');
+    expect((old.body.channels as { overview: { events: number } }).overview.events).not.toBe(424242);
   });
 });

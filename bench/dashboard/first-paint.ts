@@ -1,0 +1,164 @@
+/**
+ * Dashboard first paint and overview query latency against `spate local` (the local gateway
+ * serving the built dashboard and the query API), with `spate load` sending events.
+ *
+ * First paint: a fresh browser context (no cache, as a first visit) navigates to the dashboard
+ * link; the time is the page's own mark `spate:first-numbers` (set just after the frame that
+ * first shows the snapshot's numbers is painted), relative to navigation start.
+ * Overview: sequential GET /v1/metrics/overview from Node with the dashboard token, for the
+ * default live range (5 min), the last hour, and three days (hot + warm tiers).
+ *
+ * Run: npx tsx bench/dashboard/first-paint.ts [rounds=3] [navigations=30] [queries=200]
+ * Needs /usr/bin/chromium. Prints per-round lines on stderr, a JSON summary (medians of the
+ * rounds' percentiles) on the last line.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+import { type LocalStackProcess, ROOT, startLocalStackProcess } from '../../test/e2e/local-stack-process.ts';
+
+const rounds = Number(process.argv[2] ?? 3);
+const navigations = Number(process.argv[3] ?? 30);
+const queries = Number(process.argv[4] ?? 200);
+const MARK = 'spate:first-numbers';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+const median = (xs: readonly number[]) => percentile(xs, 50);
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const stats = (xs: readonly number[]) => ({
+  p50: r1(percentile(xs, 50)),
+  p95: r1(percentile(xs, 95)),
+  p99: r1(percentile(xs, 99)),
+  max: r1(Math.max(...xs)),
+});
+
+// The dashboard as the source is now, not as an earlier install built it.
+execFileSync(
+  process.execPath,
+  [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'dashboard/vite.config.ts'],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+
+async function firstPaints(
+  stack: LocalStackProcess,
+): Promise<Record<'mark' | 'fcp' | 'snapshot' | 'snapshotStart' | 'domContentLoaded', number[]>> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  const mark: number[] = [];
+  const fcp: number[] = [];
+  const snapshot: number[] = [];
+  const snapshotStart: number[] = [];
+  const domContentLoaded: number[] = [];
+  try {
+    for (let i = 0; i < navigations; i++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(stack.endpoints.dashboard);
+      await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, MARK, {
+        timeout: 30_000,
+      });
+      const t = await page.evaluate((name) => {
+        const paint = performance.getEntriesByName('first-contentful-paint')[0];
+        // Node's types lack the DOM's timing entries: read the fields we use.
+        const snap = performance.getEntriesByType('resource').find((e) => e.name.includes('/v1/snapshot')) as
+          | { startTime: number; responseEnd: number }
+          | undefined;
+        const nav = performance.getEntriesByType('navigation' as 'mark')[0] as unknown as
+          | { domContentLoadedEventEnd?: number }
+          | undefined;
+        return {
+          mark: performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN,
+          fcp: paint?.startTime ?? Number.NaN,
+          snapshot: snap ? snap.responseEnd - snap.startTime : Number.NaN,
+          snapshotStart: snap?.startTime ?? Number.NaN,
+          domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
+        };
+      }, MARK);
+      mark.push(t.mark);
+      fcp.push(t.fcp);
+      snapshot.push(t.snapshot);
+      snapshotStart.push(t.snapshotStart);
+      domContentLoaded.push(t.domContentLoaded);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { mark, fcp, snapshot, snapshotStart, domContentLoaded };
+}
+
+async function overviewTimes(stack: LocalStackProcess, query: string): Promise<number[]> {
+  const url = `${stack.endpoints.http}/v1/metrics/overview${query}`;
+  const headers = { authorization: `Bearer ${stack.endpoints.dashboardToken}` };
+  const times: number[] = [];
+  for (let i = 0; i < queries + 10; i++) {
+    const started = performance.now();
+    const response = await fetch(url, { headers });
+    const body = (await response.json()) as { events?: number; degraded?: unknown[] };
+    const ms = performance.now() - started;
+    if (response.status !== 200 || typeof body.events !== 'number')
+      throw new Error(`overview${query}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+    // The first few warm connections and the function instance up.
+    if (i >= 10) times.push(ms);
+  }
+  return times;
+}
+
+const results: Record<string, number>[] = [];
+for (let round = 1; round <= rounds; round++) {
+  const stack = await startLocalStackProcess();
+  const load = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'spate.js'),
+      'load',
+      '--data-dir',
+      stack.dataDir,
+      '--rate',
+      '100',
+      '--duration',
+      '600',
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  try {
+    // Let the pipeline fill the hot tier so the page has numbers to show.
+    await new Promise((r) => setTimeout(r, 8000));
+    const paints = await firstPaints(stack);
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const daysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const live = stats(await overviewTimes(stack, ''));
+    const hour = stats(await overviewTimes(stack, `?from=${hourAgo}`));
+    const days = stats(await overviewTimes(stack, `?from=${daysAgo}`));
+    const row = {
+      firstNumbersP50: r1(percentile(paints.mark, 50)),
+      firstNumbersP95: r1(percentile(paints.mark, 95)),
+      firstNumbersMax: r1(Math.max(...paints.mark)),
+      fcpP50: r1(percentile(paints.fcp, 50)),
+      domContentLoadedP50: r1(percentile(paints.domContentLoaded, 50)),
+      snapshotStartP50: r1(percentile(paints.snapshotStart, 50)),
+      snapshotRequestP50: r1(percentile(paints.snapshot, 50)),
+      snapshotRequestP95: r1(percentile(paints.snapshot, 95)),
+      overview5mP50: live.p50,
+      overview5mP95: live.p95,
+      overview5mP99: live.p99,
+      overview1hP95: hour.p95,
+      overview3dP95: days.p95,
+    };
+    log(`round ${round}: ${JSON.stringify(row)}`);
+    results.push(row);
+  } finally {
+    load.kill('SIGTERM');
+    await stack.stop();
+  }
+}
+const summary: Record<string, number> = {};
+for (const key of Object.keys(results[0] ?? {})) summary[key] = median(results.map((r) => r[key] as number));
+console.log(JSON.stringify({ rounds, navigations, queries, medianOfRounds: summary }));
