@@ -21,19 +21,18 @@ function contextObject(app: App, key: string): unknown {
   }
 }
 
-/** `-c writeKeysRevision=N` after changing the write-keys secret (see docs/deploy.md). */
-function withWriteKeysRevision(override: unknown, raw: unknown): unknown {
+/** `-c secretsRevision=N` after changing a secret (see docs/deploy.md). */
+function withSecretsRevision(override: unknown, raw: unknown): unknown {
   const isObject = typeof override === 'object' && override !== null && !Array.isArray(override);
   if (raw === undefined || (override !== undefined && !isObject)) return override;
-  const base = (override ?? {}) as Record<string, unknown>;
-  return { ...base, ingest: { ...(base.ingest as object | undefined), writeKeysRevision: Number(raw) } };
+  return { ...(override as object | undefined), secretsRevision: Number(raw) };
 }
 
 const app = new App();
 const envName = app.node.tryGetContext('env') ?? 'dev';
 const config = resolveConfig(
   envName,
-  withWriteKeysRevision(contextObject(app, `spate:${envName}`), app.node.tryGetContext('writeKeysRevision')),
+  withSecretsRevision(contextObject(app, `spate:${envName}`), app.node.tryGetContext('secretsRevision')),
 );
 const catalog = requireEntries(
   repositoryCatalog({ mappings: MAPPINGS, routes: { ingest: INGEST_ROUTE_KEYS, query: QUERY_ROUTE_KEYS } }),

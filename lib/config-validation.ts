@@ -84,7 +84,6 @@ export function configProblems(c: SpateConfig): Problem[] {
   positiveInt(problems, 'ingest.burstLimit', i.burstLimit, 1);
   if (i.memoryMiB < 128 || i.memoryMiB > 10_240)
     problems.push(`ingest.memoryMiB must be between 128 and 10240 (got ${i.memoryMiB})`);
-  positiveInt(problems, 'ingest.writeKeysRevision', i.writeKeysRevision, 1);
   if (i.domain && !/^arn:aws[a-z-]*:acm:/.test(i.domain.certificateArn))
     problems.push(
       `ingest.domain.certificateArn must be an ACM certificate ARN (got ${i.domain.certificateArn})`,
@@ -99,6 +98,7 @@ export function configProblems(c: SpateConfig): Problem[] {
     problems.push(
       `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} (got ${c.logRetentionDays})`,
     );
+  positiveInt(problems, 'secretsRevision', c.secretsRevision, 1);
   if (c.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail))
     problems.push(`alarmEmail must be an e-mail address (got ${c.alarmEmail})`);
   if (c.funnels !== undefined) {

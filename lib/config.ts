@@ -52,11 +52,6 @@ export interface IngestConfig {
   /** Optional custom domain; the certificate must be in the stack's region. */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   readonly memoryMiB: number;
-  /**
-   * Bump after changing the write-keys secret: CloudFormation resolves the secret into the
-   * function's environment only when it updates the function, and this revision forces that.
-   */
-  readonly writeKeysRevision: number;
 }
 
 export interface SpateConfig {
@@ -75,6 +70,12 @@ export interface SpateConfig {
   /** Days after which archived objects expire; 0 keeps them forever. */
   readonly archiveExpirationDays: number;
   readonly logRetentionDays: number;
+  /**
+   * Bump after changing a secret (write keys, dashboard token key, store passwords):
+   * CloudFormation resolves secrets into the functions' environment only when it updates
+   * them, and every function's description carries this number, so a new one updates them all.
+   */
+  readonly secretsRevision: number;
   /** Where alarm notifications are mailed; none subscribes nobody. */
   readonly alarmEmail?: string;
   /**
@@ -93,9 +94,10 @@ export const DEV_CONFIG: SpateConfig = {
   hot: { mode: 'serverless', maxDataGiB: 1, maxEcpuPerSecond: 5000 },
   warehouse: { mode: 'self-hosted', instanceType: 't4g.medium', dataVolumeGiB: 30, backupRetentionDays: 7 },
   nlp: { instanceType: 'g5.xlarge', minTasks: 0, maxTasks: 1, spot: true, lagPerTask: 50_000 },
-  ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512, writeKeysRevision: 1 },
+  ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512 },
   archiveExpirationDays: 365,
   logRetentionDays: 14,
+  secretsRevision: 1,
 };
 
 export const PROD_CONFIG: SpateConfig = {
@@ -113,9 +115,10 @@ export const PROD_CONFIG: SpateConfig = {
   hot: { mode: 'replication-group', nodeType: 'cache.r7g.large', replicas: 2 },
   warehouse: { mode: 'self-hosted', instanceType: 'r7g.xlarge', dataVolumeGiB: 500, backupRetentionDays: 35 },
   nlp: { instanceType: 'g6.xlarge', minTasks: 1, maxTasks: 8, spot: false, lagPerTask: 20_000 },
-  ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024, writeKeysRevision: 1 },
+  ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024 },
   archiveExpirationDays: 2555,
   logRetentionDays: 90,
+  secretsRevision: 1,
 };
 
 export const PRESETS: Readonly<Record<SpateConfig['name'], SpateConfig>> = {

@@ -48,8 +48,6 @@ export class Ingest extends Construct {
     this.fn = new SpateFunction(this, 'Handler', {
       entry: props.handler.entry,
       service: 'ingest',
-      // A new revision changes the function, so CloudFormation resolves the secret again.
-      description: `Spate ingest (write keys revision ${props.config.writeKeysRevision})`,
       vpc: props.vpc,
       securityGroups: props.securityGroups,
       logRetentionDays: props.logRetentionDays,

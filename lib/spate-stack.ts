@@ -14,6 +14,7 @@ import { Nlp } from './nlp.ts';
 import { Observability } from './observability.ts';
 import { Push } from './push.ts';
 import { Query } from './query.ts';
+import { SpateFunction } from './spate-function.ts';
 import { Streaming } from './streaming/streaming.ts';
 import { Warehouse } from './warehouse/warehouse.ts';
 
@@ -192,5 +193,18 @@ export class SpateStack extends Stack {
       nlpLagThreshold: config.nlp.lagPerTask * config.nlp.maxTasks,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
+    this.markSecretsRevision(config.secretsRevision);
+  }
+
+  /**
+   * Secrets reach the functions as deploy-time references, resolved only when CloudFormation
+   * updates a function; the revision in every description makes a new one update them all.
+   */
+  private markSecretsRevision(revision: number): void {
+    for (const c of this.node.findAll()) {
+      if (!(c instanceof SpateFunction)) continue;
+      const cfn = c.function.node.defaultChild as lambda.CfnFunction;
+      cfn.description = `${cfn.description} (secrets revision ${revision})`;
+    }
   }
 }

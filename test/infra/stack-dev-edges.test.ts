@@ -110,7 +110,7 @@ describe('dev stack: ingest API', () => {
     expect(ownVariables(ingest)).toEqual(['SPATE_KAFKA_AUTH', 'SPATE_KAFKA_BROKERS', 'SPATE_WRITE_KEYS']);
     expect(json(environmentOf(ingest).SPATE_WRITE_KEYS)).toContain('{{resolve:secretsmanager:');
     expect(json(environmentOf(ingest).SPATE_WRITE_KEYS)).toContain(secretId);
-    expect(ingest.Properties.Description).toBe('Spate ingest (write keys revision 1)');
+    expect(ingest.Properties.Description).toBe('Spate ingest (secrets revision 1)');
     expect(statementsWith(rightsOf('IngestHandlerFunction'), 'secretsmanager:GetSecretValue')).toHaveLength(
       0,
     );

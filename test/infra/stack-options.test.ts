@@ -25,8 +25,8 @@ const config = resolveConfig('dev', {
       name: 'events.example.com',
       certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
     },
-    writeKeysRevision: 3,
   },
+  secretsRevision: 3,
   alarmEmail: 'ops@example.com',
   funnels,
 });
@@ -79,8 +79,12 @@ describe('stack options', () => {
     expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);
   });
 
-  it('updates the ingest function when the write-keys revision changes', () => {
-    expect(fn('IngestHandlerFunction').Properties.Description).toBe('Spate ingest (write keys revision 3)');
+  it('updates every function when the secrets revision changes, so each resolves its secrets again', () => {
+    const functions = resourcesOf(synth.template, 'AWS::Lambda::Function').filter(([, f]) =>
+      String(f.Properties.Description ?? '').startsWith('Spate '),
+    );
+    expect(functions.length).toBe(6 + catalog.aggregators.length);
+    for (const [, f] of functions) expect(f.Properties.Description).toMatch(/ \(secrets revision 3\)$/);
   });
 
   it('mails alarms to the configured address', () => {
