@@ -19,6 +19,7 @@ function createRoute() {
   return createQueryRoutes({
     redis: connectLiveRedis(config.redis.url, config.tierTimeoutMs),
     clickhouse: connectClickHouse(config.clickhouse),
+    cold: config.cold,
     kafkaAdmin: () => {
       admin ??= (async () => {
         const a = kafka.admin();

@@ -1,5 +1,6 @@
 import { type FunnelCatalog, parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
 import { type ClickHouseConfig, readClickHouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
+import { type ColdTierConfig, readColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { ConfigError, type Env, EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
 import { type RedisConfig, readRedisConfig } from '../../io/redis/redis-config.ts';
@@ -8,6 +9,8 @@ import { type RedisConfig, readRedisConfig } from '../../io/redis/redis-config.t
 export interface QueryConfig {
   readonly redis: RedisConfig;
   readonly clickhouse: ClickHouseConfig;
+  /** How ClickHouse reads the S3 archive, for data older than the warm tier keeps. */
+  readonly cold: ColdTierConfig;
   readonly kafka: KafkaConfig;
   readonly tokenSecret: string;
   readonly funnels: FunnelCatalog;
@@ -28,6 +31,7 @@ export function readQueryConfig(environment: Env): QueryConfig {
   return {
     redis: readRedisConfig(env),
     clickhouse: readClickHouseConfig(env),
+    cold: readColdTierConfig(environment),
     kafka: readKafkaConfig(env, 'spate-query'),
     tokenSecret: env.string('SPATE_DASHBOARD_TOKEN_SECRET'),
     funnels,

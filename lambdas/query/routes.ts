@@ -14,13 +14,22 @@ import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
+import { coldReader } from '../../io/clickhouse/cold-reader.ts';
+import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
 import { readAlertMinutes, readTweetMinutes, TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
 import { hotReader } from '../../io/redis/hot-reader.ts';
 import { readKafkaOps } from './ops.ts';
-import { activeNow, combineOverviews, hotOverview, type OverviewNumbers, warmOverview } from './overview.ts';
+import {
+  activeNow,
+  coldOverview,
+  combineOverviews,
+  hotOverview,
+  type OverviewNumbers,
+  warmOverview,
+} from './overview.ts';
 import { oneOf, ParamError, QUERY_METRICS, seconds, TOP_DIMENSIONS, timeRange } from './params.ts';
 
 export interface QueryDeps {
@@ -30,6 +39,8 @@ export interface QueryDeps {
   readonly tokenSecret: string;
   readonly funnels: FunnelCatalog;
   readonly tierTimeoutMs: number;
+  /** Where ClickHouse finds the S3 archive; without it the cold tier is reported unavailable. */
+  readonly cold?: ColdTierConfig;
   readonly wsUrl?: string;
   readonly now?: () => number;
 }
@@ -87,7 +98,10 @@ export function createQueryRoutes(deps: QueryDeps) {
   const t = deps.tierTimeoutMs;
   const hot = hotReader(deps.redis);
   const warm = warmReader(deps.clickhouse);
-  const cold: TierReader = async () => new Map();
+  const coldConfig = deps.cold;
+  const cold: TierReader = coldConfig
+    ? coldReader(deps.clickhouse, coldConfig)
+    : async () => Promise.reject(new Error('no cold tier configured'));
   const ledger = new ChannelLedger(deps.redis);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
@@ -111,7 +125,14 @@ export function createQueryRoutes(deps: QueryDeps) {
         }
       }
       if (span.tier === 'cold') {
-        degraded.push('cold');
+        try {
+          if (!coldConfig) throw new Error('no cold tier configured');
+          // A scan of the archive takes longer than a rollup read: it gets four tier timeouts.
+          parts.push(await withTimeout(coldOverview(deps.clickhouse, coldConfig, project, r), 4 * t, 's3'));
+          tiers.push('cold');
+        } catch {
+          degraded.push('cold');
+        }
         continue;
       }
       try {
@@ -146,7 +167,7 @@ export function createQueryRoutes(deps: QueryDeps) {
       (tier: Tier, reader: TierReader): TierReader =>
       async (mq) => {
         try {
-          return await withTimeout(reader(mq), t, tier);
+          return await withTimeout(reader(mq), tier === 'cold' ? 4 * t : t, tier);
         } catch {
           degraded.push(tier);
           return new Map();
