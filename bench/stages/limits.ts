@@ -30,9 +30,12 @@ const sampleEvents = (n: number) => {
 /** Raw kafkajs -> broker: batches of 1,000 ~400-byte records, acks=all, 4 sends in flight. */
 export async function kafkaProduceRate(endpoints: LocalEndpoints, seconds: number): Promise<number> {
   const kafka = new Kafka({ clientId: 'bench', brokers: [endpoints.kafka], logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ allowAutoTopicCreation: true });
-  await producer.connect();
   const topic = 'bench.produce';
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }] }).finally(() => admin.disconnect());
+  const producer = kafka.producer();
+  await producer.connect();
   const messages = sampleEvents(1000).map((e) => ({ key: e.user_id ?? null, value: JSON.stringify(e) }));
   try {
     return await rate(seconds, 4000, () =>
