@@ -78,6 +78,8 @@ export interface TweetInputs {
   /** Epoch second of the first minute; hashes are consecutive minutes, oldest first. */
   readonly fromMinute: number;
   readonly minutes: readonly CounterHash[];
+  /** The window asked for; the minutes read cover it in whole minutes, so one more at most. */
+  readonly windowSeconds?: number;
   /**
    * Hashtag counts of the sliding window (10-second buckets merged), when read; without it
    * hashtags are ranked from the minute hashes of the whole range.
@@ -117,7 +119,7 @@ export function tweetsSnapshot(input: TweetInputs): JsonObject {
   const window = input.hashtagWindow;
   const ranked = topN(window ? window.tally : byCount(hashtags), TOP_HASHTAGS);
   return {
-    window_s: input.minutes.length * 60,
+    window_s: input.windowSeconds ?? input.minutes.length * 60,
     step_s: 60,
     from: input.fromMinute,
     to: input.fromMinute + input.minutes.length * 60,

@@ -18,11 +18,14 @@ export function LineChart(props: {
   readonly series: readonly ChartSeries[];
   readonly height?: number;
   readonly testId?: string;
+  /** Dots on the points: for sparse series (a value a minute) that gaps would hide. */
+  readonly points?: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const labels = props.series.map((s) => s.label).join('|');
   const height = props.height ?? 180;
+  const points = props.points ?? false;
 
   useEffect(() => {
     const el = host.current;
@@ -42,7 +45,7 @@ export function LineChart(props: {
               label,
               stroke: COLOURS[i % COLOURS.length],
               width: 1.5,
-              points: { show: false },
+              points: { show: points, size: 5 },
             })),
         ],
         axes: [{}, { size: 50 }],
@@ -58,7 +61,7 @@ export function LineChart(props: {
       chart.destroy();
       plot.current = null;
     };
-  }, [labels, height]);
+  }, [labels, height, points]);
 
   useEffect(() => {
     plot.current?.setData([

@@ -38,7 +38,7 @@ export function TweetsPanel(props: { tweets: JsonObject | undefined; alerts: Jso
       <div className="tweets-grid">
         <div>
           <h3>Sentiment by topic (mean per minute, −1 to +1)</h3>
-          <LineChart xs={chart.xs} series={chart.series} height={150} testId="sentiment-chart" />
+          <LineChart xs={chart.xs} series={chart.series} height={150} testId="sentiment-chart" points />
         </div>
         <div>
           <h3>Top hashtags (5 min)</h3>

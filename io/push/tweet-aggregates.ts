@@ -66,7 +66,7 @@ export async function liveTweets(redis: Redis, nowMs: number, windowSeconds = TW
     readTweetMinutes(redis, { fromSec: nowSec - windowSeconds + 1, toSec: nowSec + 1 }),
     readHashtagWindow(redis, { fromSec: nowSec - hashtagSeconds + 1, toSec: nowSec + 1 }),
   ]);
-  return tweetsSnapshot({ ...minutes, hashtagWindow: { seconds: hashtagSeconds, tally } });
+  return tweetsSnapshot({ ...minutes, windowSeconds, hashtagWindow: { seconds: hashtagSeconds, tally } });
 }
 
 /** The alerts channel: toxicity alerts of the last `windowSeconds`. */

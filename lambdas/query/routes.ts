@@ -241,7 +241,7 @@ export function createQueryRoutes(deps: QueryDeps) {
       'redis',
     );
     return {
-      ...tweetsSnapshot(minutes),
+      ...tweetsSnapshot({ ...minutes, windowSeconds: window }),
       alerts: alertsSnapshot(window, alerts),
       tiers: ['hot'],
       degraded: [],

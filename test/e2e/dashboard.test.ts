@@ -16,7 +16,34 @@ let stack: LocalStackProcess;
 let browser: Browser;
 let page: Page;
 let load: ChildProcess | undefined;
-let pausedRedis: number | undefined;
+/** Components stopped with SIGSTOP, resumed in afterAll whatever happens. */
+const paused = new Set<number>();
+
+/** The pid of a `spate local` component, from the gateway's health report. */
+async function pidOf(component: string): Promise<number> {
+  const health = (await (await fetch(stack.endpoints.health)).json()) as {
+    components: Record<string, { detail?: string }>;
+  };
+  const pid = Number(/pid (\d+)/.exec(health.components[component]?.detail ?? '')?.[1]);
+  expect(pid).toBeGreaterThan(0);
+  return pid;
+}
+
+// Stopped, not killed: the supervisor would restart a dead one before the page could tell.
+function pause(pid: number): void {
+  process.kill(pid, 'SIGSTOP');
+  paused.add(pid);
+}
+
+function resume(pid: number): void {
+  process.kill(pid, 'SIGCONT');
+  paused.delete(pid);
+}
+
+async function bannerText(): Promise<string | undefined> {
+  const banner = page.getByTestId('degraded-banner');
+  return (await banner.count()) > 0 ? ((await banner.textContent()) ?? '') : undefined;
+}
 
 async function number(testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';
@@ -52,7 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (pausedRedis) process.kill(pausedRedis, 'SIGCONT');
+  for (const pid of paused) process.kill(pid, 'SIGCONT');
   load?.kill('SIGTERM');
   await browser?.close();
   await stack?.stop();
@@ -80,8 +107,10 @@ describe('dashboard in headless Chromium', () => {
         stack.dataDir,
         '--rate',
         '80',
+        '--tweets-rate',
+        '4',
         '--duration',
-        '120',
+        '240',
       ],
       { cwd: ROOT, stdio: 'ignore' },
     );
@@ -97,28 +126,64 @@ describe('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(OUTPUT, 'dashboard-live.png'), fullPage: true });
   });
 
-  it('says the hot tier is down when redis-server stops, and keeps the last numbers', async () => {
-    const health = (await (await fetch(stack.endpoints.health)).json()) as {
-      components: Record<string, { detail?: string }>;
-    };
-    const pid = Number(/pid (\d+)/.exec(health.components.redis?.detail ?? '')?.[1]);
-    expect(pid).toBeGreaterThan(0);
-    const before = await number('events-total');
-    // Stopped, not killed: the supervisor would restart a dead one before the page could tell.
-    process.kill(pid, 'SIGSTOP');
-    pausedRedis = pid;
-    const banner = await until('degraded banner', async () =>
-      (await page.getByTestId('degraded-banner').count()) > 0
-        ? page.getByTestId('degraded-banner')
-        : undefined,
+  it('shows tweets: volume, sentiment by topic and hashtags, through the NLP worker', async () => {
+    const tweets = await until(
+      'tweets to arrive',
+      async () => {
+        const text = (await page.getByTestId('tweets-count').textContent()) ?? '';
+        const n = Number(/^([\d,]+) tweets/.exec(text)?.[1]?.replace(/,/g, '') ?? 0);
+        return n > 0 ? n : undefined;
+      },
+      120_000,
     );
-    expect(await banner.textContent()).toMatch(/redis/i);
+    expect(tweets).toBeGreaterThan(0);
+    await until('hashtags listed', async () =>
+      (await page.getByTestId('hashtags').locator('li:not(.empty)').count()) > 0 ? true : undefined,
+    );
+    await page.getByTestId('tweets-panel').screenshot({ path: join(OUTPUT, 'dashboard-tweets.png') });
+  });
+
+  it('says the hot tier is down when redis-server stops, and keeps the last numbers', async () => {
+    const pid = await pidOf('redis');
+    const before = await number('events-total');
+    pause(pid);
+    const text = await until('degraded banner', bannerText);
+    expect(text).toMatch(/redis/i);
+    expect(text).toMatch(/last good numbers, \d+ (s|min) old/);
     expect(await number('events-total')).toBeGreaterThanOrEqual(before);
     await page.screenshot({ path: join(OUTPUT, 'dashboard-degraded.png'), fullPage: true });
-    process.kill(pid, 'SIGCONT');
-    pausedRedis = undefined;
-    await until('banner to clear', async () =>
-      (await page.getByTestId('degraded-banner').count()) === 0 ? true : undefined,
+    resume(pid);
+    await until('banner to clear', async () => ((await bannerText()) === undefined ? true : undefined));
+  });
+
+  it('says the warm tier is down when the ClickHouse endpoint stops, and recovers', async () => {
+    const pid = await pidOf('clickhouse');
+    pause(pid);
+    const text = await until('clickhouse banner', async () => {
+      const t = await bannerText();
+      return t && /clickhouse \(warm tier\) is down/.test(t) ? t : undefined;
+    });
+    expect(text).toMatch(/\d+ (s|min) old/);
+    // The live panels still come from the hot tier.
+    expect(await number('events-total')).toBeGreaterThan(0);
+    resume(pid);
+    await until('banner to clear', async () => ((await bannerText()) === undefined ? true : undefined));
+  });
+
+  it('says the stream is down when the broker stops, with the age of the last numbers, and recovers', async () => {
+    const pid = await pidOf('kafka');
+    pause(pid);
+    const text = await until('kafka banner', async () => {
+      const t = await bannerText();
+      return t && /kafka \(stream tier\) is down/.test(t) ? t : undefined;
+    });
+    expect(text).toMatch(/last good numbers, \d+ (s|min) old/);
+    await page.screenshot({ path: join(OUTPUT, 'dashboard-broker-down.png'), fullPage: true });
+    resume(pid);
+    await until(
+      'banner to clear',
+      async () => ((await bannerText()) === undefined ? true : undefined),
+      120_000,
     );
   });
 });
