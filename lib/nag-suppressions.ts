@@ -76,6 +76,12 @@ export function applyNagSuppressions(stack: SpateStack): void {
     ack(stack.warehouse, objectsOf(cold), coldReason);
   }
 
+  const archiveRead =
+    "ClickHouse answers the query function's history past the warm tier from the archive: CDK's read grant on the archive objects and key only.";
+  if (stack.warehouse.service) {
+    for (const a of S3_READ) ack(stack.warehouse, action(a), archiveRead);
+    ack(stack.warehouse, objectsOf(stack.archive.bucket), archiveRead);
+  }
   const archiveWrite =
     "Archive writers put objects under the archive bucket only; s3:Abort* ends their multipart uploads; kms:GenerateDataKey*/ReEncrypt* are CDK's encrypt grant on the archive key.";
   for (const a of ['s3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'])

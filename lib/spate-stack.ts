@@ -149,8 +149,13 @@ export class SpateStack extends Stack {
         ...kafkaEnv,
         SPATE_DASHBOARD_TOKEN_SECRET: this.push.tokenSecretValue,
         SPATE_WS_URL: this.push.url,
+        // History past the warm tier: ClickHouse reads the archive (io/clickhouse/cold-tier-config.ts).
+        SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName,
       },
     });
+    // ClickHouse itself reads the archive for the query function's cold tier, with its task role.
+    const clickhouseRole = this.warehouse.service?.taskDefinition.taskRole;
+    if (clickhouseRole) this.archive.bucket.grantRead(clickhouseRole);
     // The ops view reads topic offsets and the aggregators' committed offsets.
     this.streaming.grantDescribe(
       this.query.fn.function,

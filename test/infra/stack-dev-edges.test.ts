@@ -199,6 +199,7 @@ describe('dev stack: query API and dashboard', () => {
       [
         ...SINK_VARIABLES.hot,
         ...SINK_VARIABLES.warm,
+        'SPATE_ARCHIVE_BUCKET',
         'SPATE_DASHBOARD_TOKEN_SECRET',
         'SPATE_KAFKA_AUTH',
         'SPATE_KAFKA_BROKERS',
@@ -211,7 +212,13 @@ describe('dev stack: query API and dashboard', () => {
     expect(statementsWith(rights, 'kafka-cluster:WriteData')).toHaveLength(0);
     const groups = json(statementsWith(rights, 'kafka-cluster:DescribeGroup')[0]!.Resource);
     for (const { mapping } of catalog.aggregators) expect(groups).toContain(`/${mapping.groupId}"`);
+    // The cold tier is read by ClickHouse, with its own role: the function has no S3 right.
     expect(statementsWith(rights, 's3:GetObject*')).toHaveLength(0);
+    const [clickhouseRole] = onlyResource(dev.template, 'AWS::IAM::Role', 'WarehouseTaskTaskRole');
+    const archiveReads = statementsOfRole(dev.template, clickhouseRole).filter(
+      (s) => json(s.Action).includes('s3:GetObject*') && json(s.Resource).includes('ArchiveBucket'),
+    );
+    expect(archiveReads).toHaveLength(1);
   });
 
   it('deploys the built dashboard to the private site bucket and invalidates CloudFront', () => {
