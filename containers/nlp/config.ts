@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { TOPICS } from '../../core/topics.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
 import { DEFAULT_PORTS } from '../../local/ports.ts';
@@ -119,7 +120,8 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     maxQueued: Math.max(maxBatchSize, int('SPATE_NLP_MAX_QUEUED', 8 * maxBatchSize, 1)),
     maxTransactionRecords: int('SPATE_NLP_MAX_TXN_RECORDS', 2000, 1),
     transactionTargetMs: int('SPATE_NLP_TXN_TARGET_MS', 100, 1),
-    partitionsConcurrently: int('SPATE_NLP_PARTITIONS_CONCURRENTLY', 1, 1),
+    // Every partition of tweets.raw at once: their chunks share model batches and transactions.
+    partitionsConcurrently: int('SPATE_NLP_PARTITIONS_CONCURRENTLY', TOPICS.tweetsRaw.partitions, 1),
     sessionTimeoutMs: int('SPATE_NLP_SESSION_TIMEOUT_MS', 30_000, 3000),
     rebalanceTimeoutMs: int('SPATE_NLP_REBALANCE_TIMEOUT_MS', 60_000, 3000),
     metricsPort: int('SPATE_NLP_METRICS_PORT', 9464, 0),

@@ -10,6 +10,7 @@ import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { openBackend } from './backends.ts';
 import type { NlpWorkerConfig } from './config.ts';
 import { publishWorkerEmf } from './emf.ts';
+import { GroupCommit } from './group-commit.ts';
 import { NlpMetrics, serveMetrics } from './metrics.ts';
 import { readRulesFile, watchRulesFile } from './rules-file.ts';
 import { TransactionSizer } from './transaction-sizer.ts';
@@ -114,23 +115,21 @@ export async function startNlpWorker(
     max: config.maxTransactionRecords,
   });
 
-  // One producer carries one transaction at a time; partitions processed concurrently take turns.
-  let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = turn.then(work, work);
-    turn = next.catch(() => undefined);
-    return next;
-  };
-
   interface EnrichedChunk {
     readonly enriched: { key: string; value: string }[];
     readonly alerts: { key: string; value: string }[];
     readonly timestamps: number[];
     readonly invalid: number;
+    readonly topic: string;
+    readonly partition: number;
     readonly lastOffset: string;
   }
 
-  const enrichChunk = async (messages: KafkaMessage[], partition: number): Promise<EnrichedChunk> => {
+  const enrichChunk = async (
+    messages: KafkaMessage[],
+    topic: string,
+    partition: number,
+  ): Promise<EnrichedChunk> => {
     const prepared: PreparedTweet[] = [];
     const timestamps: number[] = [];
     let invalid = 0;
@@ -155,22 +154,45 @@ export async function startNlpWorker(
       enriched[i] = { key: tweet.id, value: JSON.stringify(tweet) };
       if (alert !== undefined) alerts.push({ key: alert.id, value: JSON.stringify(alert) });
     }
-    return { enriched, alerts, timestamps, invalid, lastOffset: messages[messages.length - 1]!.offset };
+    return {
+      enriched,
+      alerts,
+      timestamps,
+      invalid,
+      topic,
+      partition,
+      lastOffset: messages[messages.length - 1]!.offset,
+    };
   };
 
-  const commitChunk = async (chunk: EnrichedChunk, topic: string, partition: number): Promise<void> => {
+  /** One transaction: the chunks' enriched tweets and alerts, and each partition's next offset. */
+  const commitChunks = async (chunks: readonly EnrichedChunk[]): Promise<void> => {
     const started = performance.now();
+    const enriched = chunks.flatMap((c) => c.enriched);
+    const alerts = chunks.flatMap((c) => c.alerts);
+    const next = new Map<string, { topic: string; partition: number; offset: bigint }>();
+    for (const c of chunks) {
+      const offset = BigInt(c.lastOffset) + 1n;
+      const key = `${c.topic}/${c.partition}`;
+      const seen = next.get(key);
+      if (seen === undefined || seen.offset < offset)
+        next.set(key, { topic: c.topic, partition: c.partition, offset });
+    }
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of next.values()) {
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partition, offset: offset.toString() });
+      byTopic.set(topic, list);
+    }
     const txn = await producer.transaction();
     try {
-      const topicMessages: { topic: string; messages: { key: string; value: string }[] }[] = [
-        { topic: TOPICS.tweetsEnriched.name, messages: chunk.enriched },
-      ];
-      if (chunk.alerts.length > 0)
-        topicMessages.push({ topic: TOPICS.tweetsAlerts.name, messages: chunk.alerts });
-      if (chunk.enriched.length > 0) await txn.sendBatch({ topicMessages });
+      const topicMessages: { topic: string; messages: { key: string; value: string }[] }[] = [];
+      if (enriched.length > 0) topicMessages.push({ topic: TOPICS.tweetsEnriched.name, messages: enriched });
+      if (alerts.length > 0) topicMessages.push({ topic: TOPICS.tweetsAlerts.name, messages: alerts });
+      if (topicMessages.length > 0) await txn.sendBatch({ topicMessages });
       await txn.sendOffsets({
         consumerGroupId: config.groupId,
-        topics: [{ topic, partitions: [{ partition, offset: (BigInt(chunk.lastOffset) + 1n).toString() }] }],
+        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
       });
       await txn.commit();
     } catch (err) {
@@ -179,14 +201,17 @@ export async function startNlpWorker(
     }
     metrics.transaction.observe((performance.now() - started) / 1000);
     const committedAt = Date.now();
-    for (const timestamp of chunk.timestamps) {
-      if (Number.isFinite(timestamp))
-        metrics.tweetLatency.observe(Math.max(0, committedAt - timestamp) / 1000);
+    for (const chunk of chunks) {
+      for (const timestamp of chunk.timestamps) {
+        if (Number.isFinite(timestamp))
+          metrics.tweetLatency.observe(Math.max(0, committedAt - timestamp) / 1000);
+      }
+      if (chunk.invalid > 0) metrics.tweets.inc({ outcome: 'invalid' }, chunk.invalid);
     }
-    metrics.countEnriched(chunk.enriched.length, committedAt);
-    if (chunk.invalid > 0) metrics.tweets.inc({ outcome: 'invalid' }, chunk.invalid);
-    if (chunk.alerts.length > 0) metrics.alerts.inc(chunk.alerts.length);
+    metrics.countEnriched(enriched.length, committedAt);
+    if (alerts.length > 0) metrics.alerts.inc(alerts.length);
   };
+  const transactions = new GroupCommit<EnrichedChunk>(commitChunks);
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, pause } = payload;
@@ -210,10 +235,10 @@ export async function startNlpWorker(
         const slice = messages.slice(i, i + sizer.size);
         i += slice.length;
         const started = performance.now();
-        const chunk = await enrichChunk(slice, partition);
+        const chunk = await enrichChunk(slice, topic, partition);
         sizer.observe(slice.length, performance.now() - started);
         committing = committing
-          .then(() => inTurn(() => commitChunk(chunk, topic, partition)))
+          .then(() => transactions.submit(chunk))
           .then(() => resolveOffset(chunk.lastOffset));
         committing.catch(() => {
           failed = true;
@@ -249,7 +274,7 @@ export async function startNlpWorker(
       stopping ??= (async () => {
         // kafkajs lets the running eachBatch finish before it leaves the group.
         await consumer.disconnect();
-        await turn;
+        await transactions.idle();
         await producer.disconnect();
         await batcher.drain();
         await backend.close();
