@@ -1,4 +1,5 @@
 import { type BusinessRules, DEFAULT_RULES } from './business-rules.ts';
+import type { EnrichedTweet, TweetAlert } from './enriched-tweet.ts';
 import { EntityCatalogue, extractEntities, type TweetEntities } from './entities.ts';
 import { detectLanguage, type LanguageTag } from './language.ts';
 import { DEFAULT_DUPLICATE_WINDOW, DuplicateWindow, type DuplicateWindowOptions } from './near-duplicates.ts';
@@ -13,34 +14,7 @@ import type { RawTweet } from './tweet.ts';
  * order: the duplicate window depends on it); the sentiment model runs batched on
  * `prepared.modelText`; `complete` joins both and applies the business rules.
  */
-export interface EnrichedTweet {
-  readonly [field: string]: unknown;
-  readonly id: string;
-  readonly text: string;
-  readonly user?: string;
-  readonly createdAt?: string;
-  readonly cleanText: string;
-  readonly lang: LanguageTag;
-  /** Id of the first tweet in the window with near-identical text. */
-  readonly duplicateOf: string | null;
-  readonly retweet: boolean;
-  readonly entities: TweetEntities;
-  readonly emoji: readonly string[];
-  readonly sentiment: Sentiment & { readonly model: string };
-  readonly topics: Readonly<Record<string, number>>;
-  readonly risk: RiskAssessment;
-  readonly enrichedAt: string;
-}
-
-export interface TweetAlert {
-  readonly id: string;
-  readonly reasons: readonly string[];
-  readonly risk: RiskAssessment;
-  readonly sentiment: Sentiment;
-  readonly text: string;
-  readonly user?: string;
-  readonly at: string;
-}
+export type { EnrichedTweet, TweetAlert } from './enriched-tweet.ts';
 
 export interface PreparedTweet {
   readonly raw: RawTweet;
