@@ -5,13 +5,19 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 
 /**
  * On AWS the model comes from S3 at task start: every object under the prefix is copied
- * into `dir`, and model.onnx is checked against the expected SHA-256 before it is used.
+ * into `dir`, and model.onnx is checked against the expected SHA-256 before it is used:
+ * SPATE_NLP_MODEL_SHA256 when set, else a `model.onnx.sha256` object uploaded beside the
+ * model (`sha256sum model.onnx` output), so a truncated or mixed-up upload never serves.
  */
-export async function fetchModelFromS3(uri: string, dir: string, sha256?: string): Promise<string> {
+export async function fetchModelFromS3(
+  uri: string,
+  dir: string,
+  sha256?: string,
+  s3: S3Client = new S3Client({}),
+): Promise<string> {
   const match = /^s3:\/\/([^/]+)\/(.+?)\/?$/u.exec(uri);
   if (match === null) throw new Error(`model uri ${uri}: must look like s3://bucket/prefix`);
   const [, bucket, prefix] = match as unknown as [string, string, string];
-  const s3 = new S3Client({});
   await mkdir(dir, { recursive: true });
   let token: string | undefined;
   do {
@@ -27,12 +33,26 @@ export async function fetchModelFromS3(uri: string, dir: string, sha256?: string
     }
     token = page.NextContinuationToken;
   } while (token !== undefined);
-  if (sha256 !== undefined) {
+  const expected = sha256 ?? (await sidecarChecksum(join(dir, 'model.onnx.sha256')));
+  if (expected !== undefined) {
     const actual = createHash('sha256')
       .update(await readFile(join(dir, 'model.onnx')))
       .digest('hex');
-    if (actual !== sha256)
-      throw new Error(`model.onnx from ${uri}: SHA-256 ${actual} is not the expected ${sha256}`);
+    if (actual !== expected)
+      throw new Error(`model.onnx from ${uri}: SHA-256 ${actual} is not the expected ${expected}`);
   }
   return dir;
+}
+
+async function sidecarChecksum(path: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const hex = text.trim().split(/\s+/u)[0]?.toLowerCase() ?? '';
+  if (!/^[0-9a-f]{64}$/u.test(hex))
+    throw new Error(`model.onnx.sha256: must start with 64 hex digits, got "${hex}"`);
+  return hex;
 }
