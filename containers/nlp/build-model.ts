@@ -137,6 +137,16 @@ The model exists so the ONNX path (batching, padding, tokenizer, execution provi
 end to end in local mode and CI; for production quality, point SPATE_NLP_MODEL_DIR (or
 SPATE_NLP_MODEL_S3_URI) at a fine-tuned transformer exported the standard way.
 
+## On AWS
+
+The ECS task downloads every object under SPATE_NLP_MODEL_S3_URI (the stack's model bucket,
+prefix models/) at start and runs the ONNX backend on CUDA. Upload the four files and the
+checksum the task verifies model.onnx against:
+
+    sha256sum model.onnx > model.onnx.sha256
+    aws s3 cp . s3://BUCKET/models/ --recursive --exclude '*' \\
+      --include model.onnx --include model.onnx.sha256 --include config.json --include 'tokenizer*.json'
+
 Training took ${trainSeconds.toFixed(1)} s on the build machine.
 `,
 );
