@@ -41,7 +41,9 @@ const aggregator = (
   batchingWindowMs,
   startingPosition: 'TRIM_HORIZON',
   onFailureTopic: TOPICS.mappingFailures.name,
-  maxRetries: 5,
+  // Every sink is idempotent, so retrying is always safe; with backoff capped at 30 s, 40 retries
+  // ride out a dependency down for about 12 minutes before a batch is parked on the failure topic.
+  maxRetries: 40,
 });
 
 /** Every mapping of the system; later issues add theirs here and both stacks follow. */

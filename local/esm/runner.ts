@@ -125,6 +125,10 @@ export async function startMappingRunner(options: MappingRunnerOptions): Promise
         maxBytesPerPartition: 8 * 1024 * 1024,
         maxBytes: 64 * 1024 * 1024,
         allowAutoTopicCreation: false,
+        // A member that died (a killed process) holds its partitions until its session
+        // expires; a short session lets a restarted emulator take them back within seconds.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 2_000,
       });
       running.push({ consumer, counters });
       consumer.on(consumer.events.GROUP_JOIN, () => {

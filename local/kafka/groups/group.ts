@@ -115,6 +115,11 @@ export class Group {
   /** Advances timers: completes a rebalance that is due, expires silent members. */
   tick(now: number): void {
     if (this.state === 'PreparingRebalance') {
+      // As Kafka does: a member that has neither rejoined nor heartbeated within its session is
+      // gone (a killed process), so the rebalance need not wait the whole rebalance timeout.
+      for (const m of [...this.members.values()]) {
+        if (m.pendingJoin === null && now - m.lastSeen > m.sessionTimeoutMs) this.members.delete(m.memberId);
+      }
       const allJoined = [...this.members.values()].every((m) => m.pendingJoin !== null);
       const due = now >= this.rebalanceDeadline;
       if ((allJoined && now >= this.initialDelayUntil) || due) {

@@ -41,6 +41,23 @@ describe('Group rebalance protocol', () => {
     ]);
   });
 
+  it('does not wait the rebalance timeout for a member whose session expired (a killed consumer)', () => {
+    const g = new Group('g', 0);
+    const joins: JoinResult[] = [];
+    const dead = member('dead', joins, 1000);
+    g.addOrUpdate(dead, 0);
+    g.tick(0);
+    dead.pendingJoin = null; // it joined once, then its process was killed
+
+    const fresh = member('fresh', joins, 1000);
+    g.addOrUpdate(fresh, 500);
+    g.tick(900); // the dead member's session (1 s) has not expired yet: wait for it
+    expect(joins).toHaveLength(1);
+    g.tick(1100); // expired, long before the 5 s rebalance timeout
+    expect(joins.slice(1).map((j) => [j.memberId, j.members.length])).toEqual([['fresh', 1]]);
+    expect([...g.members.keys()]).toEqual(['fresh']);
+  });
+
   it('hands out the leader assignment on sync and drops a silent member after its session timeout', async () => {
     const g = new Group('g', 0);
     const joins: JoinResult[] = [];
