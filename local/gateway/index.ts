@@ -110,7 +110,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   const apis = options.apis ?? 'both';
   try {
-    const httpPort = apis === 'websocket' ? undefined : await listen(httpServer, resolved.httpPort, resolved.host);
+    const httpPort =
+      apis === 'websocket' ? undefined : await listen(httpServer, resolved.httpPort, resolved.host);
     const wsPort = apis === 'http' ? undefined : await listen(wsServer, resolved.wsPort, resolved.host);
     const host = urlHost(resolved.host);
     const httpStagePath = resolved.httpStage === '$default' ? '' : `/${resolved.httpStage}`;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PORTS, type PortName } from '../../../local/ports.ts';
 import type { LocalEndpoints } from '../../../local/stack/endpoints.ts';
 import { freePorts } from '../../support/free-ports.ts';
 
@@ -65,25 +66,15 @@ describe('spate local', () => {
   });
 
   it('starts every component, reports them healthy, and leaves no process behind on Ctrl-C', async () => {
-    const [gateway, websocket, esm, nlp, kafka, redis, clickhouse, s3] = await freePorts(8);
+    const names = Object.keys(DEFAULT_PORTS) as PortName[];
+    const free = await freePorts(names.length);
+    const ports = Object.fromEntries(names.map((name, i) => [name, free[i]!])) as Record<PortName, number>;
     stack = spawn(
       process.execPath,
       [
         join(root, 'bin/spate.js'),
-        'local',
-        '--no-demo',
-        '--data-dir',
-        dataDir,
-        ...[
-          '--gateway-port',
-          String(gateway),
-          '--websocket-port',
-          String(websocket),
-          '--esm-port',
-          String(esm),
-        ],
-        ...['--kafka-port', String(kafka), '--redis-port', String(redis)],
-        ...['--clickhouse-port', String(clickhouse), '--s3-port', String(s3)],
+        ...['local', '--no-demo', '--data-dir', dataDir],
+        ...names.flatMap((name) => [`--${name}-port`, String(ports[name])]),
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -104,8 +95,8 @@ describe('spate local', () => {
     ).catch((err: Error) => {
       throw new Error(`${err.message}; output so far:\n${output}`);
     });
-    expect(endpoints.http).toBe(`http://127.0.0.1:${gateway}`);
-    expect(endpoints.kafka).toBe(`127.0.0.1:${kafka}`);
+    expect(endpoints.http).toBe(`http://127.0.0.1:${ports.gateway}`);
+    expect(endpoints.kafka).toBe(`127.0.0.1:${ports.kafka}`);
     expect(endpoints.writeKey).toMatch(/^wk_demo_/);
     expect(output).toContain('Spate is running');
     expect(output).toContain(endpoints.dashboard);
