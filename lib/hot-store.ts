@@ -58,9 +58,9 @@ export class HotStore extends Construct {
       engine: 'valkey',
       userId: `${this.node.addr.slice(0, 20)}-app`,
       userName: USER_NAME,
-      // Every Spate key starts with sp: (core/aggregation/redis-keys.ts, io/push/push-keys.ts);
+      // Every Spate key starts with the hash tag {sp} (KEY_ROOT in core/aggregation/redis-keys.ts);
       // INFO is in @dangerous but the client's ready check sends it on every connect.
-      accessString: 'on ~sp:* &* +@all -@dangerous +info',
+      accessString: 'on ~{sp}:* &* +@all -@dangerous +info',
       authenticationMode: { Type: 'password', Passwords: [password] },
     });
     const group = new elasticache.CfnUserGroup(this, 'Users', {

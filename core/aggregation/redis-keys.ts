@@ -3,20 +3,25 @@
  *
  * | key                              | type  | holds                                              | expires          |
  * |----------------------------------|-------|----------------------------------------------------|------------------|
- * | sp:{p}:c:s:{sec}                 | hash  | t:{type} counts, ord (orders), rev:{CUR} (cents)   | bucket end + 24 h|
- * | sp:{p}:c:m:{min}                 | hash  | the same, per minute (cheap long-range reads)      | bucket end + 24 h|
- * | sp:{p}:u:m:{min} / u:h / u:d     | HLL   | visitors (bots excluded) per minute / hour / day   | bucket end + 24 h|
- * | sp:{p}:w:{kind}:{b10}            | zset  | top-N members per 10-s bucket (see WINDOW_KINDS)   | bucket end + 24 h|
- * | sp:{p}:w:rv:{b10}                | hash  | revenue per currency (cents) per 10-s bucket       | bucket end + 24 h|
- * | sp:{p}:f:m:{min}                 | hash  | funnel: field = step index, value = users reaching | bucket end + 24 h|
- * | sp:{p}:f:u:{visitor}             | string| funnel progress `step:startedMs`                   | session end      |
- * | sp:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
- * | sp:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
- * | sp:tw:m:{min}                     | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
- * | sp:tw:w:ht:{b10}                 | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
- * | sp:tw:al:{min}                   | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
- * | sp:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
- * | sp:q:{hash}                      | string| cached query result                                | a few seconds    |
+ * | {sp}:{p}:c:s:{sec}                 | hash  | t:{type} counts, ord (orders), rev:{CUR} (cents)   | bucket end + 24 h|
+ * | {sp}:{p}:c:m:{min}                 | hash  | the same, per minute (cheap long-range reads)      | bucket end + 24 h|
+ * | {sp}:{p}:u:m:{min} / u:h / u:d     | HLL   | visitors (bots excluded) per minute / hour / day   | bucket end + 24 h|
+ * | {sp}:{p}:w:{kind}:{b10}            | zset  | top-N members per 10-s bucket (see WINDOW_KINDS)   | bucket end + 24 h|
+ * | {sp}:{p}:w:rv:{b10}                | hash  | revenue per currency (cents) per 10-s bucket       | bucket end + 24 h|
+ * | {sp}:{p}:f:m:{min}                 | hash  | funnel: field = step index, value = users reaching | bucket end + 24 h|
+ * | {sp}:{p}:f:u:{visitor}             | string| funnel progress `step:startedMs`                   | session end      |
+ * | {sp}:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
+ * | {sp}:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
+ * | {sp}:tw:m:{min}                     | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
+ * | {sp}:tw:w:ht:{b10}                 | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
+ * | {sp}:tw:al:{min}                   | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
+ * | {sp}:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
+ * | {sp}:q:{hash}                      | string| cached query result                                | a few seconds    |
+ *
+ * Every key starts with the hash tag {sp}: ElastiCache Serverless runs in cluster mode, where
+ * one Lua call or MULTI may only touch keys of one slot, and a batch's atomic step spans
+ * counters, windows and its offset gate. One slot is plenty at Spate's command rate, since a
+ * batch costs a constant number of round trips, not one per event.
  *
  * Bucket numbers are epoch seconds of the bucket start (minutes/hours/days too), so a key's
  * age is readable from its name. The gate key has no TTL: it must outlive every bucket.
@@ -35,20 +40,26 @@ export type WindowKind = (typeof WINDOW_KINDS)[keyof typeof WINDOW_KINDS];
 export type UniqueGrain = 'm' | 'h' | 'd';
 export type CounterGrain = 's' | 'm';
 
+/** The hash tag every key of the hot tier and the push side starts with. */
+export const KEY_ROOT = '{sp}';
+
 export const redisKeys = {
-  counters: (project: string, grain: CounterGrain, bucket: number) => `sp:${project}:c:${grain}:${bucket}`,
-  uniques: (project: string, grain: UniqueGrain, bucket: number) => `sp:${project}:u:${grain}:${bucket}`,
-  window: (project: string, kind: WindowKind, bucket: number) => `sp:${project}:w:${kind}:${bucket}`,
-  windowRevenue: (project: string, bucket: number) => `sp:${project}:w:rv:${bucket}`,
-  funnelSteps: (project: string, minute: number) => `sp:${project}:f:m:${minute}`,
-  funnelProgress: (project: string, visitor: string) => `sp:${project}:f:u:${visitor}`,
-  journeys: (project: string, hour: number) => `sp:${project}:j:h:${hour}`,
-  journeyTrail: (project: string, visitor: string) => `sp:${project}:j:u:${visitor}`,
-  tweetMinute: (minute: number) => `sp:tw:m:${minute}`,
-  tweetHashtags: (bucket: number) => `sp:tw:w:ht:${bucket}`,
-  tweetAlerts: (minute: number) => `sp:tw:al:${minute}`,
-  gate: (consumer: string, topic: string, partition: number) => `sp:gate:${consumer}:${topic}:${partition}`,
-  cachedQuery: (hash: string) => `sp:q:${hash}`,
+  counters: (project: string, grain: CounterGrain, bucket: number) =>
+    `${KEY_ROOT}:${project}:c:${grain}:${bucket}`,
+  uniques: (project: string, grain: UniqueGrain, bucket: number) =>
+    `${KEY_ROOT}:${project}:u:${grain}:${bucket}`,
+  window: (project: string, kind: WindowKind, bucket: number) => `${KEY_ROOT}:${project}:w:${kind}:${bucket}`,
+  windowRevenue: (project: string, bucket: number) => `${KEY_ROOT}:${project}:w:rv:${bucket}`,
+  funnelSteps: (project: string, minute: number) => `${KEY_ROOT}:${project}:f:m:${minute}`,
+  funnelProgress: (project: string, visitor: string) => `${KEY_ROOT}:${project}:f:u:${visitor}`,
+  journeys: (project: string, hour: number) => `${KEY_ROOT}:${project}:j:h:${hour}`,
+  journeyTrail: (project: string, visitor: string) => `${KEY_ROOT}:${project}:j:u:${visitor}`,
+  tweetMinute: (minute: number) => `${KEY_ROOT}:tw:m:${minute}`,
+  tweetHashtags: (bucket: number) => `${KEY_ROOT}:tw:w:ht:${bucket}`,
+  tweetAlerts: (minute: number) => `${KEY_ROOT}:tw:al:${minute}`,
+  gate: (consumer: string, topic: string, partition: number) =>
+    `${KEY_ROOT}:gate:${consumer}:${topic}:${partition}`,
+  cachedQuery: (hash: string) => `${KEY_ROOT}:q:${hash}`,
 } as const;
 
 /** Counter hash fields. */

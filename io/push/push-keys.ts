@@ -1,21 +1,23 @@
+import { KEY_ROOT } from '../../core/aggregation/redis-keys.ts';
+
 /**
  * Redis keys of the push side, next to the hot tier's (core/aggregation/redis-keys.ts) in the
  * same store. Connection keys carry no project: a connection id is unique per API.
  *
  * | key                         | type   | holds                                         | expires            |
  * |-----------------------------|--------|-----------------------------------------------|--------------------|
- * | sp:push:conn:{id}           | hash   | project, connectedAt                          | connection lifetime|
- * | sp:push:subs:{id}           | set    | channels the connection subscribed to         | connection lifetime|
- * | sp:{p}:push:ch:{channel}    | set    | connection ids subscribed to the channel      | connection lifetime|
- * | sp:{p}:push:gate:{channel}  | string | held for one push interval by the pusher      | the interval       |
- * | sp:{p}:push:last:{channel}  | hash   | seq and body of the last frame's snapshot     | a day              |
+ * | {sp}:push:conn:{id}           | hash   | project, connectedAt                          | connection lifetime|
+ * | {sp}:push:subs:{id}           | set    | channels the connection subscribed to         | connection lifetime|
+ * | {sp}:{p}:push:ch:{channel}    | set    | connection ids subscribed to the channel      | connection lifetime|
+ * | {sp}:{p}:push:gate:{channel}  | string | held for one push interval by the pusher      | the interval       |
+ * | {sp}:{p}:push:last:{channel}  | hash   | seq and body of the last frame's snapshot     | a day              |
  */
 export const pushKeys = {
-  connection: (id: string) => `sp:push:conn:${id}`,
-  subscriptions: (id: string) => `sp:push:subs:${id}`,
-  channel: (project: string, channel: string) => `sp:${project}:push:ch:${channel}`,
-  gate: (project: string, channel: string) => `sp:${project}:push:gate:${channel}`,
-  last: (project: string, channel: string) => `sp:${project}:push:last:${channel}`,
+  connection: (id: string) => `${KEY_ROOT}:push:conn:${id}`,
+  subscriptions: (id: string) => `${KEY_ROOT}:push:subs:${id}`,
+  channel: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:ch:${channel}`,
+  gate: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:gate:${channel}`,
+  last: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:last:${channel}`,
 } as const;
 
 /** API Gateway closes a WebSocket after two hours whatever happens; registry entries go with it. */

@@ -108,7 +108,7 @@ describe('hot aggregators under faults', () => {
       }
       const summed = new Map<string, number>();
       for (const [key, value] of got) {
-        const m = /^sp:([^:]+):c:m:/.exec(key);
+        const m = /^\{sp\}:([^:]+):c:m:/.exec(key);
         if (!m) continue;
         for (const [field, n] of Object.entries(value as Record<string, string>)) {
           if (field === 'ord') continue;

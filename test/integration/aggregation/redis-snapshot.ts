@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
+import { KEY_ROOT } from '../../../core/aggregation/redis-keys.ts';
 
 /** Everything in a database but the gates, in a comparable form (HLLs by their count). */
 export async function hotSnapshot(redis: Redis): Promise<Map<string, unknown>> {
-  const keys = (await redis.keys('sp:*')).filter((k) => !k.startsWith('sp:gate:')).sort();
+  const keys = (await redis.keys(`${KEY_ROOT}:*`)).filter((k) => !k.startsWith(`${KEY_ROOT}:gate:`)).sort();
   const out = new Map<string, unknown>();
   for (const key of keys) {
     const type = await redis.type(key);

@@ -4,6 +4,7 @@ import { framesOfMessage } from '../../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../../core/push/frame-sequence.ts';
 import { type Frame, parseFrame } from '../../../core/push/frames.ts';
 import { FanOut } from '../../../io/push/fan-out.ts';
+import { pushKeys } from '../../../io/push/push-keys.ts';
 import { freePort } from '../../support/free-ports.ts';
 import { eventually, openClient, type TestClient } from '../gateway/ws-client.ts';
 import { PROJECT, type PushStack, startPushStack, tokenFor } from './push-stack.ts';
@@ -31,7 +32,7 @@ async function subscribed(channels: string[]): Promise<{ client: TestClient; rep
 }
 
 async function connectionKeys(): Promise<string[]> {
-  return stack.redis.client.keys('sp:push:conn:*');
+  return stack.redis.client.keys(pushKeys.connection('*'));
 }
 
 describe('$connect authorizer', () => {
@@ -130,7 +131,7 @@ describe('broadcaster', () => {
     // Once $disconnect has cleaned up, put the entry back as if $disconnect had never run.
     let cleaned = false;
     const poll = setInterval(async () => {
-      cleaned = (await stack.redis.client.exists(`sp:push:conn:${staleId}`)) === 0;
+      cleaned = (await stack.redis.client.exists(pushKeys.connection(staleId))) === 0;
     }, 20);
     await eventually(() => cleaned).finally(() => clearInterval(poll));
     await stack.context.registry.register(staleId, PROJECT);
@@ -142,7 +143,7 @@ describe('broadcaster', () => {
     const [outcome] = await stack.broadcaster.broadcast(PROJECT, ['ops']);
     expect(outcome).toMatchObject({ outcome: 'pushed', fanOut: { sent: 1, gone: 1, failed: 0 } });
     expect(await stack.context.registry.subscribers(PROJECT, 'ops')).not.toContain(staleId);
-    expect(await stack.redis.client.exists(`sp:push:conn:${staleId}`)).toBe(0);
+    expect(await stack.redis.client.exists(pushKeys.connection(staleId))).toBe(0);
     expect(parseFrame(await live.client.next()).channel).toBe('ops');
     live.client.socket.close();
   });
@@ -176,6 +177,6 @@ describe('broadcaster', () => {
       if (Date.now() > deadline) throw new Error('not cleaned');
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(await stack.redis.client.exists(`sp:push:subs:${id}`)).toBe(0);
+    expect(await stack.redis.client.exists(pushKeys.subscriptions(id))).toBe(0);
   });
 });
