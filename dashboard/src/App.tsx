@@ -4,9 +4,10 @@ import type { DashboardConfig } from './config.ts';
 import { age, count, money, seriesColumns } from './format.ts';
 import { History } from './History.tsx';
 import { LineChart } from './LineChart.tsx';
-import { type FeedState, LiveFeed } from './live-feed.ts';
+import { earlyFeedState, type FeedState, LiveFeed } from './live-feed.ts';
 import { Funnel, Ops, Tile, TopList } from './panels.tsx';
 import { TweetsPanel } from './TweetsPanel.tsx';
+import { HEADLINE_TILES } from './tiles.ts';
 
 const byType = (p: unknown) => (p && typeof p === 'object' ? (p as Record<string, number>) : {});
 const single = (label: string) => (p: unknown) => (typeof p === 'number' ? { [label]: p } : {});
@@ -23,7 +24,7 @@ function useNow(intervalMs: number): number {
 }
 
 export function App(props: { config: DashboardConfig }) {
-  const [feed, setFeed] = useState<FeedState | undefined>();
+  const [feed, setFeed] = useState<FeedState | undefined>(earlyFeedState);
   useEffect(() => {
     const live = new LiveFeed(props.config, setFeed);
     void live.start();
@@ -77,12 +78,15 @@ export function App(props: { config: DashboardConfig }) {
         )}
       </div>
       <section className="tiles">
-        <Tile label="Events (5 min)" value={count(overview?.events)} testId="events-total" />
-        <Tile label="Events / s" value={count(overview?.events_per_s)} />
-        <Tile label="Active now" value={count(overview?.active_now)} testId="active-now" />
-        <Tile label="Visitors (5 min)" value={count(overview?.unique_visitors)} />
-        <Tile label="Orders (5 min)" value={count(overview?.orders)} />
-        <Tile label="Revenue (5 min)" value={money(overview?.revenue)} />
+        {HEADLINE_TILES.map((t) => (
+          <Tile
+            key={t.key}
+            label={t.label}
+            tileKey={t.key}
+            value={t.format === 'money' ? money(overview?.[t.key]) : count(overview?.[t.key])}
+            {...(t.testId ? { testId: t.testId } : {})}
+          />
+        ))}
       </section>
       <div className="grid">
         <section className="panel wide">

@@ -26,6 +26,34 @@ export interface FeedState {
 
 const POLL_MS = 2000;
 
+type SnapshotBody = Record<string, unknown>;
+
+/** The feed as the first snapshot made it, for a first render that already shows numbers. */
+function stateFromSnapshot(body: SnapshotBody, base: FeedState): FeedState {
+  const channels = (body.channels ?? {}) as Record<string, JsonObject>;
+  const updatedAt = { ...base.updatedAt };
+  for (const name of Object.keys(channels)) updatedAt[name] = Number(body.at);
+  return { ...base, channels: { ...base.channels, ...channels }, updatedAt };
+}
+
+const EMPTY: FeedState = {
+  channels: {},
+  updatedAt: {},
+  transport: 'connecting',
+  degraded: [],
+  ops: undefined,
+  resyncs: 0,
+};
+
+/**
+ * The feed from the snapshot index.html has already received (and painted into the shell's
+ * tiles), or undefined when it has not arrived yet.
+ */
+export function earlyFeedState(): FeedState | undefined {
+  const body = (globalThis as { __spateSnapshotValue?: SnapshotBody }).__spateSnapshotValue;
+  return body ? stateFromSnapshot(body, EMPTY) : undefined;
+}
+
 /** The snapshot index.html started fetching before this script ran; taken once. */
 function takeEarlySnapshot(): Promise<Record<string, unknown>> | undefined {
   const holder = globalThis as { __spateSnapshot?: Promise<Record<string, unknown>> };
@@ -50,14 +78,7 @@ export class LiveFeed {
   readonly #config: DashboardConfig;
   readonly #onChange: (state: FeedState) => void;
   readonly #states = new Map<string, ChannelState>();
-  #state: FeedState = {
-    channels: {},
-    updatedAt: {},
-    transport: 'connecting',
-    degraded: [],
-    ops: undefined,
-    resyncs: 0,
-  };
+  #state: FeedState = earlyFeedState() ?? EMPTY;
   #socket: WebSocket | undefined;
   #wsUrl: string | undefined;
   #attempt = 0;
@@ -106,15 +127,9 @@ export class LiveFeed {
       const body = await (takeEarlySnapshot() ?? this.#fetch('/v1/snapshot'));
       if (typeof body.ws_url === 'string' && !this.#wsUrl) this.#wsUrl = body.ws_url;
       const degraded = (body.degraded as Degradation[]) ?? [];
-      const channels = (body.channels ?? {}) as Record<string, JsonObject>;
-      const updatedAt = { ...this.#state.updatedAt };
-      for (const name of Object.keys(channels)) updatedAt[name] = Number(body.at);
       // A down tier keeps the last good numbers on screen: only fresh channels replace them.
-      this.#set({
-        channels: { ...this.#state.channels, ...channels },
-        updatedAt,
-        degraded: this.#merge('hot', degraded),
-      });
+      const { channels, updatedAt } = stateFromSnapshot(body, this.#state);
+      this.#set({ channels, updatedAt, degraded: this.#merge('hot', degraded) });
     } catch (err) {
       this.#set({ degraded: this.#merge('hot', [{ component: 'query API', error: String(err) }]) });
     }

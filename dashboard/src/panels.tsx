@@ -3,11 +3,17 @@ import { count } from './format.ts';
 
 type Item = { member: string; score: number };
 
-export function Tile(props: { label: string; value: string; testId?: string; sub?: string }) {
+export function Tile(props: {
+  label: string;
+  value: string;
+  testId?: string;
+  sub?: string;
+  tileKey?: string;
+}) {
   return (
     <div className="tile">
       <div className="tile-label">{props.label}</div>
-      <div className="tile-value" data-testid={props.testId}>
+      <div className="tile-value" data-testid={props.testId} data-key={props.tileKey}>
         {props.value}
       </div>
       <div className="tile-sub">{props.sub ?? '\u00a0'}</div>
