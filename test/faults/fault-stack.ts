@@ -1,25 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, type PortName } from '../../local/ports.ts';
 import { type RunningStack, startLocalStack } from '../../local/stack/run.ts';
 import { readLocalSettings } from '../../local/stack/settings.ts';
+import { freePorts } from '../support/free-ports.ts';
 
 const root = join(import.meta.dirname, '../..');
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, async () => {
-      const server = createServer();
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return server;
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 export interface FaultStack extends RunningStack {
   readonly dataDir: string;
