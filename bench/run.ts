@@ -4,8 +4,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFaultStack } from '../test/faults/fault-stack.ts';
 import { hotTally, readRawTruth } from '../test/faults/truth.ts';
-import { latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
-import { median, PipelineProbe } from './e2e/pipeline-probe.ts';
+import { DashboardProbe } from './e2e/dashboard-probe.ts';
+import { TREND_RULE } from './e2e/keep-up.ts';
+import { type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
+import { median, PipelineProbe, percentile } from './e2e/pipeline-probe.ts';
 import { benchMarkdown } from './e2e/report-md.ts';
 import { STAGES } from './stages/limits.ts';
 
@@ -35,31 +37,60 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
       say(`stage ${name}: ${stageLimits[name]} (runs ${runs.join(', ')})`);
     }
 
-    const steps: StepResult[] = [];
-    const stepSeconds = quick ? 6 : 20;
-    for (let target = quick ? 2000 : 2000; target <= 128_000; target *= 2) {
-      const result = await step(stack.endpoints, probe, target, stepSeconds);
-      steps.push(result);
-      say(
-        `step ${target}/s: accepted ${result.accepted_per_s}/s, lag ${result.end_lag} -> ${result.keeps_up ? 'keeps up' : 'falls behind'}`,
-      );
-      if (!result.keeps_up) break;
-      // Let the backlog of a near-miss drain before the next step.
-      while ((await probe.lag()) > target) await new Promise((r) => setTimeout(r, 1000));
+    // The step-up, repeated: from 2000/s each climb doubles (quick) or goes up by half (full) until
+    // a step does not keep up (or halves down until one does); the sustained rate is the median of the climbs' best kept-up steps.
+    const stepSeconds = quick ? 8 : 20;
+    const factor = quick ? 2 : 1.5;
+    const climbs: StepResult[][] = [];
+    const climbRates: number[] = [];
+    for (let c = 0; c < repeats; c++) {
+      const steps: StepResult[] = [];
+      const tryStep = async (target: number) => {
+        const result = await step(stack.endpoints, probe, target, stepSeconds);
+        steps.push(result);
+        say(
+          `climb ${c + 1} step ${target}/s: accepted ${result.accepted_per_s}/s -> ${result.keeps_up ? 'keeps up' : `falls behind (${result.limited_by.join(', ')})`}; ${groupLine(result)}`,
+        );
+        return result.keeps_up;
+      };
+      let target = 2000;
+      if (await tryStep(target)) {
+        do target = Math.round(target * factor);
+        while (target <= 128_000 && (await tryStep(target)));
+      } else {
+        // A busy machine may not hold even the first step: halve down, so the figure is a rate, not 0.
+        do target = Math.round(target / 2);
+        while (target >= 250 && !(await tryStep(target)));
+      }
+      const kept = steps.filter((s) => s.keeps_up);
+      climbs.push(steps);
+      climbRates.push(kept.length > 0 ? Math.max(...kept.map((s) => s.accepted_per_s)) : 0);
     }
-    const kept = steps.filter((s) => s.keeps_up);
-    const sustained = kept.length > 0 ? Math.max(...kept.map((s) => s.accepted_per_s)) : 0;
+    const sustained = median(climbRates);
+    say(`sustained ${sustained}/s (climbs ${climbRates.join(', ')})`);
 
+    const dashboard = new DashboardProbe(stack.endpoints);
+    await dashboard.open();
     const latencySeconds = quick ? 8 : 30;
-    const atFull = await latencyAt(stack.endpoints, probe, Math.max(1, sustained), latencySeconds);
-    say(`event -> Redis at ${sustained}/s: p50 ${atFull.p50_ms} ms p99 ${atFull.p99_ms} ms`);
-    const atHalf = await latencyAt(
-      stack.endpoints,
-      probe,
-      Math.max(1, Math.round(sustained / 2)),
-      latencySeconds,
-    );
-    say(`event -> Redis at ${Math.round(sustained / 2)}/s: p50 ${atHalf.p50_ms} ms p99 ${atHalf.p99_ms} ms`);
+    let atFull: LatencyResult;
+    let atHalf: LatencyResult;
+    try {
+      atFull = await latencyAt(stack.endpoints, dashboard, Math.max(1, sustained), latencySeconds);
+      say(`event -> dashboard frame at ${sustained}/s: p50 ${atFull.p50_ms} ms p99 ${atFull.p99_ms} ms`);
+      atHalf = await latencyAt(
+        stack.endpoints,
+        dashboard,
+        Math.max(1, Math.round(sustained / 2)),
+        latencySeconds,
+      );
+      say(
+        `event -> dashboard frame at ${Math.round(sustained / 2)}/s: p50 ${atHalf.p50_ms} ms p99 ${atHalf.p99_ms} ms`,
+      );
+    } finally {
+      dashboard.close();
+    }
+    const redisAtHalf = await redisLatency(probe, quick ? 4 : 20);
+    say(`event -> counted in Redis (idle): p50 ${redisAtHalf.p50_ms} ms p99 ${redisAtHalf.p99_ms} ms`);
 
     const baseline = Math.max(100, Math.round(sustained / 10));
     const spikeResult = await spike(stack.endpoints, probe, baseline, quick ? 25 : 300);
@@ -75,13 +106,15 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
       sustained_events_per_s: sustained,
       p99_event_to_dashboard_ms: atHalf.p99_ms,
       p99_event_to_dashboard_measures:
-        'event sent -> counted in Redis (the number the dashboard reads); the WebSocket frame is not yet timed',
-      latency: { at_sustained: atFull, at_half: atHalf },
+        'event sent -> first frame on the overview channel, received by a WebSocket client of the local gateway, whose by_type counts include it; at 50% of the sustained rate',
+      latency: { at_sustained: atFull, at_half: atHalf, event_to_redis_idle: redisAtHalf },
       stage_limits: stageLimits,
       stage_runs: stageRuns,
       slowest_stage: slowest[0],
       ratio_to_slowest_stage: Math.round((sustained / slowest[1]) * 100) / 100,
-      steps,
+      sustained_runs: climbRates,
+      keep_up_rule: KEEP_UP_RULE,
+      steps: climbs,
       spike: { ...spikeResult, lost: hot.lost, duplicated: hot.duplicated },
       nlp_tweets_per_s: nlp,
       machine: {
@@ -136,4 +169,31 @@ function nlpRates(root: string, quick: boolean, say: (line: string) => void): Re
     say(`nlp ${backend}: ${value ?? 'no figure'} tweets/s`);
   }
   return out;
+}
+
+const KEEP_UP_RULE = `hot groups: lag slope over the step's second half < ${TREND_RULE.maxSlopeShare} x rate per s and mean lag < ${TREND_RULE.maxMeanLagSeconds} s of traffic; warehouse and archive: drained within their window + a quarter of the step + 3 s after the load ends; ingest accepts >= 90% of the target`;
+
+function groupLine(result: StepResult): string {
+  return Object.entries(result.groups)
+    .map(([g, v]) =>
+      v.judge === 'trend'
+        ? `${g.replace('spate-', '')} slope ${v.slope_per_s}/s mean ${v.mean_lag}`
+        : `${g.replace('spate-', '')} drained ${v.drain_s ?? '-'} s`,
+    )
+    .join(', ');
+}
+
+/** Event -> counted in Redis with no load, for the split of the dashboard figure. */
+async function redisLatency(probe: PipelineProbe, seconds: number): Promise<Record<string, number>> {
+  const samples: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    samples.push(await probe.eventToRedisMs());
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    p50_ms: Math.round(percentile(samples, 50)),
+    p99_ms: Math.round(percentile(samples, 99)),
+    samples: samples.length,
+  };
 }

@@ -1,13 +1,27 @@
 import { runLoad } from '../../load/load-runner.ts';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+import type { DashboardProbe } from './dashboard-probe.ts';
+import { drainAllowanceMs, EVENTS_RAW_GROUPS, type GroupVerdict, judgeTrend } from './keep-up.ts';
 import { type PipelineProbe, percentile } from './pipeline-probe.ts';
 
 export interface StepResult {
   readonly target: number;
   readonly accepted_per_s: number;
-  readonly end_lag: number;
+  /** Per consumer group of events.raw: the lag trend over the step's second half, or its drain. */
+  readonly groups: Record<string, GroupStep>;
+  /** What held the step back, when it did not keep up. */
+  readonly limited_by: string[];
   readonly keeps_up: boolean;
 }
+
+export type GroupStep =
+  | (GroupVerdict & { readonly judge: 'trend'; readonly drain_s: number | null })
+  | {
+      readonly judge: 'drain';
+      readonly drain_s: number | null;
+      readonly allowance_s: number;
+      readonly keeps_up: boolean;
+    };
 
 export interface LatencyResult {
   readonly rate: number;
@@ -15,6 +29,10 @@ export interface LatencyResult {
   readonly p95_ms: number;
   readonly p99_ms: number;
   readonly samples: number;
+  /** Probes no frame counted within the timeout (counted as infinitely late in the percentiles). */
+  readonly unseen: number;
+  /** Out-of-order deltas the client had to resync over. */
+  readonly gaps: number;
 }
 
 const load = (endpoints: LocalEndpoints, rate: number, durationS: number, spike = false) =>
@@ -31,9 +49,19 @@ const load = (endpoints: LocalEndpoints, rate: number, durationS: number, spike 
     concurrency: 16,
   });
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const GROUP_IDS = EVENTS_RAW_GROUPS.map((g) => g.groupId);
+const FROM_LATEST = new Set(EVENTS_RAW_GROUPS.filter((g) => g.fromLatest).map((g) => g.groupId));
+/** A group has drained when no more than this share of a second's traffic is left uncommitted. */
+const DRAINED_SHARE = 0.01;
+
 /**
- * One step of the step-up: load at `target` for `durationS`, then the lag 3 s later. The step
- * keeps up when ingest took ≥ 90% of the target and the lag is under two seconds of traffic.
+ * One step of the step-up: load at `target` for `durationS` while every group's lag is sampled
+ * twice a second; then the wait until every group has drained. Lag read right after a step
+ * would include the records sitting in the mappings' batching windows (0.5 to 10 s), so each
+ * group is judged by its own rule (keep-up.ts): the hot groups on their lag trend over the
+ * second half, the warm and cold loaders on how soon they drain. Ingest must also take ≥ 90%
+ * of the target.
  */
 export async function step(
   endpoints: LocalEndpoints,
@@ -41,41 +69,99 @@ export async function step(
   target: number,
   durationS: number,
 ): Promise<StepResult> {
+  const started = Date.now();
+  const samples = new Map<string, { t: number; lag: number }[]>(GROUP_IDS.map((g) => [g, []]));
+  let loading = true;
+  const sampling = (async () => {
+    while (loading) {
+      const t = Date.now() - started;
+      const lags = await probe.lagByGroup(GROUP_IDS, FROM_LATEST).catch(() => undefined);
+      if (lags && t >= (durationS * 1000) / 2)
+        for (const g of GROUP_IDS) samples.get(g)?.push({ t, lag: lags[g] ?? 0 });
+      await sleep(500);
+    }
+  })();
   const report = await load(endpoints, target, durationS);
-  await new Promise((r) => setTimeout(r, 3000));
-  const endLag = await probe.lag();
+  loading = false;
+  await sampling;
+
+  const ended = Date.now();
+  const drainedAt = new Map<string, number>();
+  const deadline =
+    ended + Math.max(...EVENTS_RAW_GROUPS.map((g) => drainAllowanceMs(g.windowMs, durationS))) + 30_000;
+  while (drainedAt.size < GROUP_IDS.length && Date.now() < deadline) {
+    const lags = await probe.lagByGroup(GROUP_IDS, FROM_LATEST).catch(() => undefined);
+    const now = Date.now();
+    for (const g of GROUP_IDS)
+      if (!drainedAt.has(g) && lags && (lags[g] ?? 0) <= DRAINED_SHARE * target) drainedAt.set(g, now);
+    await sleep(250);
+  }
+
+  const groups: Record<string, GroupStep> = {};
+  for (const g of EVENTS_RAW_GROUPS) {
+    const at = drainedAt.get(g.groupId);
+    const drainS = at === undefined ? null : Math.round((at - ended) / 100) / 10;
+    if (g.judge === 'trend') {
+      groups[g.groupId] = {
+        judge: 'trend',
+        ...judgeTrend(samples.get(g.groupId) ?? [], target),
+        drain_s: drainS,
+      };
+    } else {
+      const allowance = drainAllowanceMs(g.windowMs, durationS);
+      groups[g.groupId] = {
+        judge: 'drain',
+        drain_s: drainS,
+        allowance_s: allowance / 1000,
+        keeps_up: at !== undefined && at - ended <= allowance,
+      };
+    }
+  }
   const acceptedPerS = Math.round(report.accepted / durationS);
+  const limitedBy = Object.entries(groups)
+    .filter(([, v]) => !v.keeps_up)
+    .map(([k]) => k);
+  if (acceptedPerS < 0.9 * target) limitedBy.unshift('ingest');
   return {
     target,
     accepted_per_s: acceptedPerS,
-    end_lag: endLag,
-    keeps_up: acceptedPerS >= 0.9 * target && endLag < 2 * target,
+    groups,
+    limited_by: limitedBy,
+    keeps_up: limitedBy.length === 0,
   };
 }
 
-/** Event -> counted in Redis, sampled every ~200 ms while load runs at `rate`. */
+/**
+ * Event sent -> first WebSocket frame counting it, one probe every `everyMs` while load runs at
+ * `rate`; the probes overlap, so a slow frame does not thin out the samples.
+ */
 export async function latencyAt(
   endpoints: LocalEndpoints,
-  probe: PipelineProbe,
+  dashboard: DashboardProbe,
   rate: number,
   durationS: number,
+  everyMs = 250,
 ): Promise<LatencyResult> {
   const running = load(endpoints, rate, durationS);
-  const samples: number[] = [];
+  const gapsBefore = dashboard.gaps;
+  const probes: Promise<number>[] = [];
   const until = Date.now() + (durationS - 1) * 1000;
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   while (Date.now() < until) {
-    samples.push(await probe.eventToRedisMs());
-    await new Promise((r) => setTimeout(r, 200));
+    probes.push(dashboard.eventToDashboardMs().catch(() => Number.POSITIVE_INFINITY));
+    await sleep(everyMs);
   }
   await running;
-  const round = (n: number) => Math.round(n);
+  const samples = await Promise.all(probes);
+  const round = (n: number) => (Number.isFinite(n) ? Math.round(n) : n);
   return {
     rate,
     p50_ms: round(percentile(samples, 50)),
     p95_ms: round(percentile(samples, 95)),
     p99_ms: round(percentile(samples, 99)),
     samples: samples.length,
+    unseen: samples.filter((s) => !Number.isFinite(s)).length,
+    gaps: dashboard.gaps - gapsBefore,
   };
 }
 

@@ -5,7 +5,7 @@ import { counterFields, redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { TOPICS } from '../../core/topics.ts';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
 
-/** Watches the pipeline from outside: consumer lag of the hot aggregator, and event -> Redis latency. */
+/** Watches the pipeline from outside: consumer lag per group, and event -> Redis latency. */
 export class PipelineProbe {
   private readonly admin: Admin;
   private readonly redis: Redis;
@@ -25,15 +25,35 @@ export class PipelineProbe {
 
   /** Records on events.raw not yet committed by the realtime aggregator's group. */
   async lag(groupId = 'spate-realtime'): Promise<number> {
+    const lags = await this.lagByGroup([groupId]);
+    return lags[groupId] ?? 0;
+  }
+
+  /**
+   * Records on events.raw not yet committed, per consumer group, against one read of the high
+   * marks. A partition a group has never committed counts from offset 0, except for the groups
+   * in `fromLatest` (mappings that start at LATEST), which owe nothing from before they joined.
+   */
+  async lagByGroup(
+    groupIds: readonly string[],
+    fromLatest: ReadonlySet<string> = new Set(),
+  ): Promise<Record<string, number>> {
     const topic = TOPICS.eventsRaw.name;
-    const [highs, committed] = await Promise.all([
+    const [highs, ...committed] = await Promise.all([
       this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      ...groupIds.map((groupId) => this.admin.fetchOffsets({ groupId, topics: [topic] })),
     ]);
-    const done = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]),
-    );
-    return highs.reduce((sum, h) => sum + Math.max(0, Number(h.high) - (done.get(h.partition) ?? 0)), 0);
+    const out: Record<string, number> = {};
+    groupIds.forEach((groupId, i) => {
+      const done = new Map((committed[i]?.[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      const owed = (partition: number, high: number) => {
+        const offset = done.get(partition) ?? -1;
+        if (offset < 0) return fromLatest.has(groupId) ? 0 : high;
+        return Math.max(0, high - offset);
+      };
+      out[groupId] = highs.reduce((sum, h) => sum + owed(h.partition, Number(h.high)), 0);
+    });
+    return out;
   }
 
   /**
