@@ -4,7 +4,10 @@
  *
  * First paint: a fresh browser context (no cache, as a first visit) navigates to the dashboard
  * link; the time is the page's own mark `spate:first-numbers` (set just after the frame that
- * first shows the snapshot's numbers is painted), relative to navigation start.
+ * first shows the snapshot's numbers is painted), relative to navigation start. Measured with
+ * no other dashboard open (the snapshot is computed) and with one open elsewhere (the
+ * broadcaster keeps the snapshots fresh and /v1/snapshot serves them). /v1/snapshot is also
+ * timed from Node both ways.
  * Overview: sequential GET /v1/metrics/overview from Node with the dashboard token, for the
  * default live range (5 min), the last hour, and three days (hot + warm tiers).
  *
@@ -13,6 +16,7 @@
  * rounds' percentiles) on the last line.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
@@ -21,6 +25,7 @@ import { type LocalStackProcess, ROOT, startLocalStackProcess } from '../../test
 const rounds = Number(process.argv[2] ?? 3);
 const navigations = Number(process.argv[3] ?? 30);
 const queries = Number(process.argv[4] ?? 200);
+const loadAverage = () => Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
 const MARK = 'spate:first-numbers';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -97,17 +102,17 @@ async function firstPaints(
   return { mark, fcp, snapshot, snapshotStart, domContentLoaded, html };
 }
 
-async function overviewTimes(stack: LocalStackProcess, query: string): Promise<number[]> {
-  const url = `${stack.endpoints.http}/v1/metrics/overview${query}`;
+async function apiTimes(stack: LocalStackProcess, path: string): Promise<number[]> {
+  const url = `${stack.endpoints.http}${path}`;
   const headers = { authorization: `Bearer ${stack.endpoints.dashboardToken}` };
   const times: number[] = [];
   for (let i = 0; i < queries + 10; i++) {
     const started = performance.now();
     const response = await fetch(url, { headers });
-    const body = (await response.json()) as { events?: number; degraded?: unknown[] };
+    const body = (await response.json()) as { events?: number; channels?: object };
     const ms = performance.now() - started;
-    if (response.status !== 200 || typeof body.events !== 'number')
-      throw new Error(`overview${query}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+    if (response.status !== 200 || (typeof body.events !== 'number' && typeof body.channels !== 'object'))
+      throw new Error(`${path}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
     // The first few warm connections and the function instance up.
     if (i >= 10) times.push(ms);
   }
@@ -134,13 +139,25 @@ for (let round = 1; round <= rounds; round++) {
   try {
     // Let the pipeline fill the hot tier so the page has numbers to show.
     await new Promise((r) => setTimeout(r, 8000));
+    // No dashboard open: the first visitor's snapshot is computed from the aggregates.
     const paints = await firstPaints(stack);
+    const computed = stats(await apiTimes(stack, '/v1/snapshot'));
+    // One dashboard open elsewhere (a wall screen): the broadcaster keeps every channel's
+    // snapshot fresh in the ledger, and the snapshot is served from there.
+    const watcher = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const wall = await watcher.newPage();
+    await wall.goto(stack.endpoints.dashboard);
+    await new Promise((r) => setTimeout(r, 3000));
+    const watched = await firstPaints(stack);
+    const fromLedger = stats(await apiTimes(stack, '/v1/snapshot'));
+    await watcher.close();
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const daysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    const live = stats(await overviewTimes(stack, ''));
-    const hour = stats(await overviewTimes(stack, `?from=${hourAgo}`));
-    const days = stats(await overviewTimes(stack, `?from=${daysAgo}`));
+    const live = stats(await apiTimes(stack, '/v1/metrics/overview'));
+    const hour = stats(await apiTimes(stack, `/v1/metrics/overview?from=${hourAgo}`));
+    const days = stats(await apiTimes(stack, `/v1/metrics/overview?from=${daysAgo}`));
     const row = {
+      loadAverage: loadAverage(),
       firstNumbersP50: r1(percentile(paints.mark, 50)),
       firstNumbersP95: r1(percentile(paints.mark, 95)),
       firstNumbersMax: r1(Math.max(...paints.mark)),
@@ -150,6 +167,13 @@ for (let round = 1; round <= rounds; round++) {
       snapshotStartP50: r1(percentile(paints.snapshotStart, 50)),
       snapshotRequestP50: r1(percentile(paints.snapshot, 50)),
       snapshotRequestP95: r1(percentile(paints.snapshot, 95)),
+      watchedFirstNumbersP50: r1(percentile(watched.mark, 50)),
+      watchedFirstNumbersP95: r1(percentile(watched.mark, 95)),
+      watchedSnapshotRequestP50: r1(percentile(watched.snapshot, 50)),
+      snapshotApiComputedP50: computed.p50,
+      snapshotApiComputedP95: computed.p95,
+      snapshotApiLedgerP50: fromLedger.p50,
+      snapshotApiLedgerP95: fromLedger.p95,
       overview5mP50: live.p50,
       overview5mP95: live.p95,
       overview5mP99: live.p99,

@@ -9,11 +9,14 @@
  * frame's event total names the newest batch it includes, since every batch adds a known
  * number of events. The broadcaster's read (frame.at) to receipt is reported too.
  *
- * Run: npx tsx bench/push/fanout.ts [rounds=5] [seconds=20] [clients=1000] [events/s=1000]
+ * Each client subscribes to every channel, as the dashboard does, so a push carries a bundle of
+ * the channels that changed; the overview's frames are the ones timed.
+ *
+ * Run: npx tsx bench/push/fanout.ts [rounds=5] [seconds=20] [clients=1000] [events/s=1000] [channels]
  * Prints per-round lines on stderr and a JSON summary (medians over rounds) on the last line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
@@ -35,6 +38,8 @@ const rounds = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 20);
 const clients = Number(process.argv[4] ?? 1000);
 const rate = Number(process.argv[5] ?? 1000);
+// Each client subscribes as the dashboard does (every channel) unless a list is given.
+const channelList = process.argv[6];
 const BATCH_EVERY_MS = 100;
 const MAPPING_WINDOW_MS = 500;
 const PROJECT = 'bench';
@@ -90,6 +95,7 @@ async function runRound(round: number): Promise<RoundResult> {
     token,
     String(clients),
     out,
+    ...(channelList ? [channelList] : []),
   ]);
   log(`round ${round}: ${audience.ready.clients} clients subscribed in ${Date.now() - connectStarted} ms`);
   const realtime = createRealtimeFunction({
@@ -205,6 +211,8 @@ console.log(
     seconds,
     clients,
     eventsPerSecond: rate,
+    channels: channelList ?? 'all',
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
     latencyFrom: 'realtime aggregator applied the batch',
     medianOfRounds: {
       p50Ms: pick('p50'),
