@@ -142,7 +142,10 @@ export async function latencyAt(
   durationS: number,
   everyMs = 250,
 ): Promise<LatencyResult> {
-  const running = load(endpoints, rate, durationS);
+  // The broadcaster pushes when records reach its own group, which may read a batch before the
+  // realtime aggregator has counted it; the next batch carries the count. So the load runs on
+  // past the last probe, or the last probes would wait for traffic that never comes.
+  const running = load(endpoints, rate, durationS + 5);
   const gapsBefore = dashboard.gaps;
   const probes: Promise<number>[] = [];
   const until = Date.now() + (durationS - 1) * 1000;
