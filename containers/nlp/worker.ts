@@ -1,4 +1,10 @@
-import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import { DEFAULT_RULES } from '../../core/nlp/business-rules.ts';
 import { type PreparedTweet, TweetEnricher } from '../../core/nlp/enrich.ts';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
@@ -94,6 +100,8 @@ export async function startNlpWorker(
   });
   const transactionalId = await resolveTransactionalId(config.transactionalId);
   const producer: Producer = kafka.producer({
+    // Named so kafkajs does not warn about its v2 default: the Java client's murmur2 on the tweet id.
+    createPartitioner: Partitioners.DefaultPartitioner,
     transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
