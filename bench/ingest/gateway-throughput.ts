@@ -3,14 +3,18 @@
  * runs them: (1) the most events per second with batches of 500, (2) request latency at a
  * steady 5,000 events/s. Client-side round trips, so latency includes HTTP and the gateway.
  *   npx tsx bench/ingest/gateway-throughput.ts [--seconds 20] [--concurrency 8] [--compression gzip|none]
+ *     [--http-workers N]
+ * With --http-workers N > 1 the HTTP API runs as `spate local` runs it: N processes sharing one
+ * port (local/stack/gateway-main.ts), as Lambda runs several containers of the function at once.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashWriteKey } from '../../core/auth/write-keys.ts';
 import { LatencyStats } from '../../load/latency-stats.ts';
 import { runLoad } from '../../load/load-runner.ts';
 import { ShopTraffic } from '../../load/traffic.ts';
+import { freePort } from '../../test/support/free-ports.ts';
 import { type Component, startComponent } from './component-process.ts';
 
 const args = process.argv.slice(2);
@@ -22,6 +26,7 @@ const seconds = Number(flag('--seconds', '20'));
 const concurrency = Number(flag('--concurrency', '8'));
 const compression = flag('--compression', 'gzip');
 const latencyRate = Number(flag('--latency-rate', '5000'));
+const httpWorkers = Number(flag('--http-workers', '1'));
 const WRITE_KEY = 'wk_bench';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spate-ingest-bench-'));
@@ -29,15 +34,36 @@ const components: Component[] = [];
 try {
   const broker = await startComponent(['bin/cli.ts', 'broker', '--port', '0', '--data-dir', dataDir]);
   components.push(broker);
-  const server = await startComponent(['bench/ingest/ingest-server.ts'], {
+  const functionEnv = {
     SPATE_WRITE_KEYS: JSON.stringify({ bench: hashWriteKey(WRITE_KEY) }),
     SPATE_KAFKA_BROKERS: `127.0.0.1:${broker.ready.port}`,
     SPATE_KAFKA_COMPRESSION: compression,
     SPATE_RATE_LIMIT_PER_S: '10000000',
     SPATE_RATE_LIMIT_BURST: '10000000',
-  });
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  let server: Component;
+  let url: string;
+  if (httpWorkers > 1) {
+    const port = await freePort();
+    server = await startComponent(
+      [
+        'local/stack/gateway-main.ts',
+        '--apis',
+        'http',
+        '--workers',
+        String(httpWorkers),
+        '--port',
+        String(port),
+      ],
+      { ...functionEnv, SPATE_DASHBOARD_TOKEN_SECRET: 'bench', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    );
+    url = `http://127.0.0.1:${port}`;
+  } else {
+    server = await startComponent(['bench/ingest/ingest-server.ts'], functionEnv);
+    url = String(server.ready.url);
+  }
   components.push(server);
-  const url = String(server.ready.url);
 
   const cpuBefore = cpuSeconds([broker, server]);
   const throughput = await maxThroughput(`${url}/v1/events`, seconds, concurrency);
@@ -79,22 +105,37 @@ try {
     });
   }
   process.stdout.write(
-    `${JSON.stringify({ bench: 'ingest-gateway', compression, throughput, cpu, latency })}\n`,
+    `${JSON.stringify({ bench: 'ingest-gateway', compression, http_workers: httpWorkers, throughput, cpu, latency })}\n`,
   );
 } finally {
   for (const c of components.reverse()) await c.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** CPU seconds (user + system) so far of each component process, then of this process. */
+/**
+ * CPU seconds (user + system) so far of each component process with its live child processes
+ * (the HTTP API's workers), then of this process.
+ */
 function cpuSeconds(components: Component[]): number[] {
   const tick = 100; // USER_HZ on Linux
-  const children = components.map((c) => {
-    const fields = readFileSync(`/proc/${c.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / tick;
-  });
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      stats.set(Number(entry), {
+        ppid: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12])) / tick,
+      });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const tree = (pid: number): number =>
+    (stats.get(pid)?.cpu ?? 0) +
+    [...stats].filter(([, s]) => s.ppid === pid).reduce((sum, [child]) => sum + tree(child), 0);
   const own = process.cpuUsage();
-  return [...children, (own.user + own.system) / 1e6];
+  return [...components.map((c) => tree(c.child.pid!)), (own.user + own.system) / 1e6];
 }
 
 function round1(n: number): number {
