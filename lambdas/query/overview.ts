@@ -17,16 +17,33 @@ export interface OverviewNumbers {
 }
 
 /**
- * The hot tier's overview of a range: per-second hashes for short ranges (exact edges), per-
- * minute ones beyond ten minutes; visitors as one PFCOUNT over the minute (or hour) HLLs.
+ * The counter hashes covering [fromSec, toSec) exactly with the fewest reads: per-second hashes
+ * for the ragged edges, per-minute ones for the whole minutes between (the realtime function
+ * writes both). Five minutes cost about 64 reads instead of 300; a day about 1,560.
+ */
+export function counterBuckets(fromSec: number, toSec: number): Array<{ grain: 's' | 'm'; bucket: number }> {
+  const firstMinute = Math.ceil(fromSec / MINUTE) * MINUTE;
+  const endMinute = Math.floor(toSec / MINUTE) * MINUTE;
+  const seconds = (from: number, to: number) =>
+    bucketsBetween(from, to, 1).map((bucket) => ({ grain: 's' as const, bucket }));
+  if (firstMinute >= endMinute) return seconds(fromSec, toSec);
+  return [
+    ...seconds(fromSec, firstMinute),
+    ...bucketsBetween(firstMinute, endMinute, MINUTE).map((bucket) => ({ grain: 'm' as const, bucket })),
+    ...seconds(endMinute, toSec),
+  ];
+}
+
+/**
+ * The hot tier's overview of a range: counter hashes with exact edges (counterBuckets), and
+ * visitors as one PFCOUNT over the minute (or hour) HLLs.
  */
 export async function hotOverview(redis: Redis, project: string, range: TimeRange): Promise<OverviewNumbers> {
   const fromSec = Math.floor(range.fromMs / 1000);
   const toSec = Math.ceil(range.toMs / 1000);
-  const fine = toSec - fromSec <= 10 * MINUTE;
   const pipeline = redis.pipeline();
-  const buckets = fine ? bucketsBetween(fromSec, toSec, 1) : bucketsBetween(fromSec, toSec, MINUTE);
-  for (const b of buckets) pipeline.hgetall(redisKeys.counters(project, fine ? 's' : 'm', b));
+  for (const b of counterBuckets(fromSec, toSec))
+    pipeline.hgetall(redisKeys.counters(project, b.grain, b.bucket));
   const hourly = toSec - fromSec > 6 * HOUR;
   const uniques = bucketsBetween(fromSec, toSec, hourly ? HOUR : MINUTE).map((b) =>
     redisKeys.uniques(project, hourly ? 'h' : 'm', b),

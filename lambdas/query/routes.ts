@@ -113,6 +113,8 @@ export function createQueryRoutes(deps: QueryDeps) {
     const degraded: string[] = [];
     const tiers: string[] = [];
     const parts: OverviewNumbers[] = [];
+    // Asked alongside the range's reads rather than after them: one round trip less.
+    const active = withTimeout(activeNow(deps.redis, project, nowMs), t, 'redis').catch(() => null);
     for (const span of spans) {
       const r = { fromMs: span.fromMs, toMs: span.toMs };
       if (span.tier === 'hot') {
@@ -142,15 +144,12 @@ export function createQueryRoutes(deps: QueryDeps) {
         degraded.push('warm');
       }
     }
-    let active: number | null = null;
-    if (!degraded.includes('hot'))
-      active = await withTimeout(activeNow(deps.redis, project, nowMs), t, 'redis').catch(() => null);
     const numbers = combineOverviews(parts);
     return {
       from: new Date(range.fromMs).toISOString(),
       to: new Date(range.toMs).toISOString(),
       ...numbers,
-      active_now: active,
+      active_now: await active,
       tiers: [...new Set(tiers)],
       degraded: [...new Set(degraded)].map((tier) => ({ tier, store: TIER_STORE[tier as Tier] })),
     };

@@ -4,6 +4,7 @@ import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.
 import { counterFields, redisKeys } from '../../../core/aggregation/redis-keys.ts';
 import { ChannelLedger } from '../../../io/push/channel-ledger.ts';
 import { connectLiveRedis } from '../../../io/push/redis-link.ts';
+import { counterBuckets, hotOverview } from '../../../lambdas/query/overview.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { startGateway } from '../../../local/gateway/index.ts';
 import type { RunningGateway } from '../../../local/gateway/types.ts';
@@ -78,6 +79,18 @@ describe('query API', () => {
     const key = redisKeys.counters(PROJECT, 's', second);
     await redis.client.hset(key, counterFields.type('page_view'), 7, counterFields.type('purchase'), 2);
     await redis.client.hset(key, counterFields.orders, 2, counterFields.revenue('EUR'), 4998);
+    // The realtime function writes the same counts into the minute hash.
+    await redis.client.hset(
+      redisKeys.counters(PROJECT, 'm', second - (second % 60)),
+      counterFields.type('page_view'),
+      7,
+      counterFields.type('purchase'),
+      2,
+      counterFields.orders,
+      2,
+      counterFields.revenue('EUR'),
+      4998,
+    );
     await redis.client.pfadd(redisKeys.uniques(PROJECT, 'm', second - (second % 60)), 'a', 'b', 'c');
     const from = new Date(now - 60_000).toISOString();
     const { status, body } = await get(`/v1/metrics/overview?from=${from}`);
@@ -125,5 +138,27 @@ describe('query API', () => {
     });
     const old = await get('/v1/snapshot?channels=overview');
     expect((old.body.channels as { overview: { events: number } }).overview.events).not.toBe(424242);
+  });
+
+  it('reads whole minutes from minute hashes and the edges from second hashes, exactly', async () => {
+    const project = 'edges';
+    const fromSec = 1_800_000_030; // hh:mm:30
+    const toSec = fromSec + 300;
+    const buckets = counterBuckets(fromSec, toSec);
+    expect(buckets.filter((b) => b.grain === 'm')).toHaveLength(4);
+    expect(buckets.length).toBe(64);
+    const covered = buckets.reduce((n, b) => n + (b.grain === 'm' ? 60 : 1), 0);
+    expect(covered).toBe(300);
+    // One event a second over the range, written as the realtime function writes it.
+    for (let sec = fromSec - 30; sec < toSec + 30; sec++) {
+      await redis.client.hincrby(redisKeys.counters(project, 's', sec), counterFields.type('click'), 1);
+      await redis.client.hincrby(
+        redisKeys.counters(project, 'm', sec - (sec % 60)),
+        counterFields.type('click'),
+        1,
+      );
+    }
+    const overview = await hotOverview(redis.client, project, { fromMs: fromSec * 1000, toMs: toSec * 1000 });
+    expect(overview.events).toBe(300);
   });
 });
