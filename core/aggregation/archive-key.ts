@@ -3,15 +3,18 @@ import { eventTimeMs } from './event-decoding.ts';
 
 export type ArchiveFormat = 'ndjson.gz';
 
+const HOUR_MS = 3_600_000;
+
 /**
- * `events/project=P/dt=YYYY-MM-DD/hour=HH/<topic>-<partition>-<first>-<last>.ndjson.gz`:
+ * `<prefix>/[project=P/]dt=YYYY-MM-DD/hour=HH/<topic>-<partition>-<first>-<last>.ndjson.gz`:
  * Hive-style partitions that ClickHouse's s3() and Athena both prune on, and a name made of
  * the offset range so a retried batch overwrites its own object instead of adding a copy.
- * Offsets are zero-padded so names sort in offset order.
+ * Events are partitioned by project as well; tweets belong to no project. Offsets are
+ * zero-padded so names sort in offset order.
  */
 export function archiveKey(parts: {
   readonly prefix?: string;
-  readonly project: string;
+  readonly project?: string;
   readonly hourStartMs: number;
   readonly topic: string;
   readonly partition: number;
@@ -23,38 +26,45 @@ export function archiveKey(parts: {
   const hour = iso.slice(11, 13);
   const pad = (n: number) => String(n).padStart(20, '0');
   const name = `${parts.topic}-${parts.partition}-${pad(parts.firstOffset)}-${pad(parts.lastOffset)}.ndjson.gz`;
-  return `${parts.prefix ?? 'events'}/project=${encodeURIComponent(parts.project)}/dt=${dt}/hour=${hour}/${name}`;
+  const project = parts.project === undefined ? '' : `project=${encodeURIComponent(parts.project)}/`;
+  return `${parts.prefix ?? 'events'}/${project}dt=${dt}/hour=${hour}/${name}`;
 }
 
-/** The archived row: the enriched event with where it came from, so replay keeps offsets. */
-export interface ArchivedEvent extends EnrichedEvent {
+/** Where an archived row came from, so replay and cold reads keep offsets. */
+export interface ArchivePosition {
   readonly kafka_topic: string;
   readonly kafka_partition: number;
   readonly kafka_offset: number;
 }
 
-export interface ArchiveObject {
+/** The archived row of events.raw: the enriched event with where it came from. */
+export interface ArchivedEvent extends EnrichedEvent, ArchivePosition {}
+
+export interface ArchiveObject<R extends object = EnrichedEvent> {
   readonly key: string;
-  readonly rows: readonly ArchivedEvent[];
+  readonly rows: readonly (R & ArchivePosition)[];
 }
 
-/** Groups one partition batch into objects per project and event hour. */
-export function planArchiveObjects(
-  batch: {
-    readonly topic: string;
-    readonly partition: number;
-    readonly events: readonly { readonly offset: number; readonly event: EnrichedEvent }[];
-  },
-  prefix?: string,
-): ArchiveObject[] {
-  const groups = new Map<string, { project: string; hourStartMs: number; rows: ArchivedEvent[] }>();
-  for (const { offset, event } of batch.events) {
-    const ts = eventTimeMs(event);
-    const hourStartMs = ts - (((ts % 3_600_000) + 3_600_000) % 3_600_000);
-    const id = `${event.project}\u0000${hourStartMs}`;
-    const group = groups.get(id) ?? { project: event.project, hourStartMs, rows: [] };
+/** A record to archive: its offset, its time (which hour it lands in) and its project, if any. */
+export interface ArchiveItem<R extends object> {
+  readonly offset: number;
+  readonly timeMs: number;
+  readonly project?: string;
+  readonly record: R;
+}
+
+/** Groups one partition batch into objects per project (when records have one) and hour. */
+export function planArchive<R extends object>(
+  batch: { readonly topic: string; readonly partition: number; readonly items: readonly ArchiveItem<R>[] },
+  prefix: string,
+): ArchiveObject<R>[] {
+  const groups = new Map<string, { project?: string; hourStartMs: number; rows: (R & ArchivePosition)[] }>();
+  for (const { offset, timeMs, project, record } of batch.items) {
+    const hourStartMs = timeMs - (((timeMs % HOUR_MS) + HOUR_MS) % HOUR_MS);
+    const id = `${project ?? ''}\u0000${project === undefined ? 0 : 1}\u0000${hourStartMs}`;
+    const group = groups.get(id) ?? { ...(project === undefined ? {} : { project }), hourStartMs, rows: [] };
     group.rows.push({
-      ...event,
+      ...record,
       kafka_topic: batch.topic,
       kafka_partition: batch.partition,
       kafka_offset: offset,
@@ -64,7 +74,7 @@ export function planArchiveObjects(
   return [...groups.values()].map((g) => ({
     key: archiveKey({
       prefix,
-      project: g.project,
+      ...(g.project === undefined ? {} : { project: g.project }),
       hourStartMs: g.hourStartMs,
       topic: batch.topic,
       partition: batch.partition,
@@ -73,4 +83,28 @@ export function planArchiveObjects(
     }),
     rows: g.rows,
   }));
+}
+
+/** Groups one events.raw partition batch into objects per project and event hour. */
+export function planArchiveObjects(
+  batch: {
+    readonly topic: string;
+    readonly partition: number;
+    readonly events: readonly { readonly offset: number; readonly event: EnrichedEvent }[];
+  },
+  prefix?: string,
+): ArchiveObject[] {
+  return planArchive(
+    {
+      topic: batch.topic,
+      partition: batch.partition,
+      items: batch.events.map(({ offset, event }) => ({
+        offset,
+        timeMs: eventTimeMs(event),
+        project: event.project,
+        record: event,
+      })),
+    },
+    prefix ?? 'events',
+  );
 }

@@ -11,34 +11,43 @@ export interface PositionedEvent {
 }
 
 /** The records of one topic-partition in one invocation, decoded, in offset order. */
-export interface PartitionBatch {
+export interface RecordBatch<T> {
   readonly topic: string;
   readonly partition: number;
   readonly firstOffset: number;
   readonly lastOffset: number;
-  readonly events: readonly PositionedEvent[];
-  /** Records that were not an enriched event; counted, never allowed to block the partition. */
+  readonly events: readonly T[];
+  /** Records that did not decode; counted, never allowed to block the partition. */
   readonly undecodable: readonly { readonly offset: number; readonly reason: string }[];
 }
 
+/** A batch of events.raw: enriched events. */
+export type PartitionBatch = RecordBatch<PositionedEvent>;
+
+/** Decodes one record value (UTF-8 text) found at `offset`. */
+export type RecordDecoder<T> = (
+  text: string,
+  offset: number,
+) => { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
 /**
- * Splits an MSK event into its topic-partition batches. Offsets give the order; the MSK event
- * already lists them in order, but sorting costs little and makes the gate's arithmetic safe.
+ * Splits an MSK event into its topic-partition batches, each record decoded by `decode`.
+ * Offsets give the order; the MSK event already lists them in order, but sorting costs little
+ * and makes the gate's arithmetic safe.
  */
-export function partitionBatches(event: MSKEvent): PartitionBatch[] {
+export function decodeBatches<T>(event: MSKEvent, decode: RecordDecoder<T>): RecordBatch<T>[] {
   if (event.records === null || typeof event.records !== 'object')
     throw new Error('records: an MSK event must carry a records object');
-  const out: PartitionBatch[] = [];
+  const out: RecordBatch<T>[] = [];
   for (const [tp, records] of Object.entries(event.records)) {
     if (!Array.isArray(records) || records.length === 0) continue;
     const sorted = [...records].sort((a, b) => a.offset - b.offset);
     const first = sorted[0]!;
-    const events: PositionedEvent[] = [];
+    const events: T[] = [];
     const undecodable: { offset: number; reason: string }[] = [];
     for (const record of sorted) {
-      const text = Buffer.from(record.value ?? '', 'base64').toString('utf8');
-      const decoded = decodeEnrichedEvent(text);
-      if (decoded.ok) events.push({ offset: record.offset, event: decoded.event, timeMs: decoded.timeMs });
+      const decoded = decode(Buffer.from(record.value ?? '', 'base64').toString('utf8'), record.offset);
+      if (decoded.ok) events.push(decoded.value);
       else undecodable.push({ offset: record.offset, reason: decoded.reason });
     }
     if (first.topic === undefined || typeof first.partition !== 'number')
@@ -53,4 +62,16 @@ export function partitionBatches(event: MSKEvent): PartitionBatch[] {
     });
   }
   return out;
+}
+
+const decodePositionedEvent: RecordDecoder<PositionedEvent> = (text, offset) => {
+  const decoded = decodeEnrichedEvent(text);
+  return decoded.ok
+    ? { ok: true, value: { offset, event: decoded.event, timeMs: decoded.timeMs } }
+    : { ok: false, reason: decoded.reason };
+};
+
+/** The enriched-event batches of an MSK event on events.raw. */
+export function partitionBatches(event: MSKEvent): PartitionBatch[] {
+  return decodeBatches(event, decodePositionedEvent);
 }

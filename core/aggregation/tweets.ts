@@ -1,8 +1,10 @@
 import type { MSKEvent } from 'aws-lambda';
 import type { Aggregation } from './aggregation.ts';
+import { decodeBatches, type RecordBatch } from './msk-batch.ts';
 import { redisKeys } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
 import { bucketStart, HOT_TTL_SECONDS, MINUTE, WINDOW_BUCKET_SECONDS } from './time-buckets.ts';
+import { decodeEnrichedTweet, tweetHashtags, tweetRiskScore, tweetTopics } from './tweet-decoding.ts';
 
 /** What the tweets aggregator reads of an enriched tweet (core/nlp/enrich.ts EnrichedTweet). */
 export interface TweetFacts {
@@ -22,70 +24,28 @@ export const TOXICITY_ALERT_SCORE = 0.7;
 const SCORE_SCALE = 10_000;
 
 export function decodeTweet(text: string, offset: number): TweetFacts | { reason: string } {
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { reason: 'value: not JSON' };
-  }
-  if (v === null || typeof v !== 'object') return { reason: 'value: must be a JSON object' };
-  if (typeof v.id !== 'string' || v.id === '') return { reason: 'id: must be a non-empty string' };
-  const sentiment = v.sentiment as { score?: unknown; label?: unknown } | undefined;
-  if (typeof sentiment?.score !== 'number' || typeof sentiment.label !== 'string')
-    return { reason: 'sentiment: must carry a numeric score and a label' };
-  const when = typeof v.createdAt === 'string' ? v.createdAt : v.enrichedAt;
-  const timeMs = typeof when === 'string' ? Date.parse(when) : Number.NaN;
-  if (!Number.isFinite(timeMs)) return { reason: 'createdAt/enrichedAt: must be an ISO 8601 date-time' };
-  const entities = v.entities as { hashtags?: unknown } | undefined;
-  const hashtags = Array.isArray(entities?.hashtags)
-    ? entities.hashtags.filter((h): h is string => typeof h === 'string')
-    : [];
-  const topics = v.topics && typeof v.topics === 'object' ? Object.keys(v.topics) : [];
-  const risk = v.risk as { score?: unknown } | undefined;
+  const decoded = decodeEnrichedTweet(text);
+  if (!decoded.ok) return { reason: decoded.reason };
+  const { tweet } = decoded;
   return {
     offset,
-    id: v.id,
-    timeMs,
-    sentimentScore: sentiment.score,
-    sentimentLabel: sentiment.label,
-    topics,
-    hashtags: [...new Set(hashtags.map((h) => h.toLowerCase()))],
-    riskScore: typeof risk?.score === 'number' ? risk.score : 0,
+    id: tweet.id,
+    timeMs: decoded.timeMs,
+    sentimentScore: tweet.sentiment.score,
+    sentimentLabel: tweet.sentiment.label,
+    topics: tweetTopics(tweet).map(([topic]) => topic),
+    hashtags: tweetHashtags(tweet),
+    riskScore: tweetRiskScore(tweet),
   };
 }
 
-export interface TweetBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly lastOffset: number;
-  readonly events: readonly TweetFacts[];
-  readonly undecodable: readonly { readonly offset: number; readonly reason: string }[];
-}
+export type TweetBatch = RecordBatch<TweetFacts>;
 
 export function tweetBatches(event: MSKEvent): TweetBatch[] {
-  if (event.records === null || typeof event.records !== 'object')
-    throw new Error('records: an MSK event must carry a records object');
-  const out: TweetBatch[] = [];
-  for (const records of Object.values(event.records)) {
-    if (!Array.isArray(records) || records.length === 0) continue;
-    const sorted = [...records].sort((a, b) => a.offset - b.offset);
-    const events: TweetFacts[] = [];
-    const undecodable: { offset: number; reason: string }[] = [];
-    for (const r of sorted) {
-      const decoded = decodeTweet(Buffer.from(r.value ?? '', 'base64').toString('utf8'), r.offset);
-      if ('reason' in decoded) undecodable.push({ offset: r.offset, reason: decoded.reason });
-      else events.push(decoded);
-    }
-    const first = sorted[0]!;
-    out.push({
-      topic: first.topic,
-      partition: first.partition,
-      lastOffset: sorted[sorted.length - 1]!.offset,
-      events,
-      undecodable,
-    });
-  }
-  return out;
+  return decodeBatches(event, (text, offset) => {
+    const decoded = decodeTweet(text, offset);
+    return 'reason' in decoded ? { ok: false, reason: decoded.reason } : { ok: true, value: decoded };
+  });
 }
 
 /**

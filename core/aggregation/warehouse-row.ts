@@ -1,5 +1,17 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
 import { revenueMinorUnits, visitorOf } from './event-decoding.ts';
+import type { PartitionBatch } from './msk-batch.ts';
+
+/**
+ * What one insert of the warm tier holds: the rows of one topic-partition batch, each with
+ * its offset, bound for one table. The offsets drive the high-water guard and the token.
+ */
+export interface WarehouseBatch<R = object> {
+  readonly table: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly rows: readonly { readonly offset: number; readonly row: R }[];
+}
 
 /** A row of the warm tier's `events` table (io/clickhouse/migrations/001-events.ts). */
 export interface WarehouseRow {
@@ -35,8 +47,9 @@ export interface WarehouseRow {
   readonly kafka_offset: number;
 }
 
-function clickhouseTime(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+/** `YYYY-MM-DD hh:mm:ss.sss` in UTC, ClickHouse's DateTime64 text form. */
+export function clickhouseTime(at: string | number): string {
+  return new Date(at).toISOString().replace('T', ' ').replace('Z', '');
 }
 
 export function warehouseRow(
@@ -82,4 +95,17 @@ export function warehouseRow(
 /** Same batch, same token: ClickHouse drops a retried insert instead of storing it twice. */
 export function deduplicationToken(topic: string, partition: number, first: number, last: number): string {
   return `${topic}-${partition}-${first}-${last}`;
+}
+
+/** An events.raw batch as rows of the `events` table. */
+export function eventWarehouseBatch(batch: PartitionBatch): WarehouseBatch<WarehouseRow> {
+  return {
+    table: 'events',
+    topic: batch.topic,
+    partition: batch.partition,
+    rows: batch.events.map(({ event, offset }) => ({
+      offset,
+      row: warehouseRow(event, batch.partition, offset, batch.topic),
+    })),
+  };
 }

@@ -1,17 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { PartitionBatch } from '../../core/aggregation/msk-batch.ts';
 import { NO_OFFSET, unappliedEvents } from '../../core/aggregation/offset-gate.ts';
-import { deduplicationToken, warehouseRow } from '../../core/aggregation/warehouse-row.ts';
+import { deduplicationToken, type WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
 
 const partitionId = (topic: string, partition: number) => `${topic}-${partition}`;
 
 /**
- * The highest offset stored per topic-partition (io/clickhouse/migrations/003-high-water.ts),
- * keyed `topic-partition`; partitions never stored are absent. One small query per invocation.
+ * The highest offset stored per topic-partition (io/clickhouse/migrations/003-high-water.ts;
+ * every warm table feeds the same ledger, keyed by its topic), keyed `topic-partition`;
+ * partitions never stored are absent. One small query per invocation.
  */
 export async function storedHighWater(
   client: ClickHouseClient,
-  batches: readonly Pick<PartitionBatch, 'topic'>[],
+  batches: readonly Pick<WarehouseBatch, 'topic'>[],
 ): Promise<Map<string, number>> {
   const topics = [...new Set(batches.map((b) => b.topic))];
   if (topics.length === 0) return new Map();
@@ -29,20 +29,20 @@ export async function storedHighWater(
 
 /**
  * One insert per topic-partition batch, never one per row; the mapping's batch size (10k)
- * and window (1 s) decide how large. Only events above the stored high-water are sent, so a
+ * and window (1 s) decide how large. Only rows above the stored high-water are sent, so a
  * redelivery cut at other offsets adds nothing; the token covers a retry of the very same
  * insert whose reply was lost (and a racing replay of the same range).
  */
-export async function insertEvents(
+export async function insertBatch(
   client: ClickHouseClient,
-  batch: PartitionBatch,
+  batch: WarehouseBatch,
   highWater: number = NO_OFFSET,
 ): Promise<number> {
-  const fresh = unappliedEvents(batch.events, highWater);
+  const fresh = unappliedEvents(batch.rows, highWater);
   if (fresh.length === 0) return 0;
   await client.insert({
-    table: 'events',
-    values: fresh.map(({ event, offset }) => warehouseRow(event, batch.partition, offset, batch.topic)),
+    table: batch.table,
+    values: fresh.map(({ row }) => row),
     format: 'JSONEachRow',
     clickhouse_settings: {
       insert_deduplication_token: deduplicationToken(

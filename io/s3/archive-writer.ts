@@ -5,7 +5,7 @@ import type { ArchiveObject } from '../../core/aggregation/archive-key.ts';
 
 const gzipAsync = promisify(gzip);
 
-export function encodeArchiveObject(object: ArchiveObject): Promise<Buffer> {
+export function encodeArchiveObject(object: ArchiveObject<object>): Promise<Buffer> {
   const text = object.rows.map((row) => JSON.stringify(row)).join('\n');
   return gzipAsync(`${text}\n`);
 }
@@ -17,7 +17,7 @@ export function encodeArchiveObject(object: ArchiveObject): Promise<Buffer> {
 export async function writeArchiveObjects(
   s3: S3Client,
   bucket: string,
-  objects: readonly ArchiveObject[],
+  objects: readonly ArchiveObject<object>[],
 ): Promise<{ objects: number; bytes: number }> {
   let bytes = 0;
   await Promise.all(

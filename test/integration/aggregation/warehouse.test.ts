@@ -82,6 +82,6 @@ describe('warehouse function against the ClickHouse endpoint', () => {
     const versions = await rows<{ version: number }>(
       'SELECT version FROM schema_migrations ORDER BY version',
     );
-    expect(versions.map((v) => Number(v.version))).toEqual([1, 2, 3]);
+    expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
   });
 });

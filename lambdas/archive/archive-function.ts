@@ -1,0 +1,78 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, MSKEvent } from 'aws-lambda';
+import type { ArchiveObject } from '../../core/aggregation/archive-key.ts';
+import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
+import type { ArchiveConfig } from '../../io/s3/archive-config.ts';
+import { writeArchiveObjects } from '../../io/s3/archive-writer.ts';
+import { createS3Client } from '../../io/s3/client.ts';
+
+export interface ArchiveReport {
+  readonly objects: number;
+  readonly bytes: number;
+  readonly events: number;
+}
+
+export type ArchiveHandler = (event: MSKEvent, context: Context) => Promise<ArchiveReport>;
+
+export interface ArchiveFunction {
+  readonly handler: ArchiveHandler;
+  close(): Promise<void>;
+}
+
+/** One topic-partition batch as the objects to write, with what did not decode. */
+export interface PlannedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: number;
+  readonly objects: readonly ArchiveObject<object>[];
+  readonly undecodable: readonly { readonly offset: number }[];
+}
+
+/** What differs between the functions that write the cold tier: their name and their objects. */
+export interface ArchiveFeed {
+  /** The function's name (its mapping's functionName), for logs, metrics and the breaker. */
+  readonly name: string;
+  /** The MSK event as planned objects per topic-partition, under `prefix`. */
+  readonly plan: (event: MSKEvent, prefix: string) => readonly PlannedBatch[];
+}
+
+/** A thin middy handler over the archive writer: plan keys by offset range, write, measure. */
+export function createArchiveFeedFunction(config: ArchiveConfig, feed: ArchiveFeed): ArchiveFunction {
+  const logger = new Logger({ serviceName: `spate-${feed.name}` });
+  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}` });
+  const s3 = createS3Client(config.s3);
+  const breaker = new CircuitBreaker(`s3/${feed.name}`, config.breaker);
+  const handler = middy<MSKEvent, ArchiveReport>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      let objects = 0;
+      let bytes = 0;
+      let events = 0;
+      for (const batch of feed.plan(event, config.prefix)) {
+        const written = await breaker.call(() =>
+          withRetries(() => writeArchiveObjects(s3, config.bucket, batch.objects), config.retry),
+        );
+        objects += written.objects;
+        bytes += written.bytes;
+        events += batch.records;
+        if (batch.undecodable.length > 0)
+          logger.warn('records that did not decode were not archived', {
+            topic: batch.topic,
+            partition: batch.partition,
+            offsets: batch.undecodable.map((u) => u.offset),
+          });
+      }
+      metrics.addMetric('ArchivedEvents', MetricUnit.Count, events);
+      metrics.addMetric('ArchivedBytes', MetricUnit.Bytes, bytes);
+      return { objects, bytes, events };
+    });
+  return {
+    handler: handler as unknown as ArchiveHandler,
+    close: async () => s3.destroy(),
+  };
+}
