@@ -42,10 +42,13 @@ export function lagSlope(samples: readonly { readonly t: number; readonly lag: n
 
 /**
  * A trend group keeps up when, over the second half of the step, its lag grows by less than a
- * tenth of the arrival rate per second (the batching sawtooth leaves some noise in the slope)
- * and stays under five seconds of traffic.
+ * quarter of the arrival rate per second and stays under five seconds of traffic. The batching
+ * sawtooth on a busy 2-core machine puts about ±0.25 x rate of noise into a 10 s slope (measured:
+ * +251/s at 1000/s with every group drained 2-3 s after the step), so a finer share would judge
+ * noise; a group short by more than a quarter still fails here, and a smaller shortfall shows in
+ * the drain times each step records.
  */
-export const TREND_RULE = { maxSlopeShare: 0.1, maxMeanLagSeconds: 5 } as const;
+export const TREND_RULE = { maxSlopeShare: 0.25, maxMeanLagSeconds: 5 } as const;
 
 export interface GroupVerdict {
   readonly slope_per_s: number;
