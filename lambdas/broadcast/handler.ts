@@ -9,12 +9,15 @@ import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
 import { FanOut, type FanOutReport } from '../../io/push/fan-out.ts';
 import { readPushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
-import { projectsOf } from './batch-projects.ts';
+import { carriesTweets, projectsOf } from './batch-projects.ts';
+
+const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
 
 /**
  * The broadcaster: fed events.raw by its own mapping (500 ms window), it treats each batch as
- * "these projects changed" and pushes their subscribed channels, coalesced per channel across
- * all concurrent invocations. Push failures are logged and counted, never retried through the
+ * "these projects changed" and pushes their subscribed channels; fed tweets.enriched, it pushes
+ * the tweets and alerts channels of every project with dashboards. Pushes are coalesced per
+ * channel across all concurrent invocations. Push failures are logged and counted, never retried through the
  * mapping: a frame redelivered later would show old numbers.
  */
 const logger = new Logger({ serviceName: 'spate-broadcast' });
@@ -51,14 +54,21 @@ export function createBroadcastFunction(
   return {
     async handler(event) {
       const outcomes: ChannelOutcome[] = [];
-      for (const project of projectsOf(event)) {
+      const push = async (project: string, channels?: readonly string[]) => {
         try {
-          outcomes.push(...(await broadcaster.broadcast(project)));
+          outcomes.push(...(await broadcaster.broadcast(project, channels)));
         } catch (err) {
           metrics.addMetric('PushErrors', MetricUnit.Count, 1);
           logger.error('broadcast failed', { project, error: String(err) });
         }
-      }
+      };
+      const touched = projectsOf(event);
+      for (const project of touched) await push(project);
+      // Tweets are not per project: a batch of them moves the tweets channels of every project
+      // with dashboards (those pushed above already have them).
+      if (carriesTweets(event))
+        for (const project of await registry.projects().catch(() => []))
+          if (!touched.has(project)) await push(project, TWEET_CHANNELS);
       // A post may carry several channels' frames: count frames per channel, posts once.
       const posts = new Set<FanOutReport>();
       for (const o of outcomes) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { framesOfMessage } from '../../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../../core/push/frame-sequence.ts';
+import { createBroadcastFunction } from '../../../lambdas/broadcast/handler.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { createTweetsFunction, type TweetsFunction } from '../../../lambdas/tweets/handler.ts';
 import { startGateway } from '../../../local/gateway/index.ts';
@@ -144,5 +145,33 @@ describe('tweets and alerts channels', () => {
     const bad = await get('/v1/tweets/summary?window=2d');
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^window: must be from 60 s to 86400 s/);
+  });
+
+  it('are pushed to every project with dashboards when the broadcaster is fed a tweets batch', async () => {
+    const other = await openClient(
+      `${stack.gateway.wsUrl}?token=${encodeURIComponent(tokenFor('otherproject'))}`,
+    );
+    other.socket.send(JSON.stringify({ action: 'subscribe', channels: ['tweets'] }));
+    expect(JSON.parse(await other.next())).toMatchObject({ type: 'subscribed' });
+    const fn = createBroadcastFunction({
+      SPATE_REDIS_URL: stack.redis.url,
+      SPATE_DASHBOARD_TOKEN_SECRET: SECRET,
+      SPATE_WS_MANAGEMENT_URL: stack.gateway.managementEndpoint,
+    });
+    try {
+      const batch = mskEventOf([enrichedTweet('t9', 0.5, 'pricing', ['late'])], {
+        topic: 'tweets.enriched',
+        partition: 0,
+        firstOffset: 3,
+      });
+      await tweets.handler(batch, createLambdaContext('tweets'));
+      const outcomes = await fn.handler(batch);
+      expect(outcomes).toContainEqual(expect.objectContaining({ channel: 'tweets', outcome: 'pushed' }));
+      const [frame] = framesOfMessage(await other.next());
+      expect(frame).toMatchObject({ channel: 'tweets', type: 'snapshot', data: { count: 4 } });
+    } finally {
+      await fn.close();
+      other.socket.close();
+    }
   });
 });
