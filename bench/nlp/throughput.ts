@@ -63,6 +63,8 @@ function startWorker(run: Run): Promise<{ stop(): Promise<void>; metricsPort: nu
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // The worker must not outlive the benchmark (and its broker) if the benchmark fails.
+  process.once('exit', () => child.kill('SIGKILL'));
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -84,8 +86,13 @@ function startWorker(run: Run): Promise<{ stop(): Promise<void>; metricsPort: nu
 }
 
 async function enrichedCount(port: number): Promise<number> {
-  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return Number(/spate_nlp_tweets_total\{outcome="enriched"\} (\d+)/u.exec(body)?.[1] ?? 0);
+  try {
+    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return Number(/spate_nlp_tweets_total\{outcome="enriched"\} (\d+)/u.exec(body)?.[1] ?? 0);
+  } catch {
+    // A reused keep-alive connection can be reset on a starved machine; the next poll asks again.
+    return 0;
+  }
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -103,7 +110,11 @@ async function throughputRun(run: Run): Promise<Record<string, number>> {
   const preloadS = (performance.now() - t0) / 1000;
   const started = performance.now();
   const worker = await startWorker(run);
-  while ((await enrichedCount(worker.metricsPort)) < n) await new Promise((r) => setTimeout(r, 250));
+  let done = 0;
+  while (done < n) {
+    await new Promise((r) => setTimeout(r, 250));
+    done = Math.max(done, await enrichedCount(worker.metricsPort));
+  }
   const seconds = (performance.now() - started) / 1000;
   await worker.stop();
   return {
