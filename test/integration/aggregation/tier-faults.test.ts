@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import type { MSKEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
-import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import type { MetricQuery } from '../../../core/query/metric-query.ts';
 import { coldReader } from '../../../io/clickhouse/cold-reader.ts';
 import { warmReader } from '../../../io/clickhouse/warm-reader.ts';
@@ -15,47 +13,11 @@ import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
-import { mskEventOf } from '../../unit/aggregation/factories.ts';
 import { type ChaosProxy, seededRandom, startChaosProxy } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
+import { deliverWithFaults } from './fault-delivery.ts';
 
 const SEED = 20_260_116;
-
-type Sink = (event: MSKEvent) => Promise<unknown>;
-
-/**
- * Delivers every partition through `sink` the way a mapping does under faults: invocations
- * killed before or after the handler ran, connections cut mid-request, and every redelivery
- * cut at other offsets than the delivery before (so object keys and dedup tokens differ).
- */
-async function deliverWithFaults(
-  sink: Sink,
-  partitions: EnrichedEvent[][],
-  proxy: ChaosProxy,
-  random: () => number,
-): Promise<number> {
-  let failures = 0;
-  for (const [p, events] of partitions.entries()) {
-    let committed = 0;
-    while (committed < events.length) {
-      const size = 1 + Math.floor(random() * 250);
-      const batch = events.slice(committed, committed + size);
-      const roll = random();
-      try {
-        if (roll < 0.1) throw new Error('killed before the handler ran');
-        proxy.cutChance = roll < 0.3 ? 0.3 : 0;
-        await sink(mskEventOf(batch, { partition: p, firstOffset: committed }));
-        if (roll > 0.8) throw new Error('killed after the handler wrote, before the mapping committed');
-        committed += batch.length;
-      } catch {
-        failures += 1;
-      } finally {
-        proxy.cutChance = 0;
-      }
-    }
-  }
-  return failures;
-}
 
 describe('warm and cold tiers under faults', () => {
   let dirs: string[];
