@@ -141,6 +141,8 @@ for (let round = 1; round <= rounds; round++) {
     await new Promise((r) => setTimeout(r, 8000));
     // No dashboard open: the first visitor's snapshot is computed from the aggregates.
     const paints = await firstPaints(stack);
+    // Past the ledger's freshness (2 s) after the last page closed: every channel is computed.
+    await new Promise((r) => setTimeout(r, 3000));
     const computed = stats(await apiTimes(stack, '/v1/snapshot'));
     // One dashboard open elsewhere (a wall screen): the broadcaster keeps every channel's
     // snapshot fresh in the ledger, and the snapshot is served from there.
