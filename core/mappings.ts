@@ -60,9 +60,11 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   // Tweets: sentiment per topic and hashtag and toxicity alerts, as soon as the NLP worker
   // has committed them to tweets.enriched.
   aggregator('tweets', TOPICS.tweetsEnriched.name, 5000, 500, ['hot']),
-  // Enriched tweets into the warm and cold tiers, batched like their events counterparts.
-  aggregator('tweets-warehouse', TOPICS.tweetsEnriched.name, 10_000, 1000, ['warm']),
-  aggregator('tweets-archive', TOPICS.tweetsEnriched.name, 10_000, 10_000, ['cold']),
+  // Enriched tweets into the warm and cold tiers, batched like their events counterparts. Names
+  // are one word: they become folder names and CDK logical ids, and must not begin with another
+  // function's name.
+  aggregator('tweetwarehouse', TOPICS.tweetsEnriched.name, 10_000, 1000, ['warm']),
+  aggregator('tweetarchive', TOPICS.tweetsEnriched.name, 10_000, 10_000, ['cold']),
   // The broadcaster: its own group on events.raw; a 500 ms window means a busy second costs two
   // invocations, so pushes stay coalesced whatever the event rate.
   {

@@ -14,7 +14,7 @@ import {
  */
 export function createTweetsArchiveFunction(config: ArchiveConfig): ArchiveFunction {
   return createArchiveFeedFunction(config, {
-    name: 'tweets-archive',
+    name: 'tweetarchive',
     plan: (event, prefix) =>
       decodeBatches(event, positionedTweet).map((batch) => ({
         topic: batch.topic,

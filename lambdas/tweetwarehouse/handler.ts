@@ -14,7 +14,7 @@ import {
  */
 export function createTweetsWarehouseFunction(config: WarehouseConfig): WarehouseFunction {
   return createWarehouseFeedFunction(config, {
-    name: 'tweets-warehouse',
+    name: 'tweetwarehouse',
     batches: (event) => {
       const batches = decodeBatches(event, positionedTweet);
       return {
