@@ -11,7 +11,7 @@
  * Prints one JSON line per run (with the load average when it started), then one summary line.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,7 +51,19 @@ async function produce(run: Run, n: number): Promise<void> {
   }
 }
 
-function startWorker(run: Run): Promise<{ stop(): Promise<void>; metricsPort: number }> {
+/** CPU seconds (user + system) the process has used so far, from /proc on Linux; NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function startWorker(
+  run: Run,
+): Promise<{ stop(): Promise<void>; metricsPort: number; cpuSeconds(): number }> {
   const profile = values.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values.profile];
   const child = spawn(process.execPath, [...profile, 'bin/spate.js', 'nlp'], {
     env: {
@@ -73,6 +85,7 @@ function startWorker(run: Run): Promise<{ stop(): Promise<void>; metricsPort: nu
       if (line !== undefined) {
         resolve({
           metricsPort: (JSON.parse(line) as { port: number }).port,
+          cpuSeconds: () => cpuSeconds(child.pid),
           stop: () =>
             new Promise<void>((done) => {
               child.once('exit', () => done());
@@ -116,10 +129,13 @@ async function throughputRun(run: Run): Promise<Record<string, number>> {
     done = Math.max(done, await enrichedCount(worker.metricsPort));
   }
   const seconds = (performance.now() - started) / 1000;
+  const workerCpuS = worker.cpuSeconds();
   await worker.stop();
   return {
     tweets: n,
     seconds: Number(seconds.toFixed(1)),
+    // What the worker itself used, start-up included: the figure the box's load does not move much.
+    worker_cpu_s: Number(workerCpuS.toFixed(1)),
     tweets_per_s: Math.round(n / seconds),
     preload_s: Number(preloadS.toFixed(1)),
   };
