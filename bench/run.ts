@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFaultStack } from '../test/faults/fault-stack.ts';
 import { hotTally, readRawTruth } from '../test/faults/truth.ts';
@@ -26,6 +26,9 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
   const stack = await startFaultStack();
   const probe = new PipelineProbe(stack.endpoints);
   await probe.open();
+  // Other work on the machine moves every figure here, so the run records how busy it was.
+  const loads: number[] = [loadavg()[0] ?? 0];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0] ?? 0), 30_000);
   try {
     // The step-up, repeated: from 2000/s each climb doubles (quick) or goes up by half (full) until
     // a step does not keep up (or halves down until one does); the sustained rate is the median of the climbs' best kept-up steps.
@@ -124,6 +127,11 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
         cores: cpus().length,
         cpu: cpus()[0]?.model ?? 'unknown',
         memory_gib: Math.round(totalmem() / 2 ** 30),
+        load_average_1m: {
+          start: round2(loads[0] ?? 0),
+          median: round2(median(loads)),
+          max: round2(Math.max(...loads)),
+        },
       },
       quick,
       at: new Date().toISOString(),
@@ -133,6 +141,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
     say('wrote bench/report.json and bench/REPORT.md');
     return report;
   } finally {
+    clearInterval(loadTimer);
     await probe.close();
     await stack.close();
   }
@@ -217,3 +226,5 @@ async function drained(probe: PipelineProbe, say: (line: string) => void): Promi
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

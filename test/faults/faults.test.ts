@@ -8,16 +8,20 @@ const included = SCENARIOS.filter((s) => runsScenario(FAULTS, s.id as ScenarioNa
 
 describe(`fault suite (${FAULTS.full ? 'full' : 'short'})`, () => {
   // Each scenario gets a fresh stack, so one scenario's losses never show in the next row.
-  it.each(included.map((s) => [s.title, s] as const))('%s', async (_title, scenario) => {
-    const stack = await startFaultStack();
-    try {
-      const { row, load, tiers } = await runScenario(stack, scenario);
-      expect(row.accepted).toBeGreaterThan(0);
-      if (scenario.ingestUnaffected) expect(load.refused).toBe(0);
-      if (scenario.tweetsRate) expect(tiers.tweets?.counted).toBeGreaterThan(0);
-      expect({ lost: row.lost, duplicated: row.duplicated }).toEqual({ lost: 0, duplicated: 0 });
-    } finally {
-      await stack.close();
-    }
-  });
+  it.each(included.map((s) => [s.title, s] as const))(
+    '%s',
+    async (_title, scenario) => {
+      const stack = await startFaultStack();
+      try {
+        const { row, load, tiers } = await runScenario(stack, scenario);
+        expect(row.accepted).toBeGreaterThan(0);
+        if (scenario.ingestUnaffected) expect(load.refused).toBe(0);
+        if (scenario.tweetsRate) expect(tiers.tweets?.counted).toBeGreaterThan(0);
+        expect({ lost: row.lost, duplicated: row.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+      } finally {
+        await stack.close();
+      }
+    },
+    FAULTS.testTimeoutMs,
+  );
 });

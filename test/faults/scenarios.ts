@@ -42,7 +42,7 @@ export const SCENARIOS: readonly FaultScenario[] = [
       for (let i = 0; i < FAULTS.aggregatorKills; i++) {
         // Anywhere from mid-batch to between batches: up to two batching windows of uptime.
         await sleep(100 + random() * 1200);
-        await s.killHard('esm');
+        await s.killAndRestart('esm');
       }
       return `realtime, windows, funnels, warehouse and archive process killed ${FAULTS.aggregatorKills} times`;
     },

@@ -16,12 +16,19 @@ interface RawRecord {
   readonly minute: number;
 }
 
-/** Reads a topic from the beginning until `idleMs` pass with nothing new after the high-water marks. */
+/**
+ * Reads a topic from the beginning to the high-water marks taken when the read starts. A plain
+ * topic is read to its last offset whatever the wait: stopping at an idle spell (a group join or
+ * fetch stalled on a busy machine) would leave records out of the truth, and every tier would then
+ * look double-counted. A transactional topic ends in commit markers, which are never delivered,
+ * and aborted records are skipped, so there an idle spell after the last record ends the read.
+ */
 async function readTopic(
   brokers: string[],
   topic: string,
   onMessage: (partition: number, offset: number, value: string) => void,
-  idleMs = 1500,
+  transactional = false,
+  idleMs = 5000,
 ): Promise<void> {
   const kafka = new Kafka({
     clientId: 'fault-truth',
@@ -42,21 +49,25 @@ async function readTopic(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     let last = Date.now();
+    let started = false;
     const reached = new Map<number, number>();
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         last = Date.now();
+        started = true;
         reached.set(partition, Number(message.offset) + 1);
         onMessage(partition, Number(message.offset), message.value?.toString('utf8') ?? '');
       },
     });
-    const deadline = Date.now() + 60_000;
+    const timeoutMs = 300_000;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       await new Promise((r) => setTimeout(r, 200));
-      // Transactional topics end in commit markers, never delivered: idle time decides there.
-      const caughtUp = [...want].every(([p, high]) => high === 0 || (reached.get(p) ?? 0) >= high - 1);
-      if ((caughtUp && Date.now() - last > 300) || Date.now() - last > idleMs + (caughtUp ? 0 : 3000)) break;
-      if (Date.now() > deadline) throw new Error(`${topic}: not read to its end in 60 s`);
+      const done = [...want].every(([p, high]) => (reached.get(p) ?? 0) >= (transactional ? high - 1 : high));
+      if (done && Date.now() - last > 300) break;
+      if (transactional && started && Date.now() - last > idleMs) break;
+      if (transactional && !started && [...want.values()].every((h) => h === 0)) break;
+      if (Date.now() > deadline) throw new Error(`${topic}: not read to its end in ${timeoutMs / 1000} s`);
     }
   } finally {
     await consumer.disconnect();
@@ -183,10 +194,15 @@ export async function tweetTally(
   accepted: ReadonlySet<string>,
 ): Promise<TierTally> {
   const seen = new Map<string, number>();
-  await readTopic([endpoints.kafka], TOPICS.tweetsEnriched.name, (_p, _o, value) => {
-    const tweet = JSON.parse(value) as { id: string };
-    seen.set(tweet.id, (seen.get(tweet.id) ?? 0) + 1);
-  });
+  await readTopic(
+    [endpoints.kafka],
+    TOPICS.tweetsEnriched.name,
+    (_p, _o, value) => {
+      const tweet = JSON.parse(value) as { id: string };
+      seen.set(tweet.id, (seen.get(tweet.id) ?? 0) + 1);
+    },
+    true,
+  );
   let lost = 0;
   for (const id of accepted) if (!seen.has(id)) lost += 1;
   let duplicated = 0;
