@@ -1,4 +1,4 @@
-import { EVENTS_RAW_GROUPS } from './keep-up.ts';
+import { EVENTS_RAW_GROUPS, TREND_RULE } from './keep-up.ts';
 import type { GroupStep, StepResult } from './load-steps.ts';
 
 /** bench/REPORT.md from report.json: the figures, and which stage limits where a target is missed. */
@@ -115,10 +115,10 @@ function why(r: Record<string, unknown>): string {
         const v = f.groups[g];
         if (!v) return `${g} (accepted ${f.accepted_per_s}/s of ${f.target}/s)`;
         return v.judge === 'trend'
-          ? `${g} lag growing ${v.slope_per_s}/s (mean ${v.mean_lag})`
+          ? `${g} lag slope ${v.slope_per_s}/s, mean lag ${v.mean_lag} (limits ${TREND_RULE.maxSlopeShare * f.target}/s and ${TREND_RULE.maxMeanLagSeconds * f.target})`
           : `${g} not drained within ${v.allowance_s} s`;
       });
-      lines.push(`- A climb stopped at ${f.target}/s: ${details.join('; ')}.`);
+      lines.push(`- First failing step of a climb, ${f.target}/s: ${details.join('; ')}.`);
     }
   }
   const ratio = r.ratio_to_slowest_stage as number;
