@@ -3,6 +3,7 @@ import { archiveGlob, coldValueExpression, sqlString } from '../../core/query/ar
 import type { TierReader } from '../../core/query/metric-answer.ts';
 import type { MetricQuery } from '../../core/query/metric-query.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
+import { queryStepSeries } from './step-series.ts';
 
 /** The archived fields a cold scan needs; objects (order) arrive as their JSON text. */
 const ARCHIVE_STRUCTURE = [
@@ -56,25 +57,10 @@ export function archivedEventsSql(config: ColdTierConfig, q: MetricQuery): strin
  */
 export function coldReader(client: ClickHouseClient, config: ColdTierConfig): TierReader {
   return async (q) => {
-    const filters = ['ts >= {from:DateTime64(3)}', 'ts < {to:DateTime64(3)}'];
-    if (q.metric === 'events' && q.type) filters.push('type = {type:String}');
-    if (q.metric === 'revenue') filters.push("type = 'purchase'", 'currency = {currency:String}');
-    const result = await client.query({
-      query: `SELECT toUnixTimestamp(toStartOfInterval(ts, INTERVAL {step:UInt32} SECOND)) * 1000 AS t,
-                     ${coldValueExpression(q)} AS value
-              FROM (${archivedEventsSql(config, q)})
-              WHERE ${filters.join(' AND ')} GROUP BY t`,
-      query_params: {
-        project: q.project,
-        from: q.fromMs / 1000,
-        to: q.toMs / 1000,
-        step: q.stepSeconds,
-        type: q.type ?? '',
-        currency: q.currency ?? '',
-      },
-      format: 'JSONEachRow',
+    return queryStepSeries(client, q, {
+      time: 'ts',
+      value: coldValueExpression(q),
+      from: `(${archivedEventsSql(config, q)})`,
     });
-    const rows = await result.json<{ t: string | number; value: string | number }>();
-    return new Map(rows.map((r) => [Number(r.t), Number(r.value)]));
   };
 }
