@@ -1,4 +1,5 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
+import { parseJsonRecord } from './json-record.ts';
 
 export type DecodedEvent =
   | { readonly ok: true; readonly event: EnrichedEvent; readonly timeMs: number }
@@ -11,15 +12,9 @@ const REQUIRED_STRINGS = ['event_id', 'type', 'project', 'timestamp'] as const;
  * is checked again here: a record from an older or foreign producer must not poison a batch.
  */
 export function decodeEnrichedEvent(text: string): DecodedEvent {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'value: not JSON' };
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return { ok: false, reason: 'value: must be a JSON object' };
-  const record = value as Record<string, unknown>;
+  const parsed = parseJsonRecord(text);
+  if (!parsed.ok) return parsed;
+  const { record } = parsed;
   for (const field of REQUIRED_STRINGS) {
     if (typeof record[field] !== 'string' || record[field] === '')
       return { ok: false, reason: `${field}: must be a non-empty string` };

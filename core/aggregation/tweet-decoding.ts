@@ -1,4 +1,5 @@
 import type { EnrichedTweet } from '../nlp/enriched-tweet.ts';
+import { parseJsonRecord } from './json-record.ts';
 
 /** One enriched tweet with the position it had on its tweets.enriched partition. */
 export interface PositionedTweet {
@@ -18,15 +19,9 @@ export type DecodedTweet =
  * batch. Fields the tiers can do without (entities, topics, risk) default when absent.
  */
 export function decodeEnrichedTweet(text: string): DecodedTweet {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'value: not JSON' };
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return { ok: false, reason: 'value: must be a JSON object' };
-  const v = value as Record<string, unknown>;
+  const parsed = parseJsonRecord(text);
+  if (!parsed.ok) return parsed;
+  const v = parsed.record;
   if (typeof v.id !== 'string' || v.id === '') return { ok: false, reason: 'id: must be a non-empty string' };
   const sentiment = v.sentiment as { score?: unknown; label?: unknown } | undefined;
   if (typeof sentiment?.score !== 'number' || typeof sentiment.label !== 'string')
