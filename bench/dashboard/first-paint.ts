@@ -16,6 +16,8 @@
  * rounds' percentiles) on the last line.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,8 +51,15 @@ execFileSync(
   { cwd: ROOT, stdio: 'inherit' },
 );
 
+/**
+ * 'first': each navigation in a fresh browser context (no cache: a first visit). 'return': one
+ * context for all of them, so the app's script and the connection are warm (a later visit).
+ */
+type Visit = 'first' | 'return';
+
 async function firstPaints(
   stack: LocalStackProcess,
+  visit: Visit = 'first',
 ): Promise<Record<'mark' | 'fcp' | 'snapshot' | 'snapshotStart' | 'domContentLoaded' | 'html', number[]>> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -63,9 +72,11 @@ async function firstPaints(
   const domContentLoaded: number[] = [];
   const html: number[] = [];
   try {
+    const newPage = async () =>
+      (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const returning = visit === 'return' ? await newPage() : undefined;
     for (let i = 0; i < navigations; i++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const page = await context.newPage();
+      const page = returning ?? (await newPage());
       await page.goto(stack.endpoints.dashboard);
       await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, MARK, {
         timeout: 30_000,
@@ -94,12 +105,44 @@ async function firstPaints(
       snapshotStart.push(t.snapshotStart);
       domContentLoaded.push(t.domContentLoaded);
       html.push(t.html);
-      await context.close();
+      if (!returning) await page.context().close();
     }
   } finally {
     await browser.close();
   }
   return { mark, fcp, snapshot, snapshotStart, domContentLoaded, html };
+}
+
+/**
+ * Chromium's own floor on this machine: the same fresh-context navigation to a page of one line
+ * of text served by a bare Node server, timed to the same mark after its first frame.
+ */
+async function browserFloor(): Promise<number[]> {
+  const page = `<!doctype html><title>floor</title><h1>1,234</h1><script>requestAnimationFrame(() => setTimeout(() => performance.mark('${MARK}'), 0))</script>`;
+  const server = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  const marks: number[] = [];
+  try {
+    for (let i = 0; i < navigations; i++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const tab = await context.newPage();
+      await tab.goto(`http://127.0.0.1:${port}/`);
+      await tab.waitForFunction((name) => performance.getEntriesByName(name).length > 0, MARK);
+      marks.push(
+        await tab.evaluate((name) => performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN, MARK),
+      );
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return marks;
 }
 
 async function apiTimes(stack: LocalStackProcess, path: string): Promise<number[]> {
@@ -141,6 +184,8 @@ for (let round = 1; round <= rounds; round++) {
     await new Promise((r) => setTimeout(r, 8000));
     // No dashboard open: the first visitor's snapshot is computed from the aggregates.
     const paints = await firstPaints(stack);
+    const returns = await firstPaints(stack, 'return');
+    const floor = await browserFloor();
     // Past the ledger's freshness (2 s) after the last page closed: every channel is computed.
     await new Promise((r) => setTimeout(r, 3000));
     const computed = stats(await apiTimes(stack, '/v1/snapshot'));
@@ -169,6 +214,11 @@ for (let round = 1; round <= rounds; round++) {
       snapshotStartP50: r1(percentile(paints.snapshotStart, 50)),
       snapshotRequestP50: r1(percentile(paints.snapshot, 50)),
       snapshotRequestP95: r1(percentile(paints.snapshot, 95)),
+      returnFirstNumbersP50: r1(percentile(returns.mark, 50)),
+      returnFirstNumbersP95: r1(percentile(returns.mark, 95)),
+      returnFcpP50: r1(percentile(returns.fcp, 50)),
+      floorFirstVisitP50: r1(percentile(floor, 50)),
+      floorFirstVisitP95: r1(percentile(floor, 95)),
       watchedFirstNumbersP50: r1(percentile(watched.mark, 50)),
       watchedFirstNumbersP95: r1(percentile(watched.mark, 95)),
       watchedSnapshotRequestP50: r1(percentile(watched.snapshot, 50)),

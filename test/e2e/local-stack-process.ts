@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
-import { freePort } from '../support/free-ports.ts';
+import { DEFAULT_PORTS, type PortName } from '../../local/ports.ts';
+import { freePorts } from '../support/free-ports.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -32,9 +33,11 @@ export interface LocalStackProcess {
 /** `spate local` as a user runs it, on free ports and a throwaway data dir. */
 export async function startLocalStackProcess(timeoutMs = 180_000): Promise<LocalStackProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'spate-e2e-'));
-  const names = ['gateway', 'websocket', 'esm', 'kafka', 'redis', 'clickhouse', 's3'];
+  // Every port, so a `spate local` already running on the defaults never collides with this one.
+  const names = Object.keys(DEFAULT_PORTS) as PortName[];
+  const free = await freePorts(names.length);
   const args = [join(ROOT, 'bin', 'spate.js'), 'local', '--no-demo', '--data-dir', dataDir];
-  for (const name of names) args.push(`--${name}-port`, String(await freePort()));
+  names.forEach((name, i) => args.push(`--${name}-port`, String(free[i])));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => {
