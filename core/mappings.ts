@@ -46,6 +46,16 @@ const aggregator = (
   maxRetries: 40,
 });
 
+/** The broadcaster on one topic: the same function, one mapping and consumer group per topic. */
+const broadcaster = (topic: TopicName, groupId: string): MappingDefinition => ({
+  ...aggregator('broadcast', topic, 5000, 500, ['hot', 'push']),
+  groupId,
+  // A broadcaster that starts late has nothing to say about old records.
+  startingPosition: 'LATEST',
+  // Old numbers are worthless on a live screen: a failed push is logged, not retried.
+  maxRetries: 0,
+});
+
 /** Every mapping of the system; later issues add theirs here and both stacks follow. */
 export const MAPPINGS: readonly MappingDefinition[] = [
   // Hot tier: small windows keep the dashboard within a second or so of the events; each
@@ -67,13 +77,9 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   aggregator('tweetarchive', TOPICS.tweetsEnriched.name, 10_000, 10_000, ['cold']),
   // The broadcaster: its own group on events.raw; a 500 ms window means a busy second costs two
   // invocations, so pushes stay coalesced whatever the event rate.
-  {
-    ...aggregator('broadcast', TOPICS.eventsRaw.name, 5000, 500, ['hot', 'push']),
-    // A broadcaster that starts late has nothing to say about old events.
-    startingPosition: 'LATEST',
-    // Old numbers are worthless on a live screen: a failed push is logged, not retried.
-    maxRetries: 0,
-  },
+  broadcaster(TOPICS.eventsRaw.name, 'spate-broadcast'),
+  // ...and on tweets.enriched, for the tweets and alerts channels, in a group of its own.
+  broadcaster(TOPICS.tweetsEnriched.name, 'spate-broadcast-tweets'),
 ];
 
 export { aggregator as defineAggregatorMapping };

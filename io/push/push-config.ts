@@ -15,6 +15,8 @@ export interface PushConfig {
   readonly pushIntervalMs: number;
   /** How long a Redis command may take before the caller treats the hot tier as down. */
   readonly redisTimeoutMs: number;
+  /** The longest the broadcaster waits for the hot-tier aggregators to apply its batch. */
+  readonly catchUpMs: number;
 }
 
 export function readPushConfig(environment: Env): PushConfig {
@@ -30,5 +32,7 @@ export function readPushConfig(environment: Env): PushConfig {
     fanOutConcurrency: env.int('SPATE_PUSH_CONCURRENCY', 64, { min: 1, max: 1000 }),
     pushIntervalMs: env.int('SPATE_PUSH_INTERVAL_MS', PUSH_INTERVAL_MS, { min: 100, max: 60_000 }),
     redisTimeoutMs: env.int('SPATE_PUSH_REDIS_TIMEOUT_MS', 1000, { min: 50, max: 30_000 }),
+    // About two batching windows: the aggregators read the same records as the broadcaster.
+    catchUpMs: env.int('SPATE_PUSH_CATCH_UP_MS', 1000, { min: 0, max: 10_000 }),
   };
 }

@@ -2,11 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MSKEvent } from 'aws-lambda';
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import { watermarksOf } from '../../core/push/hot-watermarks.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { Broadcaster, type ChannelOutcome } from '../../io/push/broadcaster.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
 import { FanOut, type FanOutReport } from '../../io/push/fan-out.ts';
+import { waitForHotTier } from '../../io/push/hot-catch-up.ts';
 import { readPushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
 import { carriesTweets, projectsOf } from './batch-projects.ts';
@@ -62,6 +64,14 @@ export function createBroadcastFunction(
           logger.error('broadcast failed', { project, error: String(err) });
         }
       };
+      // Frames should show this batch: wait (bounded) until the aggregators have counted it. A
+      // hot tier that cannot answer is the broadcast's own failure below; here it only stops the wait.
+      const watermarks = watermarksOf(event);
+      const behind = await waitForHotTier(redis, watermarks, {
+        timeoutMs: config.catchUpMs,
+        pollMs: 20,
+      }).catch(() => watermarks);
+      if (behind.length > 0) metrics.addMetric('HotTierBehind', MetricUnit.Count, 1);
       const touched = projectsOf(event);
       for (const project of touched) await push(project);
       // Tweets are not per project: a batch of them moves the tweets channels of every project

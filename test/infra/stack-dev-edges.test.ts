@@ -177,14 +177,20 @@ describe('dev stack: WebSocket push', () => {
       )
       .filter((s) => json(s.Action).includes('execute-api:ManageConnections'));
     const pushers = catalog.aggregators.filter((a) => a.mapping.writes.includes('push'));
-    expect(pushers.map((a) => a.mapping.functionName)).toEqual(['broadcast']);
+    // One broadcaster function per topic it is fed: events.raw and tweets.enriched.
+    expect(pushers.map((a) => `${a.mapping.functionName}:${a.mapping.topic}`)).toEqual([
+      'broadcast:events.raw',
+      'broadcast:tweets.enriched',
+    ]);
     expect(manage).toHaveLength(pushers.length);
     for (const s of manage) {
       expect(json(s.Resource)).toContain(apiId);
       expect(json(s.Resource)).toContain('/live/*/@connections/*');
     }
-    const [, broadcast] = fn(aggregatorPrefix('broadcast', 'events.raw'));
-    expect(json(environmentOf(broadcast).SPATE_WS_MANAGEMENT_URL)).toContain('/live');
+    for (const topic of ['events.raw', 'tweets.enriched']) {
+      const [, broadcast] = fn(aggregatorPrefix('broadcast', topic));
+      expect(json(environmentOf(broadcast).SPATE_WS_MANAGEMENT_URL)).toContain('/live');
+    }
   });
 });
 

@@ -60,6 +60,7 @@ export async function startPushStack(intervalMs = 500): Promise<PushStack> {
     fanOutConcurrency: 64,
     pushIntervalMs: intervalMs,
     redisTimeoutMs: 2000,
+    catchUpMs: 1000,
   });
   const connected: string[] = [];
   const gateway = await startGateway({
