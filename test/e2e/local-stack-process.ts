@@ -2,8 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
 import { DEFAULT_PORTS, type PortName } from '../../local/ports.ts';
+import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
 import { freePorts } from '../support/free-ports.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -37,7 +37,7 @@ export async function startLocalStackProcess(timeoutMs = 180_000): Promise<Local
   const names = Object.keys(DEFAULT_PORTS) as PortName[];
   const free = await freePorts(names.length);
   const args = [join(ROOT, 'bin', 'spate.js'), 'local', '--no-demo', '--data-dir', dataDir];
-  names.forEach((name, i) => args.push(`--${name}-port`, String(free[i])));
+  for (const [i, name] of names.entries()) args.push(`--${name}-port`, String(free[i]));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => {
