@@ -1,6 +1,7 @@
 import type { Consumer, Producer } from 'kafkajs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { MappingDefinition } from '../../core/mappings.ts';
+import { topicByName } from '../../core/topics.ts';
 import { validateBatchingRules } from './batching.ts';
 import type { FailureRecord } from './failure-record.ts';
 import type { EsmLogger } from './logger.ts';
@@ -22,7 +23,12 @@ export interface MappingRunnerOptions {
   readonly brokers: readonly string[];
   readonly mappings: ReadonlyArray<MappedHandler>;
   readonly logger?: EsmLogger;
-  /** Partitions of one mapping whose batches are handled at the same time. @default 4 */
+  /**
+   * Partitions of one mapping whose batches are handled at the same time.
+   * @default the topic's partition count: MSK invokes a mapping's function for every partition
+   * at once, so one partition's batching window never holds another's records back (4 for a
+   * topic that core/topics.ts does not define).
+   */
   readonly partitionConcurrency?: number;
   /** Backoff between retries; the number of retries comes from each mapping. */
   readonly backoff?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
@@ -181,7 +187,8 @@ export async function startMappingRunner(options: MappingRunnerOptions): Promise
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionConcurrency ?? 4,
+        partitionsConsumedConcurrently:
+          options.partitionConcurrency ?? topicByName(definition.topic)?.partitions ?? 4,
         eachBatch: feed.eachBatch,
       });
     }
