@@ -48,7 +48,7 @@ const aggregator = (
 
 /** The broadcaster on one topic: the same function, one mapping and consumer group per topic. */
 const broadcaster = (topic: TopicName, groupId: string): MappingDefinition => ({
-  ...aggregator('broadcast', topic, 5000, 500, ['hot', 'push']),
+  ...aggregator('broadcast', topic, 5000, 0, ['hot', 'push']),
   groupId,
   // A broadcaster that starts late has nothing to say about old records.
   startingPosition: 'LATEST',
@@ -58,25 +58,27 @@ const broadcaster = (topic: TopicName, groupId: string): MappingDefinition => ({
 
 /** Every mapping of the system; later issues add theirs here and both stacks follow. */
 export const MAPPINGS: readonly MappingDefinition[] = [
-  // Hot tier: small windows keep the dashboard within a second or so of the events; each
-  // concern has its own function so a slow funnel state read never holds back the counters.
-  aggregator('realtime', TOPICS.eventsRaw.name, 5000, 500, ['hot']),
-  aggregator('windows', TOPICS.eventsRaw.name, 5000, 500, ['hot']),
-  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 500, ['hot']),
+  // Hot tier: no batching window, so the dashboard trails the events by a poll, not half a
+  // second. Batches still grow with the rate: records gather while the previous batch of the
+  // partition is applied, and each batch costs Redis a constant two round trips. Each concern
+  // has its own function so a slow funnel state read never holds back the counters.
+  aggregator('realtime', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
+  aggregator('windows', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
+  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
   // Warm tier: ClickHouse wants few large inserts; 10k records or 1 s, whichever comes first.
   aggregator('warehouse', TOPICS.eventsRaw.name, 10_000, 1000, ['warm']),
   // Cold tier: long windows and full batches make fewer, larger objects.
   aggregator('archive', TOPICS.eventsRaw.name, 10_000, 10_000, ['cold']),
   // Tweets: sentiment per topic and hashtag and toxicity alerts, as soon as the NLP worker
   // has committed them to tweets.enriched.
-  aggregator('tweets', TOPICS.tweetsEnriched.name, 5000, 500, ['hot']),
+  aggregator('tweets', TOPICS.tweetsEnriched.name, 5000, 0, ['hot']),
   // Enriched tweets into the warm and cold tiers, batched like their events counterparts. Names
   // are one word: they become folder names and CDK logical ids, and must not begin with another
   // function's name.
   aggregator('tweetwarehouse', TOPICS.tweetsEnriched.name, 10_000, 1000, ['warm']),
   aggregator('tweetarchive', TOPICS.tweetsEnriched.name, 10_000, 10_000, ['cold']),
-  // The broadcaster: its own group on events.raw; a 500 ms window means a busy second costs two
-  // invocations, so pushes stay coalesced whatever the event rate.
+  // The broadcaster: its own group on events.raw, no window either; its pushes are coalesced
+  // per channel in Redis (core/push/push-throttle.ts), whatever the event or invocation rate.
   broadcaster(TOPICS.eventsRaw.name, 'spate-broadcast'),
   // ...and on tweets.enriched, for the tweets and alerts channels, in a group of its own.
   broadcaster(TOPICS.tweetsEnriched.name, 'spate-broadcast-tweets'),

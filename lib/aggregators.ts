@@ -37,12 +37,14 @@ export interface AggregatorsProps {
 }
 
 /**
- * MSK mappings take the window in whole seconds and gather for 500 ms when none is set, so
- * a window up to 500 ms is that default and anything longer is rounded up to seconds.
+ * MSK mappings take the window in whole seconds and gather for 500 ms when none is set: a
+ * window of 0 is sent as 0 (invoke as soon as a poll returns records), one up to 500 ms is
+ * that default, and anything longer is rounded up to seconds.
  */
 export function batchingWindow(ms: number): { maxBatchingWindow?: Duration } {
   if (!Number.isFinite(ms) || ms < 0) throw new Error(`batchingWindowMs must be >= 0 (got ${ms})`);
   if (ms > 300_000) throw new Error(`batchingWindowMs must be at most 300000 for MSK (got ${ms})`);
+  if (ms === 0) return { maxBatchingWindow: Duration.seconds(0) };
   return ms <= 500 ? {} : { maxBatchingWindow: Duration.seconds(Math.ceil(ms / 1000)) };
 }
 

@@ -32,9 +32,9 @@ export function readPushConfig(environment: Env): PushConfig {
     fanOutConcurrency: env.int('SPATE_PUSH_CONCURRENCY', 64, { min: 1, max: 1000 }),
     pushIntervalMs: env.int('SPATE_PUSH_INTERVAL_MS', PUSH_INTERVAL_MS, { min: 100, max: 60_000 }),
     redisTimeoutMs: env.int('SPATE_PUSH_REDIS_TIMEOUT_MS', 1000, { min: 50, max: 30_000 }),
-    // The aggregators read the same records in the same 500 ms windows and apply them within
-    // tens of milliseconds when they keep up; when they are seconds behind, waiting longer buys
-    // nothing and only delays every push.
+    // The aggregators read the same records as they arrive and apply them within tens of
+    // milliseconds when they keep up; when they are seconds behind, waiting longer buys nothing
+    // and only delays every push.
     catchUpMs: env.int('SPATE_PUSH_CATCH_UP_MS', 300, { min: 0, max: 10_000 }),
   };
 }

@@ -16,7 +16,7 @@ import { carriesTweets, projectsOf } from './batch-projects.ts';
 const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
 
 /**
- * The broadcaster: fed events.raw by its own mapping (500 ms window), it treats each batch as
+ * The broadcaster: fed events.raw by its own mapping (no batching window), it treats each batch as
  * "these projects changed" and pushes their subscribed channels; fed tweets.enriched, it pushes
  * the tweets and alerts channels of every project with dashboards. Pushes are coalesced per
  * channel across all concurrent invocations. Push failures are logged and counted, never retried through the

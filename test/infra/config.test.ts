@@ -73,7 +73,8 @@ describe('configuration', () => {
 
   it('turns a mapping batching window into what MSK accepts', () => {
     expect(batchingWindow(500)).toEqual({});
-    expect(batchingWindow(0)).toEqual({});
+    expect(batchingWindow(0).maxBatchingWindow?.toSeconds()).toBe(0);
+    expect(batchingWindow(200)).toEqual({});
     expect(batchingWindow(1500).maxBatchingWindow?.toSeconds()).toBe(2);
     expect(batchingWindow(30_000).maxBatchingWindow?.toSeconds()).toBe(30);
     expect(() => batchingWindow(301_000)).toThrow(/batchingWindowMs must be at most 300000/);

@@ -174,7 +174,7 @@ describe('dev stack: streaming', () => {
         MaximumRetryAttempts: mapping.maxRetries,
         FunctionName: { Ref: fnLogicalId },
       });
-      if (mapping.batchingWindowMs > 500) {
+      if (mapping.batchingWindowMs > 500 || mapping.batchingWindowMs === 0) {
         expect(esm.Properties.MaximumBatchingWindowInSeconds).toBe(
           Math.ceil(mapping.batchingWindowMs / 1000),
         );

@@ -106,12 +106,13 @@ describe('stack options', () => {
       expect(environmentOf(fn(prefix)).SPATE_FUNNELS).toBeUndefined();
   });
 
-  it('turns batching windows into whole seconds and leaves short ones to the MSK default', () => {
+  it('turns batching windows into whole seconds, and gives the hot tier none', () => {
     const esm = (prefix: string) =>
       onlyResource(synth.template, 'AWS::Lambda::EventSourceMapping', prefix)[1];
     expect(esm('Aggregatorswarehouse').Properties.MaximumBatchingWindowInSeconds).toBe(1);
     expect(esm('Aggregatorsarchive').Properties.MaximumBatchingWindowInSeconds).toBe(10);
-    expect(esm('Aggregatorsrealtime').Properties.MaximumBatchingWindowInSeconds).toBeUndefined();
+    expect(esm('Aggregatorsrealtime').Properties.MaximumBatchingWindowInSeconds).toBe(0);
+    expect(esm('Aggregatorsbroadcasteventsraw').Properties.MaximumBatchingWindowInSeconds).toBe(0);
     expect(json(esm('Aggregatorstweets').Properties.Topics)).toBe('["tweets.enriched"]');
   });
 });
