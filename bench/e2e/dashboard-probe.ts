@@ -33,6 +33,10 @@ export class DashboardProbe {
       socket.on('message', (data: Buffer) => {
         const text = data.toString('utf8');
         if (text.startsWith('{"type":"subscribed"')) {
+          // The reply carries the channel's last snapshot: where deltas continue from.
+          this.onFrames(
+            JSON.stringify({ type: 'frames', frames: (JSON.parse(text) as { frames: unknown[] }).frames }),
+          );
           clearTimeout(timer);
           resolve();
           return;
@@ -53,8 +57,10 @@ export class DashboardProbe {
       if (frame.channel !== CHANNEL) continue;
       const outcome = this.state.accept(frame);
       if (outcome.kind === 'gap') {
+        // As the dashboard does: start over from the snapshot a fresh subscription replies with.
         this.gaps++;
         this.state.reset();
+        this.subscribe();
         continue;
       }
       if (outcome.kind !== 'applied') continue;

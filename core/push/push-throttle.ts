@@ -1,8 +1,8 @@
 /**
  * Coalescing: each channel may push once per interval. The first invocation inside an interval
  * pushes at once (leading edge); one that finds the interval taken waits for its end and tries
- * once more with fresh numbers (trailing edge), so the last change before a quiet spell is
- * still shown. Whatever the event rate, a channel gets at most 1000 / intervalMs frames a second.
+ * again with fresh numbers (trailing edge), so the last change before a quiet spell is still
+ * shown. Whatever the event rate, a channel gets at most 1000 / intervalMs frames a second.
  */
 export const PUSH_INTERVAL_MS = 500;
 
@@ -17,12 +17,25 @@ export type PushStep =
   | { readonly action: 'wait'; readonly ms: number }
   | { readonly action: 'skip' };
 
+/** Past this many attempts an invocation leaves the channel to whoever holds it. */
+const MAX_ATTEMPTS = 3;
 /**
- * What to do after asking the gate. A trailing wait happens once per invocation; a caller that
- * loses twice leaves the channel to whoever won, which will itself push what is newest.
+ * Added to every trailing wait: Node's timers may fire a millisecond early and PTTL rounds
+ * down, so a wait of exactly `reopensInMs` can find the old interval still held.
  */
-export function nextPushStep(reply: GateReply, attempt: number): PushStep {
+const EXPIRY_MARGIN_MS = 2;
+
+/**
+ * What to do after asking the gate. The first refusal waits for the interval to end (trailing
+ * edge). A later one means either the interval we waited for is not quite over (little time
+ * left: wait again), or another invocation has claimed the next one (most of it left): that
+ * one reads the aggregates after this one's records were counted and pushes them, so this
+ * one leaves the channel to it.
+ */
+export function nextPushStep(reply: GateReply, attempt: number, intervalMs = PUSH_INTERVAL_MS): PushStep {
   if (reply.claimed) return { action: 'push' };
-  if (attempt > 0) return { action: 'skip' };
-  return { action: 'wait', ms: Math.max(1, reply.reopensInMs) };
+  const wait: PushStep = { action: 'wait', ms: Math.max(0, reply.reopensInMs) + EXPIRY_MARGIN_MS };
+  if (attempt === 0) return wait;
+  if (attempt >= MAX_ATTEMPTS || reply.reopensInMs >= intervalMs / 2) return { action: 'skip' };
+  return wait;
 }

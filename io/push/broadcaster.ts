@@ -70,7 +70,7 @@ export class Broadcaster {
       let waitMs = 0;
       const waiting: string[] = [];
       pending.forEach((channel, i) => {
-        const step = nextPushStep(replies[i] as GateReply, attempt);
+        const step = nextPushStep(replies[i] as GateReply, attempt, intervalMs);
         if (step.action === 'push') claimed.push(channel);
         else if (step.action === 'wait') {
           waiting.push(channel);

@@ -32,7 +32,11 @@ export interface MappingRunnerOptions {
   readonly partitionConcurrency?: number;
   /** Backoff between retries; the number of retries comes from each mapping. */
   readonly backoff?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
-  /** How long the broker may hold an empty fetch; bounds how long stop() waits. @default 500 */
+  /**
+   * How long the broker may hold an empty fetch; bounds how long stop() waits. A parked fetch
+   * also holds the connection's next request (an offset commit answers after it), so records
+   * arriving then could wait this long. @default 100
+   */
   readonly fetchWaitMs?: number;
   readonly clientId?: string;
   /** The functions' timeout; a batch whose handler runs longer is retried. @default 60_000 */
@@ -126,7 +130,7 @@ export async function startMappingRunner(options: MappingRunnerOptions): Promise
       const counters = new MappingCounters(definition.functionName, definition.topic, definition.groupId);
       const consumer = kafka.consumer({
         groupId: definition.groupId,
-        maxWaitTimeInMs: options.fetchWaitMs ?? 500,
+        maxWaitTimeInMs: options.fetchWaitMs ?? 100,
         // Room for a whole 6 MB event in one fetch, so large batch sizes fill up as on AWS.
         maxBytesPerPartition: 8 * 1024 * 1024,
         maxBytes: 64 * 1024 * 1024,

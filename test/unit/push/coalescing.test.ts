@@ -3,12 +3,22 @@ import { forEachBounded } from '../../../core/push/bounded.ts';
 import { nextPushStep } from '../../../core/push/push-throttle.ts';
 
 describe('nextPushStep', () => {
-  it('pushes when the gate is claimed, waits once for the trailing edge, then leaves it', () => {
+  it('pushes when the gate is claimed, and waits for the trailing edge with a margin', () => {
     expect(nextPushStep({ claimed: true }, 0)).toEqual({ action: 'push' });
     expect(nextPushStep({ claimed: true }, 1)).toEqual({ action: 'push' });
-    expect(nextPushStep({ claimed: false, reopensInMs: 320 }, 0)).toEqual({ action: 'wait', ms: 320 });
-    expect(nextPushStep({ claimed: false, reopensInMs: 0 }, 0)).toEqual({ action: 'wait', ms: 1 });
-    expect(nextPushStep({ claimed: false, reopensInMs: 320 }, 1)).toEqual({ action: 'skip' });
+    expect(nextPushStep({ claimed: false, reopensInMs: 320 }, 0)).toEqual({ action: 'wait', ms: 322 });
+    expect(nextPushStep({ claimed: false, reopensInMs: 0 }, 0)).toEqual({ action: 'wait', ms: 2 });
+  });
+
+  it('waits again when the interval it waited for is not quite over (a timer fired early)', () => {
+    expect(nextPushStep({ claimed: false, reopensInMs: 1 }, 1, 500)).toEqual({ action: 'wait', ms: 3 });
+    expect(nextPushStep({ claimed: false, reopensInMs: 0 }, 2, 500)).toEqual({ action: 'wait', ms: 2 });
+  });
+
+  it('leaves the channel to an invocation that claimed the next interval, and gives up after three tries', () => {
+    expect(nextPushStep({ claimed: false, reopensInMs: 480 }, 1, 500)).toEqual({ action: 'skip' });
+    expect(nextPushStep({ claimed: false, reopensInMs: 250 }, 1, 500)).toEqual({ action: 'skip' });
+    expect(nextPushStep({ claimed: false, reopensInMs: 1 }, 3, 500)).toEqual({ action: 'skip' });
   });
 });
 
