@@ -6,7 +6,7 @@ import { startFaultStack } from '../test/faults/fault-stack.ts';
 import { hotTally, readRawTruth } from '../test/faults/truth.ts';
 import { DashboardProbe } from './e2e/dashboard-probe.ts';
 import { EVENTS_RAW_GROUPS, TREND_RULE } from './e2e/keep-up.ts';
-import { type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
+import { drained, type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
 import { median, PipelineProbe, percentile } from './e2e/pipeline-probe.ts';
 import { benchMarkdown } from './e2e/report-md.ts';
 import { STAGES } from './stages/limits.ts';
@@ -69,8 +69,8 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
     let atFull: LatencyResult;
     let atHalf: LatencyResult;
     try {
-      atFull = await latencyAt(stack.endpoints, dashboard, Math.max(1, sustained), latencySeconds);
-      say(`event -> dashboard frame at ${sustained}/s: p50 ${atFull.p50_ms} ms p99 ${atFull.p99_ms} ms`);
+      // Each from an empty pipeline: the step-up (or the run before) may have left a backlog.
+      await drained(probe, 120_000);
       atHalf = await latencyAt(
         stack.endpoints,
         dashboard,
@@ -80,9 +80,13 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
       say(
         `event -> dashboard frame at ${Math.round(sustained / 2)}/s: p50 ${atHalf.p50_ms} ms p99 ${atHalf.p99_ms} ms`,
       );
+      await drained(probe, 120_000);
+      atFull = await latencyAt(stack.endpoints, dashboard, Math.max(1, sustained), latencySeconds);
+      say(`event -> dashboard frame at ${sustained}/s: p50 ${atFull.p50_ms} ms p99 ${atFull.p99_ms} ms`);
     } finally {
       dashboard.close();
     }
+    await drained(probe, 120_000);
     const redisIdle = await redisLatency(probe, quick ? 4 : 20);
     say(`event -> counted in Redis (idle): p50 ${redisIdle.p50_ms} ms p99 ${redisIdle.p99_ms} ms`);
 

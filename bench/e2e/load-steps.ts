@@ -135,6 +135,21 @@ export async function step(
  * Event sent -> first WebSocket frame counting it, one probe every `everyMs` while load runs at
  * `rate`; the probes overlap, so a slow frame does not thin out the samples.
  */
+/**
+ * Waits until every group of events.raw has caught up (at most `records` behind in total),
+ * so a measurement starts from an empty pipeline rather than an earlier run's backlog.
+ * Resolves with whether it did within `timeoutMs`.
+ */
+export async function drained(probe: PipelineProbe, timeoutMs: number, records = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const lags = await probe.lagByGroup(GROUP_IDS, FROM_LATEST).catch(() => undefined);
+    if (lags && GROUP_IDS.reduce((sum, g) => sum + (lags[g] ?? 0), 0) <= records) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
 export async function latencyAt(
   endpoints: LocalEndpoints,
   dashboard: DashboardProbe,
@@ -142,9 +157,7 @@ export async function latencyAt(
   durationS: number,
   everyMs = 250,
 ): Promise<LatencyResult> {
-  // The broadcaster pushes when records reach its own group, which may read a batch before the
-  // realtime aggregator has counted it; the next batch carries the count. So the load runs on
-  // past the last probe, or the last probes would wait for traffic that never comes.
+  // The load runs on past the last probe, so every probe is measured under the same load.
   const running = load(endpoints, rate, durationS + 5);
   const gapsBefore = dashboard.gaps;
   const probes: Promise<number>[] = [];
