@@ -6,7 +6,7 @@ import { startFaultStack } from '../test/faults/fault-stack.ts';
 import { hotTally, readRawTruth } from '../test/faults/truth.ts';
 import { DashboardProbe } from './e2e/dashboard-probe.ts';
 import { EVENTS_RAW_GROUPS, TREND_RULE } from './e2e/keep-up.ts';
-import { drained, type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
+import { type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
 import { median, PipelineProbe, percentile } from './e2e/pipeline-probe.ts';
 import { benchMarkdown } from './e2e/report-md.ts';
 import { STAGES } from './stages/limits.ts';
@@ -70,7 +70,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
     let atHalf: LatencyResult;
     try {
       // Each from an empty pipeline: the step-up (or the run before) may have left a backlog.
-      await drained(probe, 120_000);
+      await drained(probe, say);
       atHalf = await latencyAt(
         stack.endpoints,
         dashboard,
@@ -80,13 +80,13 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
       say(
         `event -> dashboard frame at ${Math.round(sustained / 2)}/s: p50 ${atHalf.p50_ms} ms p99 ${atHalf.p99_ms} ms`,
       );
-      await drained(probe, 120_000);
+      await drained(probe, say);
       atFull = await latencyAt(stack.endpoints, dashboard, Math.max(1, sustained), latencySeconds);
       say(`event -> dashboard frame at ${sustained}/s: p50 ${atFull.p50_ms} ms p99 ${atFull.p99_ms} ms`);
     } finally {
       dashboard.close();
     }
-    await drained(probe, 120_000);
+    await drained(probe, say);
     const redisIdle = await redisLatency(probe, quick ? 4 : 20);
     say(`event -> counted in Redis (idle): p50 ${redisIdle.p50_ms} ms p99 ${redisIdle.p99_ms} ms`);
 
@@ -214,7 +214,7 @@ async function redisLatency(probe: PipelineProbe, seconds: number): Promise<Reco
   };
 }
 
-/** Waits (up to two minutes) until no group on events.raw owes records, so a climb starts clean. */
+/** Waits (up to two minutes) until no group on events.raw owes records, so a climb or a latency run starts clean. */
 async function drained(probe: PipelineProbe, say: (line: string) => void): Promise<void> {
   const groups = EVENTS_RAW_GROUPS.map((g) => g.groupId);
   const fromLatest = new Set(EVENTS_RAW_GROUPS.filter((g) => g.fromLatest).map((g) => g.groupId));
@@ -224,7 +224,7 @@ async function drained(probe: PipelineProbe, say: (line: string) => void): Promi
     const owed = Object.values(lags).reduce((a, b) => a + b, 0);
     if (owed === 0) return;
     if (Date.now() > deadline) {
-      say(`starting a climb with ${owed} records still owed: ${JSON.stringify(lags)}`);
+      say(`starting with ${owed} records still owed: ${JSON.stringify(lags)}`);
       return;
     }
     await new Promise((r) => setTimeout(r, 1000));

@@ -135,21 +135,6 @@ export async function step(
  * Event sent -> first WebSocket frame counting it, one probe every `everyMs` while load runs at
  * `rate`; the probes overlap, so a slow frame does not thin out the samples.
  */
-/**
- * Waits until every group of events.raw has caught up (at most `records` behind in total),
- * so a measurement starts from an empty pipeline rather than an earlier run's backlog.
- * Resolves with whether it did within `timeoutMs`.
- */
-export async function drained(probe: PipelineProbe, timeoutMs: number, records = 100): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const lags = await probe.lagByGroup(GROUP_IDS, FROM_LATEST).catch(() => undefined);
-    if (lags && GROUP_IDS.reduce((sum, g) => sum + (lags[g] ?? 0), 0) <= records) return true;
-    await sleep(250);
-  }
-  return false;
-}
-
 export async function latencyAt(
   endpoints: LocalEndpoints,
   dashboard: DashboardProbe,
