@@ -98,8 +98,10 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
       `spike ${baseline}/s -> ${baseline * 10}/s: max lag ${spikeResult.max_lag}, drained in ${spikeResult.drain_s} s, lost ${hot.lost}, double-counted ${hot.duplicated}`,
     );
 
-    // Stage limits last: the in-process ingest stage writes to events.raw, and that backlog
-    // would be in front of the step-up's first step.
+    // Stage limits last, each stage's raw capacity on this machine with the servers up and the
+    // pipeline idle: the mapped functions stop first, or they would spend the cores on the
+    // in-process ingest stage's events while it is being measured.
+    await stack.supervisor.stop('esm');
     const stageLimits: Record<string, number> = {};
     const stageRuns: Record<string, number[]> = {};
     for (const [name, measure] of Object.entries(STAGES)) {
