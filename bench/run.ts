@@ -4,6 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFaultStack } from '../test/faults/fault-stack.ts';
 import { hotTally, readRawTruth } from '../test/faults/truth.ts';
+import { CpuSampler, describeCpu } from './e2e/cpu-sampler.ts';
 import { DashboardProbe } from './e2e/dashboard-probe.ts';
 import { EVENTS_RAW_GROUPS, TREND_RULE } from './e2e/keep-up.ts';
 import { type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
@@ -26,6 +27,7 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
   const stack = await startFaultStack();
   const probe = new PipelineProbe(stack.endpoints);
   await probe.open();
+  const cpu = new CpuSampler(() => stack.supervisor.health());
   // Other work on the machine moves every figure here, so the run records how busy it was.
   const loads: number[] = [loadavg()[0] ?? 0];
   const loadTimer = setInterval(() => loads.push(loadavg()[0] ?? 0), 30_000);
@@ -40,10 +42,10 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
       await drained(probe, say);
       const steps: StepResult[] = [];
       const tryStep = async (target: number) => {
-        const result = await step(stack.endpoints, probe, target, stepSeconds);
+        const result = await step(stack.endpoints, probe, target, stepSeconds, cpu);
         steps.push(result);
         say(
-          `climb ${c + 1} step ${target}/s: accepted ${result.accepted_per_s}/s -> ${result.keeps_up ? 'keeps up' : `falls behind (${result.limited_by.join(', ')})`}; ${groupLine(result)}`,
+          `climb ${c + 1} step ${target}/s: accepted ${result.accepted_per_s}/s -> ${result.keeps_up ? 'keeps up' : `falls behind (${result.limited_by.join(', ')})`}; ${groupLine(result)}; CPU ${describeCpu(result.cpu)}`,
         );
         return result.keeps_up;
       };

@@ -1,5 +1,6 @@
 import { runLoad } from '../../load/load-runner.ts';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+import type { CpuSampler, CpuSpan } from './cpu-sampler.ts';
 import type { DashboardProbe } from './dashboard-probe.ts';
 import { drainAllowanceMs, EVENTS_RAW_GROUPS, type GroupVerdict, judgeTrend } from './keep-up.ts';
 import { type PipelineProbe, percentile } from './pipeline-probe.ts';
@@ -12,6 +13,8 @@ export interface StepResult {
   /** What held the step back, when it did not keep up. */
   readonly limited_by: string[];
   readonly keeps_up: boolean;
+  /** Where the cores went while the load ran. */
+  readonly cpu?: CpuSpan;
 }
 
 export type GroupStep =
@@ -58,7 +61,7 @@ const DRAINED_SHARE = 0.01;
 /**
  * One step of the step-up: load at `target` for `durationS` while every group's lag is sampled
  * twice a second; then the wait until every group has drained. Lag read right after a step
- * would include the records sitting in the mappings' batching windows (0.5 to 10 s), so each
+ * would include the records sitting in the mappings' batching windows (up to 10 s), so each
  * group is judged by its own rule (keep-up.ts): the hot groups on their lag trend over the
  * second half, the warm and cold loaders on how soon they drain. Ingest must also take ≥ 90%
  * of the target.
@@ -68,8 +71,10 @@ export async function step(
   probe: PipelineProbe,
   target: number,
   durationS: number,
+  cpu?: CpuSampler,
 ): Promise<StepResult> {
   const started = Date.now();
+  cpu?.start();
   const samples = new Map<string, { t: number; lag: number }[]>(GROUP_IDS.map((g) => [g, []]));
   let loading = true;
   const sampling = (async () => {
@@ -82,6 +87,7 @@ export async function step(
     }
   })();
   const report = await load(endpoints, target, durationS);
+  const cpuSpan = cpu?.stop();
   loading = false;
   await sampling;
 
@@ -128,6 +134,7 @@ export async function step(
     groups,
     limited_by: limitedBy,
     keeps_up: limitedBy.length === 0,
+    ...(cpuSpan ? { cpu: cpuSpan } : {}),
   };
 }
 

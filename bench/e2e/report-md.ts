@@ -1,3 +1,4 @@
+import { describeCpu } from './cpu-sampler.ts';
 import { EVENTS_RAW_GROUPS, TREND_RULE } from './keep-up.ts';
 import type { GroupStep, StepResult } from './load-steps.ts';
 
@@ -40,13 +41,13 @@ ${Object.entries(stages)
 ## Step-up (spate load through the gateway)
 Keep-up rule: ${get<string>('keep_up_rule')}.
 
-| climb | target/s | accepted/s | per group (hot: lag slope/s, mean lag; warm/cold: drain s) | keeps up |
-|---:|---:|---:|---|---|
+| climb | target/s | accepted/s | per group (hot: lag slope/s, mean lag; warm/cold: drain s) | keeps up | CPU while loading (cores) |
+|---:|---:|---:|---|---|---|
 ${climbs
   .flatMap((steps, c) =>
     steps.map(
       (s) =>
-        `| ${c + 1} | ${s.target} | ${s.accepted_per_s} | ${groupCells(s.groups)} | ${s.keeps_up ? 'yes' : `no: ${s.limited_by.join(', ')}`} |`,
+        `| ${c + 1} | ${s.target} | ${s.accepted_per_s} | ${groupCells(s.groups)} | ${s.keeps_up ? 'yes' : `no: ${s.limited_by.join(', ')}`} | ${describeCpu(s.cpu)} |`,
     ),
   )
   .join('\n')}
@@ -118,7 +119,9 @@ function why(r: Record<string, unknown>): string {
           ? `${g} lag slope ${v.slope_per_s}/s, mean lag ${v.mean_lag} (limits ${TREND_RULE.maxSlopeShare * f.target}/s and ${TREND_RULE.maxMeanLagSeconds * f.target})`
           : `${g} not drained within ${v.allowance_s} s`;
       });
-      lines.push(`- First failing step of a climb, ${f.target}/s: ${details.join('; ')}.`);
+      lines.push(
+        `- First failing step of a climb, ${f.target}/s: ${details.join('; ')}. CPU meanwhile: ${describeCpu(f.cpu, 6)}.`,
+      );
     }
   }
   const ratio = r.ratio_to_slowest_stage as number;
@@ -133,7 +136,7 @@ function why(r: Record<string, unknown>): string {
   const redis = latency.event_to_redis_idle;
   if (half && !(half.p99_ms! < 1000)) {
     lines.push(
-      `- p99 event -> frame ${half.p99_ms ?? '∞'} ms at ${half.rate}/s: event -> counted in Redis alone is p50 ${redis?.p50_ms} / p99 ${redis?.p99_ms} ms with no load (ingest, broker, the realtime group's 500 ms window); the broadcaster's own 500 ms window and its per-channel push interval come on top, and under load the hot groups carry a mean lag of the order shown in the step table.`,
+      `- p99 event -> frame ${half.p99_ms ?? '∞'} ms at ${half.rate}/s: event -> counted in Redis alone is p50 ${redis?.p50_ms} / p99 ${redis?.p99_ms} ms with no load (ingest, broker, the realtime function); the broadcaster's per-channel push interval (at most two frames a second) comes on top, and under load the hot groups carry the mean lag shown in the step table.`,
     );
   }
   return lines.length === 0 ? '' : `## Why targets are missed\n${lines.join('\n')}\n`;
