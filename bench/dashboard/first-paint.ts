@@ -13,9 +13,10 @@
  *
  * Run: npx tsx bench/dashboard/first-paint.ts [rounds=3] [navigations=30] [queries=200]
  * Needs /usr/bin/chromium. Prints per-round lines on stderr, a JSON summary (medians of the
- * rounds' percentiles) on the last line.
+ * rounds' percentiles) on the last line, and writes bench/dashboard/report.json and REPORT.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { type LocalStackProcess, ROOT, startLocalStackProcess } from '../../test/e2e/local-stack-process.ts';
+import { firstPaintMarkdown } from './report-md.ts';
 
 const rounds = Number(process.argv[2] ?? 3);
 const navigations = Number(process.argv[3] ?? 30);
@@ -241,4 +243,19 @@ for (let round = 1; round <= rounds; round++) {
 }
 const summary: Record<string, number> = {};
 for (const key of Object.keys(results[0] ?? {})) summary[key] = median(results.map((r) => r[key] as number));
+const report = {
+  at: new Date().toISOString(),
+  machine: {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+  },
+  rounds,
+  navigations,
+  queries,
+  medianOfRounds: summary,
+  perRound: results,
+};
+writeFileSync(join(ROOT, 'bench', 'dashboard', 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(ROOT, 'bench', 'dashboard', 'REPORT.md'), firstPaintMarkdown(report));
 console.log(JSON.stringify({ rounds, navigations, queries, medianOfRounds: summary }));

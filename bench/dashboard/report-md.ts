@@ -1,0 +1,76 @@
+/** What bench/dashboard/first-paint.ts measured, as it writes it to report.json. */
+export interface FirstPaintReport {
+  readonly at: string;
+  readonly machine: { readonly cores: number; readonly cpu: string; readonly memory_gib: number };
+  readonly rounds: number;
+  readonly navigations: number;
+  readonly queries: number;
+  readonly medianOfRounds: Record<string, number>;
+  readonly perRound: readonly Record<string, number>[];
+}
+
+const TARGET_FIRST_PAINT_MS = 100;
+const TARGET_OVERVIEW_MS = 50;
+
+/** bench/dashboard/REPORT.md from the run's own figures. */
+export function firstPaintMarkdown(r: FirstPaintReport): string {
+  const m = r.medianOfRounds;
+  const ms = (key: string) => (m[key] === undefined ? '-' : `${m[key]} ms`);
+  const verdict = (met: boolean) => (met ? '**met**' : '**missed**');
+  const atMost = (key: string, target: number) => verdict(m[key] !== undefined && m[key] <= target);
+  const below = (key: string, target: number) => verdict(m[key] !== undefined && m[key] < target);
+  const loads = r.perRound.map((row) => row.loadAverage).join(', ');
+  return `# Dashboard first paint and overview query
+
+\`npx tsx bench/dashboard/first-paint.ts ${r.rounds} ${r.navigations} ${r.queries}\` at ${r.at} on ${r.machine.cores} cores
+(${r.machine.cpu}), ${r.machine.memory_gib} GiB. Each round builds the dashboard, starts \`spate local\` (every
+component, free ports, a throwaway data dir) with \`spate load --rate 100\` running, and measures:
+
+- **first numbers painted**: the page's own mark \`spate:first-numbers\`, set just after the frame that
+  first shows the snapshot's numbers, from navigation start; ${r.navigations} navigations of the dashboard link
+  served by the local gateway, each in a fresh headless Chromium context (a **first visit**: no
+  cache, new connection), then ${r.navigations} in one context (a **return visit**: the app's script cached).
+- **Chromium's floor**: the same fresh-context navigation to a one-line page served by a bare Node
+  server, timed to the same mark: what no page can beat on this machine.
+- **overview query**: ${r.queries} sequential \`GET /v1/metrics/overview\` with the dashboard token through the
+  local gateway, after 10 warm-up requests.
+
+Figures are medians over the rounds of each round's percentile. 1-minute load average at the end of
+each round: ${loads} (the stack, the load and Chromium share the cores).
+
+## Targets
+- first paint ≤ ${TARGET_FIRST_PAINT_MS} ms p95, return visit: ${atMost('returnFirstNumbersP95', TARGET_FIRST_PAINT_MS)} (${ms('returnFirstNumbersP95')})
+- first paint ≤ ${TARGET_FIRST_PAINT_MS} ms p95, first visit: ${atMost('firstNumbersP95', TARGET_FIRST_PAINT_MS)} (${ms('firstNumbersP95')}; Chromium's floor for a one-line page: ${ms('floorFirstVisitP95')})
+- overview p95 < ${TARGET_OVERVIEW_MS} ms: ${below('overview5mP95', TARGET_OVERVIEW_MS)} (${ms('overview5mP95')})
+
+## Results
+| measure | p50 | p95 |
+|---|---:|---:|
+| first numbers painted, first visit | ${ms('firstNumbersP50')} | ${ms('firstNumbersP95')} |
+| first numbers painted, return visit | ${ms('returnFirstNumbersP50')} | ${ms('returnFirstNumbersP95')} |
+| first numbers painted, first visit, a dashboard open elsewhere | ${ms('watchedFirstNumbersP50')} | ${ms('watchedFirstNumbersP95')} |
+| Chromium's floor (one-line page, first visit) | ${ms('floorFirstVisitP50')} | ${ms('floorFirstVisitP95')} |
+| first contentful paint, first visit | ${ms('fcpP50')} | |
+| first contentful paint, return visit | ${ms('returnFcpP50')} | |
+| \`index.html\` response end, first visit | ${ms('htmlP50')} | |
+| \`/v1/snapshot\` request started (inline script in \`<head>\`) | ${ms('snapshotStartP50')} | |
+| \`/v1/snapshot\` in the browser, first visit | ${ms('snapshotRequestP50')} | ${ms('snapshotRequestP95')} |
+| \`/v1/snapshot\` from Node, computed from the aggregates | ${ms('snapshotApiComputedP50')} | ${ms('snapshotApiComputedP95')} |
+| \`/v1/snapshot\` from Node, from the broadcaster's ledger | ${ms('snapshotApiLedgerP50')} | ${ms('snapshotApiLedgerP95')} |
+| overview, last 5 min (hot tier) | ${ms('overview5mP50')} | ${ms('overview5mP95')} |
+| overview, last hour | | ${ms('overview1hP95')} |
+| overview, last 3 days (hot + warm) | | ${ms('overview3dP95')} |
+
+## How the page reaches its first numbers
+1. \`index.html\` starts \`GET /v1/snapshot\` from an inline script in \`<head>\`, before anything else loads.
+2. It carries a static shell of the header and headline tiles (the markup \`App.tsx\` renders, from
+   \`src/tiles.ts\`; a unit test keeps them in step) and fills the tiles from the snapshot as it arrives.
+   The stylesheet is inlined by the build: a render-blocking request costs a first visit more than its bytes.
+3. The app's script is inert until then (\`vite.config.ts\`, \`firstPaintShell\`): index.html starts it
+   once the numbers are painted (or after 1.5 s), so fetching, compiling and mounting React and the
+   charts never come before the frame that shows the numbers. React starts from the same snapshot,
+   so its first render changes nothing on screen.
+4. \`/v1/snapshot\` serves channels the broadcaster stored in the last 2 s from its ledger (13 small
+   reads) and computes the others from the hot tier.
+`;
+}
