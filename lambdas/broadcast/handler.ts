@@ -66,6 +66,12 @@ export function createBroadcastFunction(
       };
       // Frames should show this batch: wait (bounded) until the aggregators have counted it. A
       // hot tier that cannot answer is the broadcast's own failure below; here it only stops the wait.
+      // Records per invocation: with no batching window, this is how far apart the pushes' inputs are.
+      metrics.addMetric(
+        'RecordsSeen',
+        MetricUnit.Count,
+        Object.values(event.records ?? {}).reduce((n, records) => n + records.length, 0),
+      );
       const watermarks = watermarksOf(event);
       const behind = await waitForHotTier(redis, watermarks, {
         timeoutMs: config.catchUpMs,
