@@ -96,15 +96,19 @@ export async function handleFetch(ctx: RequestContext, r: Reader): Promise<Write
   if (v >= 11) r.string(); // rack id
 
   let result = readAll(ctx, topics, maxBytes, isolation);
-  if (result.total < minBytes && maxWaitMs > 0 && !result.anyError && result.logs.length > 0) {
-    // Long poll: wake on the first append to any requested partition, or at max_wait_ms.
+  // Long poll, as Kafka answers it: once min_bytes are there, or at max_wait_ms with what there
+  // is, reading again after each append to a requested partition.
+  const deadline = Date.now() + maxWaitMs;
+  while (result.total < minBytes && !result.anyError && result.logs.length > 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
     await new Promise<void>((resolve) => {
       const finish = () => {
         clearTimeout(timer);
         for (const stop of stops) stop();
         resolve();
       };
-      const timer = setTimeout(finish, maxWaitMs);
+      const timer = setTimeout(finish, left);
       const stops = result.logs.map((log) => log.whenAppended(finish));
     });
     result = readAll(ctx, topics, maxBytes, isolation);

@@ -13,12 +13,13 @@ async function fetchOnce(
   offset: number,
   partitionMaxBytes: number,
   maxWaitMs = 0,
+  minBytes = 1,
 ) {
   const r = await raw.request(ApiKey.Fetch, 11, (w) =>
     w
       .int32(-1)
       .int32(maxWaitMs)
-      .int32(1)
+      .int32(minBytes)
       .int32(10_000_000)
       .int8(0)
       .int32(0)
@@ -59,7 +60,11 @@ async function fetchOnce(
 describe('admin APIs and protocol limits', () => {
   let fx: BrokerFixture;
   beforeAll(async () => {
-    fx = await startFixture({ topics: [topic('limits', 1)], autoCreate: true, defaultPartitions: 2 });
+    fx = await startFixture({
+      topics: [topic('limits', 1), topic('gathered', 1)],
+      autoCreate: true,
+      defaultPartitions: 2,
+    });
   });
   afterAll(() => fx.stop());
 
@@ -170,6 +175,34 @@ describe('admin APIs and protocol limits', () => {
     const got = await waiting;
     expect(got.offsets).toEqual([50]);
     expect(Date.now() - started).toBeLessThan(15_000);
+    raw.close();
+    writer.close();
+  });
+
+  it('holds a long poll until min_bytes have arrived, or answers with what there is at max_wait', async () => {
+    const raw = await RawClient.open(fx.broker.port);
+    const writer = await RawClient.open(fx.broker.port);
+    const fill = (n: number) =>
+      dataBatch({ values: Array.from({ length: n }, (_, i) => `m${i}-${'q'.repeat(100)}`) });
+    await produceBatch(writer, 'gathered', 0, fill(1));
+    // Past one small batch: held, and still held after a second small append.
+    const waiting = fetchOnce(raw, 'gathered', 0, 1_000_000, 20_000, 4000);
+    let answered = false;
+    void waiting.then(() => {
+      answered = true;
+    });
+    await produceBatch(writer, 'gathered', 0, fill(1));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    // Enough bytes: answered at once with everything.
+    await produceBatch(writer, 'gathered', 0, fill(40));
+    const started = Date.now();
+    expect((await waiting).offsets).toEqual([0, 1, 2]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // Never enough: answered at max_wait with what there is.
+    const timed = Date.now();
+    expect((await fetchOnce(raw, 'gathered', 0, 1_000_000, 300, 10_000_000)).offsets).toEqual([0, 1, 2]);
+    expect(Date.now() - timed).toBeGreaterThanOrEqual(290);
     raw.close();
     writer.close();
   });
