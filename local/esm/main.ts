@@ -1,15 +1,15 @@
-import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAPPINGS } from '../../core/mappings.ts';
 import { announceReady, onShutdown } from '../process-lifecycle.ts';
 import { ESM_USAGE, readEsmConfig } from './config.ts';
-import { type FunctionThreads, startFunctionThreads } from './function-threads.ts';
-import { handlerPath, selectMappings } from './handler-modules.ts';
+import { loadMappedHandlers, selectMappings } from './handler-modules.ts';
+import { stderrLogger } from './logger.ts';
+import { type MappingRunner, startMappingRunner } from './runner.ts';
 import { startStatusServer } from './status-server.ts';
 
 // The emulator as a component of `spate local`: every mapping of core/mappings.ts fed from
-// the local broker, each function's handler loaded in a worker thread of this process.
+// the local broker, with the handlers loaded in this process.
 if (process.argv.includes('--help')) {
   process.stdout.write(ESM_USAGE);
   process.exit(0);
@@ -25,31 +25,15 @@ try {
 
 const handlersDir =
   config.handlersDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lambdas');
-const mappings = selectMappings(MAPPINGS, config.functions);
-// A missing handler module fails the start here, before the process says it is ready; each
-// function's thread then imports its own.
-for (const m of mappings)
-  if (!existsSync(handlerPath(handlersDir, m.functionName)))
-    throw new Error(
-      `${m.functionName}: handler module ${handlerPath(handlersDir, m.functionName)} does not exist`,
-    );
+const mappings = await loadMappedHandlers(handlersDir, selectMappings(MAPPINGS, config.functions));
 // The status port answers before the consumer groups have joined: after a kill -9 the broker
 // keeps the dead members until their sessions expire, and a process that looked dead while
 // waiting for that would be killed and restarted forever.
-let threads: FunctionThreads | undefined;
-const server = await startStatusServer(config.port, () => threads?.status() ?? []);
+let runner: MappingRunner | undefined;
+const server = await startStatusServer(config.port, () => runner?.status() ?? []);
 onShutdown(async () => {
   await server.close();
-  await threads?.stop();
+  await runner?.stop();
 });
-announceReady({ port: server.port, mappings: mappings.map((m) => m.functionName) });
-threads = startFunctionThreads({
-  brokers: config.brokers,
-  handlersDir,
-  mappings,
-  // As a crashed Lambda runtime would be: the supervisor restarts the emulator.
-  onFailure: (functionName, error) => {
-    process.stderr.write(`${functionName}: ${error.stack ?? error.message}\n`);
-    process.exit(1);
-  },
-});
+announceReady({ port: server.port, mappings: mappings.map((m) => m.definition.functionName) });
+runner = await startMappingRunner({ brokers: config.brokers, mappings, logger: stderrLogger });
