@@ -14,7 +14,7 @@ export interface CatchUpOptions {
 /**
  * Waits until the hot-tier aggregators have applied the records a broadcaster batch carries
  * (their offset gates reach its offsets), so its frames show those records rather than
- * arriving half a window early and leaving them to the next push. An aggregator that is down
+ * going out before they were counted and leaving them to the next push. An aggregator that is down
  * or far behind costs at most `timeoutMs`: the dashboard then gets what Redis holds.
  * Returns the watermarks still unreached (empty when caught up).
  */
