@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { framesOfMessage } from '../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../core/push/frame-sequence.ts';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+import { probeType, sendProbeEvent } from './pipeline-probe.ts';
 
 const CHANNEL = 'overview';
 
@@ -75,7 +76,7 @@ export class DashboardProbe {
 
   /** Sends one probe event and resolves with ms until a frame counted it (Infinity after the timeout). */
   async eventToDashboardMs(timeoutMs = 30_000): Promise<number> {
-    const type = `x_probe_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const type = probeType();
     const sentAt = performance.now();
     const seen = new Promise<number>((resolve) => {
       const timer = setTimeout(() => {
@@ -90,19 +91,10 @@ export class DashboardProbe {
         },
       });
     });
-    const response = await fetch(`${this.endpoints.http}/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.endpoints.writeKey}` },
-      body: JSON.stringify({
-        event_id: randomUUID(),
-        type,
-        user_id: 'bench-probe',
-        timestamp: new Date().toISOString(),
-      }),
-    });
-    if (response.status !== 200) {
+    const status = await sendProbeEvent(this.endpoints, type, Date.now());
+    if (status !== 200) {
       this.pending.get(type)?.done(Number.POSITIVE_INFINITY);
-      throw new Error(`probe event refused with ${response.status}`);
+      throw new Error(`probe event refused with ${status}`);
     }
     return seen;
   }

@@ -61,21 +61,12 @@ export class PipelineProbe {
    * in Redis: the number a dashboard reads.
    */
   async eventToRedisMs(timeoutMs = 30_000): Promise<number> {
-    const type = `x_probe_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const type = probeType();
     const now = Date.now();
     const minute = Math.floor(now / 60_000) * 60;
     const started = performance.now();
-    const response = await fetch(`${this.endpoints.http}/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.endpoints.writeKey}` },
-      body: JSON.stringify({
-        event_id: randomUUID(),
-        type,
-        user_id: 'bench-probe',
-        timestamp: new Date(now).toISOString(),
-      }),
-    });
-    if (response.status !== 200) throw new Error(`probe event refused with ${response.status}`);
+    const status = await sendProbeEvent(this.endpoints, type, now);
+    if (status !== 200) throw new Error(`probe event refused with ${status}`);
     const key = redisKeys.counters(this.endpoints.project, 'm', minute);
     for (;;) {
       if (await this.redis.hget(key, counterFields.type(type))) return performance.now() - started;
@@ -98,4 +89,23 @@ export function percentile(values: readonly number[], p: number): number {
 
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
+}
+
+/** An event type of its own per probe, so its count tells exactly when the probe was counted. */
+export const probeType = (): string => `x_probe_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+
+/** Sends one probe event through the public endpoint; the response status. */
+export async function sendProbeEvent(endpoints: LocalEndpoints, type: string, atMs: number): Promise<number> {
+  const response = await fetch(`${endpoints.http}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${endpoints.writeKey}` },
+    body: JSON.stringify({
+      event_id: randomUUID(),
+      type,
+      user_id: 'bench-probe',
+      timestamp: new Date(atMs).toISOString(),
+    }),
+  });
+  await response.arrayBuffer();
+  return response.status;
 }
