@@ -38,8 +38,6 @@ export interface MappingRunnerOptions {
    * arriving then could wait this long. @default 100
    */
   readonly fetchWaitMs?: number;
-  /** How many bytes a fetch waits for (up to fetchWaitMs) before it answers. @default 1 */
-  readonly fetchMinBytes?: number;
   readonly clientId?: string;
   /** The functions' timeout; a batch whose handler runs longer is retried. @default 60_000 */
   readonly handlerTimeoutMs?: number;
@@ -133,9 +131,6 @@ export async function startMappingRunner(options: MappingRunnerOptions): Promise
       const consumer = kafka.consumer({
         groupId: definition.groupId,
         maxWaitTimeInMs: options.fetchWaitMs ?? 100,
-        // Answer as soon as there is a record: holding fetches for bytes delays the dashboard at
-        // a trickle and was measured to save no CPU.
-        minBytes: options.fetchMinBytes ?? 1,
         // Room for a whole 6 MB event in one fetch, so large batch sizes fill up as on AWS.
         maxBytesPerPartition: 8 * 1024 * 1024,
         maxBytes: 64 * 1024 * 1024,
