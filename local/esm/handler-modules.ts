@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MappingDefinition } from '../../core/mappings.ts';
+import { containerPool } from './container-pool.ts';
 import type { MskHandler } from './partition-feed.ts';
 import type { MappedHandler } from './runner.ts';
 
@@ -26,7 +27,21 @@ export function selectMappings(
   return mappings.filter((m) => functions.includes(m.functionName));
 }
 
-/** Imports each mapping's `handler` export, in process, as Lambda would load it. */
+/** A module's `handler` export, or an error that names the function and the module. */
+async function importHandler(path: string, functionName: string, container: number): Promise<MskHandler> {
+  // A query makes a module instance of its own: each container has its own module state.
+  const url = `${pathToFileURL(path).href}${container === 0 ? '' : `?container=${container}`}`;
+  const module = (await import(url)) as { handler?: unknown };
+  if (typeof module.handler !== 'function') {
+    throw new Error(`${functionName}: ${path} must export a function named "handler"`);
+  }
+  return module.handler as MskHandler;
+}
+
+/**
+ * Imports each mapping's `handler` export, in process, as Lambda would load it: one container
+ * now, and one more whenever every container of the function is busy (container-pool.ts).
+ */
 export async function loadMappedHandlers(
   handlersDir: string,
   mappings: readonly MappingDefinition[],
@@ -36,11 +51,9 @@ export async function loadMappedHandlers(
       const path = handlerPath(handlersDir, definition.functionName);
       if (!existsSync(path))
         throw new Error(`${definition.functionName}: handler module ${path} does not exist`);
-      const module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
-      if (typeof module.handler !== 'function') {
-        throw new Error(`${definition.functionName}: ${path} must export a function named "handler"`);
-      }
-      return { definition, handler: module.handler as MskHandler };
+      const start = (n: number) => importHandler(path, definition.functionName, n);
+      const pool = containerPool(start, await start(0));
+      return { definition, handler: pool.invoke };
     }),
   );
 }
