@@ -65,8 +65,11 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   aggregator('realtime', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
   aggregator('windows', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
   aggregator('funnels', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
-  // Warm tier: ClickHouse wants few large inserts; 10k records or 1 s, whichever comes first.
-  aggregator('warehouse', TOPICS.eventsRaw.name, 10_000, 1000, ['warm']),
+  // Warm tier: ClickHouse wants few large inserts (about one a second per table at most), and
+  // each partition's batch is an insert of its own that makes a part in the table and in each
+  // rollup: 10k records or 5 s, whichever comes first. Live numbers come from the hot tier, so
+  // the warm tier trailing by seconds shows nowhere.
+  aggregator('warehouse', TOPICS.eventsRaw.name, 10_000, 5000, ['warm']),
   // Cold tier: long windows and full batches make fewer, larger objects.
   aggregator('archive', TOPICS.eventsRaw.name, 10_000, 10_000, ['cold']),
   // Tweets: sentiment per topic and hashtag and toxicity alerts, as soon as the NLP worker
@@ -75,7 +78,7 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   // Enriched tweets into the warm and cold tiers, batched like their events counterparts. Names
   // are one word: they become folder names and CDK logical ids, and must not begin with another
   // function's name.
-  aggregator('tweetwarehouse', TOPICS.tweetsEnriched.name, 10_000, 1000, ['warm']),
+  aggregator('tweetwarehouse', TOPICS.tweetsEnriched.name, 10_000, 5000, ['warm']),
   aggregator('tweetarchive', TOPICS.tweetsEnriched.name, 10_000, 10_000, ['cold']),
   // The broadcaster: its own group on events.raw, no window either; its pushes are coalesced
   // per channel in Redis (core/push/push-throttle.ts), whatever the event or invocation rate.

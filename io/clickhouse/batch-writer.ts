@@ -29,7 +29,7 @@ export async function storedHighWater(
 
 /**
  * One insert per topic-partition batch, never one per row; the mapping's batch size (10k)
- * and window (1 s) decide how large. Only rows above the stored high-water are sent, so a
+ * and window (5 s) decide how large. Only rows above the stored high-water are sent, so a
  * redelivery cut at other offsets adds nothing; the token covers a retry of the very same
  * insert whose reply was lost (and a racing replay of the same range).
  */

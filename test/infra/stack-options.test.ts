@@ -109,7 +109,7 @@ describe('stack options', () => {
   it('turns batching windows into whole seconds, and gives the hot tier none', () => {
     const esm = (prefix: string) =>
       onlyResource(synth.template, 'AWS::Lambda::EventSourceMapping', prefix)[1];
-    expect(esm('Aggregatorswarehouse').Properties.MaximumBatchingWindowInSeconds).toBe(1);
+    expect(esm('Aggregatorswarehouse').Properties.MaximumBatchingWindowInSeconds).toBe(5);
     expect(esm('Aggregatorsarchive').Properties.MaximumBatchingWindowInSeconds).toBe(10);
     expect(esm('Aggregatorsrealtime').Properties.MaximumBatchingWindowInSeconds).toBe(0);
     expect(esm('Aggregatorsbroadcasteventsraw').Properties.MaximumBatchingWindowInSeconds).toBe(0);
