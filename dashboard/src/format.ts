@@ -1,5 +1,19 @@
+/**
+ * A number as en-US writes it (digits grouped in threes, at most `fractionDigits` decimals,
+ * trailing zeros dropped). Written out rather than with toLocaleString: a fresh page's first
+ * call into Intl costs 10-15 ms, which the first paint would pay. index.html's shell carries the
+ * same code (test/unit/dashboard/shell.test.ts runs both), so React's first render matches it.
+ */
+export function grouped(n: number, fractionDigits: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [whole = '0', fraction = ''] = Math.abs(n).toFixed(fractionDigits).split('.');
+  const decimals = fraction.replace(/0+$/, '');
+  const sign = n < 0 && (whole !== '0' || decimals !== '') ? '-' : '';
+  return `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${decimals ? `.${decimals}` : ''}`;
+}
+
 export function count(n: unknown): string {
-  return typeof n === 'number' ? n.toLocaleString('en-US') : '—';
+  return typeof n === 'number' ? grouped(n, 3) : '—';
 }
 
 export function money(byCurrency: unknown): string {
@@ -8,7 +22,7 @@ export function money(byCurrency: unknown): string {
   if (entries.length === 0) return '0';
   return entries
     .sort((a, b) => b[1] - a[1])
-    .map(([cur, v]) => `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${cur}`)
+    .map(([cur, v]) => `${grouped(v, 2)} ${cur}`)
     .join(' · ');
 }
 

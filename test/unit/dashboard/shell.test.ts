@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { count, money } from '../../../dashboard/src/format.ts';
 import { HEADLINE_TILES } from '../../../dashboard/src/tiles.ts';
 
 const html = readFileSync(join(import.meta.dirname, '..', '..', '..', 'dashboard', 'index.html'), 'utf8');
@@ -26,5 +27,27 @@ describe('dashboard shell', () => {
     expect(snapshot).toBeLessThan(app);
     expect(html).toContain('window.__spateSnapshotValue = body');
     expect(html).toContain("performance.mark('spate:first-numbers')");
+  });
+
+  it('formats the numbers with the same results as the app, and as en-US writes them', () => {
+    const code = /\/\/ format:start([\s\S]*?)\/\/ format:end/.exec(html)?.[1];
+    if (!code) throw new Error('index.html has no format:start ... format:end block');
+    const shell = new Function(`${code}; return { count, money };`)() as {
+      count: typeof count;
+      money: typeof money;
+    };
+    const numbers = [0, 7, 999, 1000, 12345.5, 1234567, -1234.5, 0.0004, 2.5e9, Number.NaN, 1 / 3];
+    for (const n of numbers) expect(shell.count(n)).toBe(count(n));
+    for (const n of numbers.filter(Number.isFinite)) expect(count(n)).toBe(n.toLocaleString('en-US'));
+    const revenues = [{}, { USD: 1234.567 }, { EUR: 12.1, USD: 9999.999 }, { GBP: 0.5, USD: 1e6 }];
+    for (const r of revenues) expect(shell.money(r)).toBe(money(r));
+    expect(money({ EUR: 12.1, USD: 1234.567 })).toBe('1,234.57 USD · 12.1 EUR');
+    expect(shell.count(undefined)).toBe('—');
+  });
+
+  it('holds the shell back until the numbers are in it, for 150 ms at most', () => {
+    expect(html).toContain("html.classList.add('awaiting-numbers')");
+    expect(html).toContain('setTimeout(window.__spateReveal, 150)');
+    expect(html).toContain('numbersPainted.catch(window.__spateReveal)');
   });
 });
