@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { framesOfMessage } from '../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../core/push/frame-sequence.ts';

@@ -96,6 +96,7 @@ describe('local gateway: HTTP API', () => {
     expect(response.headers.get('x-spate-accepted')).toBe('3');
     expect(response.headers.getSetCookie()).toEqual(['session=abc; Path=/', 'theme=dark']);
     expect(response.headers.get('apigw-requestid')).toMatch(/^[A-Za-z0-9_-]{15}=$/);
+    expect(response.headers.get('server-timing')).toMatch(/^gateway;dur=\d+\.\d$/);
     expect(await response.json()).toEqual({ accepted: 3 });
 
     expect(seen).toHaveLength(1);
