@@ -1,6 +1,7 @@
 /**
- * Dashboard first paint and overview query latency against `spate local` (the local gateway
- * serving the built dashboard and the query API), with `spate load` sending events.
+ * Dashboard first paint and overview query latency against `spate local` as `npm start` runs it
+ * (the local gateway serving the built dashboard and the query API, the demo traffic on), then
+ * once more with `spate load` adding five times the demo's event rate.
  *
  * First paint: a fresh browser context (no cache, as a first visit) navigates to the dashboard
  * link; the time is the page's own mark `spate:first-numbers` (set just after the frame that
@@ -62,7 +63,12 @@ type Visit = 'first' | 'return';
 async function firstPaints(
   stack: LocalStackProcess,
   visit: Visit = 'first',
-): Promise<Record<'mark' | 'fcp' | 'snapshot' | 'snapshotStart' | 'domContentLoaded' | 'html', number[]>> {
+): Promise<
+  Record<
+    'mark' | 'fcp' | 'snapshot' | 'snapshotServer' | 'snapshotStart' | 'domContentLoaded' | 'html',
+    number[]
+  >
+> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
@@ -70,6 +76,7 @@ async function firstPaints(
   const mark: number[] = [];
   const fcp: number[] = [];
   const snapshot: number[] = [];
+  const snapshotServer: number[] = [];
   const snapshotStart: number[] = [];
   const domContentLoaded: number[] = [];
   const html: number[] = [];
@@ -87,7 +94,7 @@ async function firstPaints(
         const paint = performance.getEntriesByName('first-contentful-paint')[0];
         // Node's types lack the DOM's timing entries: read the fields we use.
         const snap = performance.getEntriesByType('resource').find((e) => e.name.includes('/v1/snapshot')) as
-          | { startTime: number; responseEnd: number }
+          | { startTime: number; responseEnd: number; serverTiming?: { name: string; duration: number }[] }
           | undefined;
         const nav = performance.getEntriesByType('navigation' as 'mark')[0] as unknown as
           | { domContentLoadedEventEnd?: number; responseEnd?: number }
@@ -96,6 +103,8 @@ async function firstPaints(
           mark: performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN,
           fcp: paint?.startTime ?? Number.NaN,
           snapshot: snap ? snap.responseEnd - snap.startTime : Number.NaN,
+          // The gateway's own time (its Server-Timing header): the rest is the network and the browser.
+          snapshotServer: snap?.serverTiming?.find((t) => t.name === 'gateway')?.duration ?? Number.NaN,
           snapshotStart: snap?.startTime ?? Number.NaN,
           domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
           html: nav?.responseEnd ?? Number.NaN,
@@ -104,6 +113,7 @@ async function firstPaints(
       mark.push(t.mark);
       fcp.push(t.fcp);
       snapshot.push(t.snapshot);
+      snapshotServer.push(t.snapshotServer);
       snapshotStart.push(t.snapshotStart);
       domContentLoaded.push(t.domContentLoaded);
       html.push(t.html);
@@ -112,7 +122,7 @@ async function firstPaints(
   } finally {
     await browser.close();
   }
-  return { mark, fcp, snapshot, snapshotStart, domContentLoaded, html };
+  return { mark, fcp, snapshot, snapshotServer, snapshotStart, domContentLoaded, html };
 }
 
 /**
@@ -164,10 +174,9 @@ async function apiTimes(stack: LocalStackProcess, path: string): Promise<number[
   return times;
 }
 
-const results: Record<string, number>[] = [];
-for (let round = 1; round <= rounds; round++) {
-  const stack = await startLocalStackProcess();
-  const load = spawn(
+/** `spate load` adding `rate` events a second to the stack's own demo traffic. */
+function extraLoad(stack: LocalStackProcess, rate: number) {
+  return spawn(
     process.execPath,
     [
       join(ROOT, 'bin', 'spate.js'),
@@ -175,28 +184,39 @@ for (let round = 1; round <= rounds; round++) {
       '--data-dir',
       stack.dataDir,
       '--rate',
-      '100',
+      String(rate),
       '--duration',
       '600',
     ],
     { cwd: ROOT, stdio: 'ignore' },
   );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const EXTRA_RATE = 100;
+
+const results: Record<string, number>[] = [];
+for (let round = 1; round <= rounds; round++) {
+  // As `npm start` runs it: every component and the demo traffic (20 events and 2 tweets a second).
+  const stack = await startLocalStackProcess({ demo: true });
+  let load: ReturnType<typeof extraLoad> | undefined;
   try {
-    // Let the pipeline fill the hot tier so the page has numbers to show.
-    await new Promise((r) => setTimeout(r, 8000));
+    // Let the demo traffic fill the hot tier so the page has numbers to show.
+    await sleep(8000);
     // No dashboard open: the first visitor's snapshot is computed from the aggregates.
     const paints = await firstPaints(stack);
     const returns = await firstPaints(stack, 'return');
     const floor = await browserFloor();
+    const demoLoadAverage = loadAverage();
     // Past the ledger's freshness (2 s) after the last page closed: every channel is computed.
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     const computed = stats(await apiTimes(stack, '/v1/snapshot'));
     // One dashboard open elsewhere (a wall screen): the broadcaster keeps every channel's
     // snapshot fresh in the ledger, and the snapshot is served from there.
     const watcher = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     const wall = await watcher.newPage();
     await wall.goto(stack.endpoints.dashboard);
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     const watched = await firstPaints(stack);
     const fromLedger = stats(await apiTimes(stack, '/v1/snapshot'));
     await watcher.close();
@@ -205,8 +225,13 @@ for (let round = 1; round <= rounds; round++) {
     const live = stats(await apiTimes(stack, '/v1/metrics/overview'));
     const hour = stats(await apiTimes(stack, `/v1/metrics/overview?from=${hourAgo}`));
     const days = stats(await apiTimes(stack, `/v1/metrics/overview?from=${daysAgo}`));
+    // Busier: five times the demo's event rate on top of it.
+    load = extraLoad(stack, EXTRA_RATE);
+    await sleep(8000);
+    const busy = await firstPaints(stack);
     const row = {
-      loadAverage: loadAverage(),
+      loadAverage: demoLoadAverage,
+      busyLoadAverage: loadAverage(),
       firstNumbersP50: r1(percentile(paints.mark, 50)),
       firstNumbersP95: r1(percentile(paints.mark, 95)),
       firstNumbersMax: r1(Math.max(...paints.mark)),
@@ -216,6 +241,8 @@ for (let round = 1; round <= rounds; round++) {
       snapshotStartP50: r1(percentile(paints.snapshotStart, 50)),
       snapshotRequestP50: r1(percentile(paints.snapshot, 50)),
       snapshotRequestP95: r1(percentile(paints.snapshot, 95)),
+      snapshotServerP50: r1(percentile(paints.snapshotServer, 50)),
+      snapshotServerP95: r1(percentile(paints.snapshotServer, 95)),
       returnFirstNumbersP50: r1(percentile(returns.mark, 50)),
       returnFirstNumbersP95: r1(percentile(returns.mark, 95)),
       returnFcpP50: r1(percentile(returns.fcp, 50)),
@@ -224,6 +251,9 @@ for (let round = 1; round <= rounds; round++) {
       watchedFirstNumbersP50: r1(percentile(watched.mark, 50)),
       watchedFirstNumbersP95: r1(percentile(watched.mark, 95)),
       watchedSnapshotRequestP50: r1(percentile(watched.snapshot, 50)),
+      busyFirstNumbersP50: r1(percentile(busy.mark, 50)),
+      busyFirstNumbersP95: r1(percentile(busy.mark, 95)),
+      busySnapshotServerP95: r1(percentile(busy.snapshotServer, 95)),
       snapshotApiComputedP50: computed.p50,
       snapshotApiComputedP95: computed.p95,
       snapshotApiLedgerP50: fromLedger.p50,
@@ -237,7 +267,7 @@ for (let round = 1; round <= rounds; round++) {
     log(`round ${round}: ${JSON.stringify(row)}`);
     results.push(row);
   } finally {
-    load.kill('SIGTERM');
+    load?.kill('SIGTERM');
     await stack.stop();
   }
 }
@@ -245,6 +275,7 @@ const summary: Record<string, number> = {};
 for (const key of Object.keys(results[0] ?? {})) summary[key] = median(results.map((r) => r[key] as number));
 const report = {
   at: new Date().toISOString(),
+  extraRate: EXTRA_RATE,
   machine: {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'unknown',

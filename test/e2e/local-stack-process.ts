@@ -30,13 +30,27 @@ export interface LocalStackProcess {
   stop(): Promise<void>;
 }
 
+export interface LocalStackOptions {
+  /** How long the stack may take to say it is running. @default 180_000 */
+  readonly timeoutMs?: number;
+  /** Run the demo traffic, as `npm start` does. @default false (a test sends its own) */
+  readonly demo?: boolean;
+}
+
 /** `spate local` as a user runs it, on free ports and a throwaway data dir. */
-export async function startLocalStackProcess(timeoutMs = 180_000): Promise<LocalStackProcess> {
+export async function startLocalStackProcess(options: LocalStackOptions = {}): Promise<LocalStackProcess> {
+  const { timeoutMs = 180_000, demo = false } = options;
   const dataDir = mkdtempSync(join(tmpdir(), 'spate-e2e-'));
   // Every port, so a `spate local` already running on the defaults never collides with this one.
   const names = Object.keys(DEFAULT_PORTS) as PortName[];
   const free = await freePorts(names.length);
-  const args = [join(ROOT, 'bin', 'spate.js'), 'local', '--no-demo', '--data-dir', dataDir];
+  const args = [
+    join(ROOT, 'bin', 'spate.js'),
+    'local',
+    ...(demo ? [] : ['--no-demo']),
+    '--data-dir',
+    dataDir,
+  ];
   for (const [i, name] of names.entries()) args.push(`--${name}-port`, String(free[i]));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
