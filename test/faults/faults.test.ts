@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS, runsScenario, type ScenarioName } from './fault-config.ts';
 import { startFaultStack } from './fault-stack.ts';
 import { runScenario } from './scenario.ts';
@@ -7,6 +8,11 @@ import { SCENARIOS } from './scenarios.ts';
 const included = SCENARIOS.filter((s) => runsScenario(FAULTS, s.id as ScenarioName));
 
 describe(`fault suite (${FAULTS.full ? 'full' : 'short'})`, () => {
+  // The short run's table is this run's alone: rows left by an earlier run would read as this
+  // run's. The full run replaces its scenarios' rows in bench/FAULTS.md one by one.
+  beforeAll(() => {
+    if (!FAULTS.full) rmSync(FAULTS.tableFile, { force: true });
+  });
   // Each scenario gets a fresh stack, so one scenario's losses never show in the next row.
   it.each(included.map((s) => [s.title, s] as const))(
     '%s',

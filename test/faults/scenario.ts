@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FAULTS } from './fault-config.ts';
 import type { FaultStack } from './fault-stack.ts';
 import { type FaultRow, recordRow } from './fault-table.ts';
@@ -92,8 +90,7 @@ export async function runScenario(stack: FaultStack, options: ScenarioOptions): 
     recoveryS: (settledAt - faultEnded) / 1000,
     note: `${note}${cold.copies ? `; ${cold.copies} archive copies of offsets (read once)` : ''}`,
   };
-  const file = FAULTS.tableFile ?? join(tmpdir(), 'spate-fault-table.md');
-  const table = recordRow(file, row, PREAMBLE);
+  const table = recordRow(FAULTS.tableFile, row, PREAMBLE);
   console.log(`\n${table}\n`);
   return { ...outcome, row };
 }
