@@ -40,20 +40,29 @@ async function importHandler(path: string, functionName: string, container: numb
 
 /**
  * Imports each mapping's `handler` export, in process, as Lambda would load it: one container
- * now, and one more whenever every container of the function is busy (container-pool.ts).
+ * now, and one more whenever every container of the function is busy (container-pool.ts). A
+ * function fed by several mappings (the broadcaster) has one pool, as it has one set of
+ * containers on Lambda: two pools would hand the same module instance two invocations at once.
  */
 export async function loadMappedHandlers(
   handlersDir: string,
   mappings: readonly MappingDefinition[],
 ): Promise<MappedHandler[]> {
+  const pools = new Map<string, Promise<MskHandler>>();
+  const poolOf = (functionName: string): Promise<MskHandler> => {
+    let pool = pools.get(functionName);
+    if (!pool) {
+      const path = handlerPath(handlersDir, functionName);
+      const start = (n: number) => importHandler(path, functionName, n);
+      pool = (async () => {
+        if (!existsSync(path)) throw new Error(`${functionName}: handler module ${path} does not exist`);
+        return containerPool(start, await start(0)).invoke;
+      })();
+      pools.set(functionName, pool);
+    }
+    return pool;
+  };
   return Promise.all(
-    mappings.map(async (definition) => {
-      const path = handlerPath(handlersDir, definition.functionName);
-      if (!existsSync(path))
-        throw new Error(`${definition.functionName}: handler module ${path} does not exist`);
-      const start = (n: number) => importHandler(path, definition.functionName, n);
-      const pool = containerPool(start, await start(0));
-      return { definition, handler: pool.invoke };
-    }),
+    mappings.map(async (definition) => ({ definition, handler: await poolOf(definition.functionName) })),
   );
 }

@@ -43,6 +43,20 @@ describe('loadMappedHandlers', () => {
     expect([a.instance, b.instance]).toContain(c.instance);
   });
 
+  it('gives a function fed by two mappings one pool of containers', async () => {
+    mkdirSync(join(dir, 'shared'));
+    writeFileSync(join(dir, 'shared', 'handler.ts'), HANDLER);
+    const first = { functionName: 'shared', groupId: 'one' } as MappingDefinition;
+    const second = { functionName: 'shared', groupId: 'two' } as MappingDefinition;
+    const [one, two] = await loadMappedHandlers(dir, [first, second]);
+    if (!one || !two) throw new Error('no handlers loaded');
+
+    const [a, b] = await Promise.all([invokeWith(one.handler, 'a'), invokeWith(two.handler, 'b')]);
+    expect(a.seen).toEqual(['a']);
+    expect(b.seen).toEqual(['b']);
+    expect(a.instance).not.toBe(b.instance);
+  });
+
   it('names the function and the module when the handler export is missing', async () => {
     mkdirSync(join(dir, 'broken'));
     writeFileSync(join(dir, 'broken', 'handler.ts'), 'export const nothing = 1;\n');
