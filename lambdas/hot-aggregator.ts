@@ -7,6 +7,7 @@ import type { Context, MSKEvent } from 'aws-lambda';
 import type { Aggregation } from '../core/aggregation/aggregation.ts';
 import type { HotAggregatorConfig } from '../io/redis/hot-aggregator-config.ts';
 import { openHotSink, type PartitionReport } from '../io/redis/hot-sink.ts';
+import { perContainer } from './per-container.ts';
 
 /**
  * What the hot-tier functions of events.raw (realtime, windows, funnels) share: the same MSK
@@ -51,10 +52,7 @@ export function createHotAggregatorFunction(
  * A Lambda entry whose function (config, Redis connection) is made on the first invocation of
  * a container and reused by every later one.
  */
-export function containerHandler(create: () => AggregatorFunction): AggregatorHandler {
-  let container: AggregatorFunction | undefined;
-  return (event, context) => {
-    container ??= create();
-    return container.handler(event, context);
-  };
+export function containerHandler(create: () => Promise<AggregatorFunction>): AggregatorHandler {
+  const container = perContainer(create);
+  return async (event, context) => (await container()).handler(event, context);
 }

@@ -1,5 +1,6 @@
 import type { BreakerSettings } from '../../core/aggregation/circuit-breaker.ts';
 import { type Env, EnvReader } from '../config/env-reader.ts';
+import { type SecretSetting, withSecretSettings } from '../config/secret-setting.ts';
 import type { SinkRetry } from '../redis/hot-aggregator-config.ts';
 
 export interface ClickHouseConfig {
@@ -14,6 +15,19 @@ export interface WarehouseConfig {
   readonly breaker: BreakerSettings;
   readonly retry: SinkRetry;
 }
+
+/**
+ * `SPATE_CLICKHOUSE_USER` and `SPATE_CLICKHOUSE_PASSWORD` (the server's defaults locally), or on
+ * AWS `SPATE_CLICKHOUSE_SECRET_ARN`, the `{username, password}` secret of the ClickHouse user.
+ */
+export const CLICKHOUSE_CREDENTIALS: readonly SecretSetting[] = [
+  { variable: 'SPATE_CLICKHOUSE_USER', arnVariable: 'SPATE_CLICKHOUSE_SECRET_ARN', jsonField: 'username' },
+  {
+    variable: 'SPATE_CLICKHOUSE_PASSWORD',
+    arnVariable: 'SPATE_CLICKHOUSE_SECRET_ARN',
+    jsonField: 'password',
+  },
+];
 
 export function readClickHouseConfig(env: EnvReader): ClickHouseConfig {
   return {
@@ -38,4 +52,9 @@ export function readWarehouseConfig(environment: Env): WarehouseConfig {
       maxDelayMs: env.int('SPATE_SINK_RETRY_MAX_MS', 5000, { min: 1, max: 300_000 }),
     },
   };
+}
+
+/** As readWarehouseConfig, with the ClickHouse credentials read from their secret on AWS. */
+export async function loadWarehouseConfig(environment: Env): Promise<WarehouseConfig> {
+  return readWarehouseConfig(await withSecretSettings(environment, CLICKHOUSE_CREDENTIALS));
 }

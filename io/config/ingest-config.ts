@@ -1,8 +1,8 @@
-import { parseWriteKeySet, type WriteKeySet } from '../../core/auth/write-keys.ts';
 import type { BreakerPolicy } from '../../core/limits/circuit-breaker.ts';
 import type { RateLimitPolicy } from '../../core/limits/token-bucket.ts';
-import { ConfigError, type Env, EnvReader } from './env-reader.ts';
+import { type Env, EnvReader } from './env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from './kafka-config.ts';
+import { type WriteKeySource, writeKeySource } from './write-key-source.ts';
 
 /** The ingest function's settings, read once per container. */
 export interface IngestConfig {
@@ -10,8 +10,8 @@ export interface IngestConfig {
   readonly kafkaCompression: 'gzip' | 'none';
   /** Longest wait for Kafka's acknowledgement before answering 503. */
   readonly produceTimeoutMs: number;
-  /** `SPATE_WRITE_KEYS`: JSON `{"<project>": "<sha256 hex of the write key>"}` (or a list of hashes). */
-  readonly writeKeys: WriteKeySet;
+  /** The write keys as they are now (io/config/write-key-source.ts). */
+  readonly writeKeys: WriteKeySource;
   readonly rateLimit: RateLimitPolicy;
   readonly breaker: BreakerPolicy;
   /** A MaxMind-format (.mmdb) city or country database, when the operator provides one. */
@@ -20,18 +20,7 @@ export interface IngestConfig {
 
 export function readIngestConfig(environment: Env): IngestConfig {
   const env = new EnvReader(environment);
-  const keysJson = env.optional('SPATE_WRITE_KEYS');
-  if (keysJson === undefined) {
-    throw new ConfigError(
-      'SPATE_WRITE_KEYS is required: JSON {"<project>": "<sha256 hex of its write key>"}',
-    );
-  }
-  let writeKeys: WriteKeySet;
-  try {
-    writeKeys = parseWriteKeySet(keysJson);
-  } catch (err) {
-    throw new ConfigError((err as Error).message);
-  }
+  const writeKeys = writeKeySource(environment);
   return {
     kafka: readKafkaConfig(env, 'spate-ingest'),
     kafkaCompression: env.oneOf('SPATE_KAFKA_COMPRESSION', ['gzip', 'none'], 'gzip'),

@@ -1,12 +1,15 @@
 import { PUSH_INTERVAL_MS } from '../../core/push/push-throttle.ts';
 import { ConfigError, type Env, EnvReader } from '../config/env-reader.ts';
-import { type RedisConfig, readRedisConfig } from '../redis/redis-config.ts';
+import { withSecretSettings } from '../config/secret-setting.ts';
+import { REDIS_PASSWORD, type RedisConfig, readRedisConfig } from '../redis/redis-config.ts';
 
-/** Settings of the push functions (authorizer, routes, broadcaster), read once at start. */
+/**
+ * Settings of the push functions that keep connections and push frames (the $connect and channel
+ * routes, the broadcaster), read once at start. Dashboard tokens are checked by the $connect
+ * authorizer alone (io/config/dashboard-token-key.ts), so these never hold the signing key.
+ */
 export interface PushConfig {
   readonly redis: RedisConfig;
-  /** Verifies dashboard tokens. */
-  readonly tokenSecret: string;
   /** @connections endpoint: the stage's callback URL on AWS, the local gateway's otherwise. */
   readonly managementUrl: string | undefined;
   readonly region: string;
@@ -26,7 +29,6 @@ export function readPushConfig(environment: Env): PushConfig {
     throw new ConfigError(`SPATE_WS_MANAGEMENT_URL must be an http(s) URL, got "${managementUrl}"`);
   return {
     redis: readRedisConfig(env),
-    tokenSecret: env.string('SPATE_DASHBOARD_TOKEN_SECRET'),
     managementUrl,
     region: env.string('AWS_REGION', 'us-east-1'),
     fanOutConcurrency: env.int('SPATE_PUSH_CONCURRENCY', 64, { min: 1, max: 1000 }),
@@ -37,4 +39,9 @@ export function readPushConfig(environment: Env): PushConfig {
     // and only delays every push.
     catchUpMs: env.int('SPATE_PUSH_CATCH_UP_MS', 300, { min: 0, max: 10_000 }),
   };
+}
+
+/** As readPushConfig, with the store password read from its secret on AWS. */
+export async function loadPushConfig(environment: Env): Promise<PushConfig> {
+  return readPushConfig(await withSecretSettings(environment, [REDIS_PASSWORD]));
 }

@@ -1,7 +1,8 @@
 import type { BreakerSettings } from '../../core/aggregation/circuit-breaker.ts';
 import { type FunnelCatalog, parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
 import { ConfigError, type Env, EnvReader } from '../config/env-reader.ts';
-import { type RedisConfig, readRedisConfig } from './redis-config.ts';
+import { withSecretSettings } from '../config/secret-setting.ts';
+import { REDIS_PASSWORD, type RedisConfig, readRedisConfig } from './redis-config.ts';
 
 export interface SinkRetry {
   readonly attempts: number;
@@ -39,4 +40,9 @@ export function readHotAggregatorConfig(environment: Env): HotAggregatorConfig {
     },
     funnels,
   };
+}
+
+/** As readHotAggregatorConfig, with the store password read from its secret on AWS. */
+export async function loadHotAggregatorConfig(environment: Env): Promise<HotAggregatorConfig> {
+  return readHotAggregatorConfig(await withSecretSettings(environment, [REDIS_PASSWORD]));
 }

@@ -4,6 +4,7 @@ import type { MSKEvent } from 'aws-lambda';
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
 import { watermarksOf } from '../../core/push/hot-watermarks.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
+import { withSecretSettings } from '../../io/config/secret-setting.ts';
 import { Broadcaster, type ChannelOutcome } from '../../io/push/broadcaster.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
@@ -11,6 +12,8 @@ import { FanOut, type FanOutReport } from '../../io/push/fan-out.ts';
 import { waitForHotTier } from '../../io/push/hot-catch-up.ts';
 import { readPushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
+import { REDIS_PASSWORD } from '../../io/redis/redis-config.ts';
+import { perContainer } from '../per-container.ts';
 import { carriesTweets, projectsOf } from './batch-projects.ts';
 
 const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
@@ -109,9 +112,10 @@ export function createBroadcastFunction(
   };
 }
 
-let instance: BroadcastFunction | undefined;
+const instance = perContainer(async () =>
+  createBroadcastFunction(await withSecretSettings(process.env, [REDIS_PASSWORD])),
+);
 
 export async function handler(event: MSKEvent): Promise<ChannelOutcome[]> {
-  instance ??= createBroadcastFunction(process.env);
-  return instance.handler(event);
+  return (await instance()).handler(event);
 }

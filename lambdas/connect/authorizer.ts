@@ -1,6 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { DashboardTokenError, verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
-import { EnvReader } from '../../io/config/env-reader.ts';
+import { dashboardTokenKey } from '../../io/config/dashboard-token-key.ts';
+import type { SecretSource } from '../../io/config/secret-setting.ts';
 
 /**
  * REQUEST authorizer of the WebSocket $connect route: a dashboard token in `?token=`. A
@@ -8,7 +9,7 @@ import { EnvReader } from '../../io/config/env-reader.ts';
  * well-formed token that fails (bad signature, expired) is an explicit Deny, 403. The project
  * travels to $connect in the authorizer context.
  */
-let secret: string | undefined;
+let tokenKey: SecretSource | undefined;
 
 export function authorize(
   event: Pick<APIGatewayRequestAuthorizerEvent, 'queryStringParameters' | 'methodArn'>,
@@ -41,6 +42,6 @@ export function authorize(
 }
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  secret ??= new EnvReader(process.env).string('SPATE_DASHBOARD_TOKEN_SECRET');
-  return authorize(event, secret);
+  tokenKey ??= dashboardTokenKey(process.env);
+  return authorize(event, await tokenKey());
 }

@@ -31,7 +31,7 @@ export async function connectionRoute(
 }
 
 export async function handler(event: RouteEvent): Promise<APIGatewayProxyResultV2> {
-  const { registry, logger } = pushContext();
+  const { registry, logger } = await pushContext();
   try {
     return await connectionRoute(event, registry);
   } catch (err) {

@@ -2,8 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Redis } from 'ioredis';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
-import { type PushConfig, readPushConfig } from '../../io/push/push-config.ts';
+import { loadPushConfig, type PushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
+import { perContainer } from '../per-container.ts';
 
 /** What the WebSocket route functions share per instance: config, one Redis connection, a logger. */
 export interface PushContext {
@@ -25,10 +26,5 @@ export function createPushContext(config: PushConfig): PushContext {
   };
 }
 
-let shared: PushContext | undefined;
-
 /** The instance's context, from the environment Lambda (or the local stack) gave it. */
-export function pushContext(): PushContext {
-  shared ??= createPushContext(readPushConfig(process.env));
-  return shared;
-}
+export const pushContext = perContainer(async () => createPushContext(await loadPushConfig(process.env)));

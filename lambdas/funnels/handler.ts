@@ -1,5 +1,5 @@
 import { funnelsAggregation } from '../../core/aggregation/funnels.ts';
-import { type HotAggregatorConfig, readHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
+import { type HotAggregatorConfig, loadHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
 import { type AggregatorFunction, containerHandler, createHotAggregatorFunction } from '../hot-aggregator.ts';
 
 /** Per-visitor funnel progress, step counts and journeys of events.raw in the hot tier. */
@@ -7,4 +7,6 @@ export function createFunnelsFunction(config: HotAggregatorConfig): AggregatorFu
   return createHotAggregatorFunction('spate-funnels', config, funnelsAggregation(config.funnels));
 }
 
-export const handler = containerHandler(() => createFunnelsFunction(readHotAggregatorConfig(process.env)));
+export const handler = containerHandler(async () =>
+  createFunnelsFunction(await loadHotAggregatorConfig(process.env)),
+);

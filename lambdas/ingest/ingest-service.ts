@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { authenticate, type WriteKeySet, writeKeyFromHeaders } from '../../core/auth/write-keys.ts';
+import { authenticate, writeKeyFromHeaders } from '../../core/auth/write-keys.ts';
 import type { RequestFacts } from '../../core/enrichment/enrich-event.ts';
 import type { GeoLookup } from '../../core/enrichment/geo.ts';
 import {
@@ -14,6 +14,7 @@ import type { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
 import { parseRequestBody } from '../../core/limits/request-body.ts';
 import type { KeyRateLimiter } from '../../core/limits/token-bucket.ts';
+import type { WriteKeySource } from '../../io/config/write-key-source.ts';
 import { ingestResult, refusal } from './responses.ts';
 import { type IngestRoute, ingestRoute } from './routes.ts';
 
@@ -32,7 +33,8 @@ export interface IngestOutcome {
 }
 
 export interface IngestServiceDeps {
-  readonly writeKeys: WriteKeySet;
+  /** The keys as they are now: they change without a redeploy. */
+  readonly writeKeys: WriteKeySource;
   readonly limits: IngestLimits;
   readonly limiter: KeyRateLimiter;
   readonly breaker: CircuitBreaker;
@@ -71,7 +73,7 @@ export function createIngestService(deps: IngestServiceDeps) {
     try {
       // sendBeacon cannot set headers, so browsers unloading a page pass the key in the query.
       const key = writeKeyFromHeaders(headers) ?? event.queryStringParameters?.write_key;
-      const identity = authenticate(key, deps.writeKeys);
+      const identity = authenticate(key, await deps.writeKeys());
       const body = parseRequestBody(
         {
           body: event.body,

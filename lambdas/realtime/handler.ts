@@ -1,5 +1,5 @@
 import { realtimeAggregation } from '../../core/aggregation/realtime-counters.ts';
-import { type HotAggregatorConfig, readHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
+import { type HotAggregatorConfig, loadHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
 import { type AggregatorFunction, containerHandler, createHotAggregatorFunction } from '../hot-aggregator.ts';
 
 export type { AggregatorFunction, AggregatorHandler } from '../hot-aggregator.ts';
@@ -9,4 +9,6 @@ export function createRealtimeFunction(config: HotAggregatorConfig): AggregatorF
   return createHotAggregatorFunction('spate-realtime', config, realtimeAggregation);
 }
 
-export const handler = containerHandler(() => createRealtimeFunction(readHotAggregatorConfig(process.env)));
+export const handler = containerHandler(async () =>
+  createRealtimeFunction(await loadHotAggregatorConfig(process.env)),
+);

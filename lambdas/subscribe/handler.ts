@@ -44,7 +44,7 @@ export async function channelRoute(
 }
 
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
-  const { registry, ledger, logger } = pushContext();
+  const { registry, ledger, logger } = await pushContext();
   try {
     return await channelRoute(event, registry, ledger);
   } catch (err) {

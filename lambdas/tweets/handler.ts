@@ -7,9 +7,10 @@ import type { Context, MSKEvent } from 'aws-lambda';
 import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
 import { tweetBatches, tweetsAggregation } from '../../core/aggregation/tweets.ts';
 import { connectRedis } from '../../io/redis/connection.ts';
-import { type HotAggregatorConfig, readHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
+import { type HotAggregatorConfig, loadHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
 import type { PartitionReport } from '../../io/redis/hot-sink.ts';
 import { OffsetGate } from '../../io/redis/offset-gate.ts';
+import { perContainer } from '../per-container.ts';
 
 /** Sentiment over time per topic and hashtag, and toxicity alerts, of tweets.enriched. */
 const logger = new Logger({ serviceName: 'spate-tweets' });
@@ -60,9 +61,6 @@ export function createTweetsFunction(config: HotAggregatorConfig): TweetsFunctio
 
 // Lambda entry: config and the Redis connection are made on the first invocation of a
 // container and reused by every later one.
-let container: TweetsFunction | undefined;
+const container = perContainer(async () => createTweetsFunction(await loadHotAggregatorConfig(process.env)));
 
-export const handler: TweetsHandler = (event, context) => {
-  container ??= createTweetsFunction(readHotAggregatorConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler: TweetsHandler = async (event, context) => (await container()).handler(event, context);

@@ -1,7 +1,8 @@
 import { decodeBatches } from '../../core/aggregation/msk-batch.ts';
 import { positionedTweet } from '../../core/aggregation/tweet-decoding.ts';
 import { tweetWarehouseBatch } from '../../core/aggregation/tweet-row.ts';
-import { readWarehouseConfig, type WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
+import { loadWarehouseConfig, type WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
+import { perContainer } from '../per-container.ts';
 import {
   createWarehouseFeedFunction,
   type WarehouseFunction,
@@ -26,9 +27,9 @@ export function createTweetsWarehouseFunction(config: WarehouseConfig): Warehous
 }
 
 // Lambda entry: the ClickHouse client is made on the first invocation of a container and reused.
-let container: WarehouseFunction | undefined;
+const container = perContainer(async () =>
+  createTweetsWarehouseFunction(await loadWarehouseConfig(process.env)),
+);
 
-export const handler: WarehouseHandler = (event, context) => {
-  container ??= createTweetsWarehouseFunction(readWarehouseConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler: WarehouseHandler = async (event, context) =>
+  (await container()).handler(event, context);

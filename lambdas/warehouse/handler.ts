@@ -1,6 +1,7 @@
 import { partitionBatches } from '../../core/aggregation/msk-batch.ts';
 import { eventWarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
-import { readWarehouseConfig, type WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
+import { loadWarehouseConfig, type WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
+import { perContainer } from '../per-container.ts';
 import {
   createWarehouseFeedFunction,
   type WarehouseFunction,
@@ -24,9 +25,7 @@ export function createWarehouseFunction(config: WarehouseConfig): WarehouseFunct
 }
 
 // Lambda entry: the ClickHouse client is made on the first invocation of a container and reused.
-let container: WarehouseFunction | undefined;
+const container = perContainer(async () => createWarehouseFunction(await loadWarehouseConfig(process.env)));
 
-export const handler: WarehouseHandler = (event, context) => {
-  container ??= createWarehouseFunction(readWarehouseConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler: WarehouseHandler = async (event, context) =>
+  (await container()).handler(event, context);

@@ -1,5 +1,5 @@
 import { windowsAggregation } from '../../core/aggregation/sliding-windows.ts';
-import { type HotAggregatorConfig, readHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
+import { type HotAggregatorConfig, loadHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
 import { type AggregatorFunction, containerHandler, createHotAggregatorFunction } from '../hot-aggregator.ts';
 
 /** Top-N and revenue buckets of events.raw that readers merge into 5-minute sliding windows. */
@@ -7,4 +7,6 @@ export function createWindowsFunction(config: HotAggregatorConfig): AggregatorFu
   return createHotAggregatorFunction('spate-windows', config, windowsAggregation);
 }
 
-export const handler = containerHandler(() => createWindowsFunction(readHotAggregatorConfig(process.env)));
+export const handler = containerHandler(async () =>
+  createWindowsFunction(await loadHotAggregatorConfig(process.env)),
+);

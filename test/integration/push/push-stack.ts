@@ -32,8 +32,7 @@ export interface PushStack {
 export function webSocketOptions(context: PushContext, connected: string[]): WebSocketOptions {
   return {
     authorizer: {
-      handler: async (event: APIGatewayRequestAuthorizerEvent) =>
-        authorize(event, context.config.tokenSecret),
+      handler: async (event: APIGatewayRequestAuthorizerEvent) => authorize(event, SECRET),
       identitySource: ['route.request.querystring.token'],
     },
     routes: {
@@ -54,7 +53,6 @@ export async function startPushStack(intervalMs = 500): Promise<PushStack> {
   const redis = await startTestRedis();
   const context = createPushContext({
     redis: { url: redis.url },
-    tokenSecret: SECRET,
     managementUrl: undefined,
     region: 'us-east-1',
     fanOutConcurrency: 64,

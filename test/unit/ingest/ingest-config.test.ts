@@ -6,7 +6,7 @@ import { readIngestConfig } from '../../../io/config/ingest-config.ts';
 const keys = JSON.stringify({ shop: hashWriteKey('wk') });
 
 describe('readIngestConfig', () => {
-  it('reads defaults for the local broker', () => {
+  it('reads defaults for the local broker', async () => {
     const config = readIngestConfig({ SPATE_WRITE_KEYS: keys });
     expect(config.kafka).toEqual({
       brokers: ['127.0.0.1:19092'],
@@ -14,7 +14,7 @@ describe('readIngestConfig', () => {
       auth: 'none',
       region: undefined,
     });
-    expect(config.writeKeys.get(hashWriteKey('wk'))).toBe('shop');
+    expect((await config.writeKeys()).get(hashWriteKey('wk'))).toBe('shop');
     expect(config.kafkaCompression).toBe('gzip');
   });
 
@@ -36,7 +36,9 @@ describe('readIngestConfig', () => {
 
   it('names the variable and the rule when a value is wrong', () => {
     expect(() => readIngestConfig({})).toThrow(
-      new ConfigError('SPATE_WRITE_KEYS is required: JSON {"<project>": "<sha256 hex of its write key>"}'),
+      new ConfigError(
+        'SPATE_WRITE_KEYS (or SPATE_WRITE_KEYS_SECRET_ARN, the ARN of a secret holding it) is required',
+      ),
     );
     expect(() => readIngestConfig({ SPATE_WRITE_KEYS: keys, SPATE_PRODUCE_TIMEOUT_MS: 'soon' })).toThrow(
       /SPATE_PRODUCE_TIMEOUT_MS must be an integer from 100 to 60000, got "soon"/,
