@@ -122,7 +122,11 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     transactionTargetMs: int('SPATE_NLP_TXN_TARGET_MS', 100, 1),
     // Every partition of tweets.raw at once: their chunks share model batches and transactions.
     partitionsConcurrently: int('SPATE_NLP_PARTITIONS_CONCURRENTLY', TOPICS.tweetsRaw.partitions, 1),
-    sessionTimeoutMs: int('SPATE_NLP_SESSION_TIMEOUT_MS', 30_000, 3000),
+    // Short, as the mapping emulator's groups: a killed worker's partitions wait out its session
+    // before anyone (its restarted self included) takes them, and every kill -9 in the fault
+    // suite cost 30 s of stalled tweets at kafkajs's default. The worker heartbeats after every
+    // chunk (transactions aim at 100 ms), so a 10 s session still leaves room for a slow batch.
+    sessionTimeoutMs: int('SPATE_NLP_SESSION_TIMEOUT_MS', 10_000, 3000),
     rebalanceTimeoutMs: int('SPATE_NLP_REBALANCE_TIMEOUT_MS', 60_000, 3000),
     metricsPort: int('SPATE_NLP_METRICS_PORT', 9464, 0),
     duplicateWindow: int('SPATE_NLP_DUPLICATE_WINDOW', 100_000, 1),

@@ -43,6 +43,7 @@ describe('readNlpWorkerConfig', () => {
     expect(c.kafka.brokers).toHaveLength(1);
     expect(c.backend).toBe('lexicon');
     expect(c.emf).toBeUndefined();
+    expect(c.sessionTimeoutMs).toBe(10_000);
     expect(c.transactionalId).toEqual({ kind: 'derived', prefix: 'spate-nlp', instance: 'laptop-1' });
     expect(readNlpWorkerConfig({ SPATE_NLP_TRANSACTIONAL_ID: 'fixed-7' }).transactionalId).toEqual({
       kind: 'fixed',
