@@ -89,6 +89,14 @@ export class BatchWindows {
     return now;
   }
 
+  /**
+   * Hands an open window on to the record behind a full batch: those records have gathered
+   * as long as the batch that went ahead of them, so they owe no window of their own.
+   */
+  carry(partition: number, headOffset: string, openedAt: number): void {
+    this.opened.set(partition, { offset: headOffset, at: openedAt });
+  }
+
   close(partition: number): void {
     this.opened.delete(partition);
   }

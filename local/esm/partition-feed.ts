@@ -74,17 +74,19 @@ export class PartitionFeed {
     counters.observeLag(batch.partition, batch.highWatermark, head.offset);
 
     let start = 0;
+    let behindFull = false;
     while (start < records.length) {
       if (signal.aborted || !payload.isRunning() || payload.isStale()) return;
       const { count, full } = takeBatch(sizes, start, definition.batchSize);
+      // Behind a full batch, a short rest is only what this fetch held: kafkajs caps a fetch at
+      // maxBytesPerPartition (8 MB) while a batch may take 6 MB, so a backlog shows as a full
+      // batch and a short rest. Fetch again at once; the rest keeps the window it has waited in
+      // (carried below), so a backlog goes out in full batches rather than one per window.
+      if (behindFull && !full) return;
       const slice = records.slice(start, start + count);
       const first = slice[0]!;
-      const decision = decideBatch(
-        full,
-        definition,
-        this.windows.firstSeenAt(batch.partition, first.offset, fetchedAt),
-        this.now(),
-      );
+      const openedAt = this.windows.firstSeenAt(batch.partition, first.offset, fetchedAt);
+      const decision = decideBatch(full, definition, openedAt, this.now());
       if (decision.kind === 'wait') {
         // Leaving the records unresolved makes kafkajs fetch them again after the wait,
         // together with whatever arrived behind them in the meantime.
@@ -105,6 +107,9 @@ export class PartitionFeed {
       });
       counters.observeLag(batch.partition, batch.highWatermark, nextOffset);
       start += slice.length;
+      behindFull = full;
+      if (full && start < records.length)
+        this.windows.carry(batch.partition, records[start]!.offset, openedAt);
     }
   };
 
