@@ -8,8 +8,9 @@ import { CpuSampler, describeCpu } from './e2e/cpu-sampler.ts';
 import { DashboardProbe } from './e2e/dashboard-probe.ts';
 import { EVENTS_RAW_GROUPS, TREND_RULE } from './e2e/keep-up.ts';
 import { type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
-import { median, PipelineProbe, percentile } from './e2e/pipeline-probe.ts';
+import { PipelineProbe } from './e2e/pipeline-probe.ts';
 import { benchMarkdown } from './e2e/report-md.ts';
+import { median, percentile } from './percentile.ts';
 import { STAGES } from './stages/limits.ts';
 
 export interface BenchOptions {

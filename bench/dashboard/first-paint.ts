@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { type LocalStackProcess, ROOT, startLocalStackProcess } from '../../test/e2e/local-stack-process.ts';
+import { median, percentile } from '../percentile.ts';
 import { firstPaintMarkdown } from './report-md.ts';
 
 const rounds = Number(process.argv[2] ?? 3);
@@ -34,11 +35,6 @@ const loadAverage = () => Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
 const MARK = 'spate:first-numbers';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-const median = (xs: readonly number[]) => percentile(xs, 50);
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const stats = (xs: readonly number[]) => ({
   p50: r1(percentile(xs, 50)),

@@ -1,9 +1,10 @@
 import { runLoad } from '../../load/load-runner.ts';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
+import { percentile } from '../percentile.ts';
 import type { CpuSampler, CpuSpan } from './cpu-sampler.ts';
 import type { DashboardProbe } from './dashboard-probe.ts';
 import { drainAllowanceMs, EVENTS_RAW_GROUPS, type GroupVerdict, judgeTrend } from './keep-up.ts';
-import { type PipelineProbe, percentile } from './pipeline-probe.ts';
+import type { PipelineProbe } from './pipeline-probe.ts';
 
 export interface StepResult {
   readonly target: number;

@@ -81,16 +81,6 @@ export class PipelineProbe {
   }
 }
 
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-export function median(values: readonly number[]): number {
-  return percentile(values, 50);
-}
-
 /** An event type of its own per probe, so its count tells exactly when the probe was counted. */
 export const probeType = (): string => `x_probe_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 

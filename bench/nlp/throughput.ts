@@ -19,6 +19,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { TOPICS } from '../../core/topics.ts';
 import { TweetStream } from '../../load/tweet-stream.ts';
 import { type RunningBroker, startBroker } from '../../local/kafka/index.ts';
+import { median, percentile } from '../percentile.ts';
 
 const { values } = parseArgs({
   options: {
@@ -108,14 +109,6 @@ async function enrichedCount(port: number): Promise<number> {
   }
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    0.5,
-  );
-
 async function throughputRun(run: Run): Promise<Record<string, number>> {
   const n = Number(values.tweets);
   const t0 = performance.now();
@@ -181,8 +174,8 @@ async function latencyRun(run: Run): Promise<Record<string, number>> {
     seconds,
     produced: sent,
     enriched: latencies.length,
-    p50_ms: percentile(steady, 0.5),
-    p99_ms: percentile(steady, 0.99),
+    p50_ms: percentile(steady, 50),
+    p99_ms: percentile(steady, 99),
   };
 }
 

@@ -27,6 +27,7 @@ import { createLambdaContext } from '../../local/lambda/context.ts';
 import { startTestRedis } from '../../test/integration/aggregation/redis-server.ts';
 import { enrichedEvent, mskEventOf } from '../../test/unit/aggregation/factories.ts';
 import { startComponent } from '../ingest/component-process.ts';
+import { median, percentile } from '../percentile.ts';
 import { type FanOutReport, fanOutMarkdown } from './report-md.ts';
 
 // The functions publish CloudWatch EMF on stdout, which would bury the report; set before
@@ -50,15 +51,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-const median = (xs: readonly number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 interface RoundResult {
