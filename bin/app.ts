@@ -21,7 +21,7 @@ function contextObject(app: App, key: string): unknown {
   }
 }
 
-/** `-c secretsRevision=N` after changing a secret (see docs/deploy.md). */
+/** `-c secretsRevision=N` after changing a secret the query function reads (see docs/deploy.md). */
 function withSecretsRevision(override: unknown, raw: unknown): unknown {
   const isObject = typeof override === 'object' && override !== null && !Array.isArray(override);
   if (raw === undefined || (override !== undefined && !isObject)) return override;

@@ -18,7 +18,7 @@ export interface SinkBinding {
   readonly environment: Readonly<Record<string, string>>;
   /** @default none */
   readonly securityGroups?: readonly ec2.ISecurityGroup[];
-  /** @default no IAM right (the sink authenticates by credentials in the environment) */
+  /** @default no IAM right (the sink needs none) */
   grant?(grantee: iam.IGrantable): void;
 }
 

@@ -71,9 +71,11 @@ export interface SpateConfig {
   readonly archiveExpirationDays: number;
   readonly logRetentionDays: number;
   /**
-   * Bump after changing a secret (write keys, dashboard token key, store passwords):
-   * CloudFormation resolves secrets into the functions' environment only when it updates
-   * them, and every function's description carries this number, so a new one updates them all.
+   * Bump after changing a secret the query function reads (the dashboard token key, store
+   * passwords). Every other function reads its secrets at run time and follows a change within
+   * minutes; the query function still takes them at deploy time, which CloudFormation resolves
+   * only when it updates the function, and its description carries this number, so a new one
+   * updates it.
    */
   readonly secretsRevision: number;
   /** Where alarm notifications are mailed; none subscribes nobody. */

@@ -1,6 +1,7 @@
 import { SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -43,6 +44,8 @@ export class HotStore extends Construct {
         passwordLength: 32,
       },
     });
+    // ElastiCache takes the user's password in its own resource: a deploy-time reference there
+    // is read by CloudFormation alone, never by a function's configuration.
     const password = SecretValue.secretsManager(this.secret.secretArn, {
       jsonField: 'password',
     }).unsafeUnwrap();
@@ -140,15 +143,21 @@ export class HotStore extends Construct {
     }
   }
 
-  /**
-   * The connection URL handlers read (SPATE_REDIS_URL, rediss: TLS). The password is a
-   * deploy-time reference to the secret, since the Redis client takes credentials from the URL;
-   * so no function needs a runtime read right on the secret.
-   */
+  /** The connection URL (rediss: TLS) with the user but no password. */
   get url(): string {
-    const password = SecretValue.secretsManager(this.secret.secretArn, {
-      jsonField: 'password',
-    }).unsafeUnwrap();
-    return `rediss://${USER_NAME}:${password}@${this.host}:${this.port}`;
+    return `rediss://${USER_NAME}@${this.host}:${this.port}`;
+  }
+
+  /**
+   * What a function that uses the hot tier reads (io/redis/redis-config.ts): the URL and the
+   * secret whose password it puts into the URL at run time. Give it `grantReadCredentials` too.
+   */
+  get environment(): Record<string, string> {
+    return { SPATE_REDIS_URL: this.url, SPATE_REDIS_SECRET_ARN: this.secret.secretArn };
+  }
+
+  /** Lets a function read the user's password from the secret at run time. */
+  grantReadCredentials(grantee: iam.IGrantable): void {
+    this.secret.grantRead(grantee);
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -56,11 +56,12 @@ export class Ingest extends Construct {
       environment: {
         SPATE_KAFKA_BROKERS: props.streaming.bootstrapBrokers,
         SPATE_KAFKA_AUTH: 'msk-iam',
-        // Resolved by CloudFormation at deploy: the function gets hashes only, never a usable
-        // key, and needs no runtime right on the secret.
-        SPATE_WRITE_KEYS: SecretValue.secretsManager(this.writeKeys.secretArn).unsafeUnwrap(),
+        // Read at run time (io/config/write-key-source.ts), so a key added to the secret is
+        // accepted within minutes, with no redeploy.
+        SPATE_WRITE_KEYS_SECRET_ARN: this.writeKeys.secretArn,
       },
     });
+    this.writeKeys.grantRead(this.fn.function);
     props.streaming.grantProduce(this.fn.function, INGEST_TOPICS);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

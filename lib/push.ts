@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -20,8 +20,13 @@ export interface PushProps {
   /** Groups of the connect and subscribe functions (they keep the connection registry in the hot store). */
   readonly securityGroups: ec2.ISecurityGroup[];
   readonly logRetentionDays: number;
-  /** What the route functions need besides the token secret (the hot store URL). */
+  /** What the route functions read (the hot store's URL and credentials secret). */
   readonly environment: Record<string, string>;
+  /**
+   * Secrets whose ARNs `environment` carries: the route functions may read them.
+   * @default none
+   */
+  readonly environmentSecrets?: readonly secretsmanager.ISecret[];
   /** @default 'live' */
   readonly stageName?: string;
 }
@@ -40,7 +45,7 @@ export class Push extends Construct {
   readonly authorizer: SpateFunction;
   readonly connect: SpateFunction;
   readonly subscribe: SpateFunction;
-  /** Signs and verifies dashboard tokens (HMAC key); read by every function that checks one. */
+  /** Signs and verifies dashboard tokens (HMAC key); read at run time by every function that checks one. */
   readonly tokenSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: PushProps) {
@@ -54,27 +59,30 @@ export class Push extends Construct {
       securityGroups: props.securityGroups,
       logRetentionDays: props.logRetentionDays,
     };
-    const routeEnv = { ...props.environment, SPATE_DASHBOARD_TOKEN_SECRET: this.tokenSecretValue };
-    // The authorizer only checks an HMAC: no VPC, so no ENI on the connect path.
+    // The authorizer only checks an HMAC: no VPC, so no ENI on the connect path. It alone
+    // checks tokens, so it alone reads the key (io/config/dashboard-token-key.ts).
     this.authorizer = new SpateFunction(this, 'Authorizer', {
       entry: props.authorizerEntry,
       service: 'push-authorizer',
       logRetentionDays: props.logRetentionDays,
       memoryMiB: 256,
-      environment: { SPATE_DASHBOARD_TOKEN_SECRET: this.tokenSecretValue },
+      environment: { SPATE_DASHBOARD_TOKEN_SECRET_ARN: this.tokenSecret.secretArn },
     });
+    this.grantReadTokenKey(this.authorizer.function);
     this.connect = new SpateFunction(this, 'Connect', {
       ...inVpc,
       entry: props.connectEntry,
       service: 'push-connect',
-      environment: routeEnv,
+      environment: props.environment,
     });
     this.subscribe = new SpateFunction(this, 'Subscribe', {
       ...inVpc,
       entry: props.subscribeEntry,
       service: 'push-subscribe',
-      environment: routeEnv,
+      environment: props.environment,
     });
+    for (const secret of props.environmentSecrets ?? [])
+      for (const fn of [this.connect, this.subscribe]) secret.grantRead(fn.function);
     const connections = (name: string) => new WebSocketLambdaIntegration(name, this.connect.function);
     this.api = new apigw.WebSocketApi(this, 'Api', {
       description: 'Spate live dashboard push',
@@ -114,9 +122,9 @@ export class Push extends Construct {
     });
   }
 
-  /** Deploy-time reference to the signing key: the handlers take it from their environment. */
-  get tokenSecretValue(): string {
-    return SecretValue.secretsManager(this.tokenSecret.secretArn).unsafeUnwrap();
+  /** Lets a function read the signing key at run time, to check tokens. */
+  grantReadTokenKey(grantee: iam.IGrantable): void {
+    this.tokenSecret.grantRead(grantee);
   }
 
   /** wss URL dashboards connect to (the query function tells them in its snapshot answer). */

@@ -1,4 +1,4 @@
-import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Fn, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Sink } from '../core/mappings.ts';
@@ -14,7 +14,7 @@ import { Nlp } from './nlp.ts';
 import { Observability } from './observability.ts';
 import { Push } from './push.ts';
 import { Query } from './query.ts';
-import { SpateFunction } from './spate-function.ts';
+import type { SpateFunction } from './spate-function.ts';
 import { Streaming } from './streaming/streaming.ts';
 import { Warehouse } from './warehouse/warehouse.ts';
 
@@ -89,7 +89,6 @@ export class SpateStack extends Stack {
     const funnelEnv: Record<string, string> = config.funnels
       ? { SPATE_FUNNELS: JSON.stringify(config.funnels) }
       : {};
-    const hotEnv = { SPATE_REDIS_URL: this.hot.url, ...funnelEnv };
     const kafkaEnv = { SPATE_KAFKA_BROKERS: this.streaming.bootstrapBrokers, SPATE_KAFKA_AUTH: 'msk-iam' };
     this.push = new Push(this, 'Push', {
       authorizerEntry: catalog.wsAuthorizer,
@@ -98,7 +97,8 @@ export class SpateStack extends Stack {
       vpc: net.vpc,
       securityGroups: [net.functions, this.hot.clients],
       logRetentionDays: retention,
-      environment: { SPATE_REDIS_URL: this.hot.url },
+      environment: this.hot.environment,
+      environmentSecrets: [this.hot.secret],
     });
 
     this.ingest = new Ingest(this, 'Ingest', {
@@ -111,18 +111,22 @@ export class SpateStack extends Stack {
     });
 
     const sinks: Record<Sink, SinkBinding> = {
-      hot: { environment: hotEnv, securityGroups: [this.hot.clients] },
-      warm: { environment: this.warehouse.environment, securityGroups: [this.warehouse.clients] },
+      hot: {
+        environment: { ...this.hot.environment, ...funnelEnv },
+        securityGroups: [this.hot.clients],
+        grant: (fn) => this.hot.grantReadCredentials(fn),
+      },
+      warm: {
+        environment: this.warehouse.environment,
+        securityGroups: [this.warehouse.clients],
+        grant: (fn) => this.warehouse.grantReadCredentials(fn),
+      },
       cold: {
         environment: { SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName },
         grant: (fn) => this.archive.grantWrite(fn),
       },
       push: {
-        // The broadcaster reads the push settings, which include the token key, whole.
-        environment: {
-          SPATE_WS_MANAGEMENT_URL: this.push.managementUrl,
-          SPATE_DASHBOARD_TOKEN_SECRET: this.push.tokenSecretValue,
-        },
+        environment: { SPATE_WS_MANAGEMENT_URL: this.push.managementUrl },
         grant: (fn) => this.push.grantBroadcast(fn),
       },
     };
@@ -144,10 +148,11 @@ export class SpateStack extends Stack {
       siteDirectory: catalog.dashboardSite,
       // Exactly what lambdas/query/query-config.ts reads.
       environment: {
-        ...hotEnv,
-        ...this.warehouse.environment,
+        SPATE_REDIS_URL: this.hot.url,
+        ...funnelEnv,
+        ...this.warehouse.location,
         ...kafkaEnv,
-        SPATE_DASHBOARD_TOKEN_SECRET: this.push.tokenSecretValue,
+        ...this.queryDeployTimeSecrets(),
         SPATE_WS_URL: this.push.url,
         // History past the warm tier: ClickHouse reads the archive (io/clickhouse/cold-tier-config.ts).
         SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName,
@@ -198,18 +203,33 @@ export class SpateStack extends Stack {
       nlpLagThreshold: config.nlp.lagPerTask * config.nlp.maxTasks,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
-    this.markSecretsRevision(config.secretsRevision);
+    this.markSecretsRevision(this.query.fn, config.secretsRevision);
   }
 
   /**
-   * Secrets reach the functions as deploy-time references, resolved only when CloudFormation
-   * updates a function; the revision in every description makes a new one update them all.
+   * Every other function reads its secrets at run time from the ARN in its environment. The
+   * query function still reads plain variables (lambdas/query/query-config.ts), so its secrets
+   * are deploy-time references, resolved only when CloudFormation updates the function.
    */
-  private markSecretsRevision(revision: number): void {
-    for (const c of this.node.findAll()) {
-      if (!(c instanceof SpateFunction)) continue;
-      const cfn = c.function.node.defaultChild as lambda.CfnFunction;
-      cfn.description = `${cfn.description} (secrets revision ${revision})`;
-    }
+  private queryDeployTimeSecrets(): Record<string, string> {
+    const field = (secretId: string, jsonField: string) =>
+      SecretValue.secretsManager(secretId, { jsonField }).unsafeUnwrap();
+    return {
+      SPATE_REDIS_PASSWORD: field(this.hot.secret.secretArn, 'password'),
+      SPATE_CLICKHOUSE_USER: field(this.warehouse.secretId, 'username'),
+      SPATE_CLICKHOUSE_PASSWORD: field(this.warehouse.secretId, 'password'),
+      SPATE_DASHBOARD_TOKEN_SECRET: SecretValue.secretsManager(
+        this.push.tokenSecret.secretArn,
+      ).unsafeUnwrap(),
+    };
+  }
+
+  /**
+   * The revision in the description of a function that takes secrets at deploy time makes a
+   * deploy with a new one update it, and so resolve its secrets again.
+   */
+  private markSecretsRevision(fn: SpateFunction, revision: number): void {
+    const cfn = fn.function.node.defaultChild as lambda.CfnFunction;
+    cfn.description = `${cfn.description} (secrets revision ${revision})`;
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -37,8 +37,12 @@ const DATABASE = 'spate';
 export class Warehouse extends Construct {
   readonly url: string;
   readonly credentials: secretsmanager.ISecret;
-  /** Name or full ARN: what a CloudFormation dynamic reference to the secret needs. */
-  private readonly secretReference: string;
+  /**
+   * The credentials secret as GetSecretValue (and a CloudFormation dynamic reference) takes it:
+   * the ARN of the secret this stack makes, the name of an imported one, whose full ARN ends in
+   * a random suffix the name does not tell.
+   */
+  readonly secretId: string;
   readonly coldBucket?: s3.Bucket;
   readonly service?: ecs.Ec2Service;
   /** The one group allowed to reach ClickHouse; functions that read or write the warm tier join it. */
@@ -62,8 +66,7 @@ export class Warehouse extends Construct {
         'Credentials',
         config.credentialsSecretName,
       );
-      // An imported name has no ARN suffix; a dynamic reference by name resolves it.
-      this.secretReference = config.credentialsSecretName;
+      this.secretId = config.credentialsSecretName;
       return;
     }
     const credentials = new secretsmanager.Secret(this, 'Credentials', {
@@ -76,7 +79,7 @@ export class Warehouse extends Construct {
       },
     });
     this.credentials = credentials;
-    this.secretReference = credentials.secretArn;
+    this.secretId = credentials.secretArn;
     const coldBucket = new s3.Bucket(this, 'ColdParts', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -203,21 +206,22 @@ export class Warehouse extends Construct {
     new CfnOutput(this, 'ClickHouseUrl', { value: this.url, description: 'ClickHouse HTTP inside the VPC' });
   }
 
+  /** Where ClickHouse is, without credentials. */
+  get location(): Record<string, string> {
+    return { SPATE_CLICKHOUSE_URL: this.url, SPATE_CLICKHOUSE_DATABASE: DATABASE };
+  }
+
   /**
-   * What the warehouse function and the query function read (io/clickhouse/clickhouse-config.ts).
-   * The credentials are deploy-time references to the secret, since the client takes them
-   * from its environment; so no function needs a runtime read right on the secret.
+   * What a function that writes or reads the warm tier reads (io/clickhouse/clickhouse-config.ts):
+   * where ClickHouse is, and the secret it reads the credentials from at run time. Give it
+   * `grantReadCredentials` too.
    */
   get environment(): Record<string, string> {
-    return {
-      SPATE_CLICKHOUSE_URL: this.url,
-      SPATE_CLICKHOUSE_DATABASE: DATABASE,
-      SPATE_CLICKHOUSE_USER: SecretValue.secretsManager(this.secretReference, {
-        jsonField: 'username',
-      }).unsafeUnwrap(),
-      SPATE_CLICKHOUSE_PASSWORD: SecretValue.secretsManager(this.secretReference, {
-        jsonField: 'password',
-      }).unsafeUnwrap(),
-    };
+    return { ...this.location, SPATE_CLICKHOUSE_SECRET_ARN: this.secretId };
+  }
+
+  /** Lets a function read the ClickHouse credentials from their secret at run time. */
+  grantReadCredentials(grantee: iam.IGrantable): void {
+    this.credentials.grantRead(grantee);
   }
 }

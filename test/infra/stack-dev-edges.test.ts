@@ -37,16 +37,20 @@ const aggregatorPrefix = (functionName: string, topic: string) =>
 
 /** The variables each sink hands a function that writes it (io/* config modules). */
 const SINK_VARIABLES: Record<Sink, string[]> = {
-  hot: ['SPATE_REDIS_URL'],
-  warm: [
-    'SPATE_CLICKHOUSE_DATABASE',
-    'SPATE_CLICKHOUSE_PASSWORD',
-    'SPATE_CLICKHOUSE_URL',
-    'SPATE_CLICKHOUSE_USER',
-  ],
+  hot: ['SPATE_REDIS_SECRET_ARN', 'SPATE_REDIS_URL'],
+  warm: ['SPATE_CLICKHOUSE_DATABASE', 'SPATE_CLICKHOUSE_SECRET_ARN', 'SPATE_CLICKHOUSE_URL'],
   cold: ['SPATE_ARCHIVE_BUCKET'],
-  push: ['SPATE_DASHBOARD_TOKEN_SECRET', 'SPATE_WS_MANAGEMENT_URL'],
+  push: ['SPATE_WS_MANAGEMENT_URL'],
 };
+
+/** The secret each sink's credentials are in, by the logical id prefix of the secret. */
+const SINK_SECRETS: Partial<Record<Sink, string>> = { hot: 'HotCredentials', warm: 'WarehouseCredentials' };
+
+/** The secrets a function's role may read, by logical id prefix, sorted. */
+const secretsReadBy = (prefix: string) =>
+  statementsWith(rightsOf(prefix), 'secretsmanager:GetSecretValue')
+    .map((s) => json(s.Resource).match(/"Ref":"([A-Za-z]+?)[0-9A-F]{8}"/)?.[1] ?? json(s.Resource))
+    .sort();
 
 describe('dev stack: each aggregator gets exactly the sinks its mapping writes', () => {
   for (const { mapping } of catalog.aggregators) {
@@ -68,9 +72,9 @@ describe('dev stack: each aggregator gets exactly the sinks its mapping writes',
       }
       const manage = statementsWith(rights, 'execute-api:ManageConnections');
       expect(manage).toHaveLength(writes.has('push') ? 1 : 0);
-      // Credentials arrive resolved in the environment: no function reads a secret at run time.
-      expect(statementsWith(rights, 'secretsmanager:GetSecretValue')).toHaveLength(0);
-      if (writes.has('hot')) expect(json(environmentOf(f).SPATE_REDIS_URL)).toContain('rediss://spate:');
+      // Store credentials are read at run time from the sink's secret, and no other.
+      expect(secretsReadBy(prefix)).toEqual([...writes].flatMap((w) => SINK_SECRETS[w] ?? []).sort());
+      if (writes.has('hot')) expect(json(environmentOf(f).SPATE_REDIS_URL)).toContain('rediss://spate@');
     });
   }
 });
@@ -104,16 +108,17 @@ describe('dev stack: ingest API', () => {
     });
   });
 
-  it('hands the function the write-key hashes from Secrets Manager and its Kafka settings, nothing else', () => {
+  it('hands the function the write-key secret to read at run time and its Kafka settings, nothing else', () => {
     const [secretId] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'IngestWriteKeys');
     const [, ingest] = fn('IngestHandlerFunction');
-    expect(ownVariables(ingest)).toEqual(['SPATE_KAFKA_AUTH', 'SPATE_KAFKA_BROKERS', 'SPATE_WRITE_KEYS']);
-    expect(json(environmentOf(ingest).SPATE_WRITE_KEYS)).toContain('{{resolve:secretsmanager:');
-    expect(json(environmentOf(ingest).SPATE_WRITE_KEYS)).toContain(secretId);
-    expect(ingest.Properties.Description).toBe('Spate ingest (secrets revision 1)');
-    expect(statementsWith(rightsOf('IngestHandlerFunction'), 'secretsmanager:GetSecretValue')).toHaveLength(
-      0,
-    );
+    expect(ownVariables(ingest)).toEqual([
+      'SPATE_KAFKA_AUTH',
+      'SPATE_KAFKA_BROKERS',
+      'SPATE_WRITE_KEYS_SECRET_ARN',
+    ]);
+    expect(environmentOf(ingest).SPATE_WRITE_KEYS_SECRET_ARN).toEqual({ Ref: secretId });
+    expect(ingest.Properties.Description).toBe('Spate ingest');
+    expect(secretsReadBy('IngestHandlerFunction')).toEqual(['IngestWriteKeys']);
   });
 });
 
@@ -154,18 +159,20 @@ describe('dev stack: WebSocket push', () => {
     expect(responses.map(([, r]) => r.Properties.RouteResponseKey)).toEqual(['$default', '$default']);
   });
 
-  it('gives the route functions the hot store and the token key; the authorizer only the key, outside the VPC', () => {
+  it('gives the route functions the hot store; the authorizer only the token key, outside the VPC', () => {
     for (const prefix of ['PushConnectFunction', 'PushSubscribeFunction']) {
       const [, f] = fn(prefix);
-      expect(ownVariables(f)).toEqual(['SPATE_DASHBOARD_TOKEN_SECRET', 'SPATE_REDIS_URL']);
-      expect(json(environmentOf(f).SPATE_DASHBOARD_TOKEN_SECRET)).toContain('PushDashboardTokenKey');
+      expect(ownVariables(f)).toEqual(SINK_VARIABLES.hot);
       expect(json((f.Properties.VpcConfig as { SecurityGroupIds: unknown }).SecurityGroupIds)).toContain(
         'HotClients',
       );
       expect(statementsWith(rightsOf(prefix), 'execute-api:ManageConnections')).toHaveLength(0);
+      expect(secretsReadBy(prefix)).toEqual(['HotCredentials']);
     }
     const [, authorizer] = fn('PushAuthorizerFunction');
-    expect(ownVariables(authorizer)).toEqual(['SPATE_DASHBOARD_TOKEN_SECRET']);
+    expect(ownVariables(authorizer)).toEqual(['SPATE_DASHBOARD_TOKEN_SECRET_ARN']);
+    expect(authorizer.Properties.VpcConfig).toBeUndefined();
+    expect(secretsReadBy('PushAuthorizerFunction')).toEqual(['PushDashboardTokenKey']);
   });
 
   it('lets only the broadcaster post to @connections, of this one API and stage', () => {
@@ -203,8 +210,12 @@ describe('dev stack: query API and dashboard', () => {
     const [, query] = fn('QueryHandlerFunction');
     expect(ownVariables(query)).toEqual(
       [
-        ...SINK_VARIABLES.hot,
-        ...SINK_VARIABLES.warm,
+        'SPATE_REDIS_URL',
+        'SPATE_REDIS_PASSWORD',
+        'SPATE_CLICKHOUSE_DATABASE',
+        'SPATE_CLICKHOUSE_PASSWORD',
+        'SPATE_CLICKHOUSE_URL',
+        'SPATE_CLICKHOUSE_USER',
         'SPATE_ARCHIVE_BUCKET',
         'SPATE_DASHBOARD_TOKEN_SECRET',
         'SPATE_KAFKA_AUTH',
@@ -212,6 +223,7 @@ describe('dev stack: query API and dashboard', () => {
         'SPATE_WS_URL',
       ].sort(),
     );
+    expect(json(environmentOf(query).SPATE_REDIS_URL)).not.toContain('{{resolve:');
     expect(json(environmentOf(query).SPATE_WS_URL)).toContain('wss://');
     const rights = rightsOf('QueryHandlerFunction');
     expect(statementsWith(rights, 'kafka-cluster:ReadData')).toHaveLength(0);
@@ -262,6 +274,38 @@ describe('dev stack: query API and dashboard', () => {
         }),
       }),
     });
+  });
+});
+
+describe('dev stack: secrets reach the functions at run time', () => {
+  const functions = () => resourcesOf(dev.template, 'AWS::Lambda::Function');
+
+  it("resolves no secret into a function's environment, but the query function's", () => {
+    const resolving = functions()
+      .filter(([, f]) => json(environmentOf(f)).includes('{{resolve:secretsmanager:'))
+      .map(([id]) => id);
+    // lambdas/query/query-config.ts still reads plain variables; every other function reads a secret's ARN.
+    expect(resolving).toEqual([expect.stringMatching(/^QueryHandlerFunction/)]);
+  });
+
+  it('lets each function read exactly the secrets its *_SECRET_ARN variables name', () => {
+    const readers: string[] = [];
+    for (const [id, f] of functions()) {
+      const named = Object.entries(environmentOf(f))
+        .filter(([name]) => name.endsWith('_SECRET_ARN'))
+        .map(([, value]) => json(value));
+      const readable = statementsWith(
+        statementsOfRole(dev.template, roleOfFunction(f)),
+        'secretsmanager:GetSecretValue',
+      ).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(json));
+      expect(readable.sort(), id).toEqual(named.sort());
+      if (named.length > 0) readers.push(id);
+    }
+    const storeWriters = catalog.aggregators.filter((a) =>
+      a.mapping.writes.some((w) => w === 'hot' || w === 'warm'),
+    );
+    // ingest, the authorizer, connect and subscribe, and every aggregator that writes a store
+    expect(readers).toHaveLength(4 + storeWriters.length);
   });
 });
 

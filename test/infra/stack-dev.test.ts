@@ -210,7 +210,9 @@ describe('dev stack: hot, warm and cold tiers', () => {
       'AWS::Lambda::Function',
       'AggregatorsrealtimeeventsrawFunction',
     )[0]!;
-    expect(json(realtime.Properties.Environment)).toContain('rediss://spate:');
+    // The user is in the URL; its password is read from the secret at run time.
+    expect(json(realtime.Properties.Environment)).toContain('rediss://spate@');
+    expect(json(realtime.Properties.Environment)).not.toContain('{{resolve:');
   });
 
   it('self-hosts ClickHouse on ECS with a gp3 data volume, a backup plan and an S3 cold disk', () => {
