@@ -113,21 +113,22 @@ export class PartitionFeed {
     }
   };
 
-  /** Invokes the handler with the same event until it succeeds or the retries run out. */
+  /** Invokes the handler with the batch's event until it succeeds or the retries run out. */
   private async deliver(batch: RecordBatch, payload: EachBatchPayload): Promise<Outcome> {
     const { definition, handler, cluster, retry, counters, logger, signal } = this.deps;
-    const event = buildMskEvent(cluster, batch);
     let lastError: unknown;
     let lastRequestId = '';
     for (let attempt = 1; ; attempt += 1) {
       if (signal.aborted) return 'stopped';
+      // An event of its own for each attempt, as each Lambda invocation deserializes its own,
+      // so a handler that mutates its event cannot change the retry. Built again rather than
+      // deep-copied: a structuredClone of every batch was 8 % of the emulator's CPU at 4,000/s.
+      const event = buildMskEvent(cluster, batch);
       const context = createLambdaContext(definition.functionName, this.deps.timeoutMs);
       lastRequestId = context.awsRequestId;
       try {
-        // A copy per attempt, so a handler that mutates its event cannot change the retry.
-        const copy = structuredClone(event);
         await withHeartbeat(
-          () => withDeadline(() => handler(copy, context), this.deps.timeoutMs),
+          () => withDeadline(() => handler(event, context), this.deps.timeoutMs),
           payload.heartbeat,
         );
         counters.state = 'running';
@@ -151,7 +152,7 @@ export class PartitionFeed {
         if (!(await pauseWithHeartbeat(outcome.delayMs, signal, payload.heartbeat))) return 'stopped';
       }
     }
-    return this.sendToFailureTopic(batch, event, lastError, lastRequestId, payload);
+    return this.sendToFailureTopic(batch, buildMskEvent(cluster, batch), lastError, lastRequestId, payload);
   }
 
   /** Keeps trying the on-failure write: committing past a batch that was not kept would lose it. */

@@ -6,7 +6,7 @@ import { TOPICS } from '../../../core/topics.ts';
 import { silentLogger } from '../../../local/esm/logger.ts';
 import { MappingCounters } from '../../../local/esm/mapping-status.ts';
 import { localCluster } from '../../../local/esm/msk-event.ts';
-import { PartitionFeed } from '../../../local/esm/partition-feed.ts';
+import { PartitionFeed, type PartitionFeedDeps } from '../../../local/esm/partition-feed.ts';
 
 const WINDOW_MS = 60_000;
 const topic = TOPICS.eventsRaw.name;
@@ -52,7 +52,11 @@ function fetchOf(from: number, to: number) {
   return { payload, resolved };
 }
 
-function feedAt(clock: { now: number }, signal = new AbortController().signal) {
+function feedAt(
+  clock: { now: number },
+  signal = new AbortController().signal,
+  over: Partial<PartitionFeedDeps> = {},
+) {
   const delivered: number[][] = [];
   const feed = new PartitionFeed({
     definition,
@@ -67,6 +71,7 @@ function feedAt(clock: { now: number }, signal = new AbortController().signal) {
     timeoutMs: 5_000,
     signal,
     now: () => clock.now,
+    ...over,
   });
   return { feed, delivered };
 }
@@ -125,5 +130,25 @@ describe('PartitionFeed batching window', () => {
     stop.abort();
     await waiting;
     expect(delivered).toEqual([]);
+  });
+});
+
+describe('PartitionFeed retries', () => {
+  it('gives each attempt an event of its own: a handler that changed it cannot change the retry', async () => {
+    const seen: string[][] = [];
+    const { feed } = feedAt({ now: 0 }, undefined, {
+      retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      handler: async (event: MSKEvent) => {
+        const records = Object.values(event.records)[0]!;
+        seen.push(records.map((r) => r.value));
+        records[0]!.value = 'changed';
+        records.pop();
+        if (seen.length === 1) throw new Error('the first attempt fails');
+      },
+    });
+    await feed.eachBatch(fetchOf(0, 4).payload);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toHaveLength(5);
+    expect(seen[1]).toEqual(seen[0]);
   });
 });
