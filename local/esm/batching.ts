@@ -19,20 +19,21 @@ export function validateBatchingRules(rules: BatchingRules, where: string): void
 /** Lambda's limit on a synchronous invocation's payload; an MSK batch is cut to fit it. */
 export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
 
+const base64Length = (n: number) => Math.ceil(n / 3) * 4;
+
 /** Room one record takes in the event JSON: base64 key and value, header byte lists, fields. */
 export function recordEventBytes(record: {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: Readonly<Record<string, unknown>>;
 }): number {
-  const base64 = (n: number) => Math.ceil(n / 3) * 4;
   let headers = 0;
   for (const [name, value] of Object.entries(record.headers)) {
     const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
     // Each header byte is written as up to three digits and a comma.
     for (const v of values) headers += name.length + 8 + 4 * Buffer.byteLength(v as Buffer | string);
   }
-  return base64(record.key?.length ?? 0) + base64(record.value?.length ?? 0) + headers + 160;
+  return base64Length(record.key?.length ?? 0) + base64Length(record.value?.length ?? 0) + headers + 160;
 }
 
 /**
