@@ -4,16 +4,15 @@ import type { Admin } from 'kafkajs';
 import { connectClickHouse } from '../../io/clickhouse/connection.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
-import { readQueryConfig } from './query-config.ts';
+import { perContainer } from '../per-container.ts';
+import { loadQueryConfig, type QueryConfig } from './query-config.ts';
 import { createQueryRoutes } from './routes.ts';
 
 /** The query API: one function behind GET /v1/metrics/*, /v1/funnels/*, /v1/tweets/*, /v1/ops, /v1/snapshot. */
 const logger = new Logger({ serviceName: 'spate-query' });
 
-let route: ReturnType<typeof createQueryRoutes> | undefined;
-
-function createRoute() {
-  const config = readQueryConfig(process.env);
+/** The routes for a config: one Redis connection, one ClickHouse client, a Kafka admin on first use. */
+export function createQueryRoute(config: QueryConfig) {
   const kafka = createKafka(config.kafka, { requestTimeoutMs: config.tierTimeoutMs });
   let admin: Promise<Admin> | undefined;
   return createQueryRoutes({
@@ -31,17 +30,21 @@ function createRoute() {
       });
       return admin;
     },
-    tokenSecret: config.tokenSecret,
+    tokenKey: config.tokenKey,
     funnels: config.funnels,
     tierTimeoutMs: config.tierTimeoutMs,
     wsUrl: config.wsUrl,
   });
 }
 
+// Lambda entry: config (store credentials read from their secrets) and connections are made on
+// the first invocation of a container and reused by every later one.
+const route = perContainer(async () => createQueryRoute(await loadQueryConfig(process.env)));
+
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  route ??= createRoute();
+  const answer = await route();
   try {
-    return await route(event);
+    return await answer(event);
   } catch (err) {
     logger.error('query failed', { path: event.rawPath, error: String(err) });
     return {

@@ -17,6 +17,7 @@ import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
+import type { SecretSource } from '../../io/config/secret-setting.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
 import { readAlertMinutes, readTweetMinutes, TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
@@ -36,7 +37,11 @@ export interface QueryDeps {
   readonly redis: Redis;
   readonly clickhouse: ClickHouseClient;
   readonly kafkaAdmin: () => Promise<Admin>;
-  readonly tokenSecret: string;
+  /**
+   * The key that verifies dashboard tokens, as it is now: asked on every request, so a rotated
+   * key takes effect without a new container (io/config/dashboard-token-key.ts caches it).
+   */
+  readonly tokenKey: SecretSource;
   readonly funnels: FunnelCatalog;
   readonly tierTimeoutMs: number;
   /** Where ClickHouse finds the S3 archive; without it the cold tier is reported unavailable. */
@@ -319,7 +324,7 @@ export function createQueryRoutes(deps: QueryDeps) {
       return json(405, { message: 'only GET is answered here' });
     let project: string;
     try {
-      project = projectOf(event, deps.tokenSecret, nowMs);
+      project = projectOf(event, await deps.tokenKey(), nowMs);
     } catch (err) {
       if (err instanceof DashboardTokenError) return json(401, { message: err.message });
       throw err;

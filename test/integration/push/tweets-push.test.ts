@@ -58,7 +58,7 @@ beforeAll(async () => {
     redis: stack.context.redis,
     clickhouse,
     kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenSecret: SECRET,
+    tokenKey: async () => SECRET,
     funnels: parseFunnelCatalog(undefined),
     tierTimeoutMs: 2000,
   });

@@ -73,7 +73,7 @@ beforeAll(async () => {
     clickhouse,
     cold,
     kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenSecret: SECRET,
+    tokenKey: async () => SECRET,
     funnels: parseFunnelCatalog(undefined),
     tierTimeoutMs: 10_000,
   });

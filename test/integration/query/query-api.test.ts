@@ -15,6 +15,8 @@ import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
 let redis: TestRedis;
 let gateway: RunningGateway;
 let close: () => void;
+/** What the routes' key source answers now: an operator rotates the key by changing the secret. */
+let tokenKey = SECRET;
 
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -25,7 +27,7 @@ beforeAll(async () => {
     redis: live,
     clickhouse,
     kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenSecret: SECRET,
+    tokenKey: async () => tokenKey,
     funnels: parseFunnelCatalog(undefined),
     tierTimeoutMs: 1000,
   });
@@ -57,6 +59,25 @@ describe('query API', () => {
     expect((await get('/v1/metrics/overview', tokenFor(PROJECT, -5))).body.message).toBe(
       'token.exp: expired',
     );
+  });
+
+  it('follows a rotated token key: the new key signs, links signed with the old one are turned away', async () => {
+    const rotated = 'rotated-dashboard-key';
+    const newLink = tokenFor(PROJECT, 3600, rotated);
+    const oldLink = tokenFor();
+    expect((await get('/v1/snapshot', newLink)).status).toBe(401);
+    tokenKey = rotated;
+    try {
+      const accepted = await get('/v1/snapshot', newLink);
+      expect(accepted.status).toBe(200);
+      expect(accepted.body.degraded).toEqual([]);
+      const refused = await get('/v1/snapshot', oldLink);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toBe('token: signature does not match');
+    } finally {
+      tokenKey = SECRET;
+    }
+    expect((await get('/v1/snapshot', oldLink)).status).toBe(200);
   });
 
   it('answers 400 naming the parameter for bad input', async () => {
