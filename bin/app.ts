@@ -21,19 +21,9 @@ function contextObject(app: App, key: string): unknown {
   }
 }
 
-/** `-c secretsRevision=N` after changing a secret the query function reads (see docs/deploy.md). */
-function withSecretsRevision(override: unknown, raw: unknown): unknown {
-  const isObject = typeof override === 'object' && override !== null && !Array.isArray(override);
-  if (raw === undefined || (override !== undefined && !isObject)) return override;
-  return { ...(override as object | undefined), secretsRevision: Number(raw) };
-}
-
 const app = new App();
 const envName = app.node.tryGetContext('env') ?? 'dev';
-const config = resolveConfig(
-  envName,
-  withSecretsRevision(contextObject(app, `spate:${envName}`), app.node.tryGetContext('secretsRevision')),
-);
+const config = resolveConfig(envName, contextObject(app, `spate:${envName}`));
 const catalog = requireEntries(
   repositoryCatalog({ mappings: MAPPINGS, routes: { ingest: INGEST_ROUTE_KEYS, query: QUERY_ROUTE_KEYS } }),
 );

@@ -98,7 +98,6 @@ export function configProblems(c: SpateConfig): Problem[] {
     problems.push(
       `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')} (got ${c.logRetentionDays})`,
     );
-  positiveInt(problems, 'secretsRevision', c.secretsRevision, 1);
   if (c.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail))
     problems.push(`alarmEmail must be an e-mail address (got ${c.alarmEmail})`);
   if (c.funnels !== undefined) {

@@ -70,14 +70,6 @@ export interface SpateConfig {
   /** Days after which archived objects expire; 0 keeps them forever. */
   readonly archiveExpirationDays: number;
   readonly logRetentionDays: number;
-  /**
-   * Bump after changing a secret the query function reads (the dashboard token key, store
-   * passwords). Every other function reads its secrets at run time and follows a change within
-   * minutes; the query function still takes them at deploy time, which CloudFormation resolves
-   * only when it updates the function, and its description carries this number, so a new one
-   * updates it.
-   */
-  readonly secretsRevision: number;
   /** Where alarm notifications are mailed; none subscribes nobody. */
   readonly alarmEmail?: string;
   /**
@@ -99,7 +91,6 @@ export const DEV_CONFIG: SpateConfig = {
   ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512 },
   archiveExpirationDays: 365,
   logRetentionDays: 14,
-  secretsRevision: 1,
 };
 
 export const PROD_CONFIG: SpateConfig = {
@@ -120,7 +111,6 @@ export const PROD_CONFIG: SpateConfig = {
   ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024 },
   archiveExpirationDays: 2555,
   logRetentionDays: 90,
-  secretsRevision: 1,
 };
 
 export const PRESETS: Readonly<Record<SpateConfig['name'], SpateConfig>> = {

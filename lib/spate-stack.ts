@@ -1,4 +1,4 @@
-import { Fn, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Sink } from '../core/mappings.ts';
@@ -14,7 +14,6 @@ import { Nlp } from './nlp.ts';
 import { Observability } from './observability.ts';
 import { Push } from './push.ts';
 import { Query } from './query.ts';
-import type { SpateFunction } from './spate-function.ts';
 import { Streaming } from './streaming/streaming.ts';
 import { Warehouse } from './warehouse/warehouse.ts';
 
@@ -148,16 +147,20 @@ export class SpateStack extends Stack {
       siteDirectory: catalog.dashboardSite,
       // Exactly what lambdas/query/query-config.ts reads.
       environment: {
-        SPATE_REDIS_URL: this.hot.url,
+        ...this.hot.environment,
         ...funnelEnv,
-        ...this.warehouse.location,
+        ...this.warehouse.environment,
         ...kafkaEnv,
-        ...this.queryDeployTimeSecrets(),
+        SPATE_DASHBOARD_TOKEN_SECRET_ARN: this.push.tokenSecret.secretArn,
         SPATE_WS_URL: this.push.url,
         // History past the warm tier: ClickHouse reads the archive (io/clickhouse/cold-tier-config.ts).
         SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName,
       },
     });
+    // It reads the store credentials once per container and the token key on every check.
+    this.hot.grantReadCredentials(this.query.fn.function);
+    this.warehouse.grantReadCredentials(this.query.fn.function);
+    this.push.grantReadTokenKey(this.query.fn.function);
     // ClickHouse itself reads the archive for the query function's cold tier, with its task role.
     const clickhouseRole = this.warehouse.service?.taskDefinition.taskRole;
     if (clickhouseRole) this.archive.bucket.grantRead(clickhouseRole);
@@ -203,33 +206,5 @@ export class SpateStack extends Stack {
       nlpLagThreshold: config.nlp.lagPerTask * config.nlp.maxTasks,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
-    this.markSecretsRevision(this.query.fn, config.secretsRevision);
-  }
-
-  /**
-   * Every other function reads its secrets at run time from the ARN in its environment. The
-   * query function still reads plain variables (lambdas/query/query-config.ts), so its secrets
-   * are deploy-time references, resolved only when CloudFormation updates the function.
-   */
-  private queryDeployTimeSecrets(): Record<string, string> {
-    const field = (secretId: string, jsonField: string) =>
-      SecretValue.secretsManager(secretId, { jsonField }).unsafeUnwrap();
-    return {
-      SPATE_REDIS_PASSWORD: field(this.hot.secret.secretArn, 'password'),
-      SPATE_CLICKHOUSE_USER: field(this.warehouse.secretId, 'username'),
-      SPATE_CLICKHOUSE_PASSWORD: field(this.warehouse.secretId, 'password'),
-      SPATE_DASHBOARD_TOKEN_SECRET: SecretValue.secretsManager(
-        this.push.tokenSecret.secretArn,
-      ).unsafeUnwrap(),
-    };
-  }
-
-  /**
-   * The revision in the description of a function that takes secrets at deploy time makes a
-   * deploy with a new one update it, and so resolve its secrets again.
-   */
-  private markSecretsRevision(fn: SpateFunction, revision: number): void {
-    const cfn = fn.function.node.defaultChild as lambda.CfnFunction;
-    cfn.description = `${cfn.description} (secrets revision ${revision})`;
   }
 }

@@ -38,9 +38,8 @@ export class Warehouse extends Construct {
   readonly url: string;
   readonly credentials: secretsmanager.ISecret;
   /**
-   * The credentials secret as GetSecretValue (and a CloudFormation dynamic reference) takes it:
-   * the ARN of the secret this stack makes, the name of an imported one, whose full ARN ends in
-   * a random suffix the name does not tell.
+   * The credentials secret as GetSecretValue takes it: the ARN of the secret this stack makes,
+   * the name of an imported one, whose full ARN ends in a random suffix the name does not tell.
    */
   readonly secretId: string;
   readonly coldBucket?: s3.Bucket;
@@ -206,18 +205,17 @@ export class Warehouse extends Construct {
     new CfnOutput(this, 'ClickHouseUrl', { value: this.url, description: 'ClickHouse HTTP inside the VPC' });
   }
 
-  /** Where ClickHouse is, without credentials. */
-  get location(): Record<string, string> {
-    return { SPATE_CLICKHOUSE_URL: this.url, SPATE_CLICKHOUSE_DATABASE: DATABASE };
-  }
-
   /**
    * What a function that writes or reads the warm tier reads (io/clickhouse/clickhouse-config.ts):
    * where ClickHouse is, and the secret it reads the credentials from at run time. Give it
    * `grantReadCredentials` too.
    */
   get environment(): Record<string, string> {
-    return { ...this.location, SPATE_CLICKHOUSE_SECRET_ARN: this.secretId };
+    return {
+      SPATE_CLICKHOUSE_URL: this.url,
+      SPATE_CLICKHOUSE_DATABASE: DATABASE,
+      SPATE_CLICKHOUSE_SECRET_ARN: this.secretId,
+    };
   }
 
   /** Lets a function read the ClickHouse credentials from their secret at run time. */

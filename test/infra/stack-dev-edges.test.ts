@@ -7,6 +7,7 @@ import { DEV_CONFIG } from '../../lib/config.ts';
 import { type Synthesized, synthesize, testCatalog } from './synth.ts';
 import {
   environmentOf,
+  functionsResolvingSecrets,
   json,
   onlyResource,
   ownVariables,
@@ -210,21 +211,18 @@ describe('dev stack: query API and dashboard', () => {
     const [, query] = fn('QueryHandlerFunction');
     expect(ownVariables(query)).toEqual(
       [
-        'SPATE_REDIS_URL',
-        'SPATE_REDIS_PASSWORD',
-        'SPATE_CLICKHOUSE_DATABASE',
-        'SPATE_CLICKHOUSE_PASSWORD',
-        'SPATE_CLICKHOUSE_URL',
-        'SPATE_CLICKHOUSE_USER',
+        ...SINK_VARIABLES.hot,
+        ...SINK_VARIABLES.warm,
         'SPATE_ARCHIVE_BUCKET',
-        'SPATE_DASHBOARD_TOKEN_SECRET',
+        'SPATE_DASHBOARD_TOKEN_SECRET_ARN',
         'SPATE_KAFKA_AUTH',
         'SPATE_KAFKA_BROKERS',
         'SPATE_WS_URL',
       ].sort(),
     );
-    expect(json(environmentOf(query).SPATE_REDIS_URL)).not.toContain('{{resolve:');
+    expect(json(environmentOf(query).SPATE_REDIS_URL)).toContain('rediss://spate@');
     expect(json(environmentOf(query).SPATE_WS_URL)).toContain('wss://');
+    expect(query.Properties.Description).toBe('Spate query');
     const rights = rightsOf('QueryHandlerFunction');
     expect(statementsWith(rights, 'kafka-cluster:ReadData')).toHaveLength(0);
     expect(statementsWith(rights, 'kafka-cluster:WriteData')).toHaveLength(0);
@@ -237,6 +235,22 @@ describe('dev stack: query API and dashboard', () => {
       (s) => json(s.Action).includes('s3:GetObject*') && json(s.Resource).includes('ArchiveBucket'),
     );
     expect(archiveReads).toHaveLength(1);
+  });
+
+  it('lets the query function read the store credentials and the token key at run time, and no other secret', () => {
+    const [, query] = fn('QueryHandlerFunction');
+    const [hotSecret] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'HotCredentials');
+    const [warmSecret] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'WarehouseCredentials');
+    const [keySecret] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'PushDashboardTokenKey');
+    const env = environmentOf(query);
+    expect(env.SPATE_REDIS_SECRET_ARN).toEqual({ Ref: hotSecret });
+    expect(env.SPATE_CLICKHOUSE_SECRET_ARN).toEqual({ Ref: warmSecret });
+    expect(env.SPATE_DASHBOARD_TOKEN_SECRET_ARN).toEqual({ Ref: keySecret });
+    expect(secretsReadBy('QueryHandlerFunction')).toEqual([
+      'HotCredentials',
+      'PushDashboardTokenKey',
+      'WarehouseCredentials',
+    ]);
   });
 
   it('deploys the built dashboard to the private site bucket and invalidates CloudFront', () => {
@@ -280,12 +294,9 @@ describe('dev stack: query API and dashboard', () => {
 describe('dev stack: secrets reach the functions at run time', () => {
   const functions = () => resourcesOf(dev.template, 'AWS::Lambda::Function');
 
-  it("resolves no secret into a function's environment, but the query function's", () => {
-    const resolving = functions()
-      .filter(([, f]) => json(environmentOf(f)).includes('{{resolve:secretsmanager:'))
-      .map(([id]) => id);
-    // lambdas/query/query-config.ts still reads plain variables; every other function reads a secret's ARN.
-    expect(resolving).toEqual([expect.stringMatching(/^QueryHandlerFunction/)]);
+  it("resolves no secret into any function's environment", () => {
+    expect(functions().length).toBeGreaterThan(0);
+    expect(functionsResolvingSecrets(dev.template)).toEqual([]);
   });
 
   it('lets each function read exactly the secrets its *_SECRET_ARN variables name', () => {
@@ -304,8 +315,10 @@ describe('dev stack: secrets reach the functions at run time', () => {
     const storeWriters = catalog.aggregators.filter((a) =>
       a.mapping.writes.some((w) => w === 'hot' || w === 'warm'),
     );
-    // ingest, the authorizer, connect and subscribe, and every aggregator that writes a store
-    expect(readers).toHaveLength(4 + storeWriters.length);
+    // ingest, the authorizer, connect and subscribe, the query function, and every aggregator
+    // that writes a store
+    expect(readers).toHaveLength(5 + storeWriters.length);
+    expect(readers).toContainEqual(expect.stringMatching(/^QueryHandlerFunction/));
   });
 });
 

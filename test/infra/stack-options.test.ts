@@ -3,6 +3,7 @@ import { resolveConfig } from '../../lib/config-validation.ts';
 import { type Synthesized, synthesize, testCatalog } from './synth.ts';
 import {
   environmentOf,
+  functionsResolvingSecrets,
   json,
   onlyResource,
   resourcesOf,
@@ -11,8 +12,8 @@ import {
   statementsWith,
 } from './template-queries.ts';
 
-// The other side of each option: ClickHouse Cloud, a custom ingest domain, alarm e-mail,
-// funnels per project and a bumped secrets revision.
+// The other side of each option: ClickHouse Cloud, a custom ingest domain, alarm e-mail and
+// funnels per project.
 const funnels = { shop: ['page_view', 'add_to_cart', 'purchase'] };
 const config = resolveConfig('dev', {
   warehouse: {
@@ -26,7 +27,6 @@ const config = resolveConfig('dev', {
       certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc',
     },
   },
-  secretsRevision: 3,
   alarmEmail: 'ops@example.com',
   funnels,
 });
@@ -49,27 +49,26 @@ describe('stack options', () => {
   it('uses ClickHouse Cloud instead of self-hosting: no warehouse cluster, URL and secret handed on', () => {
     synth.template.resourceCountIs('AWS::ECS::Cluster', 1); // the NLP cluster only
     synth.template.resourceCountIs('AWS::Backup::BackupPlan', 0);
-    const writer = environmentOf(fn('AggregatorswarehouseeventsrawFunction'));
-    expect(writer.SPATE_CLICKHOUSE_URL).toBe('https://abc.clickhouse.cloud:8443');
-    // GetSecretValue takes the name of the imported secret, whose full ARN has a suffix the name does not tell.
-    expect(writer.SPATE_CLICKHOUSE_SECRET_ARN).toBe('spate/clickhouse');
-    expect(writer.SPATE_CLICKHOUSE_PASSWORD).toBeUndefined();
-    const query = environmentOf(fn('QueryHandlerFunction'));
-    expect(query.SPATE_CLICKHOUSE_URL).toBe('https://abc.clickhouse.cloud:8443');
-    expect(query.SPATE_CLICKHOUSE_PASSWORD).toBe(
-      '{{resolve:secretsmanager:spate/clickhouse:SecretString:password::}}',
-    );
+    // The warehouse function writes, the query function reads: both read the credentials at run time.
+    for (const prefix of ['AggregatorswarehouseeventsrawFunction', 'QueryHandlerFunction']) {
+      const env = environmentOf(fn(prefix));
+      expect(env.SPATE_CLICKHOUSE_URL).toBe('https://abc.clickhouse.cloud:8443');
+      // GetSecretValue takes the name of the imported secret, whose full ARN has a suffix the name does not tell.
+      expect(env.SPATE_CLICKHOUSE_SECRET_ARN).toBe('spate/clickhouse');
+      expect(env.SPATE_CLICKHOUSE_USER).toBeUndefined();
+      expect(env.SPATE_CLICKHOUSE_PASSWORD).toBeUndefined();
+      const reads = statementsWith(
+        statementsOfRole(synth.template, roleOfFunction(fn(prefix))),
+        'secretsmanager:GetSecretValue',
+      ).filter((s) => json(s.Resource).includes('spate/clickhouse'));
+      expect(reads, prefix).toHaveLength(1);
+      expect(json(reads[0]!.Resource)).toContain(':secret:spate/clickhouse-??????');
+    }
+    expect(functionsResolvingSecrets(synth.template)).toEqual([]);
     const [, clients] = onlyResource(synth.template, 'AWS::EC2::SecurityGroup', 'WarehouseClients');
     expect(clients.Properties.SecurityGroupEgress).toEqual([
       expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 8443, ToPort: 8443, IpProtocol: 'tcp' }),
     ]);
-    const rights = statementsOfRole(
-      synth.template,
-      roleOfFunction(fn('AggregatorswarehouseeventsrawFunction')),
-    );
-    const reads = statementsWith(rights, 'secretsmanager:GetSecretValue');
-    expect(reads).toHaveLength(1);
-    expect(json(reads[0]!.Resource)).toContain(':secret:spate/clickhouse-??????');
   });
 
   it('puts the ingest API on the custom domain and turns the default endpoint off', () => {
@@ -82,17 +81,6 @@ describe('stack options', () => {
     synth.template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
     const [, api] = resourcesOf(synth.template, 'AWS::ApiGatewayV2::Api', 'IngestApi')[0]!;
     expect(api.Properties.DisableExecuteApiEndpoint).toBe(true);
-  });
-
-  it('updates the query function, which alone takes its secrets at deploy time, when the secrets revision changes', () => {
-    const functions = resourcesOf(synth.template, 'AWS::Lambda::Function').filter(([, f]) =>
-      String(f.Properties.Description ?? '').startsWith('Spate '),
-    );
-    expect(functions.length).toBe(6 + catalog.aggregators.length);
-    const marked = functions.filter(([, f]) =>
-      / \(secrets revision 3\)$/.test(String(f.Properties.Description)),
-    );
-    expect(marked.map(([id]) => id)).toEqual([expect.stringMatching(/^QueryHandlerFunction/)]);
   });
 
   it('mails alarms to the configured address', () => {

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROD_CONFIG } from '../../lib/config.ts';
 import { type Synthesized, synthesize } from './synth.ts';
-import { json, onlyResource, resourcesOf } from './template-queries.ts';
+import { functionsResolvingSecrets, json, onlyResource, resourcesOf } from './template-queries.ts';
 
 let prod: Synthesized;
 
@@ -14,6 +14,10 @@ afterAll(() => prod?.dispose());
 describe('prod stack', () => {
   it('has no unacknowledged cdk-nag AwsSolutions findings', () => {
     expect(prod.findings).toEqual([]);
+  });
+
+  it("resolves no secret into any function's environment", () => {
+    expect(functionsResolvingSecrets(prod.template)).toEqual([]);
   });
 
   it('spans three AZs with a NAT gateway in each', () => {

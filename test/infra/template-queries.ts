@@ -53,6 +53,17 @@ export function environmentOf(fn: CfnResource): Record<string, unknown> {
   return (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
 }
 
+/**
+ * Logical ids of the Lambda functions, every one in the template, whose environment takes a
+ * secret's value at deploy time (a CloudFormation dynamic reference): functions read their
+ * secrets at run time from the ARN, so this should be none.
+ */
+export function functionsResolvingSecrets(template: Template): string[] {
+  return resourcesOf(template, 'AWS::Lambda::Function')
+    .filter(([, f]) => json(f.Properties.Environment ?? {}).includes('{{resolve:secretsmanager:'))
+    .map(([id]) => id);
+}
+
 /** Variables every Spate function has, whatever its code reads (Powertools, source maps). */
 export const COMMON_VARIABLES = [
   'NODE_OPTIONS',
