@@ -80,9 +80,10 @@ export class PartitionFeed {
       const { count, full } = takeBatch(sizes, start, definition.batchSize);
       // Behind a full batch, a short rest is only what this fetch held: kafkajs caps a fetch at
       // maxBytesPerPartition (8 MB) while a batch may take 6 MB, so a backlog shows as a full
-      // batch and a short rest. Fetch again at once; the rest keeps the window it has waited in
-      // (carried below), so a backlog goes out in full batches rather than one per window.
-      if (behindFull && !full) return;
+      // batch and a short rest. With a window, fetch again at once; the rest keeps the window it
+      // has waited in (carried below), so a backlog goes out in full batches rather than one per
+      // window. Without one the rest goes now anyway, and fetching it again would be waste.
+      if (behindFull && !full && definition.batchingWindowMs > 0) return;
       const slice = records.slice(start, start + count);
       const first = slice[0]!;
       const openedAt = this.windows.firstSeenAt(batch.partition, first.offset, fetchedAt);

@@ -152,3 +152,18 @@ describe('PartitionFeed retries', () => {
     expect(seen[1]).toEqual(seen[0]);
   });
 });
+
+describe('PartitionFeed without a batching window', () => {
+  it('sends the rest behind a full batch from the same fetch, without fetching it again', async () => {
+    const { feed, delivered } = feedAt({ now: 0 }, undefined, {
+      definition: { ...definition, batchingWindowMs: 0 },
+    });
+    const fetched = fetchOf(0, 6);
+    await feed.eachBatch(fetched.payload);
+    expect(delivered).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6],
+    ]);
+    expect(fetched.resolved).toEqual(['4', '6']);
+  });
+});
