@@ -42,9 +42,9 @@ export function createQueryRoute(config: QueryConfig) {
 const route = perContainer(async () => createQueryRoute(await loadQueryConfig(process.env)));
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const answer = await route();
   try {
-    return await answer(event);
+    // Inside the try: a container that cannot read its secrets yet answers as any failed query.
+    return await (await route())(event);
   } catch (err) {
     logger.error('query failed', { path: event.rawPath, error: String(err) });
     return {
