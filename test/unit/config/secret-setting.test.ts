@@ -1,7 +1,6 @@
 import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../io/config/env-reader.ts';
 import {
   optionalSecretSource,
@@ -9,9 +8,10 @@ import {
   secretSource,
   withSecretSettings,
 } from '../../../io/config/secret-setting.ts';
+import { fakeSecretsManager } from '../../support/secrets-manager.ts';
 
 // Secrets Manager is the AWS control plane, which has no local counterpart: its client is mocked.
-const secretsManager = mockClient(SecretsManagerClient);
+const secretsManager = fakeSecretsManager();
 const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-keys-AbCdEf';
 const CREDENTIALS_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-store-GhIjKl';
 
@@ -33,12 +33,6 @@ const STORE_PASSWORD: SecretSetting = {
 const answer = (secretId: string, secretString: string) =>
   secretsManager.on(GetSecretValueCommand, { SecretId: secretId }).resolves({ SecretString: secretString });
 const calls = () => secretsManager.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId);
-
-beforeEach(() => {
-  secretsManager.reset();
-  clearCaches();
-});
-afterAll(() => secretsManager.restore());
 
 describe('secretSource', () => {
   it('takes the plain variable when it is set, and never asks Secrets Manager', async () => {

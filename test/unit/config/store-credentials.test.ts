@@ -1,19 +1,12 @@
-import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
 import { loadWarehouseConfig } from '../../../io/clickhouse/clickhouse-config.ts';
 import { loadHotAggregatorConfig } from '../../../io/redis/hot-aggregator-config.ts';
+import { fakeSecretsManager } from '../../support/secrets-manager.ts';
 
 // Secrets Manager is the AWS control plane, which has no local counterpart: its client is mocked.
-const secretsManager = mockClient(SecretsManagerClient);
+const secretsManager = fakeSecretsManager();
 const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-store-AbCdEf';
-
-beforeEach(() => {
-  secretsManager.reset();
-  clearCaches();
-});
-afterAll(() => secretsManager.restore());
 
 describe('store credentials', () => {
   it('puts the Redis password from the secret into the URL the stack gives without one', async () => {

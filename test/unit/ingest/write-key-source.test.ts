@@ -1,23 +1,17 @@
 import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
 import { hashWriteKey } from '../../../core/auth/write-keys.ts';
 import { writeKeySource } from '../../../io/config/write-key-source.ts';
+import { fakeSecretsManager } from '../../support/secrets-manager.ts';
 
 // Secrets Manager is the AWS control plane, which has no local counterpart: its client is mocked.
-const secretsManager = mockClient(SecretsManagerClient);
+const secretsManager = fakeSecretsManager();
 const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-write-keys-AbCdEf';
 const holds = (keys: Record<string, string>) =>
   secretsManager
     .on(GetSecretValueCommand, { SecretId: ARN })
     .resolves({ SecretString: JSON.stringify(keys) });
-
-beforeEach(() => {
-  secretsManager.reset();
-  clearCaches();
-});
-afterAll(() => secretsManager.restore());
 
 describe('writeKeySource', () => {
   it('checks a plain value at start', async () => {

@@ -1,12 +1,12 @@
 import { clearCaches } from '@aws-lambda-powertools/parameters';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../io/config/env-reader.ts';
 import { loadQueryConfig, readQueryConfig } from '../../../lambdas/query/query-config.ts';
+import { fakeSecretsManager } from '../../support/secrets-manager.ts';
 
 // Secrets Manager is the AWS control plane, which has no local counterpart: its client is mocked.
-const secretsManager = mockClient(SecretsManagerClient);
+const secretsManager = fakeSecretsManager();
 const REDIS_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-hot-AbCdEf';
 const CLICKHOUSE_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-warm-GhIjKl';
 const TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-token-MnOpQr';
@@ -24,12 +24,6 @@ const holds = (arn: string, value: string) =>
   secretsManager.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: value });
 const reads = (arn: string) =>
   secretsManager.commandCalls(GetSecretValueCommand).filter((c) => c.args[0].input.SecretId === arn).length;
-
-beforeEach(() => {
-  secretsManager.reset();
-  clearCaches();
-});
-afterAll(() => secretsManager.restore());
 
 describe('loadQueryConfig', () => {
   it('reads the store credentials from their secrets once, when it connects', async () => {
