@@ -20,6 +20,11 @@ export interface SecretSetting {
    * @default the whole secret string
    */
   readonly jsonField?: string;
+  /**
+   * What the value is, for the error that says it is missing.
+   * @default no description
+   */
+  readonly holds?: string;
 }
 
 /**
@@ -37,7 +42,7 @@ export function secretSource(environment: Env, setting: SecretSetting): SecretSo
   const source = optionalSecretSource(environment, setting);
   if (source === undefined)
     throw new ConfigError(
-      `${setting.variable} (or ${setting.arnVariable}, the ARN of a secret holding it) is required`,
+      `${setting.variable} (or ${setting.arnVariable}, the ARN of a secret holding it) is required${setting.holds ? `: ${setting.holds}` : ''}`,
     );
   return source;
 }

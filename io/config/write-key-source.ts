@@ -9,6 +9,7 @@ import { type SecretSetting, secretSource } from './secret-setting.ts';
 export const WRITE_KEYS: SecretSetting = {
   variable: 'SPATE_WRITE_KEYS',
   arnVariable: 'SPATE_WRITE_KEYS_SECRET_ARN',
+  holds: 'JSON {"<project>": "<sha256 hex of its write key>"}',
 };
 
 /**

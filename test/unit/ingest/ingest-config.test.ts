@@ -37,7 +37,7 @@ describe('readIngestConfig', () => {
   it('names the variable and the rule when a value is wrong', () => {
     expect(() => readIngestConfig({})).toThrow(
       new ConfigError(
-        'SPATE_WRITE_KEYS (or SPATE_WRITE_KEYS_SECRET_ARN, the ARN of a secret holding it) is required',
+        'SPATE_WRITE_KEYS (or SPATE_WRITE_KEYS_SECRET_ARN, the ARN of a secret holding it) is required: JSON {"<project>": "<sha256 hex of its write key>"}',
       ),
     );
     expect(() => readIngestConfig({ SPATE_WRITE_KEYS: keys, SPATE_PRODUCE_TIMEOUT_MS: 'soon' })).toThrow(
