@@ -43,7 +43,8 @@ export interface ArchiveFeed {
 /** A thin middy handler over the archive writer: plan keys by offset range, write, measure. */
 export function createArchiveFeedFunction(config: ArchiveConfig, feed: ArchiveFeed): ArchiveFunction {
   const logger = new Logger({ serviceName: `spate-${feed.name}` });
-  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}` });
+  // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
+  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}`, logger });
   const s3 = createS3Client(config.s3);
   const breaker = new CircuitBreaker(`s3/${feed.name}`, config.breaker);
   const handler = middy<MSKEvent, ArchiveReport>()

@@ -14,7 +14,8 @@ import { perContainer } from '../per-container.ts';
 
 /** Sentiment over time per topic and hashtag, and toxicity alerts, of tweets.enriched. */
 const logger = new Logger({ serviceName: 'spate-tweets' });
-const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-tweets' });
+// Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
+const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-tweets', logger });
 
 export type TweetsHandler = (event: MSKEvent, context: Context) => Promise<PartitionReport[]>;
 

@@ -29,7 +29,8 @@ export interface WarehouseFeed {
 /** A thin middy handler over a warehouse sink: decode, insert once, measure. */
 export function createWarehouseFeedFunction(config: WarehouseConfig, feed: WarehouseFeed): WarehouseFunction {
   const logger = new Logger({ serviceName: `spate-${feed.name}` });
-  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}` });
+  // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
+  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}`, logger });
   const sink = openWarehouseSink(config, feed.name);
   const handler = middy<MSKEvent, { inserted: number }>()
     .use(injectLambdaContext(logger))
