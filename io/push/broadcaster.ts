@@ -11,7 +11,11 @@ import type { FanOut, FanOutReport } from './fan-out.ts';
 import { LiveAggregates } from './live-aggregates.ts';
 
 export type ChannelOutcome =
-  | { readonly channel: string; readonly outcome: 'no-subscribers' | 'coalesced' | 'unchanged' | 'no-data' }
+  | {
+      readonly channel: string;
+      /** `recorded`: nobody watches it, and its snapshot was stored for the query API. */
+      readonly outcome: 'no-subscribers' | 'recorded' | 'coalesced' | 'unchanged' | 'no-data';
+    }
   | {
       readonly channel: string;
       readonly outcome: 'pushed';
@@ -30,6 +34,12 @@ export interface BroadcasterDeps {
   readonly fanOut: FanOut;
   readonly funnels: FunnelCatalog;
   readonly intervalMs: number;
+  /**
+   * How often the channels nobody watches are recorded anyway, so the query API answers a first
+   * visitor's snapshot with one read (core/push/snapshot-freshness.ts).
+   * @default 0 (never: only watched channels are read)
+   */
+  readonly unwatchedRefreshMs?: number;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -41,7 +51,8 @@ const encoder = new TextEncoder();
  * numbers once for all claimed channels, and sends a frame (delta or snapshot, next seq) for
  * each that changed, all frames for a connection in one post (core/push/frame-bundles.ts). A
  * channel whose interval is taken waits once for it to reopen (trailing edge), together with
- * the other waiting channels, and they are pushed as a second bundle.
+ * the other waiting channels, and they are pushed as a second bundle. Channels nobody watches
+ * get no frame, but their snapshots are recorded once per refresh period when that is on.
  */
 export class Broadcaster {
   readonly #deps: BroadcasterDeps;
@@ -55,15 +66,28 @@ export class Broadcaster {
   }
 
   async broadcast(project: string, channels: readonly string[] = ALL_CHANNELS): Promise<ChannelOutcome[]> {
-    const { registry, ledger, intervalMs } = this.#deps;
-    const outcomes: ChannelOutcome[] = [];
     const listened = await Promise.all(
-      channels.map(async (c) => [c, await registry.subscribers(project, c)] as const),
+      channels.map(async (c) => [c, await this.#deps.registry.subscribers(project, c)] as const),
     );
-    let pending = listened.filter(([, ids]) => ids.length > 0).map(([c]) => c);
-    for (const [c, ids] of listened)
-      if (ids.length === 0) outcomes.push({ channel: c, outcome: 'no-subscribers' });
+    // Side by side: the pushes may wait out an interval, which the recording need not.
+    const [pushed, recorded] = await Promise.all([
+      this.#pushWatched(
+        project,
+        listened.filter(([, ids]) => ids.length > 0).map(([c]) => c),
+      ),
+      this.#recordUnwatched(
+        project,
+        listened.filter(([, ids]) => ids.length === 0).map(([c]) => c),
+      ),
+    ]);
+    return [...pushed, ...recorded];
+  }
+
+  async #pushWatched(project: string, channels: readonly string[]): Promise<ChannelOutcome[]> {
+    const { ledger, intervalMs } = this.#deps;
+    const outcomes: ChannelOutcome[] = [];
     const funnel = funnelFor(this.#deps.funnels, project);
+    let pending = channels;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const replies = await Promise.all(pending.map((c) => ledger.claim(project, c, intervalMs)));
       const claimed: string[] = [];
@@ -87,6 +111,33 @@ export class Broadcaster {
       pending = waiting;
     }
     return outcomes;
+  }
+
+  /**
+   * Stores the snapshots of channels nobody watches, at most once per refresh period for the
+   * project whatever the number of invocations. No frame goes out; the sequence moves on with the
+   * body, so a dashboard that subscribes later starts from it as from any pushed snapshot.
+   */
+  async #recordUnwatched(project: string, channels: readonly string[]): Promise<ChannelOutcome[]> {
+    const periodMs = this.#deps.unwatchedRefreshMs ?? 0;
+    const skipped = () => channels.map((channel) => ({ channel, outcome: 'no-subscribers' as const }));
+    if (channels.length === 0 || periodMs <= 0) return skipped();
+    const { ledger } = this.#deps;
+    if (!(await ledger.claimRefresh(project, periodMs))) return skipped();
+    const live = new LiveAggregates(
+      this.#deps.redis,
+      project,
+      funnelFor(this.#deps.funnels, project),
+      this.#now(),
+    );
+    return Promise.all(
+      channels.map(async (channel): Promise<ChannelOutcome> => {
+        const snapshot = await live.snapshot(channel);
+        if (snapshot === undefined) return { channel, outcome: 'no-data' };
+        await ledger.record(project, channel, JSON.stringify(snapshot), live.nowMs);
+        return { channel, outcome: 'recorded' };
+      }),
+    );
   }
 
   async #push(project: string, channels: readonly string[], live: LiveAggregates): Promise<ChannelOutcome[]> {

@@ -43,6 +43,11 @@ export class ChannelLedger {
     return { claimed: false, reopensInMs: Math.max(0, Number(ttl)) };
   }
 
+  /** True for the one caller per period that records the project's unwatched channels. */
+  async claimRefresh(project: string, periodMs: number): Promise<boolean> {
+    return (await this.#redis.set(pushKeys.refresh(project), '1', 'PX', periodMs, 'NX')) === 'OK';
+  }
+
   async record(project: string, channel: string, body: string, atMs: number): Promise<Recorded> {
     const reply = (await (
       this.#redis as unknown as {

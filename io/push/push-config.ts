@@ -1,4 +1,5 @@
 import { PUSH_INTERVAL_MS } from '../../core/push/push-throttle.ts';
+import { FRESH_SNAPSHOT_MS, UNWATCHED_REFRESH_MS } from '../../core/push/snapshot-freshness.ts';
 import { ConfigError, type Env, EnvReader } from '../config/env-reader.ts';
 import { withSecretSettings } from '../config/secret-setting.ts';
 import { REDIS_PASSWORD, type RedisConfig, readRedisConfig } from '../redis/redis-config.ts';
@@ -16,6 +17,8 @@ export interface PushConfig {
   /** Posts in flight at once during a fan-out. */
   readonly fanOutConcurrency: number;
   readonly pushIntervalMs: number;
+  /** How often channels nobody watches are recorded for the query API's snapshot; 0: never. */
+  readonly unwatchedRefreshMs: number;
   /** How long a Redis command may take before the caller treats the hot tier as down. */
   readonly redisTimeoutMs: number;
   /** The longest the broadcaster waits for the hot-tier aggregators to apply its batch. */
@@ -33,6 +36,11 @@ export function readPushConfig(environment: Env): PushConfig {
     region: env.string('AWS_REGION', 'us-east-1'),
     fanOutConcurrency: env.int('SPATE_PUSH_CONCURRENCY', 64, { min: 1, max: 1000 }),
     pushIntervalMs: env.int('SPATE_PUSH_INTERVAL_MS', PUSH_INTERVAL_MS, { min: 100, max: 60_000 }),
+    // Past the query API's freshness span a recorded snapshot is never served: no use going slower.
+    unwatchedRefreshMs: env.int('SPATE_UNWATCHED_REFRESH_MS', UNWATCHED_REFRESH_MS, {
+      min: 0,
+      max: FRESH_SNAPSHOT_MS,
+    }),
     redisTimeoutMs: env.int('SPATE_PUSH_REDIS_TIMEOUT_MS', 1000, { min: 50, max: 30_000 }),
     // The aggregators read the same records as they arrive and apply them within tens of
     // milliseconds when they keep up; when they are seconds behind, waiting longer buys nothing

@@ -12,6 +12,7 @@ import { KEY_ROOT } from '../../core/aggregation/redis-keys.ts';
  * | {sp}:{p}:push:ch:{channel}    | set    | connection ids subscribed to the channel      | connection lifetime|
  * | {sp}:{p}:push:gate:{channel}  | string | held for one push interval by the pusher      | the interval       |
  * | {sp}:{p}:push:last:{channel}  | hash   | seq and body of the last frame's snapshot     | a day              |
+ * | {sp}:{p}:push:refresh         | string | held while unwatched channels are recorded    | the refresh period |
  */
 export const pushKeys = {
   connection: (id: string) => `${KEY_ROOT}:push:conn:${id}`,
@@ -20,6 +21,7 @@ export const pushKeys = {
   channel: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:ch:${channel}`,
   gate: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:gate:${channel}`,
   last: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:last:${channel}`,
+  refresh: (project: string) => `${KEY_ROOT}:${project}:push:refresh`,
 } as const;
 
 /** API Gateway closes a WebSocket after two hours whatever happens; registry entries go with it. */

@@ -55,6 +55,7 @@ export function createBroadcastFunction(
     fanOut,
     funnels,
     intervalMs: config.pushIntervalMs,
+    unwatchedRefreshMs: config.unwatchedRefreshMs,
   });
   return {
     async handler(event) {

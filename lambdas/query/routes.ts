@@ -9,6 +9,7 @@ import { mergeTallies, tallyFromPairs } from '../../core/aggregation/window-merg
 import { DashboardTokenError, verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
 import { ALL_CHANNELS, parseChannelList } from '../../core/push/channels.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
+import { FRESH_SNAPSHOT_MS } from '../../core/push/snapshot-freshness.ts';
 import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
 import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
@@ -65,9 +66,6 @@ const DIMENSION_KIND = {
   carts: WINDOW_KINDS.addToCarts,
   purchases: WINDOW_KINDS.purchases,
 } as const;
-
-/** Two push intervals and some slack: a snapshot this recent is what a live dashboard shows. */
-const FRESH_SNAPSHOT_MS = 2000;
 
 const TIER_STORE: Record<Tier, string> = { hot: 'redis', warm: 'clickhouse', cold: 's3' };
 

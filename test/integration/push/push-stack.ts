@@ -57,6 +57,7 @@ export async function startPushStack(intervalMs = 500): Promise<PushStack> {
     region: 'us-east-1',
     fanOutConcurrency: 64,
     pushIntervalMs: intervalMs,
+    unwatchedRefreshMs: 0,
     redisTimeoutMs: 2000,
     catchUpMs: 1000,
   });
