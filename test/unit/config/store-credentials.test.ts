@@ -8,11 +8,16 @@ import { fakeSecretsManager } from '../../support/secrets-manager.ts';
 const secretsManager = fakeSecretsManager();
 const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:spate-store-AbCdEf';
 
+/** The store's secret as the stack creates it: a JSON user and password. */
+function storeSecretHolds(username: string, password: string): void {
+  secretsManager
+    .on(GetSecretValueCommand, { SecretId: ARN })
+    .resolves({ SecretString: JSON.stringify({ username, password }) });
+}
+
 describe('store credentials', () => {
   it('puts the Redis password from the secret into the URL the stack gives without one', async () => {
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: ARN })
-      .resolves({ SecretString: '{"username":"spate","password":"p@ss/w%rd"}' });
+    storeSecretHolds('spate', 'p@ss/w%rd');
     const config = await loadHotAggregatorConfig({
       SPATE_REDIS_URL: 'rediss://spate@hot.cache.amazonaws.com:6379',
       SPATE_REDIS_SECRET_ARN: ARN,
@@ -30,9 +35,7 @@ describe('store credentials', () => {
   });
 
   it('reads the ClickHouse user and password from one secret, with one call', async () => {
-    secretsManager
-      .on(GetSecretValueCommand, { SecretId: ARN })
-      .resolves({ SecretString: '{"username":"spate","password":"s3cret"}' });
+    storeSecretHolds('spate', 's3cret');
     const config = await loadWarehouseConfig({
       SPATE_CLICKHOUSE_URL: 'http://clickhouse.spate.internal:8123',
       SPATE_CLICKHOUSE_SECRET_ARN: ARN,
