@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -8,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { dashboardContentSecurityPolicy } from '../core/dashboard/content-security-policy.ts';
 import type { HttpEntry } from './catalog.ts';
 import { addRouteKeys } from './route-keys.ts';
 import { SpateFunction } from './spate-function.ts';
@@ -87,8 +90,11 @@ export class Query extends Construct {
         },
         xssProtection: { protection: true, modeBlock: true, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy:
-            "default-src 'self'; connect-src 'self' wss://*.amazonaws.com; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+          // Allows index.html's own inline scripts by hash; the WebSocket API is on execute-api.
+          contentSecurityPolicy: dashboardContentSecurityPolicy(
+            readFileSync(join(props.siteDirectory, 'index.html'), 'utf8'),
+            { connectSources: ['wss://*.amazonaws.com'] },
+          ),
           override: true,
         },
       },

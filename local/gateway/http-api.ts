@@ -24,6 +24,7 @@ export interface HttpApiConfig {
   readonly bodyLimitBytes: number;
   readonly integrationTimeoutMs: number;
   readonly staticDir: string | undefined;
+  readonly staticHeaders: Readonly<Record<string, string>>;
   readonly health: (() => Promise<HealthReport> | HealthReport) | undefined;
   readonly cors: CorsOptions | undefined;
   readonly log: (line: string) => void;
@@ -110,7 +111,7 @@ export function createHttpApi(
     if (matched) return invoke(matched.target, buildHttpEvent(withBody, config, matched));
     if (config.staticDir !== undefined && (method === 'GET' || method === 'HEAD')) {
       const file = await serveStatic(config.staticDir, path);
-      if (file) return file;
+      if (file) return { ...file, headers: { ...file.headers, ...config.staticHeaders } };
     }
     const fallback = config.routes.matchDefault();
     if (fallback) return invoke(fallback.target, buildHttpEvent(withBody, config, fallback));

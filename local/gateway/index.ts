@@ -74,6 +74,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       bodyLimitBytes: resolved.bodyLimitBytes,
       integrationTimeoutMs: resolved.integrationTimeoutMs,
       staticDir: options.staticDir,
+      staticHeaders: options.staticHeaders ?? {},
       health: options.health,
       cors: options.cors,
       log: resolved.log,

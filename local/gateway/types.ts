@@ -112,6 +112,11 @@ export interface GatewayOptions {
   readonly integrationTimeoutMs?: number;
   /** A built dashboard, served at `/` with fallback to index.html for client-side routes. */
   readonly staticDir?: string;
+  /**
+   * Headers on every file served from staticDir, as a CloudFront response headers policy adds
+   * them to the site on AWS (a Content-Security-Policy, say). @default none
+   */
+  readonly staticHeaders?: Readonly<Record<string, string>>;
   /** Served at `GET /health`: 200 when every component is healthy, 503 otherwise. */
   readonly health?: () => Promise<HealthReport> | HealthReport;
   /** Absent: no CORS headers (same-origin dashboard). */

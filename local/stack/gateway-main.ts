@@ -4,6 +4,7 @@ import type { HealthReport } from '../gateway/types.ts';
 import { announceReady, onShutdown } from '../process-lifecycle.ts';
 import { loadHttpRoutes, loadWebSocketOptions } from './functions.ts';
 import { GATEWAY_USAGE, type GatewayFlags, readGatewayFlags } from './gateway-flags.ts';
+import { localSiteHeaders } from './site-headers.ts';
 
 /**
  * A gateway process of `spate local`: the HTTP API (hosting ingest and query, as Lambda hosts
@@ -34,6 +35,7 @@ async function serve(): Promise<void> {
           httpPort: flags.port,
           httpRoutes: await loadHttpRoutes(),
           staticDir: flags.staticDir,
+          staticHeaders: flags.staticDir ? localSiteHeaders(flags.staticDir, process.env.SPATE_WS_URL) : {},
           health: healthUrl ? () => supervisorHealth(healthUrl) : undefined,
           // Browser apps on any origin send events with the SDK, as to API Gateway with CORS on.
           cors: { allowOrigins: ['*'] },

@@ -16,6 +16,8 @@ let stack: LocalStackProcess;
 let browser: Browser;
 let page: Page;
 let load: ChildProcess | undefined;
+/** What Chromium refused under the site's Content-Security-Policy, as it says so on the console. */
+const policyViolations: string[] = [];
 /** Components stopped with SIGSTOP, resumed in afterAll whatever happens. */
 const paused = new Set<number>();
 
@@ -76,6 +78,9 @@ beforeAll(async () => {
     ],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -87,7 +92,9 @@ afterAll(async () => {
 
 describe('dashboard in headless Chromium', () => {
   it('opens from the local gateway and goes live over the WebSocket', async () => {
-    await page.goto(stack.endpoints.dashboard);
+    const response = await page.goto(stack.endpoints.dashboard);
+    // The site's policy as CloudFront sends it: the inline scripts run by hash, nothing is refused.
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
     await until('transport live', async () =>
       (await page.getByTestId('transport').textContent()) === 'live' ? true : undefined,
     );
@@ -95,6 +102,7 @@ describe('dashboard in headless Chromium', () => {
     await until('no degraded banner', async () =>
       (await page.getByTestId('degraded-banner').count()) === 0 ? true : undefined,
     );
+    expect(policyViolations).toEqual([]);
   });
 
   it('shows numbers that change while spate load runs', async () => {

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inlineScriptHashes } from '../../core/dashboard/content-security-policy.ts';
 import type { Sink } from '../../core/mappings.ts';
 import { INGEST_ROUTE_KEYS } from '../../lambdas/ingest/routes.ts';
 import { QUERY_ROUTE_KEYS } from '../../lambdas/query/routes.ts';
@@ -289,7 +292,25 @@ describe('dev stack: query API and dashboard', () => {
       }),
     });
   });
+
+  // Without them the page never fills its tiles nor starts the app.
+  it("allows the built index.html's inline scripts by hash and no others", () => {
+    const [policy] = Object.values(dev.template.findResources('AWS::CloudFront::ResponseHeadersPolicy')) as {
+      Properties: { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: CspConfig } };
+    }[];
+    const csp = policy?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy;
+    const scriptSrc = csp?.ContentSecurityPolicy.split('; ').find((d) => d.startsWith('script-src '));
+    const index = readFileSync(join(testCatalog().dashboardSite, 'index.html'), 'utf8');
+    const hashes = inlineScriptHashes(index);
+    expect(hashes.length).toBeGreaterThan(0);
+    expect(scriptSrc).toBe(["script-src 'self'", ...hashes].join(' '));
+    expect(csp?.ContentSecurityPolicy).toContain("connect-src 'self' wss://*.amazonaws.com");
+  });
 });
+
+interface CspConfig {
+  readonly ContentSecurityPolicy?: { readonly ContentSecurityPolicy: string };
+}
 
 describe('dev stack: secrets reach the functions at run time', () => {
   const functions = () => resourcesOf(dev.template, 'AWS::Lambda::Function');

@@ -18,6 +18,7 @@ describe('local gateway: dashboard files and /health', () => {
     await writeFile(join(tmpdir(), 'spate-gateway-outside.txt'), 'secret');
     gateway = await startGateway({
       staticDir: dir,
+      staticHeaders: { 'content-security-policy': "default-src 'self'" },
       log: () => undefined,
       health: () => report,
       httpRoutes: [
@@ -37,6 +38,7 @@ describe('local gateway: dashboard files and /health', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'self'");
     expect(await response.text()).toContain('<title>Spate</title>');
   });
 
@@ -46,6 +48,7 @@ describe('local gateway: dashboard files and /health', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(await js.text()).toBe('console.log("dashboard")');
+    expect(js.headers.get('content-security-policy')).toBe("default-src 'self'");
 
     const svg = await fetch(`${gateway.httpUrl}/favicon.svg`);
     expect(svg.headers.get('content-type')).toBe('image/svg+xml');
