@@ -5,9 +5,11 @@
  *
  * Before measuring, 30 minutes of the demo's traffic are sent stamped in the past, so the hot
  * tier is as deep as on a stack that has run that long (the live panels' windows full).
- * First paint: a fresh browser context (no cache, as a first visit) navigates to the dashboard
- * link; the time is the page's own mark `spate:first-numbers` (set just after the frame that
- * first shows the snapshot's numbers is painted), relative to navigation start. The harness
+ * First paint: the time is the page's own mark `spate:first-numbers` (set just after the frame
+ * that first shows the snapshot's numbers is painted), relative to navigation start. A first
+ * visit is a new tab of a running browser with nothing of the site cached or stored and no
+ * connection open to it; a fresh browser profile (a new Playwright context: its own network
+ * context and renderer, no spare process) is timed as well, and a return visit. The harness
  * stays off the page until the page asks for its app script, which it does right after that
  * frame: Playwright's polling helpers inject a 300 KB script into the page, and evaluated before
  * the frame it delays the very thing measured. Visits are a second apart, so one visit's app
@@ -28,7 +30,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { funnelFor, parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
 import { ALL_CHANNELS } from '../../core/push/channels.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
@@ -62,6 +64,12 @@ execFileSync(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Between visits: a visit's app start (after its first numbers) and teardown stay out of the next. */
 const VISIT_GAP_MS = 1000;
+/**
+ * Between first visits in one browser: longer than the gateway's keep-alive (Node's 5 s), so
+ * the server has closed the last visit's connection and each first visit opens its own.
+ */
+const FIRST_VISIT_GAP_MS = 5500;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
 
 /**
  * Navigates and waits, without touching the page, until it requests a script under /assets/:
@@ -77,10 +85,41 @@ async function visitUntilPainted(page: Page, url: string): Promise<void> {
 }
 
 /**
- * 'first': each navigation in a fresh browser context (no cache: a first visit). 'return': one
- * context for all of them, so the app's script and the connection are warm (a later visit).
+ * 'first': a new tab of one running browser for each navigation, its HTTP cache and the site's
+ * storage cleared first and the last connection closed by the server: a first visit as a
+ * dashboard link opens it. 'fresh-profile': each navigation in a new browser context (a profile
+ * never used: Chromium also sets up its network context and starts a renderer for it).
+ * 'return': one tab for all of them, so the app's script and the connection are warm.
  */
-type Visit = 'first' | 'return';
+type Visit = 'first' | 'fresh-profile' | 'return';
+
+/** Tabs for each navigation of one kind of visit, and what to do between them. */
+async function visitTabs(browser: Browser, visit: Visit, origin: string) {
+  const newContext = () => browser.newContext({ viewport: { width: 1440, height: 900 } });
+  if (visit === 'fresh-profile')
+    return {
+      open: async () => (await newContext()).newPage(),
+      close: (page: Page) => page.context().close(),
+      gapMs: VISIT_GAP_MS,
+    };
+  const context = await newContext();
+  if (visit === 'return') {
+    const page = await context.newPage();
+    return { open: async () => page, close: async () => undefined, gapMs: VISIT_GAP_MS };
+  }
+  // A tab that stays open, as the rest of a running browser does, to clear the cache from.
+  const keeper = await context.newPage();
+  const cdp = await context.newCDPSession(keeper);
+  return {
+    open: async () => {
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+      return context.newPage();
+    },
+    close: (page: Page) => page.close(),
+    gapMs: FIRST_VISIT_GAP_MS,
+  };
+}
 
 async function firstPaints(
   stack: LocalStackProcess,
@@ -89,12 +128,9 @@ async function firstPaints(
   Record<
     'mark' | 'fcp' | 'snapshot' | 'snapshotServer' | 'snapshotStart' | 'domContentLoaded' | 'html',
     number[]
-  >
+  > & { newConnections: number }
 > {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const mark: number[] = [];
   const fcp: number[] = [];
   const snapshot: number[] = [];
@@ -102,12 +138,11 @@ async function firstPaints(
   const snapshotStart: number[] = [];
   const domContentLoaded: number[] = [];
   const html: number[] = [];
+  let newConnections = 0;
   try {
-    const newPage = async () =>
-      (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-    const returning = visit === 'return' ? await newPage() : undefined;
+    const tabs = await visitTabs(browser, visit, new URL(stack.endpoints.dashboard).origin);
     for (let i = 0; i < navigations; i++) {
-      const page = returning ?? (await newPage());
+      const page = await tabs.open();
       await visitUntilPainted(page, stack.endpoints.dashboard);
       // The paint entry is queued once the frame is presented, a little after the mark.
       await sleep(200);
@@ -118,7 +153,13 @@ async function firstPaints(
           | { startTime: number; responseEnd: number; serverTiming?: { name: string; duration: number }[] }
           | undefined;
         const nav = performance.getEntriesByType('navigation' as 'mark')[0] as unknown as
-          | { domContentLoadedEventEnd?: number; responseEnd?: number }
+          | {
+              domContentLoadedEventEnd?: number;
+              responseEnd?: number;
+              connectStart?: number;
+              fetchStart?: number;
+              nextHopProtocol?: string;
+            }
           | undefined;
         return {
           mark: performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN,
@@ -129,8 +170,11 @@ async function firstPaints(
           snapshotStart: snap?.startTime ?? Number.NaN,
           domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
           html: nav?.responseEnd ?? Number.NaN,
+          // A reused connection has no connect phase: its connectStart is fetchStart.
+          newConnection: nav?.connectStart !== undefined && nav.connectStart > (nav.fetchStart ?? 0),
         };
       }, MARK);
+      if (t.newConnection) newConnections += 1;
       mark.push(t.mark);
       fcp.push(t.fcp);
       snapshot.push(t.snapshot);
@@ -138,42 +182,42 @@ async function firstPaints(
       snapshotStart.push(t.snapshotStart);
       domContentLoaded.push(t.domContentLoaded);
       html.push(t.html);
-      if (!returning) await page.context().close();
-      await sleep(VISIT_GAP_MS);
+      await tabs.close(page);
+      await sleep(tabs.gapMs);
     }
   } finally {
     await browser.close();
   }
-  return { mark, fcp, snapshot, snapshotServer, snapshotStart, domContentLoaded, html };
+  return { mark, fcp, snapshot, snapshotServer, snapshotStart, domContentLoaded, html, newConnections };
 }
 
 /**
- * Chromium's own floor on this machine: the same fresh-context navigation to a page of one line
- * of text served by a bare Node server, timed to the same mark after its first frame.
+ * Chromium's own floor on this machine: the same kind of visit to a page of one line of text
+ * served by a bare Node server, timed to the same mark after its first frame.
  */
-async function browserFloor(): Promise<number[]> {
+async function browserFloor(visit: Exclude<Visit, 'return'>): Promise<number[]> {
   const page = `<!doctype html><title>floor</title><h1>1,234</h1><script>requestAnimationFrame(() => setTimeout(() => { performance.mark('${MARK}'); fetch('/assets/painted'); }, 0))</script>`;
   const server = createServer((req, res) =>
     req.url?.startsWith('/assets/')
       ? res.writeHead(204).end()
       : res.writeHead(200, { 'content-type': 'text/html' }).end(page),
   );
+  // Each visit on a connection of its own, as to the gateway, without the wait for its keep-alive.
+  server.keepAliveTimeout = 100;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const marks: number[] = [];
   try {
+    const origin = `http://127.0.0.1:${port}`;
+    const tabs = await visitTabs(browser, visit, origin);
     for (let i = 0; i < navigations; i++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      const tab = await context.newPage();
-      await visitUntilPainted(tab, `http://127.0.0.1:${port}/`);
+      const tab = await tabs.open();
+      await visitUntilPainted(tab, `${origin}/`);
       marks.push(
         await tab.evaluate((name) => performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN, MARK),
       );
-      await context.close();
+      await tabs.close(tab);
       await sleep(VISIT_GAP_MS);
     }
   } finally {
@@ -221,6 +265,29 @@ async function computedSnapshotTimes(stack: LocalStackProcess): Promise<number[]
   return times;
 }
 
+/**
+ * Waits until every consumer has taken in the backfill, so the visits time a stack that keeps
+ * up, not one catching up: the live ones within a second of the demo's traffic, the warehouse
+ * and archive ones (which write in batches) within half a minute.
+ */
+async function caughtUp(stack: LocalStackProcess): Promise<number> {
+  const live = new Set(['spate-realtime', 'spate-windows', 'spate-funnels', 'spate-broadcast']);
+  const allowedLag = (group: string) => (live.has(group) ? 20 : 600);
+  const started = performance.now();
+  for (;;) {
+    const response = await fetch(`${stack.endpoints.http}/v1/ops`, {
+      headers: { authorization: `Bearer ${stack.endpoints.dashboardToken}` },
+    });
+    const ops = (await response.json()) as { consumers?: { group: string; lag: number }[] };
+    const behind = (ops.consumers ?? []).filter((c) => c.lag > allowedLag(c.group));
+    if ((ops.consumers ?? []).length > 0 && behind.length === 0)
+      return Math.round(performance.now() - started);
+    if (performance.now() - started > 180_000)
+      throw new Error(`the stack did not count the backfill within 3 min: ${JSON.stringify(behind)}`);
+    await sleep(500);
+  }
+}
+
 /** `spate load` adding `rate` events a second to the stack's own demo traffic. */
 function extraLoad(stack: LocalStackProcess, rate: number) {
   return spawn(
@@ -252,12 +319,15 @@ for (let round = 1; round <= rounds; round++) {
       seconds: 30 * 60,
       rate: 20,
     });
-    log(`round ${round}: backfilled ${backfilled} events`);
-    await sleep(8000);
+    log(`round ${round}: backfilled ${backfilled} events, taken in after ${await caughtUp(stack)} ms`);
+    // The backfill's own burst of work (its requests, the batch writers) out of the way.
+    await sleep(5000);
     // No dashboard open: the broadcaster records every channel for the query API while events flow.
     const paints = await firstPaints(stack);
+    const fresh = await firstPaints(stack, 'fresh-profile');
     const returns = await firstPaints(stack, 'return');
-    const floor = await browserFloor();
+    const floor = await browserFloor('first');
+    const freshFloor = await browserFloor('fresh-profile');
     const demoLoadAverage = loadAverage();
     const served = stats(await apiTimes(stack, '/v1/snapshot'));
     const computed = stats(await computedSnapshotTimes(stack));
@@ -276,6 +346,7 @@ for (let round = 1; round <= rounds; round++) {
       firstNumbersP50: r1(percentile(paints.mark, 50)),
       firstNumbersP95: r1(percentile(paints.mark, 95)),
       firstNumbersMax: r1(Math.max(...paints.mark)),
+      firstVisitNewConnections: paints.newConnections,
       htmlP50: r1(percentile(paints.html, 50)),
       fcpP50: r1(percentile(paints.fcp, 50)),
       fcpP95: r1(percentile(paints.fcp, 95)),
@@ -285,12 +356,17 @@ for (let round = 1; round <= rounds; round++) {
       snapshotRequestP95: r1(percentile(paints.snapshot, 95)),
       snapshotServerP50: r1(percentile(paints.snapshotServer, 50)),
       snapshotServerP95: r1(percentile(paints.snapshotServer, 95)),
+      freshProfileFirstNumbersP50: r1(percentile(fresh.mark, 50)),
+      freshProfileFirstNumbersP95: r1(percentile(fresh.mark, 95)),
+      freshProfileSnapshotServerP95: r1(percentile(fresh.snapshotServer, 95)),
       returnFirstNumbersP50: r1(percentile(returns.mark, 50)),
       returnFirstNumbersP95: r1(percentile(returns.mark, 95)),
       returnFcpP50: r1(percentile(returns.fcp, 50)),
       returnFcpP95: r1(percentile(returns.fcp, 95)),
       floorFirstVisitP50: r1(percentile(floor, 50)),
       floorFirstVisitP95: r1(percentile(floor, 95)),
+      floorFreshProfileP50: r1(percentile(freshFloor, 50)),
+      floorFreshProfileP95: r1(percentile(freshFloor, 95)),
       busyFirstNumbersP50: r1(percentile(busy.mark, 50)),
       busyFirstNumbersP95: r1(percentile(busy.mark, 95)),
       busySnapshotServerP95: r1(percentile(busy.snapshotServer, 95)),
