@@ -23,7 +23,10 @@ export interface QueryProps {
   readonly logRetentionDays: number;
   readonly environment: Record<string, string>;
   readonly accessLogs: s3.IBucket;
-  /** The built dashboard (dashboard/dist), deployed to the site bucket. */
+  /**
+   * The built dashboard (dashboard/dist), deployed to the site bucket. Its index.html is read at
+   * synth: the site's Content-Security-Policy allows that page's inline scripts by hash.
+   */
   readonly siteDirectory: string;
   /** @default 1000 requests/s */
   readonly rateLimit?: number;

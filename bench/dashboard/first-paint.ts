@@ -66,7 +66,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const VISIT_GAP_MS = 1000;
 /**
  * Between first visits in one browser: longer than the gateway's keep-alive (Node's 5 s), so
- * the server has closed the last visit's connection and each first visit opens its own.
+ * the server has closed the last visit's connection.
  */
 const FIRST_VISIT_GAP_MS = 5500;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
@@ -128,7 +128,7 @@ async function firstPaints(
   Record<
     'mark' | 'fcp' | 'snapshot' | 'snapshotServer' | 'snapshotStart' | 'domContentLoaded' | 'html',
     number[]
-  > & { newConnections: number }
+  >
 > {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const mark: number[] = [];
@@ -138,7 +138,6 @@ async function firstPaints(
   const snapshotStart: number[] = [];
   const domContentLoaded: number[] = [];
   const html: number[] = [];
-  let newConnections = 0;
   try {
     const tabs = await visitTabs(browser, visit, new URL(stack.endpoints.dashboard).origin);
     for (let i = 0; i < navigations; i++) {
@@ -153,13 +152,7 @@ async function firstPaints(
           | { startTime: number; responseEnd: number; serverTiming?: { name: string; duration: number }[] }
           | undefined;
         const nav = performance.getEntriesByType('navigation' as 'mark')[0] as unknown as
-          | {
-              domContentLoadedEventEnd?: number;
-              responseEnd?: number;
-              connectStart?: number;
-              fetchStart?: number;
-              nextHopProtocol?: string;
-            }
+          | { domContentLoadedEventEnd?: number; responseEnd?: number }
           | undefined;
         return {
           mark: performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN,
@@ -170,11 +163,8 @@ async function firstPaints(
           snapshotStart: snap?.startTime ?? Number.NaN,
           domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
           html: nav?.responseEnd ?? Number.NaN,
-          // A reused connection has no connect phase: its connectStart is fetchStart.
-          newConnection: nav?.connectStart !== undefined && nav.connectStart > (nav.fetchStart ?? 0),
         };
       }, MARK);
-      if (t.newConnection) newConnections += 1;
       mark.push(t.mark);
       fcp.push(t.fcp);
       snapshot.push(t.snapshot);
@@ -188,7 +178,7 @@ async function firstPaints(
   } finally {
     await browser.close();
   }
-  return { mark, fcp, snapshot, snapshotServer, snapshotStart, domContentLoaded, html, newConnections };
+  return { mark, fcp, snapshot, snapshotServer, snapshotStart, domContentLoaded, html };
 }
 
 /**
@@ -346,7 +336,6 @@ for (let round = 1; round <= rounds; round++) {
       firstNumbersP50: r1(percentile(paints.mark, 50)),
       firstNumbersP95: r1(percentile(paints.mark, 95)),
       firstNumbersMax: r1(Math.max(...paints.mark)),
-      firstVisitNewConnections: paints.newConnections,
       htmlP50: r1(percentile(paints.html, 50)),
       fcpP50: r1(percentile(paints.fcp, 50)),
       fcpP95: r1(percentile(paints.fcp, 95)),

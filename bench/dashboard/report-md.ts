@@ -37,8 +37,8 @@ measures:
   longer than 150 ms), from navigation start; ${r.navigations} navigations each of the dashboard link served
   by the local gateway in headless Chromium:
   - **first visit**: a new tab of a running browser, as a dashboard link opens it, with the HTTP
-    cache and the site's storage cleared first and no connection open to the gateway (5.5 s
-    apart, past its keep-alive);
+    cache and the site's storage cleared first, 5.5 s apart (past the gateway's keep-alive, so it
+    has closed the last visit's connection);
   - **fresh browser profile**: each in a new browser context, a second apart: Chromium also sets up
     a network context and starts a renderer for a profile never used, which a visitor's running
     browser has done already;
@@ -52,8 +52,7 @@ measures:
   local gateway, after 10 warm-up requests.
 - **busier**: the first visits again with \`spate load --rate ${r.extraRate}\` adding five times the demo's events.
 
-Figures are medians over the rounds of each round's percentile. First visits that opened a connection
-of their own, per round: ${r.perRound.map((row) => `${row.firstVisitNewConnections}/${r.navigations}`).join(', ')}. 1-minute load average at the end of
+Figures are medians over the rounds of each round's percentile. 1-minute load average at the end of
 each round's demo-traffic part: ${loads}; at the end of its busier part: ${busyLoads} (the stack, its
 traffic and Chromium share the cores).
 
