@@ -29,7 +29,7 @@ export function firstPaintMarkdown(r: FirstPaintReport): string {
 (${r.machine.cpu}), ${r.machine.memory_gib} GiB. Each round builds the dashboard, starts \`spate local\` as \`npm start\`
 runs it (every component and the demo traffic, 20 events and 2 tweets a second; free ports, a throwaway
 data dir), sends it 30 minutes of the demo's traffic stamped in the past (so the hot tier is as
-deep as on a stack that has run that long), waits until the live consumers have counted it, and
+deep as on a stack that has run that long), waits until every consumer has taken it in, and
 measures:
 
 - **first numbers painted**: the page's own mark \`spate:first-numbers\`, set just after the frame that
