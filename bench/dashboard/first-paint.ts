@@ -7,8 +7,8 @@
  * tier is as deep as on a stack that has run that long (the live panels' windows full).
  * First paint: the time is the page's own mark `spate:first-numbers` (set just after the frame
  * that first shows the snapshot's numbers is painted), relative to navigation start. A first
- * visit is a new tab of a running browser with nothing of the site cached or stored and no
- * connection open to it; a fresh browser profile (a new Playwright context: its own network
+ * visit is a new tab of a running browser with nothing of the site cached or stored, and the
+ * last visit's connection closed by the server; a fresh browser profile (a new Playwright context: its own network
  * context and renderer, no spare process) is timed as well, and a return visit. The harness
  * stays off the page until the page asks for its app script, which it does right after that
  * frame: Playwright's polling helpers inject a 300 KB script into the page, and evaluated before
@@ -192,7 +192,8 @@ async function browserFloor(visit: Exclude<Visit, 'return'>): Promise<number[]> 
       ? res.writeHead(204).end()
       : res.writeHead(200, { 'content-type': 'text/html' }).end(page),
   );
-  // Each visit on a connection of its own, as to the gateway, without the wait for its keep-alive.
+  // The server closes each visit's connection, as the gateway has by the next first visit, without
+  // the wait for its keep-alive.
   server.keepAliveTimeout = 100;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
