@@ -4,16 +4,18 @@
  * once more with `spate load` adding five times the demo's event rate.
  *
  * Before measuring, 30 minutes of the demo's traffic are sent stamped in the past, so the hot
- * tier is as deep as on a stack that has run that long (the live panels' windows full).
+ * tier is as deep as on a stack that has run that long (the live panels' windows full), and
+ * every consumer is let take it in.
  * First paint: the time is the page's own mark `spate:first-numbers` (set just after the frame
  * that first shows the snapshot's numbers is painted), relative to navigation start. A first
  * visit is a new tab of a running browser with nothing of the site cached or stored, and the
- * last visit's connection closed by the server; a fresh browser profile (a new Playwright context: its own network
- * context and renderer, no spare process) is timed as well, and a return visit. The harness
- * stays off the page until the page asks for its app script, which it does right after that
- * frame: Playwright's polling helpers inject a 300 KB script into the page, and evaluated before
- * the frame it delays the very thing measured. Visits are a second apart, so one visit's app
- * start and teardown do not fall inside the next one's measurement. /v1/snapshot is also timed
+ * last visit's connection closed by the server; a fresh browser profile (a new Playwright
+ * context, which Chromium sets up storage and a network context for) is timed as well, and a
+ * return visit. The harness stays off the page until the page asks for its app script, which
+ * it does right after that frame: Playwright's polling helpers inject a 300 KB script into the
+ * page, and evaluated before the frame it delays the very thing measured. Visits are at least a
+ * second apart, so one visit's app start and teardown do not fall inside the next one's
+ * measurement. /v1/snapshot is also timed
  * from Node, and what computing it from the aggregates would cost.
  * Overview: sequential GET /v1/metrics/overview from Node with the dashboard token, for the
  * default live range (5 min), the last hour, and three days (hot + warm tiers).
@@ -88,7 +90,7 @@ async function visitUntilPainted(page: Page, url: string): Promise<void> {
  * 'first': a new tab of one running browser for each navigation, its HTTP cache and the site's
  * storage cleared first and the last connection closed by the server: a first visit as a
  * dashboard link opens it. 'fresh-profile': each navigation in a new browser context (a profile
- * never used: Chromium also sets up its network context and starts a renderer for it).
+ * never used: Chromium also sets up its storage and network context).
  * 'return': one tab for all of them, so the app's script and the connection are warm.
  */
 type Visit = 'first' | 'fresh-profile' | 'return';

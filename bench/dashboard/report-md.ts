@@ -40,8 +40,8 @@ measures:
     cache and the site's storage cleared first, 5.5 s apart (past the gateway's keep-alive, so it
     has closed the last visit's connection);
   - **fresh browser profile**: each in a new browser context, a second apart: Chromium also sets up
-    a network context and starts a renderer for a profile never used, which a visitor's running
-    browser has done already;
+    storage and a network context for a profile never used, which a visitor's running browser has
+    done already;
   - **return visit**: one tab for all of them, a second apart.
 
   The harness does not touch the page until it requests its app script, which it does just after
