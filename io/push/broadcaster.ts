@@ -114,30 +114,33 @@ export class Broadcaster {
   }
 
   /**
-   * Stores the snapshots of channels nobody watches, at most once per refresh period for the
-   * project whatever the number of invocations. No frame goes out; the sequence moves on with the
-   * body, so a dashboard that subscribes later starts from it as from any pushed snapshot.
+   * Stores the snapshots of channels nobody watches, each at most once per refresh period
+   * whatever the number of invocations. No frame goes out; the sequence moves on with the body,
+   * so a dashboard that subscribes later starts from it as from any pushed snapshot.
    */
   async #recordUnwatched(project: string, channels: readonly string[]): Promise<ChannelOutcome[]> {
     const periodMs = this.#deps.unwatchedRefreshMs ?? 0;
-    const skipped = () => channels.map((channel) => ({ channel, outcome: 'no-subscribers' as const }));
-    if (channels.length === 0 || periodMs <= 0) return skipped();
+    const claimed = periodMs > 0 ? await this.#deps.ledger.claimRefresh(project, channels, periodMs) : [];
+    const outcomes: ChannelOutcome[] = channels
+      .filter((channel) => !claimed.includes(channel))
+      .map((channel) => ({ channel, outcome: 'no-subscribers' }));
+    if (claimed.length === 0) return outcomes;
     const { ledger } = this.#deps;
-    if (!(await ledger.claimRefresh(project, periodMs))) return skipped();
     const live = new LiveAggregates(
       this.#deps.redis,
       project,
       funnelFor(this.#deps.funnels, project),
       this.#now(),
     );
-    return Promise.all(
-      channels.map(async (channel): Promise<ChannelOutcome> => {
+    const recorded = await Promise.all(
+      claimed.map(async (channel): Promise<ChannelOutcome> => {
         const snapshot = await live.snapshot(channel);
         if (snapshot === undefined) return { channel, outcome: 'no-data' };
         await ledger.record(project, channel, JSON.stringify(snapshot), live.nowMs);
         return { channel, outcome: 'recorded' };
       }),
     );
+    return [...outcomes, ...recorded];
   }
 
   async #push(project: string, channels: readonly string[], live: LiveAggregates): Promise<ChannelOutcome[]> {

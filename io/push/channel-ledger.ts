@@ -43,9 +43,17 @@ export class ChannelLedger {
     return { claimed: false, reopensInMs: Math.max(0, Number(ttl)) };
   }
 
-  /** True for the one caller per period that records the project's unwatched channels. */
-  async claimRefresh(project: string, periodMs: number): Promise<boolean> {
-    return (await this.#redis.set(pushKeys.refresh(project), '1', 'PX', periodMs, 'NX')) === 'OK';
+  /**
+   * The channels this caller records this period: each goes to one caller per period, so a
+   * broadcast of some channels (the tweet ones, say) never holds back the others.
+   */
+  async claimRefresh(project: string, channels: readonly string[], periodMs: number): Promise<string[]> {
+    if (channels.length === 0) return [];
+    const pipeline = this.#redis.pipeline();
+    for (const channel of channels)
+      pipeline.set(pushKeys.refresh(project, channel), '1', 'PX', periodMs, 'NX');
+    const replies = (await pipeline.exec()) ?? [];
+    return channels.filter((_, i) => replies[i]?.[1] === 'OK');
   }
 
   async record(project: string, channel: string, body: string, atMs: number): Promise<Recorded> {

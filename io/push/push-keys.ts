@@ -12,7 +12,7 @@ import { KEY_ROOT } from '../../core/aggregation/redis-keys.ts';
  * | {sp}:{p}:push:ch:{channel}    | set    | connection ids subscribed to the channel      | connection lifetime|
  * | {sp}:{p}:push:gate:{channel}  | string | held for one push interval by the pusher      | the interval       |
  * | {sp}:{p}:push:last:{channel}  | hash   | seq and body of the last frame's snapshot     | a day              |
- * | {sp}:{p}:push:refresh         | string | held while unwatched channels are recorded    | the refresh period |
+ * | {sp}:{p}:push:refresh:{ch}    | string | held by whoever records the unwatched channel | the refresh period |
  */
 export const pushKeys = {
   connection: (id: string) => `${KEY_ROOT}:push:conn:${id}`,
@@ -21,7 +21,7 @@ export const pushKeys = {
   channel: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:ch:${channel}`,
   gate: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:gate:${channel}`,
   last: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:last:${channel}`,
-  refresh: (project: string) => `${KEY_ROOT}:${project}:push:refresh`,
+  refresh: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:refresh:${channel}`,
 } as const;
 
 /** API Gateway closes a WebSocket after two hours whatever happens; registry entries go with it. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { counterFields, redisKeys } from '../../../core/aggregation/redis-keys.ts';
+import { ALL_CHANNELS } from '../../../core/push/channels.ts';
 import { framesOfMessage } from '../../../core/push/frame-bundles.ts';
 import { ChannelState } from '../../../core/push/frame-sequence.ts';
 import type { Frame } from '../../../core/push/frames.ts';
@@ -38,6 +39,10 @@ async function countEvents(type: string, n: number): Promise<void> {
 const outcomeOf = (outcomes: readonly ChannelOutcome[], channel: string) =>
   outcomes.find((o) => o.channel === channel)?.outcome;
 
+async function clearRefreshGates(): Promise<void> {
+  await stack.redis.client.del(...ALL_CHANNELS.map((c) => pushKeys.refresh(PROJECT, c)));
+}
+
 async function lastOverview() {
   const [last] = await stack.context.ledger.lastSnapshots(PROJECT, ['overview']);
   return last;
@@ -69,8 +74,18 @@ describe('channels nobody watches', () => {
     expect(await lastOverview()).toEqual(recorded);
   });
 
+  it('are claimed channel by channel: a broadcast of the tweet channels leaves the others to theirs', async () => {
+    await clearRefreshGates();
+    const broadcaster = broadcasterRecordingEvery(60_000);
+    await countEvents('page_view', 2);
+    const tweets = await broadcaster.broadcast(PROJECT, ['tweets', 'alerts']);
+    expect(tweets.map((o) => o.channel).sort()).toEqual(['alerts', 'tweets']);
+    expect(outcomeOf(await broadcaster.broadcast(PROJECT), 'overview')).toBe('recorded');
+    expect(outcomeOf(await broadcaster.broadcast(PROJECT), 'overview')).toBe('no-subscribers');
+  });
+
   it('hand a dashboard that subscribes later a snapshot the next frame follows without a gap', async () => {
-    await stack.redis.client.del(pushKeys.refresh(PROJECT));
+    await clearRefreshGates();
     const broadcaster = broadcasterRecordingEvery(60_000);
     await countEvents('click', 2);
     expect(outcomeOf(await broadcaster.broadcast(PROJECT), 'overview')).toBe('recorded');
