@@ -42,10 +42,32 @@ export function validateMetricQuery(q: MetricQuery): MetricQuery {
   return q;
 }
 
-/** Step starts covering [from, to), aligned to the step in UTC. */
-export function stepStarts(q: Pick<MetricQuery, 'fromMs' | 'toMs' | 'stepSeconds'>): number[] {
+type StepGrid = Pick<MetricQuery, 'fromMs' | 'toMs' | 'stepSeconds'>;
+
+/**
+ * Where the first step starts. Steps are aligned to `from`, as range queries are in
+ * Prometheus, Grafana and ClickHouse's `WITH FILL ... STEP`: "visitors over these two days"
+ * is one step whatever the calendar day, not two steps each counting the same visitors.
+ * `from` is only floored to the tiers' grain (a whole minute for steps of whole minutes, since
+ * the rollups and HyperLogLogs are per minute; a whole second otherwise), so every step is
+ * made of whole buckets.
+ */
+export function stepOrigin(q: Pick<MetricQuery, 'fromMs' | 'stepSeconds'>): number {
+  const grain = q.stepSeconds % 60 === 0 ? 60_000 : 1000;
+  return q.fromMs - (((q.fromMs % grain) + grain) % grain);
+}
+
+/** The start of the step holding `t`, on the grid of `q`. */
+export function stepOf(q: Pick<MetricQuery, 'fromMs' | 'stepSeconds'>, t: number): number {
+  const origin = stepOrigin(q);
+  const step = q.stepSeconds * 1000;
+  return origin + Math.floor((t - origin) / step) * step;
+}
+
+/** Step starts covering [from, to), the first at the step origin. */
+export function stepStarts(q: StepGrid): number[] {
   const step = q.stepSeconds * 1000;
   const out: number[] = [];
-  for (let t = q.fromMs - (q.fromMs % step); t < q.toMs; t += step) out.push(t);
+  for (let t = stepOrigin(q); t < q.toMs; t += step) out.push(t);
   return out;
 }

@@ -1,4 +1,4 @@
-import { HOT_SPAN_MS, type MetricQuery, WARM_SPAN_MS } from './metric-query.ts';
+import { HOT_SPAN_MS, type MetricQuery, stepOf, WARM_SPAN_MS } from './metric-query.ts';
 
 export type Tier = 'hot' | 'warm' | 'cold';
 
@@ -11,11 +11,13 @@ export interface TierSpan {
 /**
  * Splits a query's range by the age of the data: the last 24 h from Redis, up to 30 days from
  * ClickHouse rollups, older from ClickHouse reading the S3 archive. Boundaries are moved to a
- * step boundary so that no step is answered half by one tier and half by another.
+ * step boundary (of the query's own grid, which starts at `from`) so that no step is answered
+ * half by one tier and half by another; each span starts at `from` or on that grid, so a tier
+ * reader that aligns its steps to its span's `from` lands on the query's grid.
  */
 export function routeByAge(q: MetricQuery, nowMs: number): TierSpan[] {
   const step = q.stepSeconds * 1000;
-  const align = (t: number) => t - (t % step);
+  const align = (t: number) => stepOf(q, t);
   const hotFrom = align(nowMs - HOT_SPAN_MS) + step;
   const warmFrom = align(nowMs - WARM_SPAN_MS) + step;
   const spans: TierSpan[] = [

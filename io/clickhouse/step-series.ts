@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { MetricQuery } from '../../core/query/metric-query.ts';
+import { type MetricQuery, stepOrigin } from '../../core/query/metric-query.ts';
 
 /** Where a tier's rows come from, for one metric query: the rest of the statement is shared. */
 export interface StepSource {
@@ -30,14 +30,17 @@ export async function queryStepSeries(
   if (q.metric === 'events' && q.type) filters.push('type = {type:String}');
   if (q.metric === 'revenue') filters.push("type = 'purchase'", 'currency = {currency:String}');
   const result = await client.query({
-    query: `SELECT toUnixTimestamp(toStartOfInterval(${source.time}, INTERVAL {step:UInt32} SECOND)) * 1000 AS t,
+    // Steps start at the query's origin, not at the epoch: see stepOrigin.
+    query: `SELECT {origin:Int64} + intDiv(toUnixTimestamp64Milli(toDateTime64(${source.time}, 3)) - {origin:Int64},
+                                           {stepMs:Int64}) * {stepMs:Int64} AS t,
                    ${source.value} AS value
             FROM ${source.from} WHERE ${filters.join(' AND ')} GROUP BY t`,
     query_params: {
       project: q.project,
       from: q.fromMs / 1000,
       to: q.toMs / 1000,
-      step: q.stepSeconds,
+      origin: stepOrigin(q),
+      stepMs: q.stepSeconds * 1000,
       type: q.type ?? '',
       currency: q.currency ?? '',
     },

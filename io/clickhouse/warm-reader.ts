@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TierReader } from '../../core/query/metric-answer.ts';
-import type { MetricQuery } from '../../core/query/metric-query.ts';
+import { type MetricQuery, stepOrigin } from '../../core/query/metric-query.ts';
 import { queryStepSeries } from './step-series.ts';
 
 function valueExpression(q: MetricQuery): string {
@@ -10,12 +10,12 @@ function valueExpression(q: MetricQuery): string {
 }
 
 /**
- * Answers from the minute rollup (hour rollup when the step is whole hours). Visitors are
+ * Answers from the minute rollup (hour rollup when every step is whole clock hours). Visitors are
  * unique within each step, as the hot tier gives them.
  */
 export function warmReader(client: ClickHouseClient): TierReader {
   return async (q) => {
-    const hourly = q.stepSeconds % 3600 === 0;
+    const hourly = q.stepSeconds % 3600 === 0 && stepOrigin(q) % 3_600_000 === 0;
     const table = hourly ? 'events_hour' : 'events_minute';
     const bucket = hourly ? 'hour' : 'minute';
     return queryStepSeries(client, q, {

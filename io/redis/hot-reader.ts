@@ -19,7 +19,9 @@ export function hotReader(redis: Redis): TierReader {
       const fromSec = Math.max(t, q.fromMs) / 1000;
       const toSec = Math.min(t + stepSec * 1000, q.toMs) / 1000;
       if (q.metric === 'visitors') {
-        const grain = stepSec % DAY === 0 ? 'd' : 'm';
+        // Day HyperLogLogs only for steps of whole UTC days; a union of days would count
+        // visitors outside a step that starts mid-day.
+        const grain = fromSec % DAY === 0 && toSec % DAY === 0 ? 'd' : 'm';
         const size = grain === 'd' ? DAY : MINUTE;
         pipeline.pfcount(
           ...bucketsBetween(fromSec, toSec, size).map((b) => redisKeys.uniques(q.project, grain, b)),

@@ -183,7 +183,7 @@ export function createQueryRoutes(deps: QueryDeps) {
           metric: (metric === 'orders' ? 'events' : metric) as Metric,
           ...(type ? { type } : {}),
           ...(currency ? { currency } : {}),
-          fromMs: range.fromMs - (range.fromMs % (step * 1000)),
+          fromMs: range.fromMs,
           toMs: range.toMs,
           stepSeconds: step,
         },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answerMetric, type QueryCache, type TierReader } from '../../../core/query/metric-answer.ts';
-import { type MetricQuery, validateMetricQuery } from '../../../core/query/metric-query.ts';
+import { type MetricQuery, stepStarts, validateMetricQuery } from '../../../core/query/metric-query.ts';
 import { routeByAge, type Tier } from '../../../core/query/tier-routing.ts';
 
 const HOUR = 3_600_000;
@@ -12,6 +12,35 @@ const q = (fromMs: number, toMs: number, stepSeconds = 3600): MetricQuery => ({
   fromMs,
   toMs,
   stepSeconds,
+});
+
+describe('steps', () => {
+  // 2026-03-31 is day 20543 since the epoch (odd), 2026-04-01 is even: epoch-aligned 2-day
+  // steps would cut one of these ranges in two.
+  it.each([
+    ['an odd day', Date.parse('2026-03-31T00:00:00Z')],
+    ['an even day', Date.parse('2026-04-01T00:00:00Z')],
+    ["a year's last day", Date.parse('2026-12-31T00:00:00Z')],
+  ])('start at from, so two days from %s are one step', (_, fromMs) => {
+    expect(stepStarts({ fromMs, toMs: fromMs + 2 * DAY, stepSeconds: 2 * 86_400 })).toEqual([fromMs]);
+  });
+
+  it('floor from only to the grain the tiers keep: the minute for steps of whole minutes', () => {
+    const from = Date.parse('2026-03-31T10:17:42.250Z');
+    expect(stepStarts({ fromMs: from, toMs: from + 2 * HOUR, stepSeconds: 3600 })).toEqual([
+      Date.parse('2026-03-31T10:17:00Z'),
+      Date.parse('2026-03-31T11:17:00Z'),
+      Date.parse('2026-03-31T12:17:00Z'),
+    ]);
+    expect(stepStarts({ fromMs: from, toMs: from + 20_000, stepSeconds: 10 })[0]).toBe(
+      Date.parse('2026-03-31T10:17:42Z'),
+    );
+  });
+
+  it("route tiers on the query's own grid", () => {
+    const from = NOW - 40 * DAY + 17 * 60_000;
+    for (const span of routeByAge(q(from, NOW), NOW)) expect((span.fromMs - from) % HOUR).toBe(0);
+  });
 });
 
 describe('routing by age', () => {
