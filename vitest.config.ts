@@ -44,13 +44,25 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'calendar',
+          include: ['test/calendar/**/*.test.ts'],
+          environment: 'node',
+          env,
+          // Each moment reruns the date-sensitive unit and integration tests in a child vitest.
+          testTimeout: 300_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 240_000,
           maxWorkers: 1,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -63,7 +75,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Each scenario runs the whole local stack; two at once on two cores measure only contention.
           maxWorkers: 1,
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 5 },
         },
       },
     ],

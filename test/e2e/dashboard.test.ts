@@ -21,14 +21,19 @@ const policyViolations: string[] = [];
 /** Components stopped with SIGSTOP, resumed in afterAll whatever happens. */
 const paused = new Set<number>();
 
-/** The pid of a `spate local` component, from the gateway's health report. */
+/**
+ * The pid of a `spate local` component, from the gateway's health report, once the component is
+ * healthy: a component the supervisor is restarting (after an earlier test's pause) has no pid yet.
+ */
 async function pidOf(component: string): Promise<number> {
-  const health = (await (await fetch(stack.endpoints.health)).json()) as {
-    components: Record<string, { detail?: string }>;
-  };
-  const pid = Number(/pid (\d+)/.exec(health.components[component]?.detail ?? '')?.[1]);
-  expect(pid).toBeGreaterThan(0);
-  return pid;
+  return until(`${component} healthy with a pid`, async () => {
+    const health = (await (await fetch(stack.endpoints.health)).json()) as {
+      components: Record<string, { healthy?: boolean; detail?: string }>;
+    };
+    const state = health.components[component];
+    const pid = Number(/pid (\d+)/.exec(state?.detail ?? '')?.[1]);
+    return state?.healthy && pid > 0 ? pid : undefined;
+  });
 }
 
 // Stopped, not killed: the supervisor would restart a dead one before the page could tell.

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+/**
+ * The date- and zone-sensitive tests, run again with the clock moved by libfaketime (Debian's
+ * `faketime`) and a non-UTC TZ. A test that builds its expectations from "now" passes on most
+ * days and fails on some; these moments are the ones that broke such tests before: a range
+ * that crosses midnight, a month's and a year's end, odd and even days (epoch-aligned steps),
+ * and a daylight-saving change in the local zone while the tests run.
+ */
+const MOMENTS = [
+  // A year's last day, a few seconds before midnight UTC; New Year already in Chatham (UTC+13:45).
+  { at: '2027-12-31 23:59:40', tz: 'Pacific/Chatham' },
+  // New York springs forward at 07:00 UTC this day: the clock crosses it during the run.
+  { at: '2027-03-14 06:59:40', tz: 'America/New_York' },
+  // A month's last day (even day number since the epoch), half-hour zone.
+  { at: '2027-02-28 23:59:40', tz: 'Asia/Kolkata' },
+  // An odd day number since the epoch.
+  { at: '2027-06-01 12:00:00', tz: 'Europe/Berlin' },
+] as const;
+
+/** Pure code on calendars and steps, and the tier reads that align steps against real servers. */
+const SENSITIVE = [
+  'test/unit/query',
+  'test/unit/aggregation',
+  'test/unit/push',
+  'test/unit/auth',
+  'test/integration/aggregation/cold-tier.test.ts',
+  'test/integration/aggregation/hot-query.test.ts',
+  'test/integration/query',
+];
+
+describe.each(MOMENTS)('with the clock at $at UTC and TZ=$tz', ({ at, tz }) => {
+  it('the date-sensitive tests pass', async () => {
+    // The monotonic clock stays real: timeouts and backoff measure real time.
+    const env = { ...process.env, TZ: tz, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+    const { stdout: clock } = await run('faketime', ['-f', `@${at}`, process.execPath, '-p', 'Date.now()'], { env });
+    expect(Math.abs(Number(clock) - Date.parse(`${at.replace(' ', 'T')}Z`))).toBeLessThan(60_000);
+    const vitest = resolve(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+    const args = ['-f', `@${at}`, process.execPath, vitest, 'run', '--project', 'unit', '--project', 'integration'];
+    const { stdout } = await run('faketime', [...args, ...SENSITIVE], {
+      cwd: ROOT,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((err: { stdout?: string; stderr?: string; message: string }) => {
+      throw new Error(`${err.message}\n${(err.stdout ?? '').slice(-6000)}${(err.stderr ?? '').slice(-3000)}`);
+    });
+    expect(stdout).toMatch(/Test Files\s.*\d+ passed/);
+    expect(stdout).not.toMatch(/\bfailed\b/);
+  });
+});
