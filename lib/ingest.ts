@@ -22,6 +22,11 @@ export interface IngestProps {
   readonly vpc: ec2.IVpc;
   readonly securityGroups: ec2.ISecurityGroup[];
   readonly logRetentionDays: number;
+  /**
+   * Per project, the web origins whose pages may post events (`*`: any), as SPATE_CORS_ORIGINS
+   * holds them (io/config/cors-origins.ts). None: no browser page may post.
+   */
+  readonly corsOrigins?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Topics the ingest function may write, and nothing else. */
@@ -59,6 +64,7 @@ export class Ingest extends Construct {
         // Read at run time (io/config/write-key-source.ts), so a key added to the secret is
         // accepted within minutes, with no redeploy.
         SPATE_WRITE_KEYS_SECRET_ARN: this.writeKeys.secretArn,
+        ...(props.corsOrigins ? { SPATE_CORS_ORIGINS: JSON.stringify(props.corsOrigins) } : {}),
       },
     });
     this.writeKeys.grantRead(this.fn.function);
@@ -82,13 +88,9 @@ export class Ingest extends Construct {
       description: 'Spate event ingestion',
       createDefaultStage: false,
       disableExecuteApiEndpoint: domain !== undefined,
-      // Browser SDKs post from the site's own origin; the write key, not the origin, authorises.
-      corsPreflight: {
-        allowOrigins: ['*'],
-        allowMethods: [apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.OPTIONS],
-        allowHeaders: ['authorization', 'content-type', 'x-api-key'],
-        maxAge: Duration.days(1),
-      },
+      // No corsPreflight: API Gateway would answer every preflight itself and put one API-wide
+      // origin list on every response. The function answers CORS (OPTIONS routes included)
+      // with the origins of the project the write key names.
     });
     this.stage = this.api.addStage('Stage', {
       stageName: '$default',

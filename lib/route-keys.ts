@@ -6,6 +6,8 @@ const METHODS: Readonly<Record<string, apigw.HttpMethod>> = {
   PUT: apigw.HttpMethod.PUT,
   DELETE: apigw.HttpMethod.DELETE,
   PATCH: apigw.HttpMethod.PATCH,
+  // Routed only on an API without CORS settings: there the function answers preflights itself.
+  OPTIONS: apigw.HttpMethod.OPTIONS,
 };
 
 export interface ParsedRouteKey {

@@ -3,6 +3,7 @@ import type { IngestLimits } from '../limits/ingest-limits.ts';
 import { mapSegmentMessage } from '../segment/segment-mapping.ts';
 import { type SegmentMessage, SegmentMessageSchema, type SegmentType } from '../segment/segment-message.ts';
 import { TOPICS } from '../topics.ts';
+import { withAssignedId } from './assigned-id.ts';
 import {
   checkCommonRules,
   checkEventBytes,
@@ -40,7 +41,7 @@ export interface DeadLetter {
 const checkSegment = compileSchemaCheck(SegmentMessageSchema);
 const checkTweet = compileSchemaCheck(TweetSchema);
 
-/** `POST /v1/events`: one event or an array of them. */
+/** `POST /v1/events`: one event or an array of them; an event without `event_id` is given one. */
 export function planEvents(
   body: unknown,
   facts: RequestFacts,
@@ -50,7 +51,7 @@ export function planEvents(
   const items = itemsOf(body, limits, 'event');
   const plan = newPlan();
   for (const [index, item] of items.entries()) {
-    const check = checkEventShape(item, index, limits);
+    const check = checkEventShape(withAssignedId(item, 'event_id'), index, limits);
     if (!check.ok) {
       reject(plan, check.rejection, item, facts, route);
       continue;
@@ -72,7 +73,7 @@ export function planEvents(
 
 /**
  * Segment's tracking API: `/v1/batch` takes `{batch: [...], sentAt, context}`; the single-call
- * routes take one message whose `type` the route implies.
+ * routes take one message whose `type` the route implies. A message without `messageId` is given one.
  */
 export function planSegment(
   body: unknown,
@@ -97,7 +98,7 @@ export function planSegment(
   }
   const plan = newPlan();
   for (const [index, raw] of items.entries()) {
-    const item = sharedContext ? withSharedContext(raw, sharedContext) : raw;
+    const item = withAssignedId(sharedContext ? withSharedContext(raw, sharedContext) : raw, 'messageId');
     const rejection = checkSegmentMessage(item, index, limits);
     if (rejection) {
       reject(plan, rejection, raw, facts, route);

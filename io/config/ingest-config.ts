@@ -1,5 +1,7 @@
 import type { BreakerPolicy } from '../../core/limits/circuit-breaker.ts';
+import type { OriginPolicy } from '../../core/limits/origin-policy.ts';
 import type { RateLimitPolicy } from '../../core/limits/token-bucket.ts';
+import { readCorsOrigins } from './cors-origins.ts';
 import { type Env, EnvReader } from './env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from './kafka-config.ts';
 import { type WriteKeySource, writeKeySource } from './write-key-source.ts';
@@ -12,6 +14,8 @@ export interface IngestConfig {
   readonly produceTimeoutMs: number;
   /** The write keys as they are now (io/config/write-key-source.ts). */
   readonly writeKeys: WriteKeySource;
+  /** Which web pages may post for which project (SPATE_CORS_ORIGINS, io/config/cors-origins.ts). */
+  readonly origins: OriginPolicy;
   readonly rateLimit: RateLimitPolicy;
   readonly breaker: BreakerPolicy;
   /** A MaxMind-format (.mmdb) city or country database, when the operator provides one. */
@@ -26,6 +30,7 @@ export function readIngestConfig(environment: Env): IngestConfig {
     kafkaCompression: env.oneOf('SPATE_KAFKA_COMPRESSION', ['gzip', 'none'], 'gzip'),
     produceTimeoutMs: env.int('SPATE_PRODUCE_TIMEOUT_MS', 5000, { min: 100, max: 60_000 }),
     writeKeys,
+    origins: readCorsOrigins(environment),
     rateLimit: {
       ratePerS: env.int('SPATE_RATE_LIMIT_PER_S', 50_000, { min: 1 }),
       burst: env.int('SPATE_RATE_LIMIT_BURST', 100_000, { min: 1 }),

@@ -36,6 +36,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
     );
   const service = createIngestService({
     writeKeys: config.writeKeys,
+    origins: config.origins,
     limits: INGEST_LIMITS,
     limiter: new KeyRateLimiter(config.rateLimit),
     breaker: new CircuitBreaker(config.breaker),

@@ -12,9 +12,12 @@ import {
 import { IngestError } from '../../core/events/ingest-error.ts';
 import type { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
+import type { OriginPolicy } from '../../core/limits/origin-policy.ts';
 import { parseRequestBody } from '../../core/limits/request-body.ts';
 import type { KeyRateLimiter } from '../../core/limits/token-bucket.ts';
+import { writeKeyFromBody } from '../../core/segment/body-write-key.ts';
 import type { WriteKeySource } from '../../io/config/write-key-source.ts';
+import { preflight, withCors } from './cors.ts';
 import { ingestResult, refusal } from './responses.ts';
 import { type IngestRoute, ingestRoute } from './routes.ts';
 
@@ -35,6 +38,8 @@ export interface IngestOutcome {
 export interface IngestServiceDeps {
   /** The keys as they are now: they change without a redeploy. */
   readonly writeKeys: WriteKeySource;
+  /** Which web pages may post for which project. */
+  readonly origins: OriginPolicy;
   readonly limits: IngestLimits;
   readonly limiter: KeyRateLimiter;
   readonly breaker: CircuitBreaker;
@@ -45,75 +50,100 @@ export interface IngestServiceDeps {
 }
 
 /**
- * One ingest request, from the API Gateway event to the answer: auth, body rules, rate limit,
- * per-event validation and enrichment, then one acknowledged write to Kafka. Only a write that
- * Kafka acknowledged is reported as accepted.
+ * One ingest request, from the API Gateway event to the answer: CORS, auth, body rules, rate
+ * limit, per-event validation and enrichment, then one acknowledged write to Kafka. Only a write
+ * that Kafka acknowledged is reported as accepted.
  */
 export function createIngestService(deps: IngestServiceDeps) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const route = ingestRoute(event.rawPath ?? event.requestContext?.http?.path ?? '');
-    if (!route || event.requestContext?.http?.method?.toUpperCase() !== 'POST') {
-      return report(
-        deps,
-        refusal(
-          404,
-          'not_found',
-          `no ingest route for ${event.requestContext?.http?.method} ${event.rawPath}`,
-        ),
-        {
-          status: 404,
-          accepted: 0,
-          rejected: 0,
-          refusal: 'not_found',
-        },
-      );
-    }
-    const headers = event.headers ?? {};
-    let plan: IngestPlan;
-    try {
-      // sendBeacon cannot set headers, so browsers unloading a page pass the key in the query.
-      const key = writeKeyFromHeaders(headers) ?? event.queryStringParameters?.write_key;
-      const identity = authenticate(key, await deps.writeKeys());
-      const body = parseRequestBody(
-        {
-          body: event.body,
-          isBase64Encoded: event.isBase64Encoded ?? false,
-          contentType: headers['content-type'],
-          contentEncoding: headers['content-encoding'],
-        },
-        deps.limits,
-      );
-      const nowMs = deps.now();
-      // Priced by events, checked before the costly per-event work.
-      const decision = deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
-      if (!decision.allowed) {
-        throw new IngestError(
-          429,
-          'rate_limited',
-          'too many events for this write key',
-          decision.retryAfterS,
-        );
-      }
-      const facts: RequestFacts = {
-        receivedAtMs: event.requestContext?.timeEpoch ?? nowMs,
-        sourceIp: event.requestContext?.http?.sourceIp,
-        userAgent: headers['user-agent'],
-        project: identity.project,
-        source: route.kind === 'segment' ? 'segment' : 'spate',
-        geo: deps.geo,
-      };
-      plan = planFor(route, body, facts, deps.limits, event.routeKey ?? `POST ${event.rawPath}`);
-    } catch (err) {
-      if (!(err instanceof IngestError)) throw err;
-      return report(deps, refusal(err.status, err.code, err.message, err.retryAfterS), {
-        status: err.status,
+    const origin = event.headers?.origin;
+    const answer = await answerRequest(deps, event, origin);
+    return withCors(answer.response, deps.origins, origin, answer.project);
+  };
+}
+
+interface Answer {
+  readonly response: APIGatewayProxyStructuredResultV2;
+  /** The project the write key named, once known: its own origins decide the CORS headers. */
+  readonly project?: string;
+}
+
+async function answerRequest(
+  deps: IngestServiceDeps,
+  event: APIGatewayProxyEventV2,
+  origin: string | undefined,
+): Promise<Answer> {
+  const method = event.requestContext?.http?.method?.toUpperCase();
+  const route = ingestRoute(event.rawPath ?? event.requestContext?.http?.path ?? '');
+  if (route && method === 'OPTIONS') {
+    const response = preflight(deps.origins, origin);
+    const status = response.statusCode ?? 204;
+    const outcome = { status, accepted: 0, rejected: 0 };
+    return { response: report(deps, response, status === 204 ? outcome : { ...outcome, refusal: 'origin' }) };
+  }
+  if (!route || method !== 'POST') {
+    const message = `no ingest route for ${event.requestContext?.http?.method} ${event.rawPath}`;
+    return {
+      response: report(deps, refusal(404, 'not_found', message), {
+        status: 404,
         accepted: 0,
         rejected: 0,
-        refusal: err.code,
-      });
+        refusal: 'not_found',
+      }),
+    };
+  }
+  // analytics.js reports on itself to /v1/m; nothing in it is about the shop's users.
+  if (route.kind === 'client-metrics') return { response: { statusCode: 204 } };
+  const headers = event.headers ?? {};
+  let project: string | undefined;
+  let plan: IngestPlan;
+  try {
+    // sendBeacon cannot set headers, so browsers unloading a page pass the key in the query.
+    const headerKey = writeKeyFromHeaders(headers) ?? event.queryStringParameters?.write_key;
+    let identity = headerKey ? authenticate(headerKey, await deps.writeKeys()) : undefined;
+    const body = parseRequestBody(
+      {
+        body: event.body,
+        isBase64Encoded: event.isBase64Encoded ?? false,
+        contentType: headers['content-type'],
+        contentEncoding: headers['content-encoding'],
+      },
+      deps.limits,
+    );
+    const bodyKey = route.kind === 'segment' ? writeKeyFromBody(body) : undefined;
+    identity ??= authenticate(bodyKey, await deps.writeKeys());
+    project = identity.project;
+    if (origin !== undefined && !deps.origins.allows(identity.project, origin)) {
+      throw new IngestError(
+        403,
+        'origin_not_allowed',
+        `origin ${origin} may not post events for project ${identity.project}: list it in SPATE_CORS_ORIGINS`,
+      );
     }
-    return write(deps, plan, route.kind === 'segment');
-  };
+    const nowMs = deps.now();
+    // Priced by events, checked before the costly per-event work.
+    const decision = deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
+    if (!decision.allowed) {
+      throw new IngestError(429, 'rate_limited', 'too many events for this write key', decision.retryAfterS);
+    }
+    const facts: RequestFacts = {
+      receivedAtMs: event.requestContext?.timeEpoch ?? nowMs,
+      sourceIp: event.requestContext?.http?.sourceIp,
+      userAgent: headers['user-agent'],
+      project: identity.project,
+      source: route.kind === 'segment' ? 'segment' : 'spate',
+      geo: deps.geo,
+    };
+    plan = planFor(route, body, facts, deps.limits, event.routeKey ?? `POST ${event.rawPath}`);
+  } catch (err) {
+    if (!(err instanceof IngestError)) throw err;
+    const response = refusal(err.status, err.code, err.message, err.retryAfterS);
+    return {
+      project,
+      response: report(deps, response, { status: err.status, accepted: 0, rejected: 0, refusal: err.code }),
+    };
+  }
+  return { project, response: await write(deps, plan, route.kind === 'segment') };
 }
 
 async function write(deps: IngestServiceDeps, plan: IngestPlan, segment: boolean) {
@@ -157,7 +187,7 @@ async function write(deps: IngestServiceDeps, plan: IngestPlan, segment: boolean
 }
 
 function planFor(
-  route: IngestRoute,
+  route: Exclude<IngestRoute, { kind: 'client-metrics' }>,
   body: unknown,
   facts: RequestFacts,
   limits: IngestLimits,

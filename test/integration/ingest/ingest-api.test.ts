@@ -130,7 +130,8 @@ describe('POST /v1/events', () => {
     ]);
     expect(response.status).toBe(400);
     expect(response.json.errors).toEqual([
-      expect.objectContaining({ index: 0, field: 'event_id', rule: 'required' }),
+      // The missing event_id is assigned; the missing user is not.
+      expect.objectContaining({ index: 0, field: 'user_id', rule: 'required' }),
       expect.objectContaining({ index: 1, field: 'type', rule: 'pattern' }),
     ]);
   });
