@@ -82,9 +82,11 @@ export function tweetWarehouseBatch(batch: RecordBatch<PositionedTweet>): Wareho
     table: 'tweets_enriched',
     topic: batch.topic,
     partition: batch.partition,
-    rows: batch.events.map(({ tweet, timeMs, offset }) => ({
-      offset,
-      row: tweetRow(tweet, timeMs, batch.topic, batch.partition, offset),
-    })),
+    // Tweet ids are global: a tweet belongs to no project.
+    identityColumns: { id: 'id' },
+    rows: batch.events.map(({ tweet, timeMs, offset }) => {
+      const row = tweetRow(tweet, timeMs, batch.topic, batch.partition, offset);
+      return { offset, row, identity: { scope: '', id: row.id }, ts: row.ts };
+    }),
   };
 }

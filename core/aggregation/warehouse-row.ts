@@ -1,16 +1,29 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
 import { revenueMinorUnits, visitorOf } from './event-decoding.ts';
+import type { RowIdentity } from './first-copies.ts';
 import type { PartitionBatch } from './msk-batch.ts';
+
+/** A row bound for the warm tier with where it came from and which event it is a copy of. */
+export interface WarehouseEntry<R = object> {
+  readonly offset: number;
+  readonly row: R;
+  readonly identity: RowIdentity;
+  /** The row's `ts` (ClickHouse DateTime64 text): the day its table partition holds it under. */
+  readonly ts: string;
+}
 
 /**
  * What one insert of the warm tier holds: the rows of one topic-partition batch, each with
- * its offset, bound for one table. The offsets drive the high-water guard and the token.
+ * its offset and identity, bound for one table. Identities decide which rows are stored (each
+ * event once); the offsets of the rows stored make the insert's deduplication token.
  */
 export interface WarehouseBatch<R = object> {
   readonly table: string;
   readonly topic: string;
   readonly partition: number;
-  readonly rows: readonly { readonly offset: number; readonly row: R }[];
+  /** The table's columns for the identity: its scope (absent: every row's scope is '') and id. */
+  readonly identityColumns: { readonly scope?: string; readonly id: string };
+  readonly rows: readonly WarehouseEntry<R>[];
 }
 
 /** A row of the warm tier's `events` table (io/clickhouse/migrations/001-events.ts). */
@@ -92,9 +105,28 @@ export function warehouseRow(
   };
 }
 
-/** Same batch, same token: ClickHouse drops a retried insert instead of storing it twice. */
-export function deduplicationToken(topic: string, partition: number, first: number, last: number): string {
-  return `${topic}-${partition}-${first}-${last}`;
+/** FNV-1a over the offsets' decimal text, 32 bits from `basis`. */
+function fnv1a(offsets: readonly number[], basis: number): string {
+  let hash = basis;
+  for (const offset of offsets) {
+    const text = `${offset},`;
+    for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * The insert's deduplication token: the same rows, the same token, so ClickHouse drops a
+ * retried insert instead of storing it twice. It names exactly the offsets sent (range, count
+ * and a 64-bit digest of the list), not just their range: a retry after an insert that stored
+ * some of its parts sends fewer rows of the same range, and a token naming only the range would
+ * let ClickHouse drop those rows as a repeat of the parts already stored.
+ */
+export function deduplicationToken(topic: string, partition: number, offsets: readonly number[]): string {
+  const first = offsets[0] ?? -1;
+  const last = offsets[offsets.length - 1] ?? -1;
+  const digest = `${fnv1a(offsets, 0x811c9dc5)}${fnv1a(offsets, 0x050c5d1f)}`;
+  return `${topic}-${partition}-${first}-${last}-${offsets.length}-${digest}`;
 }
 
 /** An events.raw batch as rows of the `events` table. */
@@ -103,9 +135,10 @@ export function eventWarehouseBatch(batch: PartitionBatch): WarehouseBatch<Wareh
     table: 'events',
     topic: batch.topic,
     partition: batch.partition,
-    rows: batch.events.map(({ event, offset }) => ({
-      offset,
-      row: warehouseRow(event, batch.partition, offset, batch.topic),
-    })),
+    identityColumns: { scope: 'project', id: 'event_id' },
+    rows: batch.events.map(({ event, offset }) => {
+      const row = warehouseRow(event, batch.partition, offset, batch.topic);
+      return { offset, row, identity: { scope: row.project, id: row.event_id }, ts: row.ts };
+    }),
   };
 }

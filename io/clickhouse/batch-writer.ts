@@ -1,56 +1,55 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { NO_OFFSET, unappliedEvents } from '../../core/aggregation/offset-gate.ts';
+import { firstCopies, identityKey, type RowIdentity } from '../../core/aggregation/first-copies.ts';
 import { deduplicationToken, type WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
+import { claimedDays, claimIdentities, storedIdentities } from './identity-index.ts';
 
-const partitionId = (topic: string, partition: number) => `${topic}-${partition}`;
-
-/**
- * The highest offset stored per topic-partition (io/clickhouse/migrations/003-high-water.ts;
- * every warm table feeds the same ledger, keyed by its topic), keyed `topic-partition`;
- * partitions never stored are absent. One small query per invocation.
- */
-export async function storedHighWater(
-  client: ClickHouseClient,
-  batches: readonly Pick<WarehouseBatch, 'topic'>[],
-): Promise<Map<string, number>> {
-  const topics = [...new Set(batches.map((b) => b.topic))];
-  if (topics.length === 0) return new Map();
-  const result = await client.query({
-    query: `SELECT kafka_topic, kafka_partition, max(high_water) AS high_water FROM events_high_water
-            WHERE kafka_topic IN {topics:Array(String)} GROUP BY kafka_topic, kafka_partition`,
-    query_params: { topics },
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ kafka_topic: string; kafka_partition: number; high_water: string }>();
-  return new Map(
-    rows.map((r) => [partitionId(r.kafka_topic, Number(r.kafka_partition)), Number(r.high_water)]),
-  );
+function distinctIdentities(batch: WarehouseBatch): RowIdentity[] {
+  const byKey = new Map<string, RowIdentity>();
+  for (const { identity } of batch.rows) byKey.set(identityKey(identity), identity);
+  return [...byKey.values()];
 }
 
 /**
- * One insert per topic-partition batch, never one per row; the mapping's batch size (10k)
- * and window (5 s) decide how large. Only rows above the stored high-water are sent, so a
- * redelivery cut at other offsets adds nothing; the token covers a retry of the very same
- * insert whose reply was lost (and a racing replay of the same range).
+ * One insert per topic-partition batch, never one per row, holding each event once: the first
+ * copy in the batch of each identity the table does not hold yet. This is insert-time filtering,
+ * chosen over ReplacingMergeTree keyed by event id: the rollup views see only first copies, so
+ * every warm answer stays an exact read of pre-aggregated rows, where a replacing table would
+ * need FINAL (or re-aggregation from raw rows) in every answer to be exact before merges.
+ *
+ * Why it is exact:
+ * - Copies of one event share a Kafka key, so they land on one partition, in order, and the
+ *   mapping gives a partition to one invocation at a time: an earlier copy's insert has finished
+ *   before a later copy is looked up.
+ * - The identity index is claimed before the rows are inserted (claimIdentities), so it never
+ *   lacks a stored row; a claim is trusted only once the raw table confirms it, so a claim left
+ *   by an attempt that failed before its rows landed does not drop them.
+ * - A redelivered batch, whether cut at the same or other offsets, finds its stored rows by
+ *   identity and sends only the rest, so a retry after an insert that stored some of its parts
+ *   (one per day) completes it.
+ * - The token names exactly the offsets sent (deduplicationToken): a retry of the very same
+ *   insert whose reply was lost is dropped by ClickHouse, and an insert of fewer rows of the
+ *   same range is never mistaken for it. The rollup views deduplicate with it.
  */
-export async function insertBatch(
-  client: ClickHouseClient,
-  batch: WarehouseBatch,
-  highWater: number = NO_OFFSET,
-): Promise<number> {
-  const fresh = unappliedEvents(batch.rows, highWater);
+export async function insertBatch(client: ClickHouseClient, batch: WarehouseBatch): Promise<number> {
+  if (batch.rows.length === 0) return 0;
+  const identities = distinctIdentities(batch);
+  const claimed = await claimedDays(client, batch.table, identities);
+  const stored =
+    claimed.size === 0 ? new Set<string>() : await storedIdentities(client, batch, claimed, identities);
+  const fresh = firstCopies(batch.rows, stored);
   if (fresh.length === 0) return 0;
+  const token = deduplicationToken(
+    batch.topic,
+    batch.partition,
+    fresh.map((e) => e.offset),
+  );
+  await claimIdentities(client, batch.table, fresh, token);
   await client.insert({
     table: batch.table,
     values: fresh.map(({ row }) => row),
     format: 'JSONEachRow',
     clickhouse_settings: {
-      insert_deduplication_token: deduplicationToken(
-        batch.topic,
-        batch.partition,
-        fresh[0]!.offset,
-        fresh[fresh.length - 1]!.offset,
-      ),
+      insert_deduplication_token: token,
       insert_deduplicate: 1,
       // Without this the rollup views would count a deduplicated retry a second time.
       deduplicate_blocks_in_dependent_materialized_views: 1,
@@ -58,5 +57,3 @@ export async function insertBatch(
   });
   return fresh.length;
 }
-
-export { partitionId as highWaterKey };

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
 import type { WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
-import { highWaterKey, insertBatch, storedHighWater } from './batch-writer.ts';
+import { insertBatch } from './batch-writer.ts';
 import type { WarehouseConfig } from './clickhouse-config.ts';
 import { connectClickHouse } from './connection.ts';
 import { migrate } from './migration.ts';
@@ -9,8 +9,9 @@ import { MIGRATIONS } from './migrations/index.ts';
 
 /**
  * The warm tier as one function sees it: its own client and breaker, the schema migrated
- * before the first insert, and each batch stored once behind the high-water guard and the
- * deduplication token. Shared by every function that writes ClickHouse.
+ * before the first insert, and each event stored once (io/clickhouse/batch-writer.ts), however
+ * often a client sent it or the mapping delivered it. Shared by every function that writes
+ * ClickHouse.
  */
 export interface WarehouseSink {
   /** Inserts the batches (one insert each); returns how many rows were new. */
@@ -35,12 +36,7 @@ export function openWarehouseSink(config: WarehouseConfig, name: string): Wareho
       const counts = await breaker.call(() =>
         withRetries(async () => {
           await ensureSchema();
-          const stored = await storedHighWater(client, batches);
-          return Promise.all(
-            batches.map((batch) =>
-              insertBatch(client, batch, stored.get(highWaterKey(batch.topic, batch.partition))),
-            ),
-          );
+          return Promise.all(batches.map((batch) => insertBatch(client, batch)));
         }, config.retry),
       );
       return counts.reduce((a, b) => a + b, 0);

@@ -2,10 +2,10 @@ import type { Migration } from '../migration.ts';
 
 /**
  * The highest offset stored per topic-partition, kept by a view on `events` in the same insert
- * as the rows. The warehouse function reads it before inserting and sends only what lies
- * above it, so a redelivered batch that the mapping cut differently (other offsets, so
- * another deduplication token) still stores each event once, and the rollups fed from
- * `events` stay exact. Max is idempotent, so the backfill may run again.
+ * as the rows: how far each partition has reached the warm tier, for operators and tests. The
+ * warehouse function first read it to skip redelivered offsets; it now finds stored rows by
+ * event identity instead (io/clickhouse/batch-writer.ts), which covers redeliveries and client
+ * copies alike. Max is idempotent, so the backfill may run again.
  */
 export const highWater: Migration = {
   version: 3,

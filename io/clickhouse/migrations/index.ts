@@ -3,6 +3,7 @@ import { eventsTable } from './001-events.ts';
 import { rollups } from './002-rollups.ts';
 import { highWater } from './003-high-water.ts';
 import { tweetsTable } from './004-tweets.ts';
+import { warehouseIds } from './005-warehouse-ids.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
-export const MIGRATIONS: readonly Migration[] = [eventsTable, rollups, highWater, tweetsTable];
+export const MIGRATIONS: readonly Migration[] = [eventsTable, rollups, highWater, tweetsTable, warehouseIds];

@@ -1,0 +1,89 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { identityKey, type RowIdentity } from '../../core/aggregation/first-copies.ts';
+import type { WarehouseBatch, WarehouseEntry } from '../../core/aggregation/warehouse-row.ts';
+import { sqlString } from '../../core/query/archive-scan.ts';
+
+/** Ids per query: their text stays well under ClickHouse's 256 KiB max_query_size. */
+const IDS_PER_QUERY = 2000;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) out.push(items.slice(i, i + IDS_PER_QUERY));
+  return out;
+}
+
+const tupleList = (identities: readonly RowIdentity[]) =>
+  identities.map((i) => `(${sqlString(i.scope)}, ${sqlString(i.id)})`).join(', ');
+
+/**
+ * The claims `warehouse_ids` holds for these identities of `table`, as identity key to the
+ * days (YYYY-MM-DD) their rows were claimed under. A claim says a row was about to be stored,
+ * not that it was: see storedIdentities.
+ */
+export async function claimedDays(
+  client: ClickHouseClient,
+  table: string,
+  identities: readonly RowIdentity[],
+): Promise<Map<string, string[]>> {
+  const claimed = new Map<string, string[]>();
+  for (const chunk of chunks(identities)) {
+    const result = await client.query({
+      query: `SELECT scope, id, groupUniqArray(toString(toDate(ts))) AS days FROM warehouse_ids
+              WHERE source = ${sqlString(table)} AND (scope, id) IN (${tupleList(chunk)})
+              GROUP BY scope, id`,
+      format: 'JSONEachRow',
+    });
+    for (const r of await result.json<{ scope: string; id: string; days: string[] }>())
+      claimed.set(identityKey(r), r.days);
+  }
+  return claimed;
+}
+
+/**
+ * Which claimed identities the batch's table really holds: read from the raw table, only on
+ * the days the claims name (its partitions), so the check costs little and happens only for
+ * copies and retries. Claimed but absent: an earlier attempt claimed it and failed before its
+ * rows landed, and the row is stored now.
+ */
+export async function storedIdentities(
+  client: ClickHouseClient,
+  batch: Pick<WarehouseBatch, 'table' | 'identityColumns'>,
+  claimed: ReadonlyMap<string, readonly string[]>,
+  identities: readonly RowIdentity[],
+): Promise<Set<string>> {
+  const candidates = identities.filter((i) => claimed.has(identityKey(i)));
+  const stored = new Set<string>();
+  const { scope, id } = batch.identityColumns;
+  const scopeColumn = scope ?? "''";
+  for (const chunk of chunks(candidates)) {
+    const days = [...new Set(chunk.flatMap((i) => claimed.get(identityKey(i)) ?? []))];
+    const match = scope
+      ? `(${scope}, ${id}) IN (${tupleList(chunk)})`
+      : `${id} IN (${chunk.map((i) => sqlString(i.id)).join(', ')})`;
+    const result = await client.query({
+      query: `SELECT DISTINCT ${scopeColumn} AS scope, toString(${id}) AS id FROM ${batch.table}
+              WHERE toDate(ts) IN (${days.map(sqlString).join(', ')}) AND ${match}`,
+      format: 'JSONEachRow',
+    });
+    for (const r of await result.json<{ scope: string; id: string }>()) stored.add(identityKey(r));
+  }
+  return stored;
+}
+
+/**
+ * Claims the identities of the rows about to be inserted, before they are: the index is then
+ * never short of a stored row, which would let a later copy in. Same token as the rows' insert.
+ */
+export async function claimIdentities(
+  client: ClickHouseClient,
+  table: string,
+  entries: readonly WarehouseEntry[],
+  token: string,
+): Promise<void> {
+  await client.insert({
+    table: 'warehouse_ids',
+    values: entries.map((e) => ({ source: table, scope: e.identity.scope, id: e.identity.id, ts: e.ts })),
+    format: 'JSONEachRow',
+    clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1 },
+  });
+}
