@@ -38,6 +38,7 @@ export function createHotAggregatorFunction(
       for (const r of reports) {
         metrics.addMetric('EventsApplied', MetricUnit.Count, r.applied);
         metrics.addMetric('EventsSkippedAsApplied', MetricUnit.Count, r.skipped);
+        metrics.addMetric('EventCopiesSkipped', MetricUnit.Count, r.copies);
         if (r.undecodable > 0) {
           metrics.addMetric('RecordsUndecodable', MetricUnit.Count, r.undecodable);
           logger.warn('records that are not enriched events were counted and passed over', { ...r });

@@ -11,6 +11,11 @@ export type StateSnapshot = ReadonlyMap<string, string | null>;
 export interface Aggregation<E extends { readonly offset: number } = PositionedEvent> {
   /** Names the consumer in its gate key; each aggregator has its own high-water offsets. */
   readonly consumer: string;
+  /**
+   * What copies of one event share (core/aggregation/event-digest.ts): an event whose identity
+   * was already counted within the dedup window is not counted again (first-sights.ts).
+   */
+  identityOf(event: E): string;
   /** Keys whose current values the plan depends on (per-visitor funnel progress). */
   stateKeys(events: readonly E[]): string[];
   /** Adds the batch's effect to `plan`. `nowMs` decides which buckets are too old to keep. */

@@ -1,4 +1,5 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
+import { eventIdentity } from './event-digest.ts';
 import { parseJsonRecord } from './json-record.ts';
 
 export type DecodedEvent =
@@ -36,4 +37,9 @@ export function eventTimeMs(event: EnrichedEvent): number {
 /** Revenue in minor units (cents), so sums stay exact integers in Redis and in the tests. */
 export function revenueMinorUnits(revenue: number): number {
   return Math.round(revenue * 100);
+}
+
+/** (project, event id): what a client's copies of one event share. */
+export function identityOfEvent({ event }: { readonly event: EnrichedEvent }): string {
+  return eventIdentity(event.project, event.event_id);
 }

@@ -1,5 +1,5 @@
 import type { Aggregation, StateSnapshot } from './aggregation.ts';
-import { visitorOf } from './event-decoding.ts';
+import { identityOfEvent, visitorOf } from './event-decoding.ts';
 import { type FunnelCatalog, funnelFor } from './funnel-definition.ts';
 import { advanceFunnel, decodeProgress, encodeProgress, type FunnelProgress } from './funnel-progress.ts';
 import {
@@ -30,6 +30,7 @@ function counted(events: readonly PositionedEvent[], nowMs: number): PositionedE
 export function funnelsAggregation(catalog: FunnelCatalog): Aggregation {
   return {
     consumer: 'funnels',
+    identityOf: identityOfEvent,
     stateKeys(events) {
       const keys = new Set<string>();
       for (const { event } of events) {

@@ -1,5 +1,5 @@
 import type { Aggregation } from './aggregation.ts';
-import { revenueMinorUnits, visitorOf } from './event-decoding.ts';
+import { identityOfEvent, revenueMinorUnits, visitorOf } from './event-decoding.ts';
 import type { PositionedEvent } from './msk-batch.ts';
 import { counterFields, redisKeys } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
@@ -74,6 +74,7 @@ export function planRealtime(events: readonly PositionedEvent[], plan: RedisPlan
 
 export const realtimeAggregation: Aggregation = {
   consumer: 'realtime',
+  identityOf: identityOfEvent,
   stateKeys: () => [],
   plan: (events, _state, plan, nowMs) => planRealtime(events, plan, nowMs),
 };

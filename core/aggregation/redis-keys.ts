@@ -16,6 +16,8 @@
  * | {sp}:tw:w:ht:{b10}                 | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
  * | {sp}:tw:al:{min}                   | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
  * | {sp}:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
+ * | {sp}:dd:{topic}:{part}             | hash  | dedup directory: segment `gen.seg` -> shard bits, `gen.seg.n` -> ids | newest segment's expiry |
+ * | {sp}:dd:{topic}:{part}:{gen.seg}:{shard} | hash | first sights: 12-byte id digest -> offset (mod 2^31) | generation end + dedup window |
  * | {sp}:q:{hash}                      | string| cached query result                                | a few seconds    |
  *
  * Every key starts with the hash tag {sp}: ElastiCache Serverless runs in cluster mode, where
@@ -60,6 +62,9 @@ export const redisKeys = {
   gate: (consumer: string, topic: string, partition: number) =>
     `${KEY_ROOT}:gate:${consumer}:${topic}:${partition}`,
   cachedQuery: (hash: string) => `${KEY_ROOT}:q:${hash}`,
+  dedupDirectory: (topic: string, partition: number) => `${KEY_ROOT}:dd:${topic}:${partition}`,
+  dedupShard: (topic: string, partition: number, segment: string, shard: number) =>
+    `${KEY_ROOT}:dd:${topic}:${partition}:${segment}:${shard.toString(16)}`,
 } as const;
 
 /** Counter hash fields. */

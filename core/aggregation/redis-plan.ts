@@ -11,6 +11,14 @@ export class RedisPlan {
   readonly hyperLogLogMerges = new Map<string, Set<string>>();
   /** String values with an absolute expiry in epoch milliseconds. */
   readonly strings = new Map<string, { value: string; expireAtMs: number }>();
+  /** Fields set only where absent (HSETNX): first sights of event ids. */
+  readonly hashSetsIfAbsent = new Map<string, Map<string, { field: Buffer | string; value: string }>>();
+  readonly hashDeletes = new Map<string, Set<string>>();
+  /**
+   * Fields this plan sets that another writer may have set to something else meanwhile; the
+   * apply step checks them before it writes anything and refuses the whole plan on a mismatch.
+   */
+  readonly claims = new Map<string, Map<string, string>>();
   /** Absolute expiry (epoch seconds) per key; the latest wins. */
   readonly expiries = new Map<string, number>();
 
@@ -48,6 +56,27 @@ export class RedisPlan {
     this.strings.set(key, { value, expireAtMs });
   }
 
+  hashSetIfAbsent(key: string, field: Buffer | string, value: string, expireAtSec: number): void {
+    const fields = this.hashSetsIfAbsent.get(key) ?? new Map();
+    const id = typeof field === 'string' ? field : field.toString('latin1');
+    if (!fields.has(id)) fields.set(id, { field, value });
+    this.hashSetsIfAbsent.set(key, fields);
+    this.expire(key, expireAtSec);
+  }
+
+  hashDelete(key: string, field: string): void {
+    const fields = this.hashDeletes.get(key) ?? new Set<string>();
+    fields.add(field);
+    this.hashDeletes.set(key, fields);
+  }
+
+  /** Sets `field` to `value` unless it already holds another value, in which case nothing applies. */
+  claimField(key: string, field: string, value: string): void {
+    const fields = this.claims.get(key) ?? new Map<string, string>();
+    fields.set(field, value);
+    this.claims.set(key, fields);
+  }
+
   private expire(key: string, atSec: number): void {
     const current = this.expiries.get(key);
     if (current === undefined || atSec > current) this.expiries.set(key, atSec);
@@ -59,7 +88,10 @@ export class RedisPlan {
       this.sortedSetIncrements.size === 0 &&
       this.hyperLogLogAdds.size === 0 &&
       this.hyperLogLogMerges.size === 0 &&
-      this.strings.size === 0
+      this.strings.size === 0 &&
+      this.hashSetsIfAbsent.size === 0 &&
+      this.hashDeletes.size === 0 &&
+      this.claims.size === 0
     );
   }
 }
@@ -67,32 +99,61 @@ export class RedisPlan {
 /** Elements per PFADD call inside the script; Lua's unpack() has a stack limit near 8000. */
 const PFADD_CHUNK = 1000;
 
+/** A plan as the KEYS and ARGV of the apply script (io/redis/apply-script.ts). */
+export interface EncodedPlan {
+  /** Every key the script touches, `leadingKeys` first; ARGV names a key by its 1-based index here. */
+  readonly keys: string[];
+  readonly args: (string | Buffer)[];
+}
+
 /**
- * The plan as the flat argument list the apply script walks: an op letter, then its operands.
- * h key field by | z key member by | p key n e1..en | m dest n src1..srcn | s key value pxat |
- * e key at. Merges follow the adds, so a merge sees this batch's elements.
+ * The plan as the script walks it. ElastiCache Serverless (cluster mode) requires every key a
+ * script touches to be declared in KEYS, so the ops name keys by index into KEYS, never by name.
+ * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
+ * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
+ * s key value pxat | x key field value | d key field | e key at. Merges follow the adds, so a
+ * merge sees this batch's elements.
  */
-export function encodePlan(plan: RedisPlan): string[] {
-  const args: string[] = [];
+export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
+  const keys = [...leadingKeys];
+  const index = new Map(keys.map((k, i) => [k, String(i + 1)]));
+  const ref = (key: string): string => {
+    let i = index.get(key);
+    if (i === undefined) {
+      keys.push(key);
+      i = String(keys.length);
+      index.set(key, i);
+    }
+    return i;
+  };
+  const claims: string[] = [];
+  for (const [key, fields] of plan.claims) {
+    for (const [field, value] of fields) claims.push(ref(key), field, value);
+  }
+  const ops: (string | Buffer)[] = [String(claims.length / 3), ...claims];
   for (const [key, fields] of plan.hashIncrements) {
-    for (const [field, by] of fields) if (by !== 0) args.push('h', key, field, String(by));
+    for (const [field, by] of fields) if (by !== 0) ops.push('h', ref(key), field, String(by));
   }
   for (const [key, members] of plan.sortedSetIncrements) {
-    for (const [member, by] of members) if (by !== 0) args.push('z', key, member, String(by));
+    for (const [member, by] of members) if (by !== 0) ops.push('z', ref(key), member, String(by));
   }
   for (const [key, elements] of plan.hyperLogLogAdds) {
     const all = [...elements];
     for (let i = 0; i < all.length; i += PFADD_CHUNK) {
       const chunk = all.slice(i, i + PFADD_CHUNK);
-      args.push('p', key, String(chunk.length), ...chunk);
+      ops.push('p', ref(key), String(chunk.length), ...chunk);
     }
   }
   for (const [destination, sources] of plan.hyperLogLogMerges) {
-    args.push('m', destination, String(sources.size), ...sources);
+    ops.push('m', ref(destination), String(sources.size), ...[...sources].map(ref));
   }
   for (const [key, { value, expireAtMs }] of plan.strings) {
-    args.push('s', key, value, String(expireAtMs));
+    ops.push('s', ref(key), value, String(expireAtMs));
   }
-  for (const [key, at] of plan.expiries) args.push('e', key, String(at));
-  return args;
+  for (const [key, fields] of plan.hashSetsIfAbsent) {
+    for (const { field, value } of fields.values()) ops.push('x', ref(key), field, value);
+  }
+  for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);
+  for (const [key, at] of plan.expiries) ops.push('e', ref(key), String(at));
+  return { keys, args: ops };
 }

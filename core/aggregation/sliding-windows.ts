@@ -1,6 +1,6 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
 import type { Aggregation } from './aggregation.ts';
-import { revenueMinorUnits } from './event-decoding.ts';
+import { identityOfEvent, revenueMinorUnits } from './event-decoding.ts';
 import type { PositionedEvent } from './msk-batch.ts';
 import { redisKeys, WINDOW_KINDS, type WindowKind } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
@@ -58,6 +58,7 @@ export function planWindows(events: readonly PositionedEvent[], plan: RedisPlan,
 
 export const windowsAggregation: Aggregation = {
   consumer: 'windows',
+  identityOf: identityOfEvent,
   stateKeys: () => [],
   plan: (events, _state, plan, nowMs) => planWindows(events, plan, nowMs),
 };

@@ -1,5 +1,6 @@
 import type { MSKEvent } from 'aws-lambda';
 import type { Aggregation } from './aggregation.ts';
+import { eventIdentity } from './event-digest.ts';
 import { decodeBatches, type RecordBatch } from './msk-batch.ts';
 import { redisKeys } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
@@ -86,6 +87,8 @@ export function planTweets(tweets: readonly TweetFacts[], plan: RedisPlan, nowMs
 
 export const tweetsAggregation: Aggregation<TweetFacts> = {
   consumer: 'tweets',
+  // A tweet is its id; the firehose sends tweets of no project.
+  identityOf: (t) => eventIdentity('tweets', t.id),
   stateKeys: () => [],
   plan: (tweets, _state, plan, nowMs) => planTweets(tweets, plan, nowMs),
 };

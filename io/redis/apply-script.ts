@@ -1,38 +1,63 @@
 /**
  * Applies a batch plan (core/aggregation/redis-plan.ts encodePlan) and moves the gate in one
- * atomic step, but only when the gate still holds the high-water the plan was made against:
- * a redelivered batch, or a second invocation racing this one, changes nothing.
+ * atomic step, but only when the gate still holds the high-water the plan was made against
+ * and every field the plan claims is unset or already holds the claimed value: a redelivered
+ * batch, a second invocation racing this one, or a consumer of the same partition that sized
+ * a dedup segment differently changes nothing.
  *
- * KEYS[1] gate key. ARGV[1] expected high-water, ARGV[2] new high-water, then the ops.
- * Returns {1, new} when applied, {0, current} when the gate had moved.
+ * Every key is declared in KEYS (ElastiCache Serverless requires it, and in cluster mode all of
+ * them share the `{sp}` hash tag, so one slot): KEYS[1] is the gate, and the ops name keys by
+ * their index into KEYS. ARGV[1] expected high-water, ARGV[2] new high-water, ARGV[3] the
+ * number of claims, then the claims (key field value), then the ops.
+ * Returns {1, new} when applied, {0, current} when the gate had moved, {2, field} when a claim
+ * was held by another value.
  */
 export const APPLY_PLAN_LUA = `
 local current = redis.call('GET', KEYS[1])
 if current == false then current = '-1' end
 if current ~= ARGV[1] then return {0, current} end
-local i = 3
+local claims = tonumber(ARGV[3])
+local i = 4
+for c = 1, claims do
+  local held = redis.call('HGET', KEYS[tonumber(ARGV[i])], ARGV[i + 1])
+  if held ~= false and held ~= ARGV[i + 2] then return {2, ARGV[i + 1]} end
+  i = i + 3
+end
+i = 4
+for c = 1, claims do
+  redis.call('HSET', KEYS[tonumber(ARGV[i])], ARGV[i + 1], ARGV[i + 2])
+  i = i + 3
+end
 local n = #ARGV
 while i <= n do
   local op = ARGV[i]
   if op == 'h' then
-    redis.call('HINCRBY', ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+    redis.call('HINCRBY', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], ARGV[i + 3])
     i = i + 4
   elseif op == 'z' then
-    redis.call('ZINCRBY', ARGV[i + 1], ARGV[i + 3], ARGV[i + 2])
+    redis.call('ZINCRBY', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 3], ARGV[i + 2])
     i = i + 4
   elseif op == 'p' then
     local count = tonumber(ARGV[i + 2])
-    redis.call('PFADD', ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + count))
+    redis.call('PFADD', KEYS[tonumber(ARGV[i + 1])], unpack(ARGV, i + 3, i + 2 + count))
     i = i + 3 + count
   elseif op == 'm' then
     local count = tonumber(ARGV[i + 2])
-    redis.call('PFMERGE', ARGV[i + 1], unpack(ARGV, i + 3, i + 2 + count))
+    local sources = {}
+    for s = 1, count do sources[s] = KEYS[tonumber(ARGV[i + 2 + s])] end
+    redis.call('PFMERGE', KEYS[tonumber(ARGV[i + 1])], unpack(sources))
     i = i + 3 + count
   elseif op == 's' then
-    redis.call('SET', ARGV[i + 1], ARGV[i + 2], 'PXAT', ARGV[i + 3])
+    redis.call('SET', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], 'PXAT', ARGV[i + 3])
     i = i + 4
+  elseif op == 'x' then
+    redis.call('HSETNX', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  elseif op == 'd' then
+    redis.call('HDEL', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
+    i = i + 3
   elseif op == 'e' then
-    redis.call('EXPIREAT', ARGV[i + 1], ARGV[i + 2])
+    redis.call('EXPIREAT', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
     i = i + 3
   else
     return redis.error_reply('unknown plan op ' .. tostring(op) .. ' at ' .. i)

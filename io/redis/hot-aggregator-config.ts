@@ -1,4 +1,5 @@
 import type { BreakerSettings } from '../../core/aggregation/circuit-breaker.ts';
+import { DEFAULT_DEDUP_WINDOW_SECONDS } from '../../core/aggregation/dedup-directory.ts';
 import { type FunnelCatalog, parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
 import { ConfigError, type Env, EnvReader } from '../config/env-reader.ts';
 import { withSecretSettings } from '../config/secret-setting.ts';
@@ -17,6 +18,11 @@ export interface HotAggregatorConfig {
   readonly retry: SinkRetry;
   /** `SPATE_FUNNELS`: JSON `{"<project>": ["page_view", "page_view+product", ...]}`. */
   readonly funnels: FunnelCatalog;
+  /**
+   * `SPATE_DEDUP_WINDOW_HOURS` (default 24, the hot tier's life): how long an event id is
+   * remembered, so a client's copy sent within it is not counted again. Absent: the default.
+   */
+  readonly dedupWindowSeconds?: number;
 }
 
 export function readHotAggregatorConfig(environment: Env): HotAggregatorConfig {
@@ -39,6 +45,8 @@ export function readHotAggregatorConfig(environment: Env): HotAggregatorConfig {
       maxDelayMs: env.int('SPATE_SINK_RETRY_MAX_MS', 2000, { min: 1, max: 300_000 }),
     },
     funnels,
+    dedupWindowSeconds:
+      env.int('SPATE_DEDUP_WINDOW_HOURS', DEFAULT_DEDUP_WINDOW_SECONDS / 3600, { min: 1, max: 168 }) * 3600,
   };
 }
 

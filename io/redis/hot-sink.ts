@@ -12,6 +12,8 @@ export interface PartitionReport {
   readonly partition: number;
   readonly applied: number;
   readonly skipped: number;
+  /** Records that are copies of an event already counted (a client's retry). */
+  readonly copies: number;
   readonly undecodable: number;
   readonly roundTrips: number;
 }
@@ -26,9 +28,9 @@ export type HotSink = (event: MSKEvent) => Promise<PartitionReport[]>;
 export function createHotSink(
   redis: Redis,
   aggregation: Aggregation,
-  options: { breaker: BreakerSettings; retry: SinkRetry; now?: () => number },
+  options: { breaker: BreakerSettings; retry: SinkRetry; dedupWindowSeconds?: number; now?: () => number },
 ): HotSink {
-  const gate = new OffsetGate(redis, aggregation);
+  const gate = new OffsetGate(redis, aggregation, { dedupWindowSeconds: options.dedupWindowSeconds });
   const breaker = new CircuitBreaker(`redis/${aggregation.consumer}`, options.breaker);
   const now = options.now ?? Date.now;
   return async (event) => {
@@ -41,6 +43,7 @@ export function createHotSink(
           partition: batch.partition,
           applied: outcome.applied,
           skipped: outcome.skipped,
+          copies: outcome.copies,
           undecodable: batch.undecodable.length,
           roundTrips: outcome.roundTrips,
         };
@@ -56,7 +59,7 @@ export interface OpenHotSink {
 
 /** A sink with its own Redis connection, for one aggregator function's lifetime. */
 export function openHotSink(
-  config: { redis: { url: string }; breaker: BreakerSettings; retry: SinkRetry },
+  config: { redis: { url: string }; breaker: BreakerSettings; retry: SinkRetry; dedupWindowSeconds?: number },
   aggregation: Aggregation,
 ): OpenHotSink {
   const redis = connectRedis(config.redis);

@@ -1,15 +1,34 @@
 import type { Redis } from 'ioredis';
 import type { Aggregation } from '../../core/aggregation/aggregation.ts';
+import {
+  DEFAULT_DEDUP_WINDOW_SECONDS,
+  type DedupClock,
+  type DedupSegment,
+  dedupClock,
+  parseDirectory,
+  segmentName,
+} from '../../core/aggregation/dedup-directory.ts';
+import {
+  judgeSightings,
+  liveSegments,
+  planFirstSights,
+  type Sighting,
+  sightingsOf,
+} from '../../core/aggregation/first-sights.ts';
 import type { PositionedEvent } from '../../core/aggregation/msk-batch.ts';
 import { parseHighWater, unappliedEvents } from '../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { encodePlan, RedisPlan } from '../../core/aggregation/redis-plan.ts';
 import { APPLY_PLAN_LUA } from './apply-script.ts';
+import { readFirstSights } from './sight-reads.ts';
 
 export interface GateOutcome {
+  /** Records counted: past the high-water and the first sight of their event id. */
   readonly applied: number;
   /** Records at or below the stored high-water: already applied by an earlier delivery. */
   readonly skipped: number;
+  /** Records past the high-water that are copies of an event id already counted. */
+  readonly copies: number;
   readonly highWater: number;
   /** Network round trips to Redis for this batch (constant, whatever its size). */
   readonly roundTrips: number;
@@ -21,11 +40,6 @@ export class GateMovedError extends Error {
   override readonly name = 'GateMovedError';
 }
 
-/**
- * The hot tier's exactly-once step for one aggregator and one topic-partition batch: read the
- * high-water and the state the plan needs in one pipelined round trip, plan in memory, then
- * apply the whole plan with the new high-water in one script call that checks the gate first.
- */
 /** What the gate needs of a decoded topic-partition batch. */
 export interface GatedBatch<E> {
   readonly topic: string;
@@ -34,62 +48,112 @@ export interface GatedBatch<E> {
   readonly events: readonly E[];
 }
 
+export interface OffsetGateOptions {
+  /** How long an event id is remembered; default the hot tier's life (24 h). */
+  readonly dedupWindowSeconds?: number;
+}
+
+/**
+ * The hot tier's exactly-once step for one aggregator and one topic-partition batch: read the
+ * high-water, the state the plan needs and the batch's stored first sights in one pipelined
+ * round trip, plan in memory with the copies left out, then apply the whole plan, the new
+ * first sights and the new high-water in one script call that checks the gate first.
+ */
 export class OffsetGate<E extends { readonly offset: number } = PositionedEvent> {
   private scriptSha: string | undefined;
+  private readonly clock: DedupClock;
+  /** Dedup segments per partition as last read: the lookups are sent with the first read. */
+  private readonly knownSegments = new Map<string, DedupSegment[]>();
 
   constructor(
     private readonly redis: Redis,
     private readonly aggregation: Aggregation<E>,
-  ) {}
+    options: OffsetGateOptions = {},
+  ) {
+    this.clock = dedupClock(options.dedupWindowSeconds ?? DEFAULT_DEDUP_WINDOW_SECONDS);
+  }
 
   async apply(batch: GatedBatch<E>, nowMs: number = Date.now()): Promise<GateOutcome> {
-    // One retry covers a concurrent invocation that moved the gate between read and apply.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.tryApply(batch, nowMs);
+    const sightings = sightingsOf(batch.events, (e) => this.aggregation.identityOf(e));
+    // One retry covers a concurrent invocation that moved the gate between read and apply,
+    // another one a consumer of the partition that opened a dedup segment meanwhile.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const outcome = await this.tryApply(batch, sightings, nowMs);
       if (outcome) return outcome;
     }
     throw new GateMovedError(
-      `gate ${this.aggregation.consumer} ${batch.topic}-${batch.partition}: high-water moved twice while applying`,
+      `gate ${this.aggregation.consumer} ${batch.topic}-${batch.partition}: high-water moved while applying`,
     );
   }
 
-  private async tryApply(batch: GatedBatch<E>, nowMs: number): Promise<GateOutcome | null> {
+  private async tryApply(
+    batch: GatedBatch<E>,
+    sightings: readonly Sighting<E>[],
+    nowMs: number,
+  ): Promise<GateOutcome | null> {
+    const where = { topic: batch.topic, partition: batch.partition };
     const gateKey = redisKeys.gate(this.aggregation.consumer, batch.topic, batch.partition);
-    const read = this.redis.pipeline().get(gateKey);
+    const directoryKey = redisKeys.dedupDirectory(batch.topic, batch.partition);
+    const partitionId = `${batch.topic}-${batch.partition}`;
+    const read = this.redis.pipeline().get(gateKey).hgetall(directoryKey);
     const stateKeys = this.aggregation.stateKeys(batch.events);
     if (stateKeys.length > 0) read.mget(...stateKeys);
+    const assumed = liveSegments(this.clock, this.knownSegments.get(partitionId) ?? [], nowMs);
+    const sights = readFirstSights(read, where, assumed, sightings);
     const replies = (await read.exec()) ?? [];
     for (const [err] of replies) if (err) throw err;
     const highWater = parseHighWater(replies[0]?.[1] as string | null);
+    const segments = parseDirectory((replies[1]?.[1] ?? {}) as Record<string, string>);
+    this.knownSegments.set(partitionId, segments);
     if (batch.lastOffset <= highWater) {
-      return { applied: 0, skipped: batch.events.length, highWater, roundTrips: 1 };
+      return { applied: 0, skipped: batch.events.length, copies: 0, highWater, roundTrips: 1 };
     }
-    const values = (stateKeys.length > 0 ? replies[1]?.[1] : []) as (string | null)[];
+    const values = (stateKeys.length > 0 ? replies[2]?.[1] : []) as (string | null)[];
     const state = new Map(stateKeys.map((k, i) => [k, values[i] ?? null]));
-    const fresh = unappliedEvents(batch.events, highWater);
+    const fresh = new Set(unappliedEvents(batch.events, highWater));
+    const freshSightings = sightings.filter((s) => fresh.has(s.event));
+    // Segments opened since the last read were not looked up with it: one more round trip.
+    const looked = new Set(assumed.map(segmentName));
+    const missed = liveSegments(this.clock, segments, nowMs).filter((s) => !looked.has(segmentName(s)));
+    let roundTrips = 2;
+    const stored = sights.found(replies);
+    if (missed.length > 0) {
+      const more = this.redis.pipeline();
+      const moreSights = readFirstSights(more, where, missed, freshSightings);
+      const moreReplies = (await more.exec()) ?? [];
+      for (const [hex, tag] of moreSights.found(moreReplies, 0)) stored.set(hex, tag);
+      roundTrips += 1;
+    }
+    const verdict = judgeSightings(freshSightings, stored);
     const plan = new RedisPlan();
-    this.aggregation.plan(fresh, state, plan, nowMs);
-    const args = [String(highWater), String(batch.lastOffset), ...encodePlan(plan)];
-    const [ok, current] = await this.runScript(gateKey, args);
-    if (ok !== 1) return null;
+    this.aggregation.plan(verdict.counted, state, plan, nowMs);
+    planFirstSights(plan, where, this.clock, segments, verdict.unrecorded, nowMs);
+    const { keys, args } = encodePlan(plan, [gateKey]);
+    const [ok, current] = await this.runScript(keys, [String(highWater), String(batch.lastOffset), ...args]);
+    if (ok !== 1) {
+      // A claim lost to another consumer's segment: forget what was known, read it afresh.
+      if (ok === 2) this.knownSegments.delete(partitionId);
+      return null;
+    }
     return {
-      applied: fresh.length,
-      skipped: batch.events.length - fresh.length,
+      applied: verdict.counted.length,
+      skipped: batch.events.length - fresh.size,
+      copies: verdict.copies,
       highWater: Number(current),
-      roundTrips: 2,
+      roundTrips,
     };
   }
 
   /** EVALSHA first; the script body travels only when the server does not know it yet. */
-  private async runScript(gateKey: string, args: string[]): Promise<ApplyReply> {
+  private async runScript(keys: string[], args: (string | Buffer)[]): Promise<ApplyReply> {
     if (this.scriptSha) {
       try {
-        return (await this.redis.evalsha(this.scriptSha, 1, gateKey, ...args)) as ApplyReply;
+        return (await this.redis.evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyReply;
       } catch (err) {
         if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
       }
     }
     this.scriptSha = (await this.redis.script('LOAD', APPLY_PLAN_LUA)) as string;
-    return (await this.redis.evalsha(this.scriptSha, 1, gateKey, ...args)) as ApplyReply;
+    return (await this.redis.evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyReply;
   }
 }

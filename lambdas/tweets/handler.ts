@@ -26,7 +26,7 @@ export interface TweetsFunction {
 
 export function createTweetsFunction(config: HotAggregatorConfig): TweetsFunction {
   const redis = connectRedis(config.redis);
-  const gate = new OffsetGate(redis, tweetsAggregation);
+  const gate = new OffsetGate(redis, tweetsAggregation, { dedupWindowSeconds: config.dedupWindowSeconds });
   const breaker = new CircuitBreaker('redis/tweets', config.breaker);
   const handler = middy<MSKEvent, PartitionReport[]>()
     .use(injectLambdaContext(logger))
@@ -36,6 +36,7 @@ export function createTweetsFunction(config: HotAggregatorConfig): TweetsFunctio
         tweetBatches(event).map(async (batch) => {
           const outcome = await breaker.call(() => withRetries(() => gate.apply(batch), config.retry));
           metrics.addMetric('TweetsApplied', MetricUnit.Count, outcome.applied);
+          metrics.addMetric('TweetCopiesSkipped', MetricUnit.Count, outcome.copies);
           if (batch.undecodable.length > 0)
             logger.warn('records that are not enriched tweets were counted and passed over', {
               offsets: batch.undecodable.map((u) => u.offset),
@@ -46,6 +47,7 @@ export function createTweetsFunction(config: HotAggregatorConfig): TweetsFunctio
             partition: batch.partition,
             applied: outcome.applied,
             skipped: outcome.skipped,
+            copies: outcome.copies,
             undecodable: batch.undecodable.length,
             roundTrips: outcome.roundTrips,
           };

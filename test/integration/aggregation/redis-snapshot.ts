@@ -1,9 +1,15 @@
 import type { Redis } from 'ioredis';
 import { KEY_ROOT } from '../../../core/aggregation/redis-keys.ts';
 
-/** Everything in a database but the gates, in a comparable form (HLLs by their count). */
+/**
+ * Everything in a database but the bookkeeping (gates, and the dedup segments, whose layout
+ * follows how batches were cut), in a comparable form (HLLs by their count).
+ */
 export async function hotSnapshot(redis: Redis): Promise<Map<string, unknown>> {
-  const keys = (await redis.keys(`${KEY_ROOT}:*`)).filter((k) => !k.startsWith(`${KEY_ROOT}:gate:`)).sort();
+  const bookkeeping = [`${KEY_ROOT}:gate:`, `${KEY_ROOT}:dd:`];
+  const keys = (await redis.keys(`${KEY_ROOT}:*`))
+    .filter((k) => !bookkeeping.some((prefix) => k.startsWith(prefix)))
+    .sort();
   const out = new Map<string, unknown>();
   for (const key of keys) {
     const type = await redis.type(key);

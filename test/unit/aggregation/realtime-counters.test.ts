@@ -63,7 +63,7 @@ describe('realtime counters', () => {
     expect(plan.hyperLogLogMerges.get(redisKeys.uniques('shop', 'h', sec))).toEqual(new Set([minute, next]));
     expect(plan.hyperLogLogMerges.get(redisKeys.uniques('shop', 'd', day))).toEqual(new Set([minute, next]));
     expect(plan.expiries.get(redisKeys.uniques('shop', 'd', day))).toBe(day + 2 * 86_400);
-    const encoded = encodePlan(plan);
+    const encoded = encodePlan(plan).args;
     expect(encoded.indexOf('m')).toBeGreaterThan(encoded.lastIndexOf('p'));
     expect(plan.hashIncrements.get(redisKeys.counters('shop', 's', sec))?.get('t:page_view')).toBe(4);
   });
@@ -82,7 +82,7 @@ describe('realtime counters', () => {
     const [batch] = partitionBatches(mskEventOf(events));
     const plan = new RedisPlan();
     planRealtime(batch!.events, plan, T);
-    const args = encodePlan(plan);
+    const { args } = encodePlan(plan);
     const hashOps = args.filter((a) => a === 'h').length;
     expect(hashOps).toBe(2);
     expect(plan.hyperLogLogAdds.get(redisKeys.uniques('shop', 'm', sec))?.size).toBe(50);
