@@ -48,3 +48,27 @@ export async function readTopic(
   }
   return records;
 }
+
+/**
+ * Everything on `topic` up to its end as it is now: every partition's offsets are taken first and
+ * the read goes on until that many records arrived, so a copy written before the call is seen.
+ */
+export async function readTopicToEnd(
+  brokers: string[],
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<ReadRecord[]> {
+  const kafka = new Kafka({ clientId: 'ingest-test-reader', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  let total: number;
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    total = offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+  const records = await readTopic(brokers, topic, (rs) => rs.length >= total, timeoutMs);
+  if (records.length < total) throw new Error(`read ${records.length} of the ${total} records on ${topic}`);
+  return records;
+}
