@@ -82,6 +82,8 @@ export function repositoryCatalog(options: RepositoryCatalogOptions): SpateCatal
       include: [
         'package.json',
         'package-lock.json',
+        // npm ci runs patch-package on these (the kafkajs fix the worker's transactions rely on).
+        'patches',
         'tsconfig.json',
         'core',
         'io/config',

@@ -1,4 +1,22 @@
-import { PRESETS, type SpateConfig } from './config.ts';
+import { type NlpConfig, PRESETS, type SpateConfig } from './config.ts';
+import { INSTANCE_SPECS } from './instance-types.ts';
+import { isSupportedKafkaVersion, SUPPORTED_KAFKA_VERSIONS } from './streaming/kafka-versions.ts';
+
+/** GPU hosts the NLP service may run at once: every task, and one more that a rollout starts first. */
+export function gpuHostCeiling(n: NlpConfig): number {
+  return n.maxTasks + 1;
+}
+
+/** vCPUs of G-instance quota the NLP service may use at its ceiling. */
+export function gpuVcpusNeeded(n: NlpConfig): number {
+  return gpuHostCeiling(n) * (INSTANCE_SPECS[n.instanceType]?.vcpus ?? 0);
+}
+
+/** Service Quotas codes of the G-instance vCPU quotas, per market. */
+export const GPU_QUOTA_CODES = {
+  onDemand: { code: 'L-DB2E81BA', name: 'Running On-Demand G and VT instances' },
+  spot: { code: 'L-3819A6DF', name: 'All G and VT Spot Instance Requests' },
+} as const;
 
 /** Log retention values CloudWatch accepts; anything else fails at deploy, so fail at synth. */
 const LOG_RETENTION_DAYS = [
@@ -20,6 +38,25 @@ export function configProblems(c: SpateConfig): Problem[] {
   positiveInt(problems, 'maxAzs', c.maxAzs, 2);
   if (c.maxAzs > 3) problems.push(`maxAzs must be at most 3 (got ${c.maxAzs})`);
   positiveInt(problems, 'natGateways', c.natGateways, 1);
+  if (c.availabilityZones !== undefined) {
+    const zones = c.availabilityZones;
+    if (!Array.isArray(zones) || zones.length !== c.maxAzs)
+      problems.push(
+        `availabilityZones must list exactly maxAzs (${c.maxAzs}) zones (got ${JSON.stringify(zones)})`,
+      );
+    else {
+      if (zones.some((z) => typeof z !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(z)))
+        problems.push(`availabilityZones must be zone names such as us-east-1a (got ${zones.join(', ')})`);
+      else if (new Set(zones.map((z) => z.slice(0, -1))).size !== 1)
+        problems.push(`availabilityZones must all be in one region (got ${zones.join(', ')})`);
+      if (new Set(zones).size !== zones.length)
+        problems.push(`availabilityZones must not repeat a zone (got ${zones.join(', ')})`);
+    }
+  }
+  if (c.apiGatewayCloudWatchRole !== 'create' && c.apiGatewayCloudWatchRole !== 'existing')
+    problems.push(
+      `apiGatewayCloudWatchRole must be "create" or "existing" (got ${String(c.apiGatewayCloudWatchRole)}): WebSocket access logging needs the account's API Gateway CloudWatch Logs role`,
+    );
   if (c.natGateways > c.maxAzs)
     problems.push(`natGateways must not exceed maxAzs (${c.natGateways} > ${c.maxAzs})`);
 
@@ -35,6 +72,10 @@ export function configProblems(c: SpateConfig): Problem[] {
         `streaming.brokerCount must be a multiple of maxAzs (${s.brokerCount} % ${c.maxAzs} != 0)`,
       );
     positiveInt(problems, 'streaming.storageGiB', s.storageGiB, 1);
+    if (!isSupportedKafkaVersion(s.kafkaVersion))
+      problems.push(
+        `streaming.kafkaVersion must be one MSK supports for new clusters: ${SUPPORTED_KAFKA_VERSIONS.join(', ')} (got ${s.kafkaVersion})`,
+      );
     if (s.storageGiB > 16_384)
       problems.push(`streaming.storageGiB must be at most 16384 (got ${s.storageGiB})`);
   } else if (s.mode !== 'serverless') {
@@ -60,6 +101,8 @@ export function configProblems(c: SpateConfig): Problem[] {
       problems.push(
         `warehouse.instanceType must be a Graviton (ARM64) type such as r7g.xlarge (got ${w.instanceType})`,
       );
+    else if (!INSTANCE_SPECS[w.instanceType])
+      problems.push(`warehouse.instanceType must be one of ${knownTypes(false)} (got ${w.instanceType})`);
     positiveInt(problems, 'warehouse.dataVolumeGiB', w.dataVolumeGiB, 10);
     positiveInt(problems, 'warehouse.backupRetentionDays', w.backupRetentionDays, 1);
   } else if (w.mode === 'external') {
@@ -73,17 +116,30 @@ export function configProblems(c: SpateConfig): Problem[] {
   const n = c.nlp;
   if (!/^g[56]\.[a-z0-9]+$/.test(n.instanceType))
     problems.push(`nlp.instanceType must be a g5 or g6 GPU instance type (got ${n.instanceType})`);
+  else if (!INSTANCE_SPECS[n.instanceType])
+    problems.push(`nlp.instanceType must be one of ${knownTypes(true)} (got ${n.instanceType})`);
   positiveInt(problems, 'nlp.minTasks', n.minTasks, 0);
   positiveInt(problems, 'nlp.maxTasks', n.maxTasks, 1);
   if (n.maxTasks < n.minTasks)
     problems.push(`nlp.maxTasks must be >= nlp.minTasks (${n.maxTasks} < ${n.minTasks})`);
   positiveInt(problems, 'nlp.lagPerTask', n.lagPerTask, 1);
+  positiveInt(problems, 'nlp.gpuVcpuQuota', n.gpuVcpuQuota, 0);
+  const needed = gpuVcpusNeeded(n);
+  if (Number.isInteger(n.gpuVcpuQuota) && INSTANCE_SPECS[n.instanceType] && needed > n.gpuVcpuQuota) {
+    const quota = n.spot ? GPU_QUOTA_CODES.spot : GPU_QUOTA_CODES.onDemand;
+    problems.push(
+      `nlp.gpuVcpuQuota is ${n.gpuVcpuQuota} vCPUs but up to ${gpuHostCeiling(n)} x ${n.instanceType} need ${needed}: ` +
+        `request "${quota.name}" (${quota.code}) of at least ${needed} in Service Quotas, then set nlp.gpuVcpuQuota, or lower nlp.maxTasks`,
+    );
+  }
 
   const i = c.ingest;
   positiveInt(problems, 'ingest.rateLimit', i.rateLimit, 1);
   positiveInt(problems, 'ingest.burstLimit', i.burstLimit, 1);
   if (i.memoryMiB < 128 || i.memoryMiB > 10_240)
     problems.push(`ingest.memoryMiB must be between 128 and 10240 (got ${i.memoryMiB})`);
+  if (typeof i.expectSteadyTraffic !== 'boolean')
+    problems.push(`ingest.expectSteadyTraffic must be true or false (got ${String(i.expectSteadyTraffic)})`);
   if (i.domain && !/^arn:aws[a-z-]*:acm:/.test(i.domain.certificateArn))
     problems.push(
       `ingest.domain.certificateArn must be an ACM certificate ARN (got ${i.domain.certificateArn})`,
@@ -115,6 +171,13 @@ export function validateConfig(c: SpateConfig): SpateConfig {
   if (problems.length > 0)
     throw new Error(`Invalid Spate configuration "${c.name}":\n  - ${problems.join('\n  - ')}`);
   return c;
+}
+
+/** The instance types of the spec table, GPU hosts or the others. */
+function knownTypes(gpu: boolean): string {
+  return Object.keys(INSTANCE_SPECS)
+    .filter((t) => /^g\d/.test(t) === gpu)
+    .join(', ');
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

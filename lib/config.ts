@@ -4,6 +4,8 @@
  * parameters, so a bad value fails `cdk synth` with a message naming the field.
  */
 
+import { DEFAULT_KAFKA_VERSION } from './streaming/kafka-versions.ts';
+
 export type StreamingConfig =
   | { readonly mode: 'serverless' }
   | {
@@ -13,6 +15,7 @@ export type StreamingConfig =
       /** A multiple of the number of availability zones. */
       readonly brokerCount: number;
       readonly storageGiB: number;
+      /** One of SUPPORTED_KAFKA_VERSIONS (lib/streaming/kafka-versions.ts); MSK refuses retired ones. */
       readonly kafkaVersion: string;
     };
 
@@ -44,6 +47,14 @@ export interface NlpConfig {
   readonly spot: boolean;
   /** Consumer lag (records) per task the service scales to hold. */
   readonly lagPerTask: number;
+  /**
+   * vCPUs of the account's G-instance quota this deployment may use, in the market it uses:
+   * "Running On-Demand G and VT instances" (L-DB2E81BA) or, with `spot`, "All G and VT Spot
+   * Instance Requests" (L-3819A6DF). New accounts have 0 of both. Synth fails when the GPU
+   * hosts the service can ask for (maxTasks + 1 for a rollout) need more; `npx spate preflight`
+   * checks the account really has it.
+   */
+  readonly gpuVcpuQuota: number;
 }
 
 export interface IngestConfig {
@@ -52,12 +63,30 @@ export interface IngestConfig {
   /** Optional custom domain; the certificate must be in the stack's region. */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
   readonly memoryMiB: number;
+  /**
+   * Traffic is expected around the clock: no request for 15 minutes raises `IngestStopped`.
+   * Off (dev), an idle API is normal and nothing alarms on it.
+   */
+  readonly expectSteadyTraffic: boolean;
 }
 
 export interface SpateConfig {
   readonly name: 'dev' | 'prod';
   /** Availability zones the VPC spans; also the MSK broker spread. */
   readonly maxAzs: number;
+  /**
+   * The zones by name (maxAzs of them, one region). Not every zone offers MSK brokers, g5/g6 or
+   * Graviton instances; `npx spate preflight` checks these. Unset, CloudFormation takes the
+   * region's first zones (Fn::GetAZs) whatever they offer, and synth warns.
+   */
+  readonly availabilityZones?: readonly string[];
+  /**
+   * API Gateway's account-level CloudWatch Logs role, which WebSocket access logging needs:
+   * "create" makes the role and sets it on the account (kept after `cdk destroy`, as other APIs
+   * of the account may log through it); "existing" trusts that the account has one already
+   * (preflight checks it).
+   */
+  readonly apiGatewayCloudWatchRole: 'create' | 'existing';
   /** NAT gateways, at least 1 (public AWS APIs such as @connections); one per AZ survives an AZ loss. */
   readonly natGateways: number;
   /** Interface VPC endpoints for AWS APIs (about $7.30 per endpoint per AZ per month); off sends that traffic via NAT. */
@@ -87,8 +116,17 @@ export const DEV_CONFIG: SpateConfig = {
   streaming: { mode: 'serverless' },
   hot: { mode: 'serverless', maxDataGiB: 1, maxEcpuPerSecond: 5000 },
   warehouse: { mode: 'self-hosted', instanceType: 't4g.medium', dataVolumeGiB: 30, backupRetentionDays: 7 },
-  nlp: { instanceType: 'g5.xlarge', minTasks: 0, maxTasks: 1, spot: true, lagPerTask: 50_000 },
-  ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512 },
+  apiGatewayCloudWatchRole: 'create',
+  nlp: {
+    instanceType: 'g5.xlarge',
+    minTasks: 0,
+    maxTasks: 1,
+    spot: true,
+    lagPerTask: 50_000,
+    // Two g5.xlarge (4 vCPUs each): the task, and its replacement during a rollout.
+    gpuVcpuQuota: 8,
+  },
+  ingest: { rateLimit: 500, burstLimit: 1000, memoryMiB: 512, expectSteadyTraffic: false },
   archiveExpirationDays: 365,
   logRetentionDays: 14,
 };
@@ -103,12 +141,21 @@ export const PROD_CONFIG: SpateConfig = {
     brokerInstanceType: 'kafka.m7g.large',
     brokerCount: 3,
     storageGiB: 1000,
-    kafkaVersion: '3.6.0',
+    kafkaVersion: DEFAULT_KAFKA_VERSION,
   },
   hot: { mode: 'replication-group', nodeType: 'cache.r7g.large', replicas: 2 },
   warehouse: { mode: 'self-hosted', instanceType: 'r7g.xlarge', dataVolumeGiB: 500, backupRetentionDays: 35 },
-  nlp: { instanceType: 'g6.xlarge', minTasks: 1, maxTasks: 8, spot: false, lagPerTask: 20_000 },
-  ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024 },
+  apiGatewayCloudWatchRole: 'create',
+  nlp: {
+    instanceType: 'g6.xlarge',
+    minTasks: 1,
+    maxTasks: 8,
+    spot: false,
+    lagPerTask: 20_000,
+    // Nine g6.xlarge (4 vCPUs each): eight tasks and one more during a rollout.
+    gpuVcpuQuota: 36,
+  },
+  ingest: { rateLimit: 10_000, burstLimit: 20_000, memoryMiB: 1024, expectSteadyTraffic: true },
   archiveExpirationDays: 2555,
   logRetentionDays: 90,
 };

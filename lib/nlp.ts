@@ -15,6 +15,8 @@ import { Construct } from 'constructs';
 import { TOPICS } from '../core/topics.ts';
 import type { ImageEntry } from './catalog.ts';
 import type { NlpConfig } from './config.ts';
+import { gpuHostCeiling } from './config-validation.ts';
+import { platformOf, taskMemoryLimitMiB } from './instance-types.ts';
 import type { Network } from './network.ts';
 import { POWERTOOLS_NAMESPACE } from './spate-function.ts';
 import type { Streaming } from './streaming/streaming.ts';
@@ -29,6 +31,14 @@ export interface NlpProps {
   readonly modelDirectory: string;
   readonly accessLogs: s3.IBucket;
   readonly logRetentionDays: number;
+  /**
+   * Tweets arriving (e.g. requests to POST /v1/tweets), a metric published whether or not a
+   * worker runs: with minTasks 0 it is what starts the first task. The consumer group's lag
+   * cannot: MSK publishes it only for a group that has committed, and the workers report
+   * their own only while they run.
+   * @default none: the service never scales out from zero tasks
+   */
+  readonly arrivals?: cloudwatch.IMetric;
 }
 
 export const NLP_GROUP_ID = 'spate-nlp';
@@ -52,8 +62,9 @@ export class Nlp extends Construct {
   readonly modelBucket: s3.Bucket;
   /** ConsumerLag as the workers report it (EMF). */
   readonly lag: cloudwatch.Metric;
-  /** What the service scales on: the workers' lag, or the broker's while no task runs. */
+  /** What the service scales on: the workers' lag, and while no task is wanted, tweets arriving. */
   readonly backlog: cloudwatch.MathExpression;
+  readonly cluster: ecs.Cluster;
 
   constructor(scope: Construct, id: string, props: NlpProps) {
     super(scope, id);
@@ -62,6 +73,7 @@ export class Nlp extends Construct {
       vpc: network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
+    this.cluster = cluster;
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     });
@@ -90,7 +102,8 @@ export class Nlp extends Construct {
       vpcSubnets: network.privateSubnets,
       launchTemplate,
       minCapacity: 0,
-      maxCapacity: config.maxTasks,
+      // One host more than tasks: a rollout at full scale starts a new task before it stops an old one.
+      maxCapacity: gpuHostCeiling(config),
     });
     const capacity = new ecs.AsgCapacityProvider(this, 'Capacity', {
       autoScalingGroup: asg,
@@ -122,10 +135,13 @@ export class Nlp extends Construct {
     task.addContainer('worker', {
       image: ecs.ContainerImage.fromAsset(props.image.directory, {
         file: props.image.file,
+        // Built for the hosts it runs on (x86 GPU instances), whatever machine runs the deploy.
+        platform: platformOf(config.instanceType),
         ...(props.image.include ? dockerContext(props.image.include) : {}),
       }),
       gpuCount: 1,
       memoryReservationMiB: 8192,
+      memoryLimitMiB: taskMemoryLimitMiB(config.instanceType),
       // Exactly what containers/nlp/config.ts reads; ECS adds ECS_CONTAINER_METADATA_URI_V4,
       // from which each task takes its own transactional id (prefix + task id).
       environment: {
@@ -179,25 +195,25 @@ export class Nlp extends Construct {
       statistic: cloudwatch.Stats.MAXIMUM,
       period: Duration.minutes(1),
     });
-    // With no task running nobody reports ConsumerLag, so the broker's own view of the group's
-    // lag stands in: the service can scale out from zero.
+    const worker = 'FILL(worker, 0)';
+    const usingMetrics: Record<string, cloudwatch.IMetric> = { worker: this.lag };
+    let expression = worker;
+    if (config.minTasks === 0 && props.arrivals) {
+      // With no task wanted nobody reports ConsumerLag: tweets arriving stand for one task's worth
+      // of lag (one step out). While tweets arrive, the last task is held (a value inside the
+      // no-change band), so the service does not flap between zero and one.
+      usingMetrics.arrivals = props.arrivals;
+      usingMetrics.desired = this.metricDesiredTasks();
+      const arriving = 'FILL(arrivals, 0) > 0';
+      const hold = Math.round(config.lagPerTask / 2);
+      expression =
+        `IF(FILL(desired, 0) < 1 AND ${arriving}, ${config.lagPerTask}, ` +
+        `IF(FILL(desired, 0) < 2 AND ${arriving}, MAX([${worker}, ${hold}]), ${worker}))`;
+    }
     this.backlog = new cloudwatch.MathExpression({
-      expression: 'MAX([FILL(worker, 0), FILL(broker, 0)])',
-      usingMetrics: {
-        worker: this.lag,
-        broker: new cloudwatch.Metric({
-          namespace: 'AWS/Kafka',
-          metricName: 'SumOffsetLag',
-          dimensionsMap: {
-            'Cluster Name': props.streaming.clusterName,
-            'Consumer Group': NLP_GROUP_ID,
-            Topic: TOPICS.tweetsRaw.name,
-          },
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(1),
-        }),
-      },
-      label: 'tweets.raw backlog of the NLP group',
+      expression,
+      usingMetrics,
+      label: 'tweets.raw backlog of the NLP workers',
       period: Duration.minutes(1),
     });
     const scaling = this.service.autoScaleTaskCount({
@@ -215,7 +231,29 @@ export class Nlp extends Construct {
         { lower: config.lagPerTask * 4, change: +2 },
       ],
     });
-    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70 });
+    // CPU only adds tasks: scaling in (to zero above all) is the backlog's decision alone.
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70, disableScaleIn: true });
+  }
+
+  /** Tasks the service wants (Container Insights), 0 while scaled to zero. */
+  metricDesiredTasks(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.containerInsightsMetric('DesiredTaskCount', props);
+  }
+
+  /** Tasks running (Container Insights): below desired for long means GPU hosts do not come (quota, Spot). */
+  metricRunningTasks(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.containerInsightsMetric('RunningTaskCount', props);
+  }
+
+  private containerInsightsMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName,
+      dimensionsMap: { ClusterName: this.cluster.clusterName, ServiceName: this.service.serviceName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import { SpateFunction } from './spate-function.ts';
 
 export interface PushProps {
@@ -29,6 +29,12 @@ export interface PushProps {
   readonly environmentSecrets?: readonly secretsmanager.ISecret[];
   /** @default 'live' */
   readonly stageName?: string;
+  /**
+   * The API Gateway account CloudWatch Logs role the stage's access logging needs; the stage
+   * waits for it.
+   * @default nothing: the account must have the role already
+   */
+  readonly accountLogging?: IDependable;
 }
 
 /** Channel messages a connected dashboard sends, as `{"action": ...}`; each answers on the socket. */
@@ -112,6 +118,7 @@ export class Push extends Construct {
       detailedMetricsEnabled: true,
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
+    if (props.accountLogging) this.stage.node.addDependency(props.accountLogging);
     new CfnOutput(this, 'WebSocketUrl', {
       value: this.stage.url,
       description: 'Live dashboard WebSocket URL',

@@ -1,13 +1,15 @@
-import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Sink } from '../core/mappings.ts';
 import { ALL_TOPICS } from '../core/topics.ts';
 import { Aggregators, type SinkBinding } from './aggregators.ts';
+import { ApiGatewayAccount } from './api-gateway-account.ts';
 import { Archive, accessLogBucket } from './archive.ts';
 import type { SpateCatalog } from './catalog.ts';
 import type { SpateConfig } from './config.ts';
 import { HotStore } from './hot-store.ts';
+import { metricRouteRequests } from './http-api-metrics.ts';
 import { Ingest } from './ingest.ts';
 import { Network } from './network.ts';
 import { Nlp } from './nlp.ts';
@@ -17,6 +19,9 @@ import { Query } from './query.ts';
 import { Streaming } from './streaming/streaming.ts';
 import { Warehouse } from './warehouse/warehouse.ts';
 
+/** The route the tweet firehose posts to (lambdas/ingest/routes.ts). */
+export const TWEETS_ROUTE_KEY = 'POST /v1/tweets';
+
 export interface SpateStackProps extends StackProps {
   readonly config: SpateConfig;
   readonly catalog: SpateCatalog;
@@ -25,11 +30,12 @@ export interface SpateStackProps extends StackProps {
 /** The whole system of DESIGN.md section 1, composed from one configuration and one catalog. */
 export class SpateStack extends Stack {
   /**
-   * An environment-agnostic stack sees only two AZs by default; prod spreads brokers and
-   * replicas over three, so the zones are picked at deploy time from the region's list
-   * (every region Spate targets has at least three).
+   * The zones of the config when it names them. Otherwise an environment-agnostic stack sees
+   * only two AZs, and prod spreads brokers and replicas over three, so the zones are the
+   * region's first ones, picked at deploy time: they may lack MSK, GPU or Graviton capacity.
    */
   override get availabilityZones(): string[] {
+    if (this.zones) return [...this.zones];
     return Array.from({ length: this.azCount ?? 2 }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 
@@ -40,17 +46,29 @@ export class SpateStack extends Stack {
   readonly warehouse: Warehouse;
   readonly archive: Archive;
   readonly push: Push;
+  readonly apiGatewayAccount: ApiGatewayAccount;
   readonly aggregators: Aggregators;
   readonly query: Query;
   readonly nlp: Nlp;
   readonly observability: Observability;
 
   private readonly azCount: number;
+  private readonly zones?: readonly string[];
 
   constructor(scope: Construct, id: string, props: SpateStackProps) {
     super(scope, id, props);
     const { config, catalog } = props;
+    if (!catalog.ingest.routeKeys.includes(TWEETS_ROUTE_KEY))
+      throw new Error(
+        `the ingest function no longer serves ${TWEETS_ROUTE_KEY}, which the NLP service wakes on`,
+      );
     this.azCount = config.maxAzs;
+    this.zones = config.availabilityZones;
+    if (!this.zones)
+      Annotations.of(this).addWarningV2(
+        'spate:availability-zones',
+        `availabilityZones is not set: the stack takes the region's first ${config.maxAzs} zones at deploy time, whatever they offer. Name zones that offer MSK, ${config.nlp.instanceType} and the Graviton types (\`npx spate preflight\` checks them; docs/deploy.md).`,
+      );
     const retention = config.logRetentionDays;
     this.network = new Network(this, 'Network', {
       maxAzs: config.maxAzs,
@@ -89,7 +107,11 @@ export class SpateStack extends Stack {
       ? { SPATE_FUNNELS: JSON.stringify(config.funnels) }
       : {};
     const kafkaEnv = { SPATE_KAFKA_BROKERS: this.streaming.bootstrapBrokers, SPATE_KAFKA_AUTH: 'msk-iam' };
+    this.apiGatewayAccount = new ApiGatewayAccount(this, 'ApiGatewayAccount', {
+      mode: config.apiGatewayCloudWatchRole,
+    });
     this.push = new Push(this, 'Push', {
+      ...(this.apiGatewayAccount.ready ? { accountLogging: this.apiGatewayAccount.ready } : {}),
       authorizerEntry: catalog.wsAuthorizer,
       connectEntry: catalog.wsConnect,
       subscribeEntry: catalog.wsSubscribe,
@@ -177,6 +199,8 @@ export class SpateStack extends Stack {
       streaming: this.streaming,
       image: catalog.nlpImage,
       modelDirectory: catalog.nlpModel,
+      // The firehose posts tweets here; the count is published whether or not a worker runs.
+      arrivals: metricRouteRequests(this.ingest.api, this.ingest.stage.stageName, TWEETS_ROUTE_KEY),
       accessLogs: logsBucket,
       logRetentionDays: retention,
     });

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,6 +12,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import type { ImageEntry } from '../catalog.ts';
 import type { WarehouseConfig } from '../config.ts';
+import { platformOf, taskMemoryLimitMiB } from '../instance-types.ts';
 import { type Network, PORTS } from '../network.ts';
 
 export interface WarehouseProps {
@@ -44,6 +45,8 @@ export class Warehouse extends Construct {
   readonly secretId: string;
   readonly coldBucket?: s3.Bucket;
   readonly service?: ecs.Ec2Service;
+  /** ClickHouse's data (self-hosted only): retained on `cdk destroy`, backed up daily. */
+  readonly dataVolume?: ec2.Volume;
   /** The one group allowed to reach ClickHouse; functions that read or write the warm tier join it. */
   readonly clients: ec2.SecurityGroup;
 
@@ -93,20 +96,40 @@ export class Warehouse extends Construct {
       vpc: network.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
+    // The data volume is its own resource, kept when the stack is deleted: a replaced instance
+    // attaches the same volume (so it finds its data), which pins the host to the volume's zone.
+    const zoneSubnet = network.vpc.selectSubnets(network.privateSubnets).subnets[0]!;
+    this.dataVolume = new ec2.Volume(this, 'Data', {
+      availabilityZone: zoneSubnet.availabilityZone,
+      size: Size.gibibytes(config.dataVolumeGiB),
+      volumeType: ec2.EbsDeviceVolumeType.GP3,
+      encrypted: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Tags.of(this.dataVolume).add(DATA_VOLUME_TAG.key, DATA_VOLUME_TAG.value);
     const userData = ec2.UserData.forLinux();
-    // The data volume is formatted once and mounted before the ECS agent starts the task.
+    // Attach the data volume (the old host may still hold it while it terminates), format it
+    // once, and mount it before the ECS agent starts the task.
     userData.addCommands(
+      'command -v aws >/dev/null || dnf install -y awscli-2',
+      'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+      'INSTANCE=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
+      `export AWS_DEFAULT_REGION=${Stack.of(this).region}`,
+      `until aws ec2 attach-volume --volume-id ${this.dataVolume.volumeId} --instance-id "$INSTANCE" --device ${DATA_DEVICE}; do sleep 10; done`,
       `while [ ! -e ${DATA_DEVICE} ] && [ ! -e /dev/nvme1n1 ]; do sleep 1; done`,
       `DEV=$([ -e /dev/nvme1n1 ] && echo /dev/nvme1n1 || echo ${DATA_DEVICE})`,
       'blkid "$DEV" || mkfs -t xfs "$DEV"',
       `mkdir -p ${DATA_MOUNT} && mount "$DEV" ${DATA_MOUNT} && chown 101:101 ${DATA_MOUNT}`,
       `echo "$DEV ${DATA_MOUNT} xfs defaults,nofail 0 2" >> /etc/fstab`,
     );
+    const instanceRole = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    });
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(config.instanceType),
       machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.ARM),
       securityGroup: network.warehouse,
-      role: new iam.Role(this, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
+      role: instanceRole,
       requireImdsv2: true,
       userData,
       blockDevices: [
@@ -114,29 +137,25 @@ export class Warehouse extends Construct {
           deviceName: '/dev/xvda',
           volume: ec2.BlockDeviceVolume.ebs(30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
         },
-        {
-          deviceName: DATA_DEVICE,
-          volume: ec2.BlockDeviceVolume.ebs(config.dataVolumeGiB, {
-            encrypted: true,
-            volumeType: ec2.EbsDeviceVolumeType.GP3,
-            deleteOnTermination: false,
-          }),
-        },
       ],
     });
-    // The data volume (and the root volume) carry the tag the backup plan selects by.
-    (launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate).addPropertyOverride(
-      'LaunchTemplateData.TagSpecifications',
-      [{ ResourceType: 'volume', Tags: [{ Key: DATA_VOLUME_TAG.key, Value: DATA_VOLUME_TAG.value }] }],
-    );
     const asg = new autoscaling.AutoScalingGroup(this, 'Instances', {
       vpc: network.vpc,
-      vpcSubnets: network.privateSubnets,
+      vpcSubnets: { subnets: [zoneSubnet] },
       launchTemplate,
       minCapacity: 1,
       maxCapacity: 1,
     });
-    cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(this, 'Capacity', { autoScalingGroup: asg }));
+    // Only instances of this group may attach the volume (matched by a tag both carry).
+    this.dataVolume.grantAttachVolumeByResourceTag(instanceRole, [asg]);
+    cluster.addAsgCapacityProvider(
+      new ecs.AsgCapacityProvider(this, 'Capacity', {
+        autoScalingGroup: asg,
+        // Protection would keep the instance from terminating while the task runs: `cdk destroy`
+        // would wait on it. ECS drains the one task before the instance goes anyway.
+        enableManagedTerminationProtection: false,
+      }),
+    );
 
     const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
       name: 'spate.internal',
@@ -145,8 +164,13 @@ export class Warehouse extends Construct {
     const task = new ecs.Ec2TaskDefinition(this, 'Task', { networkMode: ecs.NetworkMode.AWS_VPC });
     task.addVolume({ name: 'data', host: { sourcePath: DATA_MOUNT } });
     const container = task.addContainer('clickhouse', {
-      image: ecs.ContainerImage.fromAsset(props.image.directory, { file: props.image.file }),
+      image: ecs.ContainerImage.fromAsset(props.image.directory, {
+        file: props.image.file,
+        // Built for Graviton whatever machine runs the deploy.
+        platform: platformOf(config.instanceType),
+      }),
       memoryReservationMiB: 1536,
+      memoryLimitMiB: taskMemoryLimitMiB(config.instanceType),
       logging: ecs.LogDrivers.awsLogs({
         streamPrefix: 'clickhouse',
         logGroup: new logs.LogGroup(this, 'Logs', {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { batchingWindow } from '../../lib/aggregators.ts';
 import { DEV_CONFIG, PROD_CONFIG } from '../../lib/config.ts';
-import { configProblems, resolveConfig } from '../../lib/config-validation.ts';
+import { configProblems, gpuVcpusNeeded, resolveConfig } from '../../lib/config-validation.ts';
+import { SUPPORTED_KAFKA_VERSIONS } from '../../lib/streaming/kafka-versions.ts';
 
 describe('configuration', () => {
   it('accepts both presets as they ship', () => {
@@ -28,7 +29,7 @@ describe('configuration', () => {
 
   it('merges context overrides and replaces a sub-object whose mode changes', () => {
     const c = resolveConfig('dev', {
-      nlp: { maxTasks: 3 },
+      nlp: { maxTasks: 3, gpuVcpuQuota: 16 },
       warehouse: { mode: 'external', url: 'https://abc.clickhouse.cloud:8443', credentialsSecretName: 'ch' },
     });
     expect(c.nlp).toMatchObject({ maxTasks: 3, minTasks: 0, instanceType: 'g5.xlarge' });
@@ -69,6 +70,53 @@ describe('configuration', () => {
       /warehouse.instanceType must be a Graviton/,
     );
     expect(() => resolveConfig('dev', { natGateways: 0 })).toThrow(/natGateways must be an integer >= 1/);
+  });
+
+  it('takes the Kafka version of a provisioned cluster from the one supported list only', () => {
+    for (const v of SUPPORTED_KAFKA_VERSIONS)
+      expect(configProblems(resolveConfig('prod', { streaming: { kafkaVersion: v } }))).toEqual([]);
+    expect(() => resolveConfig('prod', { streaming: { kafkaVersion: '3.6.0' } })).toThrow(
+      `streaming.kafkaVersion must be one MSK supports for new clusters: ${SUPPORTED_KAFKA_VERSIONS.join(', ')} (got 3.6.0)`,
+    );
+    // dev on a small provisioned cluster is held to the same list.
+    expect(() =>
+      resolveConfig('dev', {
+        streaming: {
+          mode: 'provisioned',
+          brokerInstanceType: 'kafka.t3.small',
+          brokerCount: 2,
+          storageGiB: 10,
+          kafkaVersion: '2.8.1',
+        },
+      }),
+    ).toThrow(/streaming.kafkaVersion must be one MSK supports/);
+  });
+
+  it('refuses GPU capacity beyond the declared G-instance quota, naming the quota to request', () => {
+    // prod: 8 tasks + 1 rollout host of g6.xlarge (4 vCPUs) on demand.
+    expect(gpuVcpusNeeded(PROD_CONFIG.nlp)).toBe(36);
+    expect(() => resolveConfig('prod', { nlp: { gpuVcpuQuota: 0 } })).toThrow(
+      'nlp.gpuVcpuQuota is 0 vCPUs but up to 9 x g6.xlarge need 36: request "Running On-Demand G and VT instances" (L-DB2E81BA) of at least 36',
+    );
+    expect(() => resolveConfig('dev', { nlp: { gpuVcpuQuota: 4 } })).toThrow(
+      /need 8: request "All G and VT Spot Instance Requests" \(L-3819A6DF\)/,
+    );
+    expect(resolveConfig('prod', { nlp: { maxTasks: 2, gpuVcpuQuota: 12 } }).nlp.maxTasks).toBe(2);
+  });
+
+  it('checks named availability zones and the API Gateway logging role mode', () => {
+    expect(
+      resolveConfig('dev', { availabilityZones: ['us-east-1a', 'us-east-1c'] }).availabilityZones,
+    ).toEqual(['us-east-1a', 'us-east-1c']);
+    expect(() => resolveConfig('prod', { availabilityZones: ['us-east-1a', 'us-east-1b'] })).toThrow(
+      /availabilityZones must list exactly maxAzs \(3\) zones/,
+    );
+    expect(() => resolveConfig('dev', { availabilityZones: ['us-east-1a', 'eu-west-1b'] })).toThrow(
+      /availabilityZones must all be in one region/,
+    );
+    expect(() => resolveConfig('dev', { apiGatewayCloudWatchRole: 'maybe' })).toThrow(
+      /apiGatewayCloudWatchRole must be "create" or "existing" \(got maybe\)/,
+    );
   });
 
   it('turns a mapping batching window into what MSK accepts', () => {

@@ -215,21 +215,24 @@ describe('dev stack: hot, warm and cold tiers', () => {
     expect(json(realtime.Properties.Environment)).not.toContain('{{resolve:');
   });
 
-  it('self-hosts ClickHouse on ECS with a gp3 data volume, a backup plan and an S3 cold disk', () => {
-    dev.template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({
-        InstanceType: 't4g.medium',
-        BlockDeviceMappings: Match.arrayWith([
-          {
-            DeviceName: '/dev/xvdb',
-            Ebs: { VolumeSize: 30, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: false },
-          },
-        ]),
-        TagSpecifications: [
-          { ResourceType: 'volume', Tags: [{ Key: 'spate:backup', Value: 'clickhouse-data' }] },
-        ],
-      }),
-    });
+  it('self-hosts ClickHouse on ECS with a retained gp3 data volume, a backup plan and an S3 cold disk', () => {
+    // The data volume is its own resource, kept on stack deletion and re-attached by a replaced
+    // host, which the group keeps in the volume's zone; the launch template makes no data disk.
+    const [, volume] = onlyResource(dev.template, 'AWS::EC2::Volume', 'WarehouseData');
+    expect(volume.Properties).toMatchObject({ Size: 30, VolumeType: 'gp3', Encrypted: true });
+    expect(json(volume.Properties.Tags)).toContain('{"Key":"spate:backup","Value":"clickhouse-data"}');
+    dev.template.hasResource('AWS::EC2::Volume', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const [, lt] = onlyResource(dev.template, 'AWS::EC2::LaunchTemplate', 'WarehouseLaunchTemplate');
+    expect(lt.Properties.LaunchTemplateData).toMatchObject({ InstanceType: 't4g.medium' });
+    expect(json(lt.Properties.LaunchTemplateData)).not.toContain('/dev/xvdb"');
+    expect(json(lt.Properties.LaunchTemplateData)).toContain('aws ec2 attach-volume --volume-id');
+    const [, asg] = onlyResource(dev.template, 'AWS::AutoScaling::AutoScalingGroup', 'WarehouseInstances');
+    const subnets = asg.Properties.VPCZoneIdentifier as { Ref: string }[];
+    expect(subnets).toHaveLength(1);
+    const subnet = dev.template.toJSON().Resources[subnets[0]!.Ref] as {
+      Properties: { AvailabilityZone: unknown };
+    };
+    expect(volume.Properties.AvailabilityZone).toEqual(subnet.Properties.AvailabilityZone);
     dev.template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 7 } })] },
     });
@@ -354,18 +357,23 @@ describe('dev stack: NLP on GPUs', () => {
     const types = policies.map(([, p]) => p.Properties.PolicyType).sort();
     expect(types).toContain('TargetTrackingScaling');
     expect(types).toContain('StepScaling');
-    // Step scaling reads the workers' EMF ConsumerLag, or the broker's lag of the group while no task runs.
+    // Step scaling reads the workers' EMF ConsumerLag, and while no task is wanted, tweets
+    // arriving at the ingest API (published with no worker running; test/infra/scaling.test.ts).
     const stepAlarms = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', 'NlpServiceTaskCountTargetLag');
     expect(stepAlarms.length).toBeGreaterThan(0);
     for (const [, a] of stepAlarms) {
       const metrics = json(a.Properties.Metrics);
-      expect(metrics).toContain('MAX([FILL(worker, 0), FILL(broker, 0)])');
       expect(metrics).toContain('"MetricName":"ConsumerLag","Namespace":"Spate"');
       expect(metrics).toContain('"Name":"service","Value":"nlp"');
-      expect(metrics).toContain('"MetricName":"SumOffsetLag","Namespace":"AWS/Kafka"');
-      expect(metrics).toContain('"Name":"Consumer Group","Value":"spate-nlp"');
-      expect(metrics).toContain('"Name":"Topic","Value":"tweets.raw"');
+      expect(metrics).toContain('"Name":"Resource","Value":"/v1/tweets"');
+      expect(metrics).toContain('"MetricName":"DesiredTaskCount","Namespace":"ECS/ContainerInsights"');
+      expect(metrics).not.toContain('OffsetLag');
     }
+    // CPU only adds tasks; the backlog alone takes the service back to zero.
+    dev.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ DisableScaleIn: true }),
+    });
   });
 
   it('lets the worker read tweets.raw in its group and write enriched topics transactionally, and read models', () => {
