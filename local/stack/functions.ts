@@ -19,7 +19,7 @@ export function functionEnvironment(settings: LocalSettings, secrets: LocalSecre
     // here the broker shares the machine, and every consumer group would unzip each batch again.
     SPATE_KAFKA_COMPRESSION: 'none',
     SPATE_WRITE_KEYS: JSON.stringify({ [settings.project]: hashWriteKey(secrets.writeKey) }),
-    // Pages on any local origin may post events, as the gateway's CORS setting already says.
+    // Pages on any local origin may post events (the ingest function answers CORS, as on AWS).
     SPATE_CORS_ORIGINS: JSON.stringify({ [settings.project]: ['*'] }),
     SPATE_REDIS_URL: `redis://${host}:${settings.ports.redis}`,
     SPATE_CLICKHOUSE_URL: `http://${host}:${settings.ports.clickhouse}`,

@@ -37,8 +37,9 @@ async function serve(): Promise<void> {
           staticDir: flags.staticDir,
           staticHeaders: flags.staticDir ? localSiteHeaders(flags.staticDir, process.env.SPATE_WS_URL) : {},
           health: healthUrl ? () => supervisorHealth(healthUrl) : undefined,
-          // Browser apps on any origin send events with the SDK, as to API Gateway with CORS on.
-          cors: { allowOrigins: ['*'] },
+          // No gateway CORS, as on AWS: the ingest function answers preflights and tags its
+          // responses with the origins of each project (SPATE_CORS_ORIGINS); the dashboard and
+          // the query API it calls share one origin.
           log,
         })
       : await startGateway({
