@@ -7,6 +7,8 @@ export interface BrowserClientOptions {
   readonly endpoint: string;
   readonly writeKey: string;
   readonly flushAt?: number;
+  /** Bytes of JSON one request may carry. @default 500000 */
+  readonly maxBatchBytes?: number;
   readonly flushIntervalMs?: number;
   /** Prefix of the localStorage keys. @default 'spate' */
   readonly storageKey?: string;
@@ -51,6 +53,7 @@ export function createBrowserClient(
     }),
     ...(storage ? { store: new StorageQueueStore(storage, `${prefix}:queue`) } : {}),
     ...(options.flushAt !== undefined ? { flushAt: options.flushAt } : {}),
+    ...(options.maxBatchBytes !== undefined ? { maxBatchBytes: options.maxBatchBytes } : {}),
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     anonymousId,

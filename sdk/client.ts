@@ -1,3 +1,4 @@
+import { nextBatchSize } from './batch-cut.ts';
 import { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy.ts';
 import type {
   DeliveryFailure,
@@ -12,12 +13,16 @@ import type {
 
 /** The server takes at most 1,000 events per request. */
 const SERVER_MAX_EVENTS = 1000;
+/** Half the server's 1 MiB body limit: room for a proxy's smaller limit, and a short upload. */
+const DEFAULT_MAX_BATCH_BYTES = 500 * 1000;
 
 export interface ClientOptions {
   readonly transport: Transport;
   readonly store?: QueueStore;
   /** Send as soon as this many events are queued. @default 1000 */
   readonly flushAt?: number;
+  /** Bytes of JSON a request may carry; a batch is cut before it grows past this. @default 500000 */
+  readonly maxBatchBytes?: number;
   /** Send what is queued this long after the first unsent event. @default 5000 */
   readonly flushIntervalMs?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -41,13 +46,16 @@ export interface TrackFields {
 
 /**
  * Queues events and sends them in batches: at `flushAt` events or `flushIntervalMs` after the
- * first, whichever comes first. Failed batches are retried with backoff and jitter on 429, 5xx
- * and network errors (honouring Retry-After), and dropped on other 4xx.
+ * first, whichever comes first, each at most `maxBatchBytes`. A batch the server finds too large
+ * (413) is split in halves and sent again, with no wait and no loss. Failed batches are retried
+ * with backoff and jitter on 429, 5xx and network errors (honouring Retry-After), and dropped on
+ * other 4xx.
  */
 export class SpateClient {
   readonly #transport: Transport;
   readonly #store: QueueStore | undefined;
   readonly #flushAt: number;
+  readonly #maxBatchBytes: number;
   readonly #flushIntervalMs: number;
   readonly #retry: RetryPolicy;
   readonly #options: ClientOptions;
@@ -67,6 +75,7 @@ export class SpateClient {
     this.#transport = options.transport;
     this.#store = options.store;
     this.#flushAt = Math.min(SERVER_MAX_EVENTS, Math.max(1, options.flushAt ?? SERVER_MAX_EVENTS));
+    this.#maxBatchBytes = Math.max(1, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
     this.#flushIntervalMs = options.flushIntervalMs ?? 5000;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#random = options.random ?? Math.random;
@@ -162,9 +171,12 @@ export class SpateClient {
 
   async #drain(): Promise<void> {
     let attempt = 0;
+    // Lowered by each 413 for the rest of this drain, so the halves of a split go one by one.
+    let maxCount = this.#flushAt;
     while (this.#queue.length > 0) {
-      const batch = this.#queue.slice(0, this.#flushAt);
       const sentAt = new Date(this.#now()).toISOString();
+      const size = nextBatchSize(this.#queue, maxCount, this.#maxBatchBytes, sentAt);
+      const batch = this.#queue.slice(0, size);
       let status: number | 'network';
       let retryAfterS: number | undefined;
       try {
@@ -179,12 +191,18 @@ export class SpateClient {
         attempt = 0;
         continue;
       }
+      if (status === 413 && batch.length > 1) {
+        maxCount = Math.ceil(batch.length / 2);
+        continue;
+      }
       if (!isRetryable(status) || attempt >= this.#retry.maxRetries) {
         this.#remove(batch.length);
         attempt = 0;
         const reason = isRetryable(status)
           ? `gave up after ${this.#retry.maxRetries} retries`
-          : 'refused by the server';
+          : status === 413
+            ? 'too large for the server on its own'
+            : 'refused by the server';
         this.#options.onFailure?.({ events: batch, status, reason });
         continue;
       }

@@ -6,6 +6,8 @@ export interface NodeClientOptions {
   readonly endpoint: string;
   readonly writeKey: string;
   readonly flushAt?: number;
+  /** Bytes of JSON one request may carry. @default 500000 */
+  readonly maxBatchBytes?: number;
   readonly flushIntervalMs?: number;
   readonly onFailure?: (failure: DeliveryFailure) => void;
   /** Flush when the event loop empties (`beforeExit`). @default true */
@@ -21,6 +23,7 @@ export function createNodeClient(options: NodeClientOptions): SpateClient {
   const client = new SpateClient({
     transport: createHttpTransport({ endpoint: options.endpoint, writeKey: options.writeKey }),
     ...(options.flushAt !== undefined ? { flushAt: options.flushAt } : {}),
+    ...(options.maxBatchBytes !== undefined ? { maxBatchBytes: options.maxBatchBytes } : {}),
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     unrefTimers: true,

@@ -57,4 +57,32 @@ describe('the Node SDK against the ingest API', () => {
     await client.shutdown();
     expect(failures).toEqual([expect.objectContaining({ status: 401, reason: 'refused by the server' })]);
   });
+
+  it("delivers 1,000 events of ~1.1 KB, over the server's 1 MiB body limit together, all of them", async () => {
+    for (const maxBatchBytes of [undefined, 4 * 1024 * 1024]) {
+      // The default cap keeps requests under the limit; a cap above it meets 413s and splits.
+      const failures: DeliveryFailure[] = [];
+      const client = createNodeClient({
+        endpoint: stack.gateway.httpUrl,
+        writeKey: WRITE_KEY,
+        flushIntervalMs: 60_000,
+        flushOnExit: false,
+        onFailure: (f) => failures.push(f),
+        ...(maxBatchBytes ? { maxBatchBytes } : {}),
+      });
+      const userId = `sdk-big-${randomUUID()}`;
+      client.identify(userId);
+      for (let i = 0; i < 999; i++) client.track('x_scrolled', { properties: { i, note: 'n'.repeat(1000) } });
+      await client.shutdown();
+      expect(failures).toEqual([]);
+      const records = await readTopic(
+        stack.brokers,
+        TOPICS.eventsRaw.name,
+        (rs) => rs.filter((r) => r.key === userId).length >= 1000,
+      );
+      expect(
+        new Set(records.filter((r) => r.key === userId).map((r) => JSON.parse(r.value).event_id)).size,
+      ).toBe(1000);
+    }
+  });
 });
