@@ -79,7 +79,8 @@ async function answerRequest(
     const response = preflight(deps.origins, origin);
     const status = response.statusCode ?? 204;
     const outcome = { status, accepted: 0, rejected: 0 };
-    return { response: report(deps, response, status === 204 ? outcome : { ...outcome, refusal: 'origin' }) };
+    const refused = status === 204 ? outcome : { ...outcome, refusal: 'origin_not_allowed' };
+    return { response: report(deps, response, refused) };
   }
   if (!route || method !== 'POST') {
     const message = `no ingest route for ${event.requestContext?.http?.method} ${event.rawPath}`;
@@ -93,7 +94,9 @@ async function answerRequest(
     };
   }
   // analytics.js reports on itself to /v1/m; nothing in it is about the shop's users.
-  if (route.kind === 'client-metrics') return { response: { statusCode: 204 } };
+  if (route.kind === 'client-metrics') {
+    return { response: report(deps, { statusCode: 204 }, { status: 204, accepted: 0, rejected: 0 }) };
+  }
   const headers = event.headers ?? {};
   let project: string | undefined;
   let plan: IngestPlan;
