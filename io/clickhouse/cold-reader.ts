@@ -7,6 +7,7 @@ import { queryStepSeries } from './step-series.ts';
 
 /** The archived fields a cold scan needs; objects (order) arrive as their JSON text. */
 const ARCHIVE_STRUCTURE = [
+  'event_id Nullable(String)',
   'project String',
   'type String',
   'timestamp String',
@@ -19,6 +20,15 @@ const ARCHIVE_STRUCTURE = [
   'kafka_offset UInt64',
 ].join(', ');
 
+/** The s3() table function over the archive objects under `glob`, gzip NDJSON of `structure`. */
+export function s3Source(config: ColdTierConfig, glob: string, structure: string): string {
+  const url = `${config.bucketUrl.replace(/\/+$/, '')}/${glob}`;
+  const auth = config.credentials
+    ? `${sqlString(config.credentials.accessKeyId)}, ${sqlString(config.credentials.secretAccessKey)}, `
+    : '';
+  return `s3(${sqlString(url)}, ${auth}'JSONEachRow', ${sqlString(structure)}, 'gzip')`;
+}
+
 /**
  * The s3() table function over the archive objects a query's range can touch; `extraColumns`
  * (`name Type`) add archived fields beyond those the metrics need.
@@ -28,17 +38,25 @@ export function archiveSource(
   q: Pick<MetricQuery, 'project' | 'fromMs' | 'toMs'>,
   extraColumns: readonly string[] = [],
 ) {
-  const url = `${config.bucketUrl.replace(/\/+$/, '')}/${archiveGlob(config.prefix, q.project, q.fromMs, q.toMs)}`;
-  const auth = config.credentials
-    ? `${sqlString(config.credentials.accessKeyId)}, ${sqlString(config.credentials.secretAccessKey)}, `
-    : '';
-  const structure = [ARCHIVE_STRUCTURE, ...extraColumns].join(', ');
-  return `s3(${sqlString(url)}, ${auth}'JSONEachRow', ${sqlString(structure)}, 'gzip')`;
+  return s3Source(
+    config,
+    archiveGlob(config.prefix, q.project, q.fromMs, q.toMs),
+    [ARCHIVE_STRUCTURE, ...extraColumns].join(', '),
+  );
 }
 
 /**
- * Archived events as rows, each (topic, partition, offset) once: a redelivered batch that the
- * mapping cut differently leaves overlapping objects behind, and this is where they meet.
+ * Who an archived row is: its event id; a row archived without one (none should be) stands for
+ * itself by its position. Copies of an event share its id (issue: clients re-send batches).
+ */
+export const ARCHIVED_IDENTITY = `ifNull(event_id,
+  concat(kafka_topic, '/', toString(kafka_partition), '/', toString(kafka_offset)))`;
+
+/**
+ * Archived events as rows, each event id of the project once. Objects overlap in two ways: a
+ * redelivered batch that the mapping cut differently leaves the same offsets in two objects, and
+ * a client that re-sent a batch leaves the same events at new offsets. Both meet here by event
+ * id; the copy kept is the first on its partition (lowest offset), the one the warm tier stores.
  */
 export function archivedEventsSql(config: ColdTierConfig, q: MetricQuery): string {
   return `SELECT parseDateTime64BestEffort(timestamp, 3, 'UTC') AS ts, type,
@@ -48,7 +66,8 @@ export function archivedEventsSql(config: ColdTierConfig, q: MetricQuery): strin
                  toInt64(round(JSONExtractFloat(ifNull(order, ''), 'revenue') * 100)) AS revenue_minor
           FROM ${archiveSource(config, q)}
           WHERE project = {project:String}
-          LIMIT 1 BY kafka_topic, kafka_partition, kafka_offset`;
+          ORDER BY kafka_topic, kafka_partition, kafka_offset
+          LIMIT 1 BY project, ${ARCHIVED_IDENTITY}`;
 }
 
 /**

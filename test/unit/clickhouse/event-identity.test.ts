@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstCopies, identityKey } from '../../../core/aggregation/first-copies.ts';
 import { deduplicationToken, eventWarehouseBatch } from '../../../core/aggregation/warehouse-row.ts';
+import { archiveGlob, tweetArchiveGlob } from '../../../core/query/archive-scan.ts';
 import { enrichedEvent } from '../aggregation/factories.ts';
 
 const entry = (offset: number, scope: string, id: string) => ({ offset, identity: { scope, id } });
@@ -57,5 +58,15 @@ describe('eventWarehouseBatch', () => {
       identity: { scope: 'shop', id: event.event_id },
       ts: '2026-03-01 12:00:00.250',
     });
+  });
+});
+
+describe('archive globs', () => {
+  const day = Date.UTC(2026, 9, 24);
+  it('list the days of a range, for a project and for tweets', () => {
+    expect(archiveGlob('/events/', 'shop', day + 3_600_000, day + 86_400_000 + 60_000)).toBe(
+      'events/project=shop/dt={2026-10-24,2026-10-25}/hour=*/*.ndjson.gz',
+    );
+    expect(tweetArchiveGlob('tweets', day, day + 1)).toBe('tweets/dt=2026-10-24/hour=*/*.ndjson.gz');
   });
 });
