@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROD_CONFIG } from '../../lib/config.ts';
+import { SUPPORTED_KAFKA_VERSIONS } from '../../lib/streaming/kafka-versions.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 import { functionsResolvingSecrets, json, onlyResource, resourcesOf } from './template-queries.ts';
 
@@ -66,6 +67,8 @@ describe('prod stack', () => {
     expect(
       ((cluster.Properties.BrokerNodeGroupInfo as { ClientSubnets: unknown[] }).ClientSubnets ?? []).length,
     ).toBe(3);
+    // MSK refuses new clusters on a version past its end of support.
+    expect(SUPPORTED_KAFKA_VERSIONS).toContain(cluster.Properties.KafkaVersion);
   });
 
   it('runs a multi-AZ Valkey replication group with TLS, encryption at rest and RBAC', () => {

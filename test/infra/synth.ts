@@ -27,6 +27,8 @@ export interface Synthesized {
   readonly template: Template;
   /** cdk-nag findings left after the suppressions: "rule: path". */
   readonly findings: string[];
+  /** The cloud assembly directory (asset manifest and staged assets). */
+  readonly outdir: string;
   /** Removes the cloud assembly directory. */
   dispose(): void;
 }
@@ -42,5 +44,11 @@ export function synthesize(config: SpateConfig, catalog: SpateCatalog = testCata
   const findings = report.violations.flatMap((v) =>
     v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath ?? r.resourceLogicalId}`),
   );
-  return { stack, template, findings, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
+  return {
+    stack,
+    template,
+    findings,
+    outdir,
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
+  };
 }
