@@ -8,17 +8,12 @@ import {
   parseDirectory,
   segmentName,
 } from '../../core/aggregation/dedup-directory.ts';
-import {
-  judgeSightings,
-  liveSegments,
-  planFirstSights,
-  type Sighting,
-  sightingsOf,
-} from '../../core/aggregation/first-sights.ts';
+import { liveSegments, type Sighting, sightingsOf } from '../../core/aggregation/first-sights.ts';
+import { type GatedBatch, planGatedBatch } from '../../core/aggregation/gated-plan.ts';
 import type { PositionedEvent } from '../../core/aggregation/msk-batch.ts';
 import { parseHighWater, unappliedEvents } from '../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../core/aggregation/redis-keys.ts';
-import { encodePlan, RedisPlan } from '../../core/aggregation/redis-plan.ts';
+import { encodePlan } from '../../core/aggregation/redis-plan.ts';
 import { APPLY_PLAN_LUA } from './apply-script.ts';
 import { readFirstSights } from './sight-reads.ts';
 
@@ -40,13 +35,7 @@ export class GateMovedError extends Error {
   override readonly name = 'GateMovedError';
 }
 
-/** What the gate needs of a decoded topic-partition batch. */
-export interface GatedBatch<E> {
-  readonly topic: string;
-  readonly partition: number;
-  readonly lastOffset: number;
-  readonly events: readonly E[];
-}
+export type { GatedBatch };
 
 export interface OffsetGateOptions {
   /** How long an event id is remembered; default the hot tier's life (24 h). */
@@ -110,24 +99,32 @@ export class OffsetGate<E extends { readonly offset: number } = PositionedEvent>
     }
     const values = (stateKeys.length > 0 ? replies[2]?.[1] : []) as (string | null)[];
     const state = new Map(stateKeys.map((k, i) => [k, values[i] ?? null]));
-    const fresh = new Set(unappliedEvents(batch.events, highWater));
-    const freshSightings = sightings.filter((s) => fresh.has(s.event));
     // Segments opened since the last read were not looked up with it: one more round trip.
     const looked = new Set(assumed.map(segmentName));
     const missed = liveSegments(this.clock, segments, nowMs).filter((s) => !looked.has(segmentName(s)));
     let roundTrips = 2;
     const stored = sights.found(replies);
     if (missed.length > 0) {
+      const fresh = new Set(unappliedEvents(batch.events, highWater));
       const more = this.redis.pipeline();
-      const moreSights = readFirstSights(more, where, missed, freshSightings);
+      const moreSights = readFirstSights(
+        more,
+        where,
+        missed,
+        sightings.filter((s) => fresh.has(s.event)),
+      );
       const moreReplies = (await more.exec()) ?? [];
       for (const [hex, tag] of moreSights.found(moreReplies, 0)) stored.set(hex, tag);
       roundTrips += 1;
     }
-    const verdict = judgeSightings(freshSightings, stored);
-    const plan = new RedisPlan();
-    this.aggregation.plan(verdict.counted, state, plan, nowMs);
-    planFirstSights(plan, where, this.clock, segments, verdict.unrecorded, nowMs);
+    const { plan, verdict, fresh } = planGatedBatch(
+      this.aggregation,
+      this.clock,
+      batch,
+      sightings,
+      { highWater, segments, stored, state },
+      nowMs,
+    );
     const { keys, args } = encodePlan(plan, [gateKey]);
     const [ok, current] = await this.runScript(keys, [String(highWater), String(batch.lastOffset), ...args]);
     if (ok !== 1) {
@@ -137,7 +134,7 @@ export class OffsetGate<E extends { readonly offset: number } = PositionedEvent>
     }
     return {
       applied: verdict.counted.length,
-      skipped: batch.events.length - fresh.size,
+      skipped: batch.events.length - fresh,
       copies: verdict.copies,
       highWater: Number(current),
       roundTrips,

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { dedupClock } from '../../../core/aggregation/dedup-directory.ts';
+import { identityOfEvent } from '../../../core/aggregation/event-decoding.ts';
+import { judgeSightings, planFirstSights, sightingsOf } from '../../../core/aggregation/first-sights.ts';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import { funnelsAggregation } from '../../../core/aggregation/funnels.ts';
+import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
+import { planRealtime } from '../../../core/aggregation/realtime-counters.ts';
+import { encodePlan, RedisPlan } from '../../../core/aggregation/redis-plan.ts';
+import { planWindows } from '../../../core/aggregation/sliding-windows.ts';
+import { APPLY_PLAN_LUA } from '../../../io/redis/apply-script.ts';
+import { enrichedEvent, mskEventOf } from './factories.ts';
+
+/** Every `redis.call('CMD', first, ...)` of the script, with the expression of its first key. */
+function calls(script: string): { command: string; key: string }[] {
+  return [...script.matchAll(/redis\.call\('(\w+)',\s*([^,)]+)/g)].map((m) => ({
+    command: m[1]!,
+    key: m[2]!,
+  }));
+}
+
+const T = Date.parse('2026-01-15T10:00:30.000Z');
+
+/** A plan with every kind of op: counters, top-N, HLL adds and merges, funnel state, first sights. */
+function fullPlan(): RedisPlan {
+  const events = [
+    enrichedEvent({ type: 'page_view', product: { id: 'p1' }, user_id: 'a' }),
+    enrichedEvent({ type: 'add_to_cart', product: { id: 'p1' }, user_id: 'a' }),
+    enrichedEvent({
+      type: 'purchase',
+      user_id: 'a',
+      order: { id: 'o1', revenue: 10, currency: 'EUR', items: [{ product_id: 'p1', quantity: 1 }] },
+    }),
+  ];
+  const [batch] = partitionBatches(mskEventOf(events, { partition: 3, firstOffset: 40 }));
+  const plan = new RedisPlan();
+  planRealtime(batch!.events, plan, T);
+  planWindows(batch!.events, plan, T);
+  funnelsAggregation(parseFunnelCatalog(undefined)).plan(batch!.events, new Map(), plan, T);
+  const verdict = judgeSightings(sightingsOf(batch!.events, identityOfEvent), new Map());
+  planFirstSights(plan, { topic: 'events.raw', partition: 3 }, dedupClock(86_400), [], verdict.unrecorded, T);
+  return plan;
+}
+
+describe('the apply script and ElastiCache Serverless', () => {
+  it('names every key it touches through KEYS, never through ARGV', () => {
+    const found = calls(APPLY_PLAN_LUA);
+    expect(found.length).toBeGreaterThanOrEqual(12);
+    for (const { command, key } of found)
+      expect({ command, key }).toEqual({ command, key: expect.stringMatching(/^KEYS\[/) });
+    // PFMERGE's sources are keys too: they are gathered from KEYS before the call.
+    expect(APPLY_PLAN_LUA).toMatch(/sources\[s\] = KEYS\[tonumber\(ARGV\[i \+ 2 \+ s\]\)\]/);
+    expect(APPLY_PLAN_LUA).toMatch(
+      /redis\.call\('PFMERGE', KEYS\[tonumber\(ARGV\[i \+ 1\]\)\], unpack\(sources\)\)/,
+    );
+  });
+
+  it('declares every key of a plan in KEYS, all in the one {sp} slot, and refers to them by index', () => {
+    const plan = fullPlan();
+    const gate = '{sp}:gate:realtime:events.raw:3';
+    const { keys, args } = encodePlan(plan, [gate]);
+    expect(keys[0]).toBe(gate);
+    expect(new Set(keys).size).toBe(keys.length);
+    const planKeys = new Set([
+      ...plan.hashIncrements.keys(),
+      ...plan.sortedSetIncrements.keys(),
+      ...plan.hyperLogLogAdds.keys(),
+      ...plan.hyperLogLogMerges.keys(),
+      ...[...plan.hyperLogLogMerges.values()].flatMap((s) => [...s]),
+      ...plan.strings.keys(),
+      ...plan.hashSetsIfAbsent.keys(),
+      ...plan.claims.keys(),
+      ...plan.expiries.keys(),
+    ]);
+    expect(planKeys.size).toBeGreaterThan(10);
+    expect(new Set(keys.slice(1))).toEqual(planKeys);
+    for (const key of keys) expect(key.startsWith('{sp}:')).toBe(true);
+    // No key name travels in ARGV.
+    const text = args.map((a) => (typeof a === 'string' ? a : a.toString('latin1')));
+    for (const key of keys) expect(text).not.toContain(key);
+  });
+
+  it('walks the encoded ops to key indexes that exist', () => {
+    const { keys, args } = encodePlan(fullPlan(), ['{sp}:gate:x:events.raw:3']);
+    const text = args.map((a) => (typeof a === 'string' ? a : ''));
+    const claims = Number(text[0]);
+    expect(claims).toBe(1);
+    const refs: number[] = [];
+    let i = 1;
+    for (let c = 0; c < claims; c++, i += 3) refs.push(Number(text[i]));
+    const width: Record<string, number> = { h: 4, z: 4, s: 4, x: 4, d: 3, e: 3 };
+    while (i < text.length) {
+      const op = text[i]!;
+      refs.push(Number(text[i + 1]));
+      if (op === 'p' || op === 'm') {
+        const n = Number(text[i + 2]);
+        if (op === 'm') for (let s = 1; s <= n; s++) refs.push(Number(text[i + 2 + s]));
+        i += 3 + n;
+      } else {
+        expect(width[op]).toBeDefined();
+        i += width[op]!;
+      }
+    }
+    expect(i).toBe(text.length);
+    for (const r of refs) {
+      expect(Number.isInteger(r)).toBe(true);
+      expect(r).toBeGreaterThanOrEqual(1);
+      expect(r).toBeLessThanOrEqual(keys.length);
+    }
+  });
+});
