@@ -158,7 +158,7 @@ describe('scaling from zero', () => {
   }
 
   /** The alarm's value with consumer-side metrics absent and the others as `others` says. */
-  function valueOf(alarm: CfnResource, others: (m: AlarmMetric) => Sample): Sample {
+  function alarmValue(alarm: CfnResource, others: (m: AlarmMetric) => Sample): Sample {
     const metrics = alarm.Properties.Metrics as AlarmMetric[];
     const samples: Record<string, Sample> = {};
     for (const m of metrics)
@@ -180,16 +180,16 @@ describe('scaling from zero', () => {
       expect(out && back, target).toBeTruthy();
       // Tweets arriving, no task wanted (Container Insights may publish nothing for a service at zero).
       for (const desired of [undefined, 0]) {
-        const waking = valueOf(out!, (m) => (isTaskCount(m) ? desired : 10));
+        const waking = alarmValue(out!, (m) => (isTaskCount(m) ? desired : 10));
         expect(waking, `${target} with desired ${desired}`).toBeGreaterThanOrEqual(
           out!.Properties.Threshold as number,
         );
       }
       // Nothing arriving and nobody reporting lag: back to zero.
-      const quiet = valueOf(back!, (m) => (isTaskCount(m) ? 1 : undefined));
+      const quiet = alarmValue(back!, (m) => (isTaskCount(m) ? 1 : undefined));
       expect(quiet).toBeLessThanOrEqual(back!.Properties.Threshold as number);
       // One task running while tweets arrive and its lag is low: neither step fires (no flapping).
-      const held = valueOf(out!, (m) => (isTaskCount(m) ? 1 : 10));
+      const held = alarmValue(out!, (m) => (isTaskCount(m) ? 1 : 10));
       expect(held).toBeLessThan(out!.Properties.Threshold as number);
       expect(held).toBeGreaterThan(back!.Properties.Threshold as number);
     }

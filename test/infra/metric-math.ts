@@ -10,15 +10,16 @@ type Token = { kind: 'num'; value: number } | { kind: 'id'; value: string } | { 
 function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
   const re = /\s*(\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|<=|>=|==|!=|&&|\|\||[-+*/<>()[\],])/y;
-  let m: RegExpExecArray | null;
-  while (re.lastIndex < expression.trimEnd().length && (m = re.exec(expression))) {
+  const end = expression.trimEnd().length;
+  while (re.lastIndex < end) {
+    const m = re.exec(expression);
+    if (!m) break;
     const t = m[1]!;
     if (/^\d/.test(t)) tokens.push({ kind: 'num', value: Number(t) });
     else if (/^[A-Za-z_]/.test(t) && t !== 'AND' && t !== 'OR') tokens.push({ kind: 'id', value: t });
     else tokens.push({ kind: 'op', value: t === 'AND' ? '&&' : t === 'OR' ? '||' : t });
   }
-  if (re.lastIndex < expression.trimEnd().length)
-    throw new Error(`cannot read metric math at ${re.lastIndex}: ${expression}`);
+  if (re.lastIndex < end) throw new Error(`cannot read metric math at ${re.lastIndex}: ${expression}`);
   return tokens;
 }
 
@@ -62,7 +63,10 @@ export function evaluate(expression: string, samples: Readonly<Record<string, Sa
       if (peek()?.value === '[') {
         take('[');
         const list: Sample[] = [or()];
-        while (peek()?.value === ',') take(), list.push(or());
+        while (peek()?.value === ',') {
+          take(',');
+          list.push(or());
+        }
         take(']');
         args.push(list);
       } else args.push([or()]);
