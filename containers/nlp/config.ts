@@ -39,6 +39,8 @@ export interface NlpWorkerConfig {
   /** 0 picks a free port. */
   readonly metricsPort: number;
   readonly duplicateWindow: number;
+  /** Tweet ids remembered as enriched, so a copy the firehose re-sent is skipped (0: none). */
+  readonly enrichedIdWindow: number;
   /** CloudWatch EMF lines on stdout (ConsumerLag, TweetsPerSecond) for the autoscaling policy and lag alarm. */
   readonly emf?: { readonly namespace: string; readonly intervalMs: number };
 }
@@ -130,6 +132,8 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     rebalanceTimeoutMs: int('SPATE_NLP_REBALANCE_TIMEOUT_MS', 60_000, 3000),
     metricsPort: int('SPATE_NLP_METRICS_PORT', 9464, 0),
     duplicateWindow: int('SPATE_NLP_DUPLICATE_WINDOW', 100_000, 1),
+    // About 100 bytes an id: 10 MB for the last 100k tweets, minutes of a busy firehose.
+    enrichedIdWindow: int('SPATE_NLP_ENRICHED_ID_WINDOW', 100_000, 0),
     ...(emfFlag === 'true'
       ? {
           emf: {

@@ -7,7 +7,7 @@ export class NlpMetrics {
   readonly registry = new Registry();
   readonly tweets = new Counter({
     name: 'spate_nlp_tweets_total',
-    help: 'Tweets consumed, by outcome (enriched, invalid)',
+    help: 'Tweets consumed, by outcome (enriched, invalid, copy: a tweet id enriched already, skipped)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -16,6 +16,7 @@ import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { openBackend } from './backends.ts';
 import type { NlpWorkerConfig } from './config.ts';
 import { publishWorkerEmf } from './emf.ts';
+import { EnrichedTweetIds } from './enriched-ids.ts';
 import { GroupCommit } from './group-commit.ts';
 import { NlpMetrics, serveMetrics } from './metrics.ts';
 import { readRulesFile, watchRulesFile } from './rules-file.ts';
@@ -123,11 +124,15 @@ export async function startNlpWorker(
     max: config.maxTransactionRecords,
   });
 
+  const enrichedIds = new EnrichedTweetIds(config.enrichedIdWindow);
+
   interface EnrichedChunk {
     readonly enriched: { key: string; value: string }[];
     readonly alerts: { key: string; value: string }[];
     readonly timestamps: number[];
     readonly invalid: number;
+    /** Copies of tweets enriched already (in a committed transaction, or earlier in this chunk). */
+    readonly copies: number;
     readonly topic: string;
     readonly partition: number;
     readonly lastOffset: string;
@@ -140,10 +145,17 @@ export async function startNlpWorker(
   ): Promise<EnrichedChunk> => {
     const prepared: PreparedTweet[] = [];
     const timestamps: number[] = [];
+    const inChunk = new Set<string>();
     let invalid = 0;
+    let copies = 0;
     for (const m of messages) {
       try {
         const raw = parseRawTweet(JSON.parse(m.value?.toString('utf8') ?? 'null'));
+        if (enrichedIds.has(raw.id) || inChunk.has(raw.id)) {
+          copies++;
+          continue;
+        }
+        inChunk.add(raw.id);
         prepared.push(enricher.prepare(raw));
         timestamps.push(Number(m.timestamp));
       } catch (err) {
@@ -167,6 +179,7 @@ export async function startNlpWorker(
       alerts,
       timestamps,
       invalid,
+      copies,
       topic,
       partition,
       lastOffset: messages[messages.length - 1]!.offset,
@@ -210,6 +223,8 @@ export async function startNlpWorker(
     metrics.transaction.observe((performance.now() - started) / 1000);
     const committedAt = Date.now();
     for (const chunk of chunks) {
+      enrichedIds.remember(chunk.enriched.map((e) => e.key));
+      if (chunk.copies > 0) metrics.tweets.inc({ outcome: 'copy' }, chunk.copies);
       for (const timestamp of chunk.timestamps) {
         if (Number.isFinite(timestamp))
           metrics.tweetLatency.observe(Math.max(0, committedAt - timestamp) / 1000);

@@ -75,7 +75,10 @@ export async function activeNow(redis: Redis, project: string, nowMs: number): P
   );
 }
 
-/** The warm tier's overview from the minute rollup (hour rollup for ranges of whole hours). */
+/**
+ * The warm tier's overview from the minute rollup (hour rollup for ranges of whole hours); the
+ * rollups hold each event id once, since only first copies reach `events` (io/clickhouse/batch-writer.ts).
+ */
 export async function warmOverview(
   client: ClickHouseClient,
   project: string,
@@ -123,7 +126,8 @@ function overviewFromRows(json: OverviewRows): OverviewNumbers {
 
 /**
  * The cold tier's overview: ClickHouse reading the S3 archive (io/clickhouse/cold-reader.ts),
- * each archived offset once; visitors exact, bots left out as in the other tiers.
+ * each event id once, however many objects hold copies of it; visitors exact, bots left out as
+ * in the other tiers.
  */
 export async function coldOverview(
   client: ClickHouseClient,
