@@ -1,0 +1,170 @@
+import type { MSKEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
+import { realtimeAggregation } from '../../../core/aggregation/realtime-counters.ts';
+import { redisKeys } from '../../../core/aggregation/redis-keys.ts';
+import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import type { EnrichedTweet } from '../../../core/nlp/enriched-tweet.ts';
+import type { HotAggregatorConfig } from '../../../io/redis/hot-aggregator-config.ts';
+import type { PartitionReport } from '../../../io/redis/hot-sink.ts';
+import { OffsetGate } from '../../../io/redis/offset-gate.ts';
+import { createFunnelsFunction } from '../../../lambdas/funnels/handler.ts';
+import { type AggregatorFunction, createRealtimeFunction } from '../../../lambdas/realtime/handler.ts';
+import { createTweetsFunction, type TweetsFunction } from '../../../lambdas/tweets/handler.ts';
+import { createWindowsFunction } from '../../../lambdas/windows/handler.ts';
+import { createLambdaContext } from '../../../local/lambda/context.ts';
+import { mskEventOf } from '../../unit/aggregation/factories.ts';
+import { seededRandom } from './chaos-proxy.ts';
+import { shopTraffic } from './event-stream.ts';
+import { startTestRedis, type TestRedis } from './redis-server.ts';
+import { hotSnapshot } from './redis-snapshot.ts';
+import { tweetTraffic } from './tweet-stream.ts';
+
+const context = createLambdaContext('client-copies');
+
+/** Sends `events` from `firstOffset` on, cut into batches of the given sizes (the last repeats). */
+async function send(
+  handler: (event: MSKEvent, ctx: typeof context) => Promise<PartitionReport[]>,
+  events: readonly (EnrichedEvent | string)[],
+  firstOffset: number,
+  sizes: readonly number[],
+): Promise<PartitionReport[]> {
+  const reports: PartitionReport[] = [];
+  for (let i = 0, cut = 0; i < events.length; cut++) {
+    const size = sizes[Math.min(cut, sizes.length - 1)]!;
+    const msk = mskEventOf(events.slice(i, i + size), {
+      topic: typeof events[0] === 'string' ? 'tweets.enriched' : 'events.raw',
+      partition: 1,
+      firstOffset: firstOffset + i,
+    });
+    reports.push(...(await handler(msk, context)));
+    i += size;
+  }
+  return reports;
+}
+
+const total = (reports: readonly PartitionReport[], field: 'applied' | 'copies' | 'skipped') =>
+  reports.reduce((sum, r) => sum + r[field], 0);
+
+describe('client copies against redis-server: every event id counted once', () => {
+  let redis: TestRedis;
+  let functions: AggregatorFunction[];
+  let tweets: TweetsFunction;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const config: HotAggregatorConfig = {
+      redis: { url: redis.url },
+      breaker: { failureThreshold: 3, openMs: 1000 },
+      retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+      funnels: parseFunnelCatalog(undefined),
+      dedupWindowSeconds: 86_400,
+    };
+    functions = [
+      createRealtimeFunction(config),
+      createWindowsFunction(config),
+      createFunnelsFunction(config),
+    ];
+    tweets = createTweetsFunction(config);
+  });
+  afterAll(async () => {
+    for (const f of functions ?? []) await f.close();
+    await tweets?.close();
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    await redis.client.flushall();
+  });
+
+  it('leaves counters, visitors, top-N, funnels and journeys unchanged when a batch is sent again at new offsets', async () => {
+    const [events] = shopTraffic(seededRandom(18), 1, 600) as [EnrichedEvent[]];
+    for (const f of functions) {
+      const first = await send(f.handler, events, 0, [100]);
+      expect(total(first, 'applied')).toBe(600);
+    }
+    const once = await hotSnapshot(redis.client);
+    expect([...once.keys()].some((k) => k.includes(':f:m:'))).toBe(true);
+    expect([...once.keys()].some((k) => k.includes(':j:h:'))).toBe(true);
+    expect([...once.keys()].some((k) => k.includes(':w:'))).toBe(true);
+
+    for (const f of functions) {
+      // The client sends it all again, then a third time cut differently; new offsets each time.
+      const again = await send(f.handler, events, 600, [100]);
+      const resplit = await send(f.handler, events, 1200, [7, 250, 33]);
+      expect(total(again, 'applied') + total(resplit, 'applied')).toBe(0);
+      expect(total(again, 'copies') + total(resplit, 'copies')).toBe(1200);
+    }
+    expect(await hotSnapshot(redis.client)).toEqual(once);
+  });
+
+  it('counts each event once when its copies are mixed into new traffic, and still counts the new events', async () => {
+    const [events] = shopTraffic(seededRandom(19), 1, 400) as [EnrichedEvent[]];
+    const [oldHalf, newHalf] = [events.slice(0, 200), events.slice(200)];
+    const mixed = newHalf.flatMap((e, i) => (i % 2 === 0 ? [e, oldHalf[i]!] : [e]));
+    const [realtime] = functions as [AggregatorFunction];
+    await send(realtime.handler, oldHalf, 0, [50]);
+    const reports = await send(realtime.handler, mixed, 200, [64]);
+    expect(total(reports, 'applied')).toBe(200);
+    expect(total(reports, 'copies')).toBe(100);
+
+    // The same numbers as the events sent once each.
+    const clean = await hotSnapshot(redis.client);
+    await redis.client.flushall();
+    await send(realtime.handler, events, 0, [400]);
+    expect(clean).toEqual(await hotSnapshot(redis.client));
+  });
+
+  it('stays exactly-once per offset: the same offsets redelivered change nothing', async () => {
+    const [events] = shopTraffic(seededRandom(20), 1, 300) as [EnrichedEvent[]];
+    for (const f of functions) await send(f.handler, events, 0, [120]);
+    const once = await hotSnapshot(redis.client);
+    for (const f of functions) {
+      const redelivered = await send(f.handler, events, 0, [120]);
+      expect(total(redelivered, 'applied')).toBe(0);
+      expect(total(redelivered, 'skipped')).toBe(300);
+      // A re-split redelivery overlapping the high-water, with copies of earlier ids after it.
+      const overlap = await send(f.handler, [...events.slice(250), ...events.slice(0, 40)], 250, [90]);
+      expect(total(overlap, 'applied')).toBe(0);
+      expect(total(overlap, 'copies')).toBe(40);
+    }
+    expect(await hotSnapshot(redis.client)).toEqual(once);
+  });
+
+  it('counts a tweet id sent twice once', async () => {
+    const [posted] = tweetTraffic(seededRandom(21), 1, 120, Date.now()) as [EnrichedTweet[]];
+    const values = posted.map((t) => JSON.stringify(t));
+    const first = await send(tweets.handler, values, 0, [40]);
+    expect(total(first, 'applied')).toBe(120);
+    const once = await hotSnapshot(redis.client);
+    expect([...once.keys()].some((k) => k.includes(':tw:m:'))).toBe(true);
+    const again = await send(tweets.handler, values, 120, [17, 80]);
+    expect(total(again, 'copies')).toBe(120);
+    expect(await hotSnapshot(redis.client)).toEqual(once);
+  });
+
+  it('touches only keys declared in KEYS, all in the {sp} slot', async () => {
+    const declared = new Set<string>();
+    const client = redis.client;
+    const evalsha = client.evalsha.bind(client);
+    // Records the KEYS of every script call; the calls themselves go to redis-server unchanged.
+    const recording = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'evalsha') return Reflect.get(target, property, receiver);
+        return (sha: string, count: number, ...rest: (string | Buffer)[]) => {
+          for (const key of rest.slice(0, count)) declared.add(String(key));
+          return evalsha(sha, count, ...rest);
+        };
+      },
+    });
+    const gate = new OffsetGate(recording, realtimeAggregation);
+    const [events] = shopTraffic(seededRandom(22), 1, 200) as [EnrichedEvent[]];
+    const [batch] = partitionBatches(mskEventOf(events, { partition: 1 }));
+    await gate.apply(batch!);
+    const existing = await client.keys('*');
+    expect(existing.length).toBeGreaterThan(10);
+    expect(existing.some((k) => k.startsWith(redisKeys.dedupDirectory('events.raw', 1)))).toBe(true);
+    for (const key of existing) expect(declared).toContain(key);
+    for (const key of declared) expect(key.startsWith('{sp}:')).toBe(true);
+  });
+});
