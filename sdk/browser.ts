@@ -27,7 +27,7 @@ export interface BrowserHost {
   readonly localStorage?: KeyValueStorage;
   readonly document?: EventSource & { readonly visibilityState: string };
   readonly window?: EventSource;
-  readonly navigator?: { sendBeacon?(url: string, data: Blob): boolean };
+  readonly navigator?: { sendBeacon?(url: string, data: Blob): boolean; readonly onLine?: boolean };
   readonly fetch?: typeof globalThis.fetch;
 }
 
@@ -57,6 +57,8 @@ export function createBrowserClient(
     ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
     ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     anonymousId,
+    // Offline, nothing is tried (and no retry is spent); `online` sends what waited.
+    isOnline: () => host.navigator?.onLine ?? true,
   });
   const keepalive = createHttpTransport({
     endpoint: options.endpoint,
@@ -67,17 +69,31 @@ export function createBrowserClient(
   // The key rides in the query string because sendBeacon cannot set headers.
   const beaconUrl = `${options.endpoint.replace(/\/+$/, '')}/v1/events?write_key=${encodeURIComponent(options.writeKey)}`;
 
+  // Chunk after chunk until the queue is empty or the browser refuses one (its beacon quota is
+  // about 64 KB in flight): a refused chunk goes back to the queue, kept for the next visit.
   const sendOnUnload = () => {
-    const events = client.takeForUnload(UNLOAD_BYTES);
-    if (events.length === 0) return;
-    const body = JSON.stringify(events);
-    const queued = host.navigator?.sendBeacon?.(beaconUrl, new Blob([body], { type: 'text/plain' })) ?? false;
-    if (!queued) void keepalive(events).catch(() => undefined);
+    // Offline, a beacon is accepted by the browser and then lost; the queue waits in storage.
+    if (host.navigator?.onLine === false) return;
+    for (;;) {
+      const events = client.takeForUnload(UNLOAD_BYTES);
+      if (events.length === 0) return;
+      const body = new Blob([JSON.stringify(events)], { type: 'text/plain' });
+      if (host.navigator?.sendBeacon) {
+        if (!host.navigator.sendBeacon(beaconUrl, body)) return client.putBack(events);
+        continue;
+      }
+      void keepalive(events)
+        .then((result) => {
+          if (result.status >= 500 || result.status === 429) client.putBack(events);
+        })
+        .catch(() => client.putBack(events));
+    }
   };
   host.document?.addEventListener('visibilitychange', () => {
     if (host.document?.visibilityState === 'hidden') sendOnUnload();
   });
   host.window?.addEventListener('pagehide', sendOnUnload);
+  host.window?.addEventListener('online', () => client.retryNow());
   return client;
 }
 

@@ -1,4 +1,5 @@
-import { nextBatchSize } from './batch-cut.ts';
+import { jsonBytes, nextBatchSize } from './batch-cut.ts';
+import { EventQueue } from './event-queue.ts';
 import { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy.ts';
 import type {
   DeliveryFailure,
@@ -15,6 +16,8 @@ import type {
 const SERVER_MAX_EVENTS = 1000;
 /** Half the server's 1 MiB body limit: room for a proxy's smaller limit, and a short upload. */
 const DEFAULT_MAX_BATCH_BYTES = 500 * 1000;
+/** What localStorage holds for an origin, about. */
+const DEFAULT_MAX_QUEUE_BYTES = 5 * 1000 * 1000;
 
 export interface ClientOptions {
   readonly transport: Transport;
@@ -23,6 +26,10 @@ export interface ClientOptions {
   readonly flushAt?: number;
   /** Bytes of JSON a request may carry; a batch is cut before it grows past this. @default 500000 */
   readonly maxBatchBytes?: number;
+  /** Bytes of unsent events kept (offline); past it the oldest are dropped and reported. @default 5000000 */
+  readonly maxQueueBytes?: number;
+  /** Whether the device has a network (navigator.onLine); offline, nothing is tried. @default always */
+  readonly isOnline?: () => boolean;
   /** Send what is queued this long after the first unsent event. @default 5000 */
   readonly flushIntervalMs?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -48,8 +55,9 @@ export interface TrackFields {
  * Queues events and sends them in batches: at `flushAt` events or `flushIntervalMs` after the
  * first, whichever comes first, each at most `maxBatchBytes`. A batch the server finds too large
  * (413) is split in halves and sent again, with no wait and no loss. Failed batches are retried
- * with backoff and jitter on 429, 5xx and network errors (honouring Retry-After), and dropped on
- * other 4xx.
+ * with backoff and jitter on 429 and 5xx (honouring Retry-After) up to `maxRetries`, and dropped
+ * on other 4xx. A network error never drops anything: after `maxRetries` tries the queue waits,
+ * kept, and is tried again every `maxDelayMs` or as soon as `retryNow()` says the network is back.
  */
 export class SpateClient {
   readonly #transport: Transport;
@@ -62,7 +70,8 @@ export class SpateClient {
   readonly #random: () => number;
   readonly #now: () => number;
   readonly #newId: () => string;
-  #queue: SdkEvent[];
+  readonly #isOnline: () => boolean;
+  readonly #queue: EventQueue;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> | undefined;
   #userId: string | undefined;
@@ -81,15 +90,22 @@ export class SpateClient {
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+    this.#isOnline = options.isOnline ?? (() => true);
     this.#userId = options.userId;
     this.#anonymousId = options.anonymousId ?? this.#newId();
     this.#sessionId = options.sessionId;
-    this.#queue = this.#store?.load() ?? [];
-    if (this.#queue.length > 0) this.#schedule();
+    this.#queue = new EventQueue(this.#store?.load() ?? [], options.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES);
+    this.#reportOverflow(this.#queue.droppedOnLoad);
+    if (this.#queue.length > 0) this.#schedule(this.#flushIntervalMs);
   }
 
   get queued(): number {
     return this.#queue.length;
+  }
+
+  /** Bytes of JSON the unsent events take. */
+  get queuedBytes(): number {
+    return this.#queue.bytes;
   }
 
   get anonymousId(): string {
@@ -120,7 +136,10 @@ export class SpateClient {
     return this.track('x_identify', traits ? { properties: traits } : {});
   }
 
-  /** Sends everything queued; resolves when the queue is empty or what is left was given up. */
+  /**
+   * Sends everything queued; resolves when the queue is empty, or when what is left waits for
+   * the network (then `queued` says how much).
+   */
   async flush(): Promise<void> {
     this.#clearTimer();
     while (this.#flushing) await this.#flushing;
@@ -129,6 +148,12 @@ export class SpateClient {
       this.#flushing = undefined;
     });
     await this.#flushing;
+  }
+
+  /** The network is back (the browser's `online` event): try what waits now, not at its timer. */
+  retryNow(): void {
+    if (this.#flushing || this.#queue.length === 0) return;
+    void this.flush();
   }
 
   /** Flushes and stops; later calls to track are ignored. */
@@ -140,32 +165,36 @@ export class SpateClient {
 
   /**
    * Removes and returns the oldest events that fit in `maxBytes` of JSON, for a last send with
-   * sendBeacon or keepalive fetch while the page unloads (both cap bodies near 64 KB).
+   * sendBeacon or keepalive fetch while the page unloads (both cap bodies near 64 KB). Nothing
+   * while a batch is in flight: its answer settles those events.
    */
   takeForUnload(maxBytes: number): SdkEvent[] {
-    const taken: SdkEvent[] = [];
-    let bytes = 2;
     const sentAt = new Date(this.#now()).toISOString();
-    while (this.#queue.length > 0 && !this.#flushing) {
-      const next = { ...this.#queue[0]!, sent_at: sentAt };
-      const size = JSON.stringify(next).length + 1;
-      if (bytes + size > maxBytes && taken.length > 0) break;
-      taken.push(next);
+    let bytes = 2;
+    const taken = this.#queue.takeFront((event, index) => {
+      const size = jsonBytes({ ...event, sent_at: sentAt }) + (index > 0 ? 1 : 0);
+      if (index > 0 && bytes + size > maxBytes) return false;
       bytes += size;
-      this.#queue.shift();
-    }
+      return true;
+    });
     this.#persist();
-    return taken;
+    return taken.map((event) => ({ ...event, sent_at: sentAt }));
+  }
+
+  /** Events taken for unload that the browser would not send: queued again, oldest first. */
+  putBack(events: readonly SdkEvent[]): void {
+    this.#queue.putBack(events);
+    this.#persist();
   }
 
   #enqueue(event: SdkEvent): void {
     if (this.#closed) return;
-    this.#queue.push(event);
+    this.#reportOverflow(this.#queue.push(event));
     this.#persist();
-    if (this.#queue.length >= this.#flushAt) {
+    if (this.#queue.length >= this.#flushAt && this.#isOnline()) {
       void this.flush();
     } else {
-      this.#schedule();
+      this.#schedule(this.#flushIntervalMs);
     }
   }
 
@@ -174,9 +203,10 @@ export class SpateClient {
     // Lowered by each 413 for the rest of this drain, so the halves of a split go one by one.
     let maxCount = this.#flushAt;
     while (this.#queue.length > 0) {
+      if (!this.#isOnline()) return this.#waitForNetwork();
       const sentAt = new Date(this.#now()).toISOString();
-      const size = nextBatchSize(this.#queue, maxCount, this.#maxBatchBytes, sentAt);
-      const batch = this.#queue.slice(0, size);
+      const size = nextBatchSize(this.#queue.events, maxCount, this.#maxBatchBytes, sentAt);
+      const batch = this.#queue.startSending(size);
       let status: number | 'network';
       let retryAfterS: number | undefined;
       try {
@@ -187,16 +217,24 @@ export class SpateClient {
         status = 'network';
       }
       if (status !== 'network' && status < 300) {
-        this.#remove(batch.length);
+        this.#settle();
         attempt = 0;
         continue;
       }
       if (status === 413 && batch.length > 1) {
+        this.#queue.release();
         maxCount = Math.ceil(batch.length / 2);
         continue;
       }
+      if (status === 'network') {
+        this.#queue.release();
+        if (attempt >= this.#retry.maxRetries) return this.#waitForNetwork();
+        await sleep(retryDelayMs(attempt, this.#retry, this.#random));
+        attempt += 1;
+        continue;
+      }
       if (!isRetryable(status) || attempt >= this.#retry.maxRetries) {
-        this.#remove(batch.length);
+        this.#settle();
         attempt = 0;
         const reason = isRetryable(status)
           ? `gave up after ${this.#retry.maxRetries} retries`
@@ -206,26 +244,41 @@ export class SpateClient {
         this.#options.onFailure?.({ events: batch, status, reason });
         continue;
       }
+      this.#queue.release();
       await sleep(retryDelayMs(attempt, this.#retry, this.#random, retryAfterS));
       attempt += 1;
     }
   }
 
-  #remove(count: number): void {
-    this.#queue.splice(0, count);
+  /** No network: the queue is kept and tried again later, with no limit on how often. */
+  #waitForNetwork(): void {
+    this.#schedule(this.#retry.maxDelayMs);
+  }
+
+  #settle(): void {
+    this.#queue.settle();
     this.#persist();
   }
 
-  #persist(): void {
-    this.#store?.save(this.#queue);
+  #reportOverflow(dropped: readonly SdkEvent[]): void {
+    if (dropped.length === 0) return;
+    this.#options.onFailure?.({
+      events: dropped,
+      status: 'queue_full',
+      reason: `more unsent events than maxQueueBytes holds; the oldest were dropped`,
+    });
   }
 
-  #schedule(): void {
+  #persist(): void {
+    this.#store?.save(this.#queue.events);
+  }
+
+  #schedule(delayMs: number): void {
     if (this.#timer !== undefined || this.#closed) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
-    }, this.#flushIntervalMs);
+    }, delayMs);
     if (this.#options.unrefTimers) (this.#timer as { unref?: () => void }).unref?.();
   }
 

@@ -64,9 +64,12 @@ export interface QueueStore {
   save(events: readonly SdkEvent[]): void;
 }
 
-/** Why events were given up on: a 4xx the server will never accept, or retries exhausted. */
+/**
+ * Why events were given up on: a 4xx the server will never accept, 5xx retries exhausted, or
+ * (`queue_full`) the oldest of more unsent events than the queue's byte bound holds.
+ */
 export interface DeliveryFailure {
   readonly events: readonly SdkEvent[];
-  readonly status: number | 'network';
+  readonly status: number | 'queue_full';
   readonly reason: string;
 }
