@@ -1,4 +1,5 @@
-import { SecretValue } from 'aws-cdk-lib';
+import { Duration, Fn, SecretValue } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,10 +31,12 @@ export class HotStore extends Construct {
   readonly serverless: boolean;
   /** The one group allowed to connect; functions that use the hot tier join it. */
   readonly clients: ec2.SecurityGroup;
+  private readonly config: HotStoreConfig;
 
   constructor(scope: Construct, id: string, props: HotStoreProps) {
     super(scope, id);
     const { network, config } = props;
+    this.config = config;
     const subnetIds = network.vpc.selectSubnets(network.privateSubnets).subnetIds;
     this.secret = new secretsmanager.Secret(this, 'Credentials', {
       description: 'Spate hot store user (username/password)',
@@ -141,6 +144,46 @@ export class HotStore extends Construct {
       this.port = rg.attrPrimaryEndPointPort;
       this.cacheId = rg.ref;
     }
+  }
+
+  /**
+   * Memory in use, in percent: of the data limit a serverless cache is capped at (writes fail
+   * past it), or of the fullest node of a replication group (evictions start near it).
+   */
+  metricMemoryUsedPercent(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    const period = props?.period ?? Duration.minutes(5);
+    const metric = (metricName: string, dimensionsMap: Record<string, string>) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ElastiCache',
+        metricName,
+        dimensionsMap,
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period,
+        ...props,
+      });
+    const c = this.config;
+    if (c.mode === 'serverless')
+      return new cloudwatch.MathExpression({
+        expression: `100 * bytes / ${c.maxDataGiB * 2 ** 30}`,
+        usingMetrics: { bytes: metric('BytesUsedForCache', { clusterId: this.cacheId }) },
+        label: 'Cache data used % of its limit',
+        period,
+      });
+    // ElastiCache names the nodes of a one-shard group <group id>-001, -002, ...
+    const nodes = Array.from({ length: c.replicas + 1 }, (_, i) => `n${i + 1}`);
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${nodes.join(', ')}])`,
+      usingMetrics: Object.fromEntries(
+        nodes.map((id, i) => [
+          id,
+          metric('DatabaseMemoryUsagePercentage', {
+            CacheClusterId: Fn.join('-', [this.cacheId, String(i + 1).padStart(3, '0')]),
+          }),
+        ]),
+      ),
+      label: 'Cache memory used % (fullest node)',
+      period,
+    });
   }
 
   /** The connection URL (rediss: TLS) with the user but no password. */

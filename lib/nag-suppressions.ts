@@ -38,7 +38,7 @@ export function applyNagSuppressions(stack: SpateStack): void {
   );
   // Resource '*' only where the API has no resource-level permissions.
   const wildcardReason =
-    'Wildcard resources are only for actions without resource-level permissions: ec2 network interfaces of VPC functions, X-Ray PutTraceSegments, ECS instance registration, ECR GetAuthorizationToken and CloudWatch Logs delivery created by CDK.';
+    "Wildcard resources are only for actions without resource-level permissions: ec2 network interfaces of VPC functions, X-Ray PutTraceSegments, ECS instance registration, ECR GetAuthorizationToken, CloudWatch Logs delivery created by CDK, and the ClickHouse host's CloudWatch agent (PutMetricData, conditioned on the Spate namespace).";
   for (const scope of [
     stack.ingest.fn,
     stack.query.fn,

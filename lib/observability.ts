@@ -8,6 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { type CapacityMetrics, capacityAlarms } from './capacity-alarms.ts';
 import { POWERTOOLS_NAMESPACE } from './spate-function.ts';
 
 export interface ObservedFunction {
@@ -21,6 +22,16 @@ export interface ObservabilityProps {
   readonly ingestApi: apigw.IHttpApi;
   /** Stage throttle (requests/s); the surge alarm fires at 80% of it. */
   readonly ingestRateLimit: number;
+  /**
+   * Traffic is expected around the clock: 15 minutes without a request raise `IngestStopped`.
+   * @default false: an idle API is normal (dev), and nothing alarms on it
+   */
+  readonly expectSteadyTraffic?: boolean;
+  /**
+   * Capacity and liveness of the stores and services.
+   * @default none
+   */
+  readonly capacity?: CapacityMetrics;
   readonly pushApi: apigw.IWebSocketApi;
   readonly pushStageName: string;
   readonly functions: readonly ObservedFunction[];
@@ -81,14 +92,23 @@ export class Observability extends Construct {
 
     const api = props.ingestApi;
     const requests = api.metricCount({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
-    alarm('IngestStopped', {
-      metric: requests,
-      alarmDescription: 'No events reached the ingest API for 15 minutes',
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 3,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
+    if (props.expectSteadyTraffic) {
+      // API Gateway publishes no Count for a period without requests: the zero is filled in, so
+      // silence is a low value, not missing data.
+      alarm('IngestStopped', {
+        metric: new cloudwatch.MathExpression({
+          expression: 'FILL(requests, 0)',
+          usingMetrics: { requests },
+          label: 'Ingest requests (0 when none)',
+          period: Duration.minutes(5),
+        }),
+        alarmDescription: 'No events reached the ingest API for 15 minutes',
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     alarm('IngestSurge', {
       metric: api.metricCount({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
       alarmDescription:
@@ -214,6 +234,7 @@ export class Observability extends Construct {
       evaluationPeriods: 15,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    for (const [name, options] of capacityAlarms(props.capacity ?? {})) alarm(name, options);
     const insertErrors: cloudwatch.IMetric[] = [];
     if (props.warehouseWriters.length > 0) {
       const failed = new cloudwatch.MathExpression({

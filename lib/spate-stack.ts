@@ -1,4 +1,5 @@
-import { Annotations, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Sink } from '../core/mappings.ts';
@@ -213,6 +214,18 @@ export class SpateStack extends Stack {
     this.observability = new Observability(this, 'Observability', {
       ingestApi: this.ingest.api,
       ingestRateLimit: config.ingest.rateLimit,
+      expectSteadyTraffic: config.ingest.expectSteadyTraffic,
+      capacity: {
+        kafkaDiskUsedPercent: this.streaming.metricDiskUsedPercent(),
+        cacheMemoryUsedPercent: this.hot.metricMemoryUsedPercent(),
+        clickhouseDiskUsedPercent: this.warehouse.metricDataDiskUsedPercent(),
+        clickhouseRunningTasks: this.warehouse.metricRunningTasks(),
+        nlpTasks: { desired: this.nlp.metricDesiredTasks(), running: this.nlp.metricRunningTasks() },
+        queryLatencyP95: this.query.api.metricLatency({
+          statistic: cloudwatch.Stats.p(95),
+          period: Duration.minutes(5),
+        }),
+      },
       pushApi: this.push.api,
       pushStageName: this.push.stage.stageName,
       functions: [

@@ -1,4 +1,5 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -37,6 +38,7 @@ export class Streaming extends Construct {
   readonly topicsReady: CustomResource;
   /** The custom resource handler that creates the topics. */
   readonly topicProvisioner: lambda.IFunction;
+  private readonly brokerCount?: number;
 
   constructor(scope: Construct, id: string, props: StreamingProps) {
     super(scope, id);
@@ -76,6 +78,7 @@ export class Streaming extends Construct {
         },
       });
       this.clusterArn = cluster.attrArn;
+      this.brokerCount = config.brokerCount;
     }
     this.arns = new KafkaArns(this, this.clusterArn);
 
@@ -134,6 +137,35 @@ export class Streaming extends Construct {
           RetentionBytes: String(t.retentionBytes),
         })),
       },
+    });
+  }
+
+  /**
+   * The fullest broker's data log volume, in percent (provisioned clusters; MSK Serverless
+   * manages its storage and publishes no disk metric).
+   * @returns undefined for MSK Serverless
+   */
+  metricDiskUsedPercent(props?: cloudwatch.MetricOptions): cloudwatch.IMetric | undefined {
+    if (this.brokerCount === undefined) return undefined;
+    // MSK numbers the brokers of a cluster 1..n.
+    const brokers = Array.from({ length: this.brokerCount }, (_, i) => i + 1);
+    return new cloudwatch.MathExpression({
+      expression: `MAX([${brokers.map((b) => `b${b}`).join(', ')}])`,
+      usingMetrics: Object.fromEntries(
+        brokers.map((b) => [
+          `b${b}`,
+          new cloudwatch.Metric({
+            namespace: 'AWS/Kafka',
+            metricName: 'KafkaDataLogsDiskUsed',
+            dimensionsMap: { 'Cluster Name': this.clusterName, 'Broker ID': String(b) },
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: Duration.minutes(5),
+            ...props,
+          }),
+        ]),
+      ),
+      label: 'MSK data disk used % (fullest broker)',
+      period: props?.period ?? Duration.minutes(5),
     });
   }
 

@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -14,6 +15,7 @@ import type { ImageEntry } from '../catalog.ts';
 import type { WarehouseConfig } from '../config.ts';
 import { platformOf, taskMemoryLimitMiB } from '../instance-types.ts';
 import { type Network, PORTS } from '../network.ts';
+import { POWERTOOLS_NAMESPACE } from '../spate-function.ts';
 
 export interface WarehouseProps {
   readonly config: WarehouseConfig;
@@ -29,6 +31,21 @@ export const DATA_VOLUME_TAG = { key: 'spate:backup', value: 'clickhouse-data' }
 const DATA_DEVICE = '/dev/xvdb';
 const DATA_MOUNT = '/data/clickhouse';
 const DATABASE = 'spate';
+/** The CloudWatch agent on the host publishes the data volume's use (ClickHouse stops writing when it is full). */
+const DISK_METRIC = {
+  namespace: POWERTOOLS_NAMESPACE,
+  metricName: 'disk_used_percent',
+  dimensionsMap: { path: DATA_MOUNT, fstype: 'xfs' },
+} as const;
+const AGENT_CONFIG = {
+  agent: { omit_hostname: true, metrics_collection_interval: 60 },
+  metrics: {
+    namespace: DISK_METRIC.namespace,
+    metrics_collected: {
+      disk: { resources: [DATA_MOUNT], measurement: ['used_percent'], drop_device: true },
+    },
+  },
+};
 
 /**
  * The warm tier. Self-hosted: ClickHouse as an ECS service on one Graviton instance whose
@@ -121,10 +138,20 @@ export class Warehouse extends Construct {
       'blkid "$DEV" || mkfs -t xfs "$DEV"',
       `mkdir -p ${DATA_MOUNT} && mount "$DEV" ${DATA_MOUNT} && chown 101:101 ${DATA_MOUNT}`,
       `echo "$DEV ${DATA_MOUNT} xfs defaults,nofail 0 2" >> /etc/fstab`,
+      'dnf install -y amazon-cloudwatch-agent',
+      `echo '${JSON.stringify(AGENT_CONFIG)}' > /opt/aws/amazon-cloudwatch-agent/etc/spate.json`,
+      '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/spate.json',
     );
     const instanceRole = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     });
+    instanceRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': DISK_METRIC.namespace } },
+      }),
+    );
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: new ec2.InstanceType(config.instanceType),
       machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.ARM),
@@ -240,6 +267,36 @@ export class Warehouse extends Construct {
       SPATE_CLICKHOUSE_DATABASE: DATABASE,
       SPATE_CLICKHOUSE_SECRET_ARN: this.secretId,
     };
+  }
+
+  /**
+   * The data volume's use in percent, from the host's CloudWatch agent.
+   * @returns undefined for an external ClickHouse
+   */
+  metricDataDiskUsedPercent(props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
+    if (!this.service) return undefined;
+    return new cloudwatch.Metric({
+      ...DISK_METRIC,
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /**
+   * ClickHouse tasks running (Container Insights): 0 means the warm tier and history are down.
+   * @returns undefined for an external ClickHouse
+   */
+  metricRunningTasks(props?: cloudwatch.MetricOptions): cloudwatch.Metric | undefined {
+    if (!this.service) return undefined;
+    return new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: this.service.cluster.clusterName, ServiceName: this.service.serviceName },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
   }
 
   /** Lets a function read the ClickHouse credentials from their secret at run time. */

@@ -222,3 +222,38 @@ describe('API Gateway account logging', () => {
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Role', 0);
   });
 });
+
+describe('alarms an operator of a fresh deploy needs', () => {
+  const alarm = (name: string) => {
+    const found = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', `Observability${name}`);
+    expect(found, name).toHaveLength(1);
+    return found[0]![1].Properties;
+  };
+  const reads = (p: Record<string, unknown>, ...fragments: string[]) =>
+    fragments.every((f) => json(p.Metrics ?? p).includes(f));
+
+  it("watches the cache's data limit, ClickHouse's disk and task, NLP tasks that do not come, and query p95", () => {
+    const cache = alarm('CacheMemory');
+    expect(reads(cache, '"MetricName":"BytesUsedForCache"', `/ ${2 ** 30}`)).toBe(true);
+    expect(cache.Threshold).toBe(85);
+    const disk = alarm('ClickHouseDisk');
+    expect(disk).toMatchObject({ MetricName: 'disk_used_percent', Namespace: 'Spate', Threshold: 80 });
+    expect(json(disk.Dimensions)).toContain('"Value":"/data/clickhouse"');
+    expect(alarm('ClickHouseDown')).toMatchObject({
+      MetricName: 'RunningTaskCount',
+      Namespace: 'ECS/ContainerInsights',
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    expect(reads(alarm('NlpTasksMissing'), 'DesiredTaskCount', 'RunningTaskCount')).toBe(true);
+    expect(alarm('QueryLatency')).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p95' });
+    // MSK Serverless manages its own storage: no disk alarm in dev.
+    expect(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', 'ObservabilityKafkaDisk')).toEqual([]);
+  });
+
+  it('lets the ClickHouse host publish its disk use, and only in the Spate namespace', () => {
+    const [lt] = resourcesOf(dev.template, 'AWS::EC2::LaunchTemplate', 'WarehouseLaunchTemplate');
+    expect(json(lt![1].Properties.LaunchTemplateData)).toContain('amazon-cloudwatch-agent-ctl');
+    const policies = resourcesOf(dev.template, 'AWS::IAM::Policy', 'WarehouseInstanceRole');
+    expect(json(policies)).toContain('"Condition":{"StringEquals":{"cloudwatch:namespace":"Spate"}}');
+  });
+});

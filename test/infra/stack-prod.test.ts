@@ -109,6 +109,23 @@ describe('prod stack', () => {
     });
   });
 
+  it('alarms on a silent ingest API, the fullest MSK broker disk and the fullest cache node', () => {
+    const alarm = (name: string) =>
+      resourcesOf(prod.template, 'AWS::CloudWatch::Alarm', `Observability${name}`);
+    const [stopped] = alarm('IngestStopped');
+    // Silence is filled in as zero requests, so it is a breach, not missing data.
+    expect(json(stopped![1].Properties.Metrics)).toContain('FILL(requests, 0)');
+    expect(stopped![1].Properties.TreatMissingData).toBe('notBreaching');
+    const [disk] = alarm('KafkaDiskUse');
+    expect(json(disk![1].Properties.Metrics)).toContain('MAX([b1, b2, b3])');
+    expect(json(disk![1].Properties.Metrics)).toContain('"MetricName":"KafkaDataLogsDiskUsed"');
+    const [cache] = alarm('CacheMemory');
+    // One primary and two replicas: <group id>-001..003.
+    expect(json(cache![1].Properties.Metrics)).toContain('MAX([n1, n2, n3])');
+    expect(json(cache![1].Properties.Metrics)).toContain('"Fn::Join":["-",[{"Ref":"HotCache');
+    expect(json(cache![1].Properties.Metrics)).toContain('"003"]');
+  });
+
   it('sizes ClickHouse and its backups for production and keeps logs 90 days', () => {
     prod.template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ InstanceType: 'r7g.xlarge' }),
