@@ -138,7 +138,8 @@ export function eventWarehouseBatch(batch: PartitionBatch): WarehouseBatch<Wareh
     identityColumns: { scope: 'project', id: 'event_id' },
     rows: batch.events.map(({ event, offset }) => {
       const row = warehouseRow(event, batch.partition, offset, batch.topic);
-      return { offset, row, identity: { scope: row.project, id: row.event_id }, ts: row.ts };
+      // Lower case: ClickHouse stores a UUID without its case and reads it back in lower case.
+      return { offset, row, identity: { scope: row.project, id: row.event_id.toLowerCase() }, ts: row.ts };
     }),
   };
 }

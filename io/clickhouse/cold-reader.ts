@@ -47,9 +47,9 @@ export function archiveSource(
 
 /**
  * Who an archived row is: its event id; a row archived without one (none should be) stands for
- * itself by its position. Copies of an event share its id (issue: clients re-send batches).
+ * itself by its position. Copies of an event share its id; a UUID's case does not count.
  */
-export const ARCHIVED_IDENTITY = `ifNull(event_id,
+export const ARCHIVED_IDENTITY = `ifNull(lower(event_id),
   concat(kafka_topic, '/', toString(kafka_partition), '/', toString(kafka_offset)))`;
 
 /**

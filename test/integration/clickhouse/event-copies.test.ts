@@ -193,6 +193,18 @@ describe('the warm tier counts each event id once, whichever offsets its copies 
     expect(await deliver(pair, 2, 7)).toBe(0);
   }, 60_000);
 
+  it('knows a UUID whatever its case', async () => {
+    const at = new Date(DAY0 + 7200_000).toISOString();
+    const upper = enrichedEvent({
+      event_id: 'ABCDEF00-0000-4000-8000-00000000CAFE',
+      project: 'cases',
+      timestamp: at,
+    });
+    expect(await deliver([upper], 0, 8)).toBe(1);
+    expect(await deliver([upper], 1, 8)).toBe(0);
+    expect(await deliver([{ ...upper, event_id: upper.event_id.toLowerCase() }], 2, 8)).toBe(0);
+  }, 60_000);
+
   it('stores a tweet id sent twice once, its rollups exact', async () => {
     const [first] = tweetTraffic(seededRandom(7), 1, 200, DAY0 + DAY_MS);
     const send = async (batch: readonly object[], firstOffset: number) =>
