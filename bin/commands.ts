@@ -5,6 +5,7 @@ import { registerReplay } from '../lambdas/replay-cli.ts';
 import { registerLoad } from '../load/cli.ts';
 import { registerLocal } from '../local/cli.ts';
 import { registerBroker } from '../local/kafka/cli.ts';
+import { registerPreflight } from './preflight/cli.ts';
 
 /** Each part of the system adds its subcommands here; each gets --help from commander. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerNlp(program);
   registerLoad(program);
   registerReplay(program);
+  registerPreflight(program);
 }

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 
 /**
@@ -88,6 +89,7 @@ export function capacityAlarms(m: CapacityMetrics): AlarmSpec[] {
           expression: 'FILL(desired, 0) - FILL(running, 0)',
           usingMetrics: { desired: m.nlpTasks.desired, running: m.nlpTasks.running },
           label: 'NLP tasks wanted but not running',
+          period: Duration.minutes(1),
         }),
         alarmDescription:
           'NLP tasks wanted but not running for 15 minutes: GPU hosts are not coming (G-instance quota, Spot capacity, AZ offering; run `npx spate preflight`)',
