@@ -78,6 +78,8 @@ export class SpateClient {
   #anonymousId: string;
   #sessionId: string | undefined;
   #closed = false;
+  /** Ends a wait for the network early. */
+  #wake: (() => void) | undefined;
 
   constructor(options: ClientOptions) {
     this.#options = options;
@@ -152,6 +154,10 @@ export class SpateClient {
 
   /** The network is back (the browser's `online` event): try what waits now, not at its timer. */
   retryNow(): void {
+    if (this.#wake) {
+      this.#wake();
+      return;
+    }
     if (this.#flushing || this.#queue.length === 0) return;
     void this.flush();
   }
@@ -229,7 +235,7 @@ export class SpateClient {
       if (status === 'network') {
         this.#queue.release();
         if (attempt >= this.#retry.maxRetries) return this.#waitForNetwork();
-        await sleep(retryDelayMs(attempt, this.#retry, this.#random));
+        await this.#backOff(retryDelayMs(attempt, this.#retry, this.#random));
         attempt += 1;
         continue;
       }
@@ -248,6 +254,20 @@ export class SpateClient {
       await sleep(retryDelayMs(attempt, this.#retry, this.#random, retryAfterS));
       attempt += 1;
     }
+  }
+
+  /** Waits before a retry after a network error; retryNow() ends the wait early. */
+  #backOff(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    }).finally(() => {
+      this.#wake = undefined;
+    });
   }
 
   /** No network: the queue is kept and tried again later, with no limit on how often. */

@@ -68,6 +68,7 @@ export async function readTopicToEnd(
   } finally {
     await admin.disconnect();
   }
+  if (total === 0) return [];
   const records = await readTopic(brokers, topic, (rs) => rs.length >= total, timeoutMs);
   if (records.length < total) throw new Error(`read ${records.length} of the ${total} records on ${topic}`);
   return records;

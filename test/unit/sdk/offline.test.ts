@@ -64,6 +64,25 @@ describe('SpateClient offline', () => {
     expect(state.delivered).toHaveLength(2);
   });
 
+  it('ends a wait after a network error as soon as retryNow says the network is back', async () => {
+    const { state, transport } = network();
+    const client = new SpateClient({
+      transport,
+      newId,
+      random: () => 1,
+      retry: { baseDelayMs: 30_000, maxDelayMs: 60_000 },
+    });
+    client.track('click');
+    void client.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.attempts).toBe(1);
+    state.up = true;
+    client.retryNow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.attempts).toBe(2);
+    expect(state.delivered).toHaveLength(1);
+  });
+
   it('holds at most maxQueueBytes, dropping and reporting the oldest first', async () => {
     const failures: DeliveryFailure[] = [];
     const client = new SpateClient({
