@@ -27,6 +27,8 @@ import type { RedisPlan } from './redis-plan.ts';
 export interface Sighting<E> {
   readonly event: E;
   readonly digest: Buffer;
+  /** The digest as a map key, made once per event. */
+  readonly hex: string;
   readonly tag: number;
 }
 
@@ -34,11 +36,10 @@ export function sightingsOf<E extends { readonly offset: number }>(
   events: readonly E[],
   identityOf: (e: E) => string,
 ): Sighting<E>[] {
-  return events.map((event) => ({
-    event,
-    digest: eventDigest(identityOf(event)),
-    tag: offsetTag(event.offset),
-  }));
+  return events.map((event) => {
+    const digest = eventDigest(identityOf(event));
+    return { event, digest, hex: digest.toString('hex'), tag: offsetTag(event.offset) };
+  });
 }
 
 /** First sights found in the store for a batch: digest (hex) -> offset tag. */
@@ -63,12 +64,11 @@ export function judgeSightings<E>(sightings: readonly Sighting<E>[], stored: Sto
   const unrecorded: Sighting<E>[] = [];
   let copies = 0;
   for (const s of sightings) {
-    const hex = s.digest.toString('hex');
-    const first = inBatch.get(hex) ?? stored.get(hex);
+    const first = inBatch.get(s.hex) ?? stored.get(s.hex);
     if (first === undefined) unrecorded.push(s);
     if (first === undefined || first === s.tag) {
       counted.push(s.event);
-      inBatch.set(hex, s.tag);
+      inBatch.set(s.hex, s.tag);
     } else copies += 1;
   }
   return { counted, copies, unrecorded };
@@ -103,7 +103,7 @@ export function sightLookups(
         lookups.set(key, lookup);
       }
       lookup.fields.push(digestField(s.digest));
-      lookup.digests.push(s.digest.toString('hex'));
+      lookup.digests.push(s.hex);
     }
   }
   return [...lookups.values()];
@@ -138,6 +138,6 @@ export function planFirstSights(
   plan.hashIncrement(directory, segmentCountField(segment), unrecorded.length, expireAt);
   for (const s of unrecorded) {
     const shard = redisKeys.dedupShard(where.topic, where.partition, name, shardOf(s.digest, segment.bits));
-    plan.hashSetIfAbsent(shard, digestField(s.digest), String(s.tag), expireAt);
+    plan.hashSet(shard, digestField(s.digest), String(s.tag), expireAt);
   }
 }

@@ -11,8 +11,11 @@ export class RedisPlan {
   readonly hyperLogLogMerges = new Map<string, Set<string>>();
   /** String values with an absolute expiry in epoch milliseconds. */
   readonly strings = new Map<string, { value: string; expireAtMs: number }>();
-  /** Fields set only where absent (HSETNX): first sights of event ids. */
-  readonly hashSetsIfAbsent = new Map<string, Map<string, { field: Buffer | string; value: string }>>();
+  /**
+   * Hash fields set (HSET, many fields a call): the first sights of event ids. A first sight is
+   * the same offset whichever consumer records it, so a field set twice holds the same value.
+   */
+  readonly hashSets = new Map<string, Map<string, { field: Buffer | string; value: string }>>();
   readonly hashDeletes = new Map<string, Set<string>>();
   /**
    * Fields this plan sets that another writer may have set to something else meanwhile; the
@@ -56,11 +59,11 @@ export class RedisPlan {
     this.strings.set(key, { value, expireAtMs });
   }
 
-  hashSetIfAbsent(key: string, field: Buffer | string, value: string, expireAtSec: number): void {
-    const fields = this.hashSetsIfAbsent.get(key) ?? new Map();
+  hashSet(key: string, field: Buffer | string, value: string, expireAtSec: number): void {
+    const fields = this.hashSets.get(key) ?? new Map();
     const id = typeof field === 'string' ? field : field.toString('latin1');
-    if (!fields.has(id)) fields.set(id, { field, value });
-    this.hashSetsIfAbsent.set(key, fields);
+    fields.set(id, { field, value });
+    this.hashSets.set(key, fields);
     this.expire(key, expireAtSec);
   }
 
@@ -89,7 +92,7 @@ export class RedisPlan {
       this.hyperLogLogAdds.size === 0 &&
       this.hyperLogLogMerges.size === 0 &&
       this.strings.size === 0 &&
-      this.hashSetsIfAbsent.size === 0 &&
+      this.hashSets.size === 0 &&
       this.hashDeletes.size === 0 &&
       this.claims.size === 0
     );
@@ -98,6 +101,8 @@ export class RedisPlan {
 
 /** Elements per PFADD call inside the script; Lua's unpack() has a stack limit near 8000. */
 const PFADD_CHUNK = 1000;
+/** Field-value pairs per HSET call, for the same limit. */
+const HSET_CHUNK = 1000;
 
 /** A plan as the KEYS and ARGV of the apply script (io/redis/apply-script.ts). */
 export interface EncodedPlan {
@@ -111,7 +116,7 @@ export interface EncodedPlan {
  * script touches to be declared in KEYS, so the ops name keys by index into KEYS, never by name.
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
- * s key value pxat | x key field value | d key field | e key at. Merges follow the adds, so a
+ * s key value pxat | f key n f1 v1..fn vn | d key field | e key at. Merges follow the adds, so a
  * merge sees this batch's elements.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
@@ -150,8 +155,12 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
   for (const [key, { value, expireAtMs }] of plan.strings) {
     ops.push('s', ref(key), value, String(expireAtMs));
   }
-  for (const [key, fields] of plan.hashSetsIfAbsent) {
-    for (const { field, value } of fields.values()) ops.push('x', ref(key), field, value);
+  for (const [key, fields] of plan.hashSets) {
+    const all = [...fields.values()];
+    for (let i = 0; i < all.length; i += HSET_CHUNK) {
+      const chunk = all.slice(i, i + HSET_CHUNK);
+      ops.push('f', ref(key), String(chunk.length), ...chunk.flatMap(({ field, value }) => [field, value]));
+    }
   }
   for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);
   for (const [key, at] of plan.expiries) ops.push('e', ref(key), String(at));

@@ -50,9 +50,10 @@ while i <= n do
   elseif op == 's' then
     redis.call('SET', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], 'PXAT', ARGV[i + 3])
     i = i + 4
-  elseif op == 'x' then
-    redis.call('HSETNX', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], ARGV[i + 3])
-    i = i + 4
+  elseif op == 'f' then
+    local count = tonumber(ARGV[i + 2])
+    redis.call('HSET', KEYS[tonumber(ARGV[i + 1])], unpack(ARGV, i + 3, i + 2 + 2 * count))
+    i = i + 3 + 2 * count
   elseif op == 'd' then
     redis.call('HDEL', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
     i = i + 3

@@ -68,7 +68,7 @@ describe('the apply script and ElastiCache Serverless', () => {
       ...plan.hyperLogLogMerges.keys(),
       ...[...plan.hyperLogLogMerges.values()].flatMap((s) => [...s]),
       ...plan.strings.keys(),
-      ...plan.hashSetsIfAbsent.keys(),
+      ...plan.hashSets.keys(),
       ...plan.claims.keys(),
       ...plan.expiries.keys(),
     ]);
@@ -88,7 +88,7 @@ describe('the apply script and ElastiCache Serverless', () => {
     const refs: number[] = [];
     let i = 1;
     for (let c = 0; c < claims; c++, i += 3) refs.push(Number(text[i]));
-    const width: Record<string, number> = { h: 4, z: 4, s: 4, x: 4, d: 3, e: 3 };
+    const width: Record<string, number> = { h: 4, z: 4, s: 4, d: 3, e: 3 };
     while (i < text.length) {
       const op = text[i]!;
       refs.push(Number(text[i + 1]));
@@ -96,6 +96,8 @@ describe('the apply script and ElastiCache Serverless', () => {
         const n = Number(text[i + 2]);
         if (op === 'm') for (let s = 1; s <= n; s++) refs.push(Number(text[i + 2 + s]));
         i += 3 + n;
+      } else if (op === 'f') {
+        i += 3 + 2 * Number(text[i + 2]);
       } else {
         expect(width[op]).toBeDefined();
         i += width[op]!;

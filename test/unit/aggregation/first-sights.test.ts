@@ -54,7 +54,7 @@ describe('first sights', () => {
     expect(plan.claims.get(directory)).toEqual(new Map([[`${generation}.0`, '0']]));
     expect(plan.hashIncrements.get(directory)).toEqual(new Map([[`${generation}.0.n`, 3]]));
     const shard = `{sp}:dd:events.raw:4:${generation}.0:0`;
-    expect([...plan.hashSetsIfAbsent.get(shard)!.values()].map((f) => f.value)).toEqual(['0', '1', '2']);
+    expect([...plan.hashSets.get(shard)!.values()].map((f) => f.value)).toEqual(['0', '1', '2']);
     expect(plan.expiries.get(shard)).toBe((generation + 1) * clock.generationSeconds + 86_400);
   });
 });

@@ -10,7 +10,7 @@ const fieldId = (f: Buffer | string) => (typeof f === 'string' ? f : f.toString(
 
 /**
  * The hot tier's store in memory, applying a plan as the apply script does (gate check, claims
- * checked before any write, HSETNX first sights). HyperLogLogs are kept as exact sets.
+ * checked before any write, first sights set by HSET). HyperLogLogs are kept as exact sets.
  */
 export class PlanStore {
   readonly hashes = new Map<string, Map<string, string>>();
@@ -48,11 +48,8 @@ export class PlanStore {
     for (const [key, sources] of plan.hyperLogLogMerges)
       for (const s of sources) for (const e of set(s)) set(key).add(e);
     for (const [key, { value }] of plan.strings) this.strings.set(key, value);
-    for (const [key, fields] of plan.hashSetsIfAbsent)
-      for (const { field, value } of fields.values()) {
-        const h = this.hash(key);
-        if (!h.has(fieldId(field))) h.set(fieldId(field), value);
-      }
+    for (const [key, fields] of plan.hashSets)
+      for (const { field, value } of fields.values()) this.hash(key).set(fieldId(field), value);
     for (const [key, fields] of plan.hashDeletes) for (const f of fields) this.hashes.get(key)?.delete(f);
     this.strings.set(gateKey, String(next));
     return 1;
