@@ -1,5 +1,6 @@
 import { jsonBytes, nextBatchSize } from './batch-cut.ts';
 import { EventQueue } from './event-queue.ts';
+import { namedRejections } from './rejections.ts';
 import { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelayMs } from './retry-policy.ts';
 import type {
   DeliveryFailure,
@@ -215,14 +216,18 @@ export class SpateClient {
       const batch = this.#queue.startSending(size);
       let status: number | 'network';
       let retryAfterS: number | undefined;
+      let answer: unknown;
       try {
         const result = await this.#transport(batch.map((e) => ({ ...e, sent_at: sentAt })));
         status = result.status;
         retryAfterS = result.retryAfterS;
+        answer = result.body;
       } catch {
         status = 'network';
       }
       if (status !== 'network' && status < 300) {
+        // 207: the rest were written; the ones the server names were not, and never will be.
+        for (const failure of namedRejections(batch, status, answer)) this.#options.onFailure?.(failure);
         this.#settle();
         attempt = 0;
         continue;
@@ -242,6 +247,11 @@ export class SpateClient {
       if (!isRetryable(status) || attempt >= this.#retry.maxRetries) {
         this.#settle();
         attempt = 0;
+        const named = status === 400 ? namedRejections(batch, status, answer) : [];
+        if (named.length === batch.length) {
+          for (const failure of named) this.#options.onFailure?.(failure);
+          continue;
+        }
         const reason = isRetryable(status)
           ? `gave up after ${this.#retry.maxRetries} retries`
           : status === 413

@@ -85,4 +85,32 @@ describe('the Node SDK against the ingest API', () => {
       ).toBe(1000);
     }
   });
+
+  it('reports the one event the server rejects and delivers the others of its batch', async () => {
+    const failures: DeliveryFailure[] = [];
+    const client = createNodeClient({
+      endpoint: stack.gateway.httpUrl,
+      writeKey: WRITE_KEY,
+      flushIntervalMs: 60_000,
+      flushOnExit: false,
+      onFailure: (f) => failures.push(f),
+    });
+    const userId = `sdk-mixed-${randomUUID()}`;
+    client.identify(userId);
+    const bad = client.track('Not A Type' as 'click');
+    client.track('click');
+    await client.shutdown();
+    expect(failures).toEqual([expect.objectContaining({ status: 207 })]);
+    expect(failures[0]!.events.map((e) => e.event_id)).toEqual([bad]);
+    expect(failures[0]!.reason).toMatch(/^type pattern/);
+    const records = await readTopic(
+      stack.brokers,
+      TOPICS.eventsRaw.name,
+      (rs) => rs.filter((r) => r.key === userId).length >= 2,
+    );
+    expect(records.filter((r) => r.key === userId).map((r) => JSON.parse(r.value).type)).toEqual([
+      'x_identify',
+      'click',
+    ]);
+  });
 });
