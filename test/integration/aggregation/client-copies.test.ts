@@ -143,6 +143,20 @@ describe('client copies against redis-server: every event id counted once', () =
     expect(await hotSnapshot(redis.client)).toEqual(once);
   });
 
+  it('remembers an id for the configured window, and counts a copy sent after it', async () => {
+    const gate = new OffsetGate(redis.client, realtimeAggregation, { dedupWindowSeconds: 80 });
+    const [events] = shopTraffic(seededRandom(23), 1, 50) as [EnrichedEvent[]];
+    const at = (offset: number) =>
+      partitionBatches(mskEventOf(events, { partition: 2, firstOffset: offset }))[0]!;
+    // The gate's clock is passed in; the events' own times are within the hot tier's day.
+    const t0 = Date.now();
+    expect(await gate.apply(at(0), t0)).toMatchObject({ applied: 50, copies: 0 });
+    // Within the window (80 s, in generations of 10 s): copies.
+    expect(await gate.apply(at(50), t0 + 75_000)).toMatchObject({ applied: 0, copies: 50 });
+    // A window and a generation later every segment holding them has lapsed: counted again.
+    expect(await gate.apply(at(100), t0 + 91_000)).toMatchObject({ applied: 50, copies: 0 });
+  });
+
   it('touches only keys declared in KEYS, all in the {sp} slot', async () => {
     const declared = new Set<string>();
     const client = redis.client;
