@@ -91,6 +91,13 @@ describe("Segment's browser paths, as analytics.js sends them", () => {
       body: JSON.stringify({ type: 'page', anonymousId: 'a-1' }),
     });
     expect(none).toMatchObject({ status: 401, json: { error: 'unauthorized' } });
+    // Before a key names the project, a page on a listed origin may still read why it failed.
+    const fromShop = await send('/v1/p', {
+      headers: { 'content-type': 'text/plain', origin: SHOP_ORIGIN },
+      body: JSON.stringify({ type: 'page', anonymousId: 'a-1', writeKey: 'wk_nobody' }),
+    });
+    expect(fromShop.status).toBe(401);
+    expect(fromShop.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
   });
 
   it("accepts analytics.js's metrics on /v1/m and writes nothing for them", async () => {
