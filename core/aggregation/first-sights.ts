@@ -92,21 +92,29 @@ export function sightLookups(
   segments: readonly DedupSegment[],
   sightings: readonly Sighting<unknown>[],
 ): SightLookup[] {
-  const lookups = new Map<string, SightLookup>();
+  const out: SightLookup[] = [];
+  const fields = sightings.map((s) => digestField(s.digest));
   for (const segment of segments) {
     const name = segmentName(segment);
-    for (const s of sightings) {
-      const key = redisKeys.dedupShard(where.topic, where.partition, name, shardOf(s.digest, segment.bits));
-      let lookup = lookups.get(key);
+    // By shard number: a batch touches each of a segment's shards many times over.
+    const byShard = new Map<number, SightLookup>();
+    sightings.forEach((s, i) => {
+      const shard = shardOf(s.digest, segment.bits);
+      let lookup = byShard.get(shard);
       if (lookup === undefined) {
-        lookup = { key, fields: [], digests: [] };
-        lookups.set(key, lookup);
+        lookup = {
+          key: redisKeys.dedupShard(where.topic, where.partition, name, shard),
+          fields: [],
+          digests: [],
+        };
+        byShard.set(shard, lookup);
+        out.push(lookup);
       }
-      lookup.fields.push(digestField(s.digest));
+      lookup.fields.push(fields[i]!);
       lookup.digests.push(s.hex);
-    }
+    });
   }
-  return [...lookups.values()];
+  return out;
 }
 
 export const liveSegments = (clock: DedupClock, segments: readonly DedupSegment[], nowMs: number) =>
