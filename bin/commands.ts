@@ -5,6 +5,7 @@ import { registerReplay } from '../lambdas/replay-cli.ts';
 import { registerLoad } from '../load/cli.ts';
 import { registerLocal } from '../local/cli.ts';
 import { registerBroker } from '../local/kafka/cli.ts';
+import { registerCost } from './cost/cli.ts';
 import { registerPreflight } from './preflight/cli.ts';
 
 /** Each part of the system adds its subcommands here; each gets --help from commander. */
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerLoad(program);
   registerReplay(program);
   registerPreflight(program);
+  registerCost(program);
 }
