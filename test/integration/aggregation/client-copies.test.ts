@@ -1,5 +1,6 @@
 import type { MSKEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dedupClock, generationAt } from '../../../core/aggregation/dedup-directory.ts';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
 import { realtimeAggregation } from '../../../core/aggregation/realtime-counters.ts';
@@ -155,6 +156,39 @@ describe('client copies against redis-server: every event id counted once', () =
     expect(await gate.apply(at(50), t0 + 75_000)).toMatchObject({ applied: 0, copies: 50 });
     // A window and a generation later every segment holding them has lapsed: counted again.
     expect(await gate.apply(at(100), t0 + 91_000)).toMatchObject({ applied: 50, copies: 0 });
+  });
+
+  it('re-plans when another consumer opened the same dedup segment with another size meanwhile', async () => {
+    const client = redis.client;
+    const evalsha = client.evalsha.bind(client);
+    const nowMs = Date.now();
+    const segment = `${generationAt(dedupClock(86_400), nowMs)}.0`;
+    const directory = redisKeys.dedupDirectory('events.raw', 3);
+    let raced = false;
+    // Between this gate's read and its script, a consumer of the partition claims the segment.
+    const racing = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property !== 'evalsha') return Reflect.get(target, property, receiver);
+        return async (sha: string, count: number, ...rest: (string | Buffer)[]) => {
+          if (!raced) {
+            raced = true;
+            await client.hset(directory, segment, '5');
+          }
+          return evalsha(sha, count, ...rest);
+        };
+      },
+    });
+    const gate = new OffsetGate(racing, realtimeAggregation);
+    const [events] = shopTraffic(seededRandom(24), 1, 40) as [EnrichedEvent[]];
+    const at = (offset: number) =>
+      partitionBatches(mskEventOf(events, { partition: 3, firstOffset: offset }))[0]!;
+    expect(await gate.apply(at(0), nowMs)).toMatchObject({ applied: 40, roundTrips: 3 });
+    expect(raced).toBe(true);
+    // The segment kept the size claimed first, and its 32 shards hold the ids.
+    expect(await client.hget(directory, segment)).toBe('5');
+    const shards = await client.keys(`${directory}:${segment}:*`);
+    expect(shards.length).toBeGreaterThan(10);
+    expect(await gate.apply(at(40), nowMs)).toMatchObject({ applied: 0, copies: 40 });
   });
 
   it('touches only keys declared in KEYS, all in the {sp} slot', async () => {
