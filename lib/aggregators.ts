@@ -34,6 +34,13 @@ export interface AggregatorsProps {
   readonly memoryMiB?: number;
   /** Pollers per mapping; Kafka retries and the on-failure destination need provisioned pollers. @default 1..10 */
   readonly pollers?: { readonly minimum: number; readonly maximum: number };
+  /**
+   * One provisioned poller group shared by every mapping: they share event poller units (billed
+   * per hour, idle or not) instead of each holding its own, at the price of sharing their
+   * throughput under load.
+   * @default undefined: each mapping has its own pollers
+   */
+  readonly pollerGroupName?: string;
 }
 
 /**
@@ -92,7 +99,11 @@ export class Aggregators extends Construct {
           startingPosition: START[mapping.startingPosition],
           onFailure: new KafkaDlq(mapping.onFailureTopic),
           retryAttempts: mapping.maxRetries,
-          provisionedPollerConfig: { minimumPollers: pollers.minimum, maximumPollers: pollers.maximum },
+          provisionedPollerConfig: {
+            minimumPollers: pollers.minimum,
+            maximumPollers: pollers.maximum,
+            ...(props.pollerGroupName ? { pollerGroupName: props.pollerGroupName } : {}),
+          },
           metricsConfig: { metrics: [lambda.MetricType.EVENT_COUNT, lambda.MetricType.ERROR_COUNT] },
         }),
       );

@@ -53,6 +53,8 @@ export function configProblems(c: SpateConfig): Problem[] {
         problems.push(`availabilityZones must not repeat a zone (got ${zones.join(', ')})`);
     }
   }
+  if (typeof c.sharedPollerGroup !== 'boolean')
+    problems.push(`sharedPollerGroup must be true or false (got ${String(c.sharedPollerGroup)})`);
   if (c.apiGatewayCloudWatchRole !== 'create' && c.apiGatewayCloudWatchRole !== 'existing')
     problems.push(
       `apiGatewayCloudWatchRole must be "create" or "existing" (got ${String(c.apiGatewayCloudWatchRole)}): WebSocket access logging needs the account's API Gateway CloudWatch Logs role`,

@@ -87,6 +87,13 @@ export interface SpateConfig {
    * (preflight checks it).
    */
   readonly apiGatewayCloudWatchRole: 'create' | 'existing';
+  /**
+   * The Kafka event source mappings share one provisioned poller group. Provisioned mode (which
+   * Kafka retries and the on-failure topic need) bills event poller units per hour whether
+   * events flow or not; shared, the mappings hold one between them instead of one each, and
+   * share its throughput.
+   */
+  readonly sharedPollerGroup: boolean;
   /** NAT gateways, at least 1 (public AWS APIs such as @connections); one per AZ survives an AZ loss. */
   readonly natGateways: number;
   /** Interface VPC endpoints for AWS APIs (about $7.30 per endpoint per AZ per month); off sends that traffic via NAT. */
@@ -117,6 +124,7 @@ export const DEV_CONFIG: SpateConfig = {
   hot: { mode: 'serverless', maxDataGiB: 1, maxEcpuPerSecond: 5000 },
   warehouse: { mode: 'self-hosted', instanceType: 't4g.medium', dataVolumeGiB: 30, backupRetentionDays: 7 },
   apiGatewayCloudWatchRole: 'create',
+  sharedPollerGroup: true,
   nlp: {
     instanceType: 'g5.xlarge',
     minTasks: 0,
@@ -146,6 +154,8 @@ export const PROD_CONFIG: SpateConfig = {
   hot: { mode: 'replication-group', nodeType: 'cache.r7g.large', replicas: 2 },
   warehouse: { mode: 'self-hosted', instanceType: 'r7g.xlarge', dataVolumeGiB: 500, backupRetentionDays: 35 },
   apiGatewayCloudWatchRole: 'create',
+  // Each mapping keeps its own pollers: a surge on one topic does not slow the others.
+  sharedPollerGroup: false,
   nlp: {
     instanceType: 'g6.xlarge',
     minTasks: 1,

@@ -159,6 +159,7 @@ export class SpateStack extends Stack {
       securityGroups: [net.functions],
       logRetentionDays: retention,
       sinks,
+      ...(config.sharedPollerGroup ? { pollerGroupName: `spate-${config.name}-aggregators` } : {}),
     });
 
     this.query = new Query(this, 'Query', {

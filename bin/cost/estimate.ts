@@ -170,20 +170,27 @@ export function estimateCost(
     volumeGb * PRICES.ebsGp3GbMonth,
   );
 
-  const pollers = ofType('AWS::Lambda::EventSourceMapping').reduce(
-    (n, m) =>
-      n +
-      Number(
-        (props(m).ProvisionedPollerConfig as { MinimumPollers?: number } | undefined)?.MinimumPollers ?? 0,
-      ),
+  // Each mapping fills units of its own, or its group's units together with the other members.
+  const pollersByUnitOwner = new Map<string, number>();
+  ofType('AWS::Lambda::EventSourceMapping').forEach((m, i) => {
+    const config = props(m).ProvisionedPollerConfig as
+      | { MinimumPollers?: number; PollerGroupName?: string }
+      | undefined;
+    if (!config) return;
+    const owner = config.PollerGroupName ?? `mapping ${i}`;
+    pollersByUnitOwner.set(owner, (pollersByUnitOwner.get(owner) ?? 0) + (config.MinimumPollers ?? 1));
+  });
+  const units = [...pollersByUnitOwner.values()].reduce(
+    (n, p) => n + Math.ceil(p / PRICES.pollersPerEventPollerUnit),
     0,
   );
+  const mappings = ofType('AWS::Lambda::EventSourceMapping').length;
   add(
-    'Event source mapping pollers (provisioned mode, minimum)',
-    pollers,
+    `Event poller units (provisioned mode, ${mappings} mappings${pollersByUnitOwner.size < mappings ? ' in one group' : ''})`,
+    units,
     PRICES.eventPollerUnitHour,
     'h',
-    pollers * PRICES.eventPollerUnitHour * H,
+    units * PRICES.eventPollerUnitHour * H,
   );
 
   const keys = ofType('AWS::KMS::Key').length;

@@ -36,9 +36,12 @@ export const PRICES = {
   ebsGp3GbMonth: 0.08,
   /**
    * Provisioned mode of a Kafka event source mapping: billed per event poller unit-hour while
-   * the mapping exists, idle or not; a mapping keeps at least its minimum pollers.
+   * the mapping exists, idle or not; a mapping keeps at least its minimum pollers, in units of
+   * its own or of its poller group's.
    */
   eventPollerUnitHour: 0.185,
+  /** Event pollers one unit holds; mappings of one poller group fill units together. */
+  pollersPerEventPollerUnit: 10,
   kmsKeyMonth: 1,
   secretMonth: 0.4,
   alarmMetricMonth: 0.1,

@@ -34,14 +34,23 @@ describe('spate cost', () => {
     expect(documented('prod')).toBe(costMarkdown(estimates.prod!));
   });
 
-  it('prices every provisioned poller of every event source mapping, idle or not', () => {
-    const mappings = Object.values(templates.dev!.Resources).filter(
-      (r) => r.Type === 'AWS::Lambda::EventSourceMapping',
+  it('prices the event poller units the mappings hold idle: one shared group in dev, one unit each in prod', () => {
+    const mappings = (env: string) =>
+      Object.values(templates[env]!.Resources)
+        .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+        .map((r) => (r as { Properties: { ProvisionedPollerConfig: Record<string, unknown> } }).Properties);
+    const groups = (env: string) =>
+      new Set(mappings(env).map((m) => m.ProvisionedPollerConfig.PollerGroupName));
+    expect(mappings('dev').length).toBeGreaterThan(1);
+    expect([...groups('dev')]).toEqual(['spate-dev-aggregators']);
+    expect([...groups('prod')]).toEqual([undefined]);
+    const units = (env: string) => estimates[env]!.idle.find((l) => l.item.startsWith('Event poller units'));
+    expect(units('dev')?.quantity).toBe('1');
+    expect(units('prod')?.quantity).toBe(String(mappings('prod').length));
+    expect(units('prod')?.monthly).toBeCloseTo(
+      mappings('prod').length * PRICES.eventPollerUnitHour * PRICES.hoursPerMonth,
+      1,
     );
-    expect(mappings.length).toBeGreaterThan(0);
-    const line = estimates.dev!.idle.find((l) => l.item.startsWith('Event source mapping pollers'));
-    expect(line?.quantity).toBe(String(mappings.length));
-    expect(line?.monthly).toBeCloseTo(mappings.length * PRICES.eventPollerUnitHour * PRICES.hoursPerMonth, 1);
   });
 
   it('prices what each preset runs: MSK Serverless in dev, brokers and storage in prod, the GPU task prod keeps', () => {
