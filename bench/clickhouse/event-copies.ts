@@ -1,21 +1,30 @@
 /**
- * The warm tier's cost of counting each event id once: insert rate through the warehouse sink
- * (the path the warehouse function takes) and p95 of the warm answers (warmReader, warmOverview)
- * over a table already holding `--stored` events, with 10% of each batch copies of stored
- * events at new offsets. Writes `event-copies-<label>.json` beside this file and rewrites
- * EVENT-COPIES.md from every label found there.
- * Run: `npx tsx bench/clickhouse/event-copies.ts --label after [--stored N] [--batches N] [--batch N]`;
- * `--report-only` rewrites the report from the stored results.
+ * The warm tier's cost of counting each event id once, measured A/B in one process so that both
+ * sides share whatever else the machine is doing: two databases of one local ClickHouse endpoint
+ * (chDB), each holding `--stored` events over 20 days, receive the same batches (10% of each
+ * batch copies of stored events at new offsets), the two sides taking turns batch by batch.
+ * - "offsets only": the warehouse as it was before event ids were deduplicated: one query for the
+ *   partition's high-water, then the insert with a token over the batch's offsets. Copies count.
+ * - "event ids": the warehouse sink as it is (io/clickhouse/batch-writer.ts).
+ * Then warm answers (warmReader, warmOverview) alternate between the two databases for p95.
+ * Writes event-copies-<stored>.json beside this file and rewrites EVENT-COPIES.md from every
+ * such result. Run: `npx tsx bench/clickhouse/event-copies.ts [--stored N] [--batches N] [--batch N]`.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createClient } from '@clickhouse/client';
-import { eventWarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import {
+  deduplicationToken,
+  eventWarehouseBatch,
+  type WarehouseBatch,
+} from '../../core/aggregation/warehouse-row.ts';
 import type { EnrichedEvent } from '../../core/events/enriched-event.ts';
-import { openWarehouseSink } from '../../io/clickhouse/warehouse-sink.ts';
+import { migrate } from '../../io/clickhouse/migration.ts';
+import { MIGRATIONS } from '../../io/clickhouse/migrations/index.ts';
+import { openWarehouseSink, type WarehouseSink } from '../../io/clickhouse/warehouse-sink.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import { warmOverview } from '../../lambdas/query/overview.ts';
 import { startClickHouseEndpoint } from '../../local/clickhouse/index.ts';
@@ -24,9 +33,8 @@ import { percentile } from '../percentile.ts';
 
 const { values: flags } = parseArgs({
   options: {
-    label: { type: 'string', default: 'after' },
     stored: { type: 'string', default: '200000' },
-    batches: { type: 'string', default: '10' },
+    batches: { type: 'string', default: '12' },
     batch: { type: 'string', default: '5000' },
     queries: { type: 'string', default: '30' },
     'report-only': { type: 'boolean', default: false },
@@ -37,14 +45,40 @@ const positive = (name: string, text: string | undefined) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${text}'`);
   return n;
 };
-const label = flags.label ?? 'after';
-if (!/^[a-z0-9-]+$/.test(label)) throw new Error(`--label must be lowercase letters, digits or dashes`);
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+type Mode = 'offsets only' | 'event ids';
+const MODES: readonly Mode[] = ['offsets only', 'event ids'];
+
+interface Result {
+  readonly date: string;
+  readonly machine: string;
+  readonly stored: number;
+  readonly batches: number;
+  readonly batchSize: number;
+  readonly modes: Record<
+    Mode,
+    {
+      rowsPerSecond: number;
+      medianBatchMs: number;
+      p95BatchMs: number;
+      rowsStored: number;
+      idsStored: number;
+      queryP95Ms: Record<string, number>;
+    }
+  >;
+}
+
+if (flags['report-only']) {
+  await writeFile(join(HERE, 'EVENT-COPIES.md'), await report());
+  process.exit(0);
+}
+
 const storedCount = positive('stored', flags.stored);
 const batchCount = positive('batches', flags.batches);
 const batchSize = positive('batch', flags.batch);
 const queryRuns = positive('queries', flags.queries);
 
-const HERE = dirname(fileURLToPath(import.meta.url));
 const DAY_MS = 86_400_000;
 // The clock is fixed for the run: every event and every question is placed against it.
 const NOW = Math.floor(Date.now() / DAY_MS) * DAY_MS;
@@ -64,74 +98,101 @@ function freshEvent(): EnrichedEvent {
   });
 }
 
-if (flags['report-only']) {
-  // Rewrites EVENT-COPIES.md from the stored results, e.g. after copying in a run made elsewhere.
-  await writeFile(join(HERE, 'EVENT-COPIES.md'), await report());
-  process.exit(0);
+/** The insert path before event ids counted: high-water query, then every row of the batch. */
+async function insertOffsetsOnly(client: ClickHouseClient, batch: WarehouseBatch): Promise<void> {
+  await client.query({
+    query: `SELECT kafka_topic, kafka_partition, max(high_water) FROM events_high_water
+            WHERE kafka_topic = 'events.raw' GROUP BY kafka_topic, kafka_partition`,
+    format: 'JSONEachRow',
+  });
+  await client.insert({
+    table: batch.table,
+    values: batch.rows.map((r) => r.row),
+    format: 'JSONEachRow',
+    clickhouse_settings: {
+      insert_deduplication_token: deduplicationToken(
+        batch.topic,
+        batch.partition,
+        batch.rows.map((r) => r.offset),
+      ),
+      insert_deduplicate: 1,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    },
+  });
 }
 
 const endpointDir = await mkdtemp(join(tmpdir(), 'spate-ch-copies-'));
 const endpoint = await startClickHouseEndpoint({ port: 0, dataDir: endpointDir });
-const client = createClient({ url: endpoint.url });
-const sink = openWarehouseSink(
-  {
-    clickhouse: { url: endpoint.url, username: 'default', password: '', database: 'default' },
-    breaker: { failureThreshold: 5, openMs: 1000 },
-    retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
-  },
-  'bench',
-);
-let offset = 0;
-const write = (events: readonly EnrichedEvent[]) => {
-  const batch = eventWarehouseBatch({
-    topic: 'events.raw',
-    partition: 0,
-    firstOffset: offset,
-    lastOffset: offset + events.length - 1,
-    events: events.map((event, i) => ({ event, offset: offset + i, timeMs: Date.parse(event.timestamp) })),
-    undecodable: [],
-  });
-  offset += events.length;
-  return sink.write([batch]);
-};
-
+const admin = createClient({ url: endpoint.url });
+const database: Record<Mode, string> = { 'offsets only': 'offsets_only', 'event ids': 'event_ids' };
+const clients = {} as Record<Mode, ClickHouseClient>;
+const sinks = {} as Record<Mode, WarehouseSink>;
 try {
+  for (const mode of MODES) {
+    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database[mode]}` });
+    clients[mode] = createClient({ url: endpoint.url, database: database[mode] });
+    await migrate(clients[mode], MIGRATIONS);
+    sinks[mode] = openWarehouseSink(
+      {
+        clickhouse: { url: endpoint.url, username: 'default', password: '', database: database[mode] },
+        breaker: { failureThreshold: 5, openMs: 1000 },
+        retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
+      },
+      `bench-${database[mode]}`,
+    );
+  }
+  let offset = 0;
+  const batchOf = (events: readonly EnrichedEvent[]) => {
+    const batch = eventWarehouseBatch({
+      topic: 'events.raw',
+      partition: 0,
+      firstOffset: offset,
+      lastOffset: offset + events.length - 1,
+      events: events.map((event, i) => ({ event, offset: offset + i, timeMs: Date.parse(event.timestamp) })),
+      undecodable: [],
+    });
+    offset += events.length;
+    return batch;
+  };
+  const write = (mode: Mode, batch: WarehouseBatch) =>
+    mode === 'event ids' ? sinks[mode].write([batch]) : insertOffsetsOnly(clients[mode], batch);
+
   const stored: EnrichedEvent[] = [];
   for (let i = 0; i < storedCount; i += 20_000) {
     const events = Array.from({ length: Math.min(20_000, storedCount - i) }, freshEvent);
     stored.push(...events);
-    await write(events);
+    const batch = batchOf(events);
+    for (const mode of MODES) await write(mode, batch);
   }
 
-  const insertSeconds: number[] = [];
-  let rows = 0;
-  let inserted = 0;
+  const insertMs: Record<Mode, number[]> = { 'offsets only': [], 'event ids': [] };
   for (let b = 0; b < batchCount; b += 1) {
     const copies = Math.floor(batchSize / 10);
-    const events = [
-      ...Array.from({ length: batchSize - copies }, freshEvent),
-      ...Array.from({ length: copies }, (_, i) => stored[((b * copies + i) * 13) % stored.length]!),
-    ];
-    const start = performance.now();
-    inserted += await write(events);
-    insertSeconds.push((performance.now() - start) / 1000);
-    rows += events.length;
+    const fresh = Array.from({ length: batchSize - copies }, freshEvent);
+    // Copies of stored events, as a client's re-sent batch brings them, at new offsets.
+    const copied = Array.from({ length: copies }, (_, i) => stored[((b * copies + i) * 13) % stored.length]!);
+    const batch = batchOf([...fresh, ...copied]);
+    // Each side goes first every other batch, so neither always meets a busier moment.
+    for (const mode of b % 2 === 0 ? MODES : [...MODES].reverse()) {
+      const start = performance.now();
+      await write(mode, batch);
+      insertMs[mode].push(performance.now() - start);
+    }
   }
 
-  const warm = warmReader(client);
-  const questions = {
-    'events, 20 days by hour': () =>
-      warm({ project: 'shop', metric: 'events', fromMs: FROM, toMs: NOW, stepSeconds: 3600 }),
-    'visitors, 1 day by minute': () =>
-      warm({
+  const questions: Record<string, (client: ClickHouseClient) => Promise<unknown>> = {
+    'events, 20 days by hour': (c) =>
+      warmReader(c)({ project: 'shop', metric: 'events', fromMs: FROM, toMs: NOW, stepSeconds: 3600 }),
+    'visitors, 1 day by minute': (c) =>
+      warmReader(c)({
         project: 'shop',
         metric: 'visitors',
         fromMs: NOW - 2 * DAY_MS,
         toMs: NOW - DAY_MS,
         stepSeconds: 60,
       }),
-    'revenue, 20 days by day': () =>
-      warm({
+    'revenue, 20 days by day': (c) =>
+      warmReader(c)({
         project: 'shop',
         metric: 'revenue',
         currency: 'EUR',
@@ -139,104 +200,108 @@ try {
         toMs: NOW,
         stepSeconds: 86_400,
       }),
-    'overview, 20 days': () => warmOverview(client, 'shop', { fromMs: FROM, toMs: NOW }),
+    'overview, 20 days': (c) => warmOverview(c, 'shop', { fromMs: FROM, toMs: NOW }),
   };
-  const p95: Record<string, number> = {};
+  const queryMs: Record<Mode, Record<string, number[]>> = { 'offsets only': {}, 'event ids': {} };
   for (const [name, ask] of Object.entries(questions)) {
-    await ask();
-    const ms: number[] = [];
-    for (let i = 0; i < queryRuns; i += 1) {
-      const start = performance.now();
-      await ask();
-      ms.push(performance.now() - start);
+    for (const mode of MODES) {
+      await ask(clients[mode]);
+      queryMs[mode][name] = [];
     }
-    p95[name] = Math.round(percentile(ms, 95) * 10) / 10;
+    for (let i = 0; i < queryRuns; i += 1)
+      for (const mode of i % 2 === 0 ? MODES : [...MODES].reverse()) {
+        const start = performance.now();
+        await ask(clients[mode]);
+        queryMs[mode][name]!.push(performance.now() - start);
+      }
   }
-  const [count] = await (
-    await client.query({
-      query: 'SELECT count() AS n, uniqExact(event_id) AS ids FROM events',
-      format: 'JSONEachRow',
-    })
-  ).json<{ n: string; ids: string }>();
 
-  const totalSeconds = insertSeconds.reduce((a, b) => a + b, 0);
-  const result = {
-    label,
+  const modes = {} as Result['modes'];
+  for (const mode of MODES) {
+    const [count] = await (
+      await clients[mode].query({
+        query: 'SELECT count() AS n, uniqExact(event_id) AS ids FROM events',
+        format: 'JSONEachRow',
+      })
+    ).json<{ n: string; ids: string }>();
+    const totalMs = insertMs[mode].reduce((a, b) => a + b, 0);
+    modes[mode] = {
+      rowsPerSecond: Math.round((batchCount * batchSize) / (totalMs / 1000)),
+      medianBatchMs: Math.round(percentile(insertMs[mode], 50)),
+      p95BatchMs: Math.round(percentile(insertMs[mode], 95)),
+      rowsStored: Number(count!.n),
+      idsStored: Number(count!.ids),
+      queryP95Ms: Object.fromEntries(
+        Object.entries(queryMs[mode]).map(([name, ms]) => [name, Math.round(percentile(ms, 95) * 10) / 10]),
+      ),
+    };
+  }
+  const result: Result = {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
     stored: storedCount,
     batches: batchCount,
     batchSize,
-    rowsPerSecond: Math.round(rows / totalSeconds),
-    medianBatchMs: Math.round(percentile(insertSeconds, 50) * 1000),
-    p95BatchMs: Math.round(percentile(insertSeconds, 95) * 1000),
-    insertedOfSent: `${inserted} of ${rows}`,
-    rowsStored: Number(count!.n),
-    idsStored: Number(count!.ids),
-    queryP95Ms: p95,
+    modes,
   };
   console.log(JSON.stringify(result, null, 2));
-  await writeFile(join(HERE, `event-copies-${label}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(join(HERE, `event-copies-${storedCount}.json`), `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(join(HERE, 'EVENT-COPIES.md'), await report());
 } finally {
-  await sink.close();
-  await client.close();
+  for (const mode of MODES) {
+    await sinks[mode]?.close();
+    await clients[mode]?.close();
+  }
+  await admin.close();
   await endpoint.close();
   await rm(endpointDir, { recursive: true, force: true });
 }
 
-/** The report from every stored result, labels side by side. */
+/** The report from every stored result, by table size, the two modes side by side. */
 async function report(): Promise<string> {
-  const files = (await readdir(HERE)).filter((f) => /^event-copies-[a-z0-9-]+\.json$/.test(f));
-  const results = (
-    await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(HERE, f), 'utf8'))))
-  ).sort(
-    // By table size, "before" ahead of the rest at each size.
-    (a, b) =>
-      a.stored - b.stored || Number(b.label.startsWith('before')) - Number(a.label.startsWith('before')),
-  );
-  const names = Object.keys(results[0]?.queryP95Ms ?? {});
+  const files = (await readdir(HERE)).filter((f) => /^event-copies-\d+\.json$/.test(f));
+  const results: Result[] = (
+    await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(HERE, f), 'utf8')) as Result))
+  ).sort((a, b) => a.stored - b.stored);
+  const columns = results.flatMap((r) => MODES.map((mode) => ({ r, mode, m: r.modes[mode] })));
+  const names = Object.keys(results[0]?.modes['event ids'].queryP95Ms ?? {});
   const row = (cells: readonly unknown[]) => `| ${cells.join(' | ')} |`;
   return [
     '# Warm tier: the cost of counting each event id once',
     '',
-    'Generated by `npx tsx bench/clickhouse/event-copies.ts --label <label>`; the figures below are',
-    'its JSON results (`event-copies-<label>.json`). Each run: the local ClickHouse endpoint (chDB),',
-    'the `events` table holding `stored` events over 20 days, then `batches` inserts of `batch size`',
-    'rows through the warehouse sink, 10% of each batch copies of stored events at new offsets.',
-    'Query p95 is over repeated warm answers (warmReader and the overview) after the inserts.',
+    'Generated by `npx tsx bench/clickhouse/event-copies.ts --stored <N>` (results in',
+    '`event-copies-<N>.json`). One local ClickHouse endpoint (chDB), two databases that each hold',
+    '`stored` events over 20 days, then the same batches into both, the two sides taking turns',
+    'batch by batch (10% of every batch are copies of stored events at new offsets), then the warm',
+    'answers, again taking turns. "offsets only" is the insert path as it was before event ids',
+    'counted (the high-water query, then every row with a token over the offsets); "event ids" is',
+    'the warehouse sink as it is now (io/clickhouse/batch-writer.ts).',
     '',
-    row(['', ...results.map((r) => r.label)]),
-    row(['---', ...results.map(() => '---')]),
-    row(['date', ...results.map((r) => r.date)]),
-    row([
-      'stored / batches × batch size',
-      ...results.map((r) => `${r.stored} / ${r.batches} × ${r.batchSize}`),
-    ]),
-    row(['insert rows/s', ...results.map((r) => r.rowsPerSecond.toLocaleString('en'))]),
-    row(['batch ms (median / p95)', ...results.map((r) => `${r.medianBatchMs} / ${r.p95BatchMs}`)]),
-    row(['rows inserted of sent', ...results.map((r) => r.insertedOfSent)]),
-    row(['rows / distinct ids stored', ...results.map((r) => `${r.rowsStored} / ${r.idsStored}`)]),
-    ...names.map((n) => row([`p95 ms: ${n}`, ...results.map((r) => r.queryP95Ms[n])])),
+    row(['', ...columns.map((c) => `${c.mode}, ${c.r.stored.toLocaleString('en')} stored`)]),
+    row(['---', ...columns.map(() => '---')]),
+    row(['insert rows/s', ...columns.map((c) => c.m.rowsPerSecond.toLocaleString('en'))]),
+    row(['batch ms (median / p95)', ...columns.map((c) => `${c.m.medianBatchMs} / ${c.m.p95BatchMs}`)]),
+    row(['rows / distinct ids stored', ...columns.map((c) => `${c.m.rowsStored} / ${c.m.idsStored}`)]),
+    ...names.map((n) => row([`p95 ms: ${n}`, ...columns.map((c) => c.m.queryP95Ms[n])])),
     '',
-    `Machine: ${results[0]?.machine ?? ''}; shared with other work, so compare runs of the same day only.`,
+    ...results.map(
+      (r) =>
+        `- ${r.stored.toLocaleString('en')} stored: ${r.batches} batches × ${r.batchSize} rows, ${r.date}, ${r.machine}.`,
+    ),
     '',
     '## Reading the figures',
     '',
-    '- "before" is the warehouse as it was (a high-water guard per partition, then the insert): every',
-    '  copy a client re-sent is stored again (rows exceed distinct ids by the copies sent); its runs',
-    '  are this script in a checkout of commit 07f93b4, the results copied here. "after"',
-    '  is insert-time filtering (io/clickhouse/batch-writer.ts): the identity index `warehouse_ids`',
-    '  is asked which ids of the batch are claimed, claims are confirmed in the raw table on their',
-    '  days, the first copies are claimed and inserted; rows equal distinct ids.',
-    '- The insert pays one index lookup per batch, a confirmation where claims exist (copies,',
-    '  retries) and a second, small insert (the claims). A batch of 5,000 ids touches nearly every',
-    '  granule of an index of a few million ids, so here the lookup reads most of the index and its',
-    '  cost grows with the table; once the index holds many more granules than a batch has ids,',
-    '  the read is bounded by the batch (about one compressed block per id and part), not the table.',
-    '- Warm answers read the same rollups before and after (only first copies reach them), so their',
-    '  p95 does not depend on the change; differences between columns are the shared machine and',
-    '  background merges.',
+    '- "offsets only" stores every copy a client re-sent again: rows exceed distinct ids by the',
+    '  copies sent. "event ids" stores each id once.',
+    '- "event ids" pays per batch one lookup in the identity index `warehouse_ids`, a confirmation',
+    '  in the raw table where claims exist (copies, retries), and a second, small insert (the',
+    '  claims). A batch of 5,000 ids touches nearly every granule of an index of a few million ids,',
+    '  so at these sizes the lookup reads most of the index and its cost grows with the table; once',
+    '  the index holds many more granules than a batch has ids, the read is bounded by the batch',
+    '  (about one compressed block per id and part of the index), not by the table.',
+    '- The warm answers read the rollups, which hold only first copies, so their cost does not',
+    '  depend on the change; differences between the columns are the machine (2 cores shared with',
+    '  other work) and background merges.',
     '',
   ].join('\n');
 }

@@ -4,18 +4,21 @@ import type { WarehouseBatch, WarehouseEntry } from '../../core/aggregation/ware
 import { sqlString } from '../../core/query/archive-scan.ts';
 
 /**
- * Text of ids per query: under ClickHouse's default max_query_size (256 KiB) with room for the
- * rest of the statement. Fewer, larger queries: each costs a round trip and a parse.
+ * Text of ids per query, and the max_query_size each lookup asks for (ClickHouse's default is
+ * 256 KiB): a batch of 10,000 UUIDs is one query. Each query reads every part of the index once,
+ * so fewer, larger queries cost less than many small ones.
  */
-const ID_TEXT_PER_QUERY = 200_000;
+const ID_TEXT_PER_QUERY = 900_000;
+const LOOKUP_SETTINGS = { max_query_size: String(ID_TEXT_PER_QUERY + 64 * 1024) };
 
-function chunks<T>(items: readonly T[], size: (item: T) => number): T[][] {
+/** Items in order, cut so that each query's literal text (`size` per item) stays within the budget. */
+export function chunks<T>(items: readonly T[], size: (item: T) => number, budget = ID_TEXT_PER_QUERY): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let text = 0;
   for (const item of items) {
-    const n = size(item) + 6;
-    if (current.length > 0 && text + n > ID_TEXT_PER_QUERY) {
+    const n = size(item) + 8;
+    if (current.length > 0 && text + n > budget) {
       out.push(current);
       current = [];
       text = 0;
@@ -50,13 +53,14 @@ export async function claimedDays(
     else byScope.set(scope, [id]);
   }
   for (const [scope, ids] of byScope)
-    for (const chunk of chunks(ids, (id) => id.length)) {
+    for (const chunk of chunks(ids, (id) => sqlString(id).length)) {
       const result = await client.query({
         query: `SELECT id, groupUniqArray(toString(toDate(ts))) AS days FROM warehouse_ids
                 WHERE source = ${sqlString(table)} AND scope = ${sqlString(scope)}
                   AND id IN (${chunk.map(sqlString).join(', ')})
                 GROUP BY id`,
         format: 'JSONEachRow',
+        clickhouse_settings: LOOKUP_SETTINGS,
       });
       for (const r of await result.json<{ id: string; days: string[] }>())
         claimed.set(identityKey({ scope, id: r.id }), r.days);
@@ -80,7 +84,7 @@ export async function storedIdentities(
   const stored = new Set<string>();
   const { scope, id } = batch.identityColumns;
   const scopeColumn = scope ?? "''";
-  for (const chunk of chunks(candidates, (i) => i.scope.length + i.id.length)) {
+  for (const chunk of chunks(candidates, (i) => sqlString(i.scope).length + sqlString(i.id).length)) {
     const days = [...new Set(chunk.flatMap((i) => claimed.get(identityKey(i)) ?? []))];
     const match = scope
       ? `(${scope}, ${id}) IN (${tupleList(chunk)})`
@@ -89,6 +93,7 @@ export async function storedIdentities(
       query: `SELECT DISTINCT ${scopeColumn} AS scope, toString(${id}) AS id FROM ${batch.table}
               WHERE toDate(ts) IN (${days.map(sqlString).join(', ')}) AND ${match}`,
       format: 'JSONEachRow',
+      clickhouse_settings: LOOKUP_SETTINGS,
     });
     for (const r of await result.json<{ scope: string; id: string }>()) stored.add(identityKey(r));
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstCopies, identityKey } from '../../../core/aggregation/first-copies.ts';
 import { deduplicationToken, eventWarehouseBatch } from '../../../core/aggregation/warehouse-row.ts';
 import { archiveGlob, tweetArchiveGlob } from '../../../core/query/archive-scan.ts';
+import { chunks } from '../../../io/clickhouse/identity-index.ts';
 import { enrichedEvent } from '../aggregation/factories.ts';
 
 const entry = (offset: number, scope: string, id: string) => ({ offset, identity: { scope, id } });
@@ -68,5 +69,18 @@ describe('archive globs', () => {
       'events/project=shop/dt={2026-10-24,2026-10-25}/hour=*/*.ndjson.gz',
     );
     expect(tweetArchiveGlob('tweets', day, day + 1)).toBe('tweets/dt=2026-10-24/hour=*/*.ndjson.gz');
+  });
+});
+
+describe('identity lookups cut by query text', () => {
+  it('keeps order, stays within the budget and never leaves an item out', () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `id-${i}`.padEnd(10 + (i % 7), 'x'));
+    const cut = chunks(ids, (id) => id.length, 100);
+    expect(cut.flat()).toEqual(ids);
+    expect(cut.length).toBeGreaterThan(3);
+    for (const chunk of cut) expect(chunk.reduce((n, id) => n + id.length + 8, 0)).toBeLessThanOrEqual(100);
+    expect(chunks(['far longer than the budget'], (id) => id.length, 5)).toEqual([
+      ['far longer than the budget'],
+    ]);
   });
 });
