@@ -38,7 +38,10 @@ describe('spate cost', () => {
     const mappings = (env: string) =>
       Object.values(templates[env]!.Resources)
         .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
-        .map((r) => (r as { Properties: { ProvisionedPollerConfig: Record<string, unknown> } }).Properties);
+        .map(
+          (r) =>
+            (r as unknown as { Properties: { ProvisionedPollerConfig: Record<string, unknown> } }).Properties,
+        );
     const groups = (env: string) =>
       new Set(mappings(env).map((m) => m.ProvisionedPollerConfig.PollerGroupName));
     expect(mappings('dev').length).toBeGreaterThan(1);
