@@ -23,6 +23,8 @@ import type { RedisPlan } from './redis-plan.ts';
  *
  * An event that reached ingest without an id got a server-assigned one, so a client's retry
  * of it carries a different id and is counted again: only ids the client sends are recognised.
+ * Likewise a copy under another Kafka key (the user id set on the retry only) or sent after the
+ * topic gained partitions may land on another partition, whose first sights it does not meet.
  */
 export interface Sighting<E> {
   readonly event: E;
