@@ -9,7 +9,7 @@ import { HOT_TTL_SECONDS } from './time-buckets.ts';
  * Why segments of sized shards: Redis keeps a hash of up to 128 short fields as one compact
  * listpack (about 20 bytes a field here) and switches to a hash table (about 70) above that;
  * each key also costs about 110 bytes. A segment is sized from the traffic of the previous
- * generation to about FILL ids per shard, and when a burst fills it a new one, four times
+ * generation to at most SHARD_FILL ids per shard, and when a burst fills it a new one, four times
  * larger, takes over. The partition's directory (one small hash) lists the segments:
  * field `gen.seg` holds the shard bits, `gen.seg.n` the ids recorded.
  *
@@ -19,7 +19,10 @@ import { HOT_TTL_SECONDS } from './time-buckets.ts';
 
 /** A copy within the hot tier's life is recognised; older ones are past every hot aggregate. */
 export const DEFAULT_DEDUP_WINDOW_SECONDS = HOT_TTL_SECONDS;
-/** Ids per shard a segment is sized for; Poisson tails rarely reach 128 from here. */
+/**
+ * Ids per shard a segment is sized for. Digests spread ids evenly (Poisson), so a full segment
+ * has about one shard in 2,000 past 128 fields, in the larger encoding: memory, never counts.
+ */
 export const SHARD_FILL = 96;
 /** Generations per dedup window: lookups span this many plus one, memory at most 1/8 more. */
 export const GENERATIONS_PER_WINDOW = 8;
