@@ -11,6 +11,14 @@ export interface RateLimitPolicy {
   readonly burst: number;
 }
 
+/**
+ * Prices a request for one write key by its events. The shared bucket answers asynchronously
+ * (it asks the hot store), the in-memory one at once; the ingest service awaits either.
+ */
+export interface RateLimiter {
+  take(key: string, cost: number, nowMs: number): RateDecision | Promise<RateDecision>;
+}
+
 interface Bucket {
   tokens: number;
   updatedMs: number;
@@ -18,10 +26,12 @@ interface Bucket {
 
 /**
  * A token bucket per write key, counting events rather than requests so one 1,000-event batch
- * costs what 1,000 single requests would. On AWS each container holds its own buckets, so the
- * limit is per container; API Gateway throttling is the account-wide ceiling.
+ * costs what 1,000 single requests would. It lives in one container's memory, so alone it limits
+ * per container: the shared bucket in the hot store (io/redis/shared-token-bucket.ts) holds the
+ * limit across containers, and this one stands in while the store is unreachable.
+ * The same arithmetic runs in that bucket's Lua script; keep the two in step.
  */
-export class KeyRateLimiter {
+export class KeyRateLimiter implements RateLimiter {
   readonly #policy: RateLimitPolicy;
   readonly #buckets = new Map<string, Bucket>();
   readonly #maxKeys: number;

@@ -4,13 +4,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import { INGEST_LIMITS } from '../../core/limits/ingest-limits.ts';
-import { KeyRateLimiter } from '../../core/limits/token-bucket.ts';
 import { type IngestConfig, readIngestConfig } from '../../io/config/ingest-config.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { RecordProducer } from '../../io/kafka/record-producer.ts';
 import { openGeoDatabase } from './geo-database.ts';
 import { createIngestService, type RecordSink } from './ingest-service.ts';
-import { logger, metrics, observeOutcome } from './observability.ts';
+import { logger, metrics, observeOutcome, observeRateLimitStoreFailure } from './observability.ts';
+import { createIngestRateLimiter } from './rate-limiter.ts';
 
 export type IngestHandler = (
   event: APIGatewayProxyEventV2,
@@ -19,12 +19,13 @@ export type IngestHandler = (
 
 export interface IngestFunction {
   readonly handler: IngestHandler;
-  /** Disconnects the producer; for local processes and tests, never needed on Lambda. */
+  /** Disconnects the producer and the rate-limit store; for local processes and tests, never needed on Lambda. */
   close(): Promise<void>;
 }
 
 /** The ingest function for a config: one producer, one limiter, one breaker for its lifetime. */
 export function createIngestFunction(config: IngestConfig, sink?: RecordSink): IngestFunction {
+  const rateLimit = createIngestRateLimiter(config, observeRateLimitStoreFailure);
   const producer =
     sink ??
     new RecordProducer(
@@ -38,7 +39,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
     writeKeys: config.writeKeys,
     origins: config.origins,
     limits: INGEST_LIMITS,
-    limiter: new KeyRateLimiter(config.rateLimit),
+    limiter: rateLimit.limiter,
     breaker: new CircuitBreaker(config.breaker),
     sink: producer,
     now: Date.now,
@@ -52,6 +53,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
   return {
     handler: handler as unknown as IngestHandler,
     close: async () => {
+      await rateLimit.close();
       if (producer instanceof RecordProducer) await producer.disconnect();
     },
   };

@@ -14,7 +14,7 @@ import type { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
 import type { OriginPolicy } from '../../core/limits/origin-policy.ts';
 import { parseRequestBody } from '../../core/limits/request-body.ts';
-import type { KeyRateLimiter } from '../../core/limits/token-bucket.ts';
+import type { RateLimiter } from '../../core/limits/token-bucket.ts';
 import { writeKeyFromBody } from '../../core/segment/body-write-key.ts';
 import type { WriteKeySource } from '../../io/config/write-key-source.ts';
 import { preflight, withCors } from './cors.ts';
@@ -41,7 +41,8 @@ export interface IngestServiceDeps {
   /** Which web pages may post for which project. */
   readonly origins: OriginPolicy;
   readonly limits: IngestLimits;
-  readonly limiter: KeyRateLimiter;
+  /** Per write key, in events; shared by every container when a hot store is configured. */
+  readonly limiter: RateLimiter;
   readonly breaker: CircuitBreaker;
   readonly sink: RecordSink;
   readonly now: () => number;
@@ -125,7 +126,7 @@ async function answerRequest(
     }
     const nowMs = deps.now();
     // Priced by events, checked before the costly per-event work.
-    const decision = deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
+    const decision = await deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
     if (!decision.allowed) {
       throw new IngestError(429, 'rate_limited', 'too many events for this write key', decision.retryAfterS);
     }

@@ -20,3 +20,9 @@ export function observeOutcome(outcome: IngestOutcome): void {
     logger.warn('circuit open; answered 503 without trying Kafka');
   }
 }
+
+/** The shared rate-limit store did not answer: this container's own bucket decided instead. */
+export function observeRateLimitStoreFailure(err: unknown): void {
+  metrics.addMetric('RateLimitStoreFailures', MetricUnit.Count, 1);
+  logger.warn('rate-limit store unreachable; this container limits alone for now', { error: err as Error });
+}
