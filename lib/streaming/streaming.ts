@@ -25,7 +25,26 @@ export interface StreamingProps {
 }
 
 /**
- * MSK with IAM authentication (Serverless by default, provisioned by config), its topics
+ * Replication set from the broker count rather than left to MSK's defaults: the topics (created
+ * with the broker default), the consumer offsets and the transaction log the NLP worker's
+ * exactly-once writes need all get min(3, brokers) replicas, and writes need all but one of them
+ * in sync, so a two-broker dev cluster keeps taking writes while one broker restarts.
+ */
+export function serverProperties(brokerCount: number): string {
+  const replicas = Math.min(3, brokerCount);
+  const inSync = Math.max(1, replicas - 1);
+  return [
+    `default.replication.factor=${replicas}`,
+    `min.insync.replicas=${inSync}`,
+    `offsets.topic.replication.factor=${replicas}`,
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${inSync}`,
+    'auto.create.topics.enable=false',
+  ].join('\n');
+}
+
+/**
+ * MSK with IAM authentication (provisioned brokers, or MSK Serverless by config), its topics
  * created by a custom resource, and grants scoped per topic and consumer group.
  */
 export class Streaming extends Construct {
@@ -53,9 +72,16 @@ export class Streaming extends Construct {
       });
       this.clusterArn = cluster.attrArn;
     } else {
+      const configuration = new msk.CfnConfiguration(this, 'Configuration', {
+        name: `${this.clusterName}-${this.node.addr.slice(0, 8)}`,
+        description: 'Spate: replication of every topic, the consumer offsets and the transaction log',
+        kafkaVersionsList: [config.kafkaVersion],
+        serverProperties: serverProperties(config.brokerCount),
+      });
       const cluster = new msk.CfnCluster(this, 'Cluster', {
         clusterName: this.clusterName,
         kafkaVersion: config.kafkaVersion,
+        configurationInfo: { arn: configuration.attrArn, revision: configuration.attrLatestRevisionRevision },
         numberOfBrokerNodes: config.brokerCount,
         brokerNodeGroupInfo: {
           instanceType: config.brokerInstanceType,
@@ -65,7 +91,10 @@ export class Streaming extends Construct {
         },
         clientAuthentication: { sasl: { iam: { enabled: true } }, unauthenticated: { enabled: false } },
         encryptionInfo: { encryptionInTransit: { clientBroker: 'TLS', inCluster: true } },
-        enhancedMonitoring: 'PER_TOPIC_PER_PARTITION',
+        // Per-partition metrics are billed as custom metrics; small (t3) dev brokers keep the default set.
+        enhancedMonitoring: config.brokerInstanceType.startsWith('kafka.t3.')
+          ? 'DEFAULT'
+          : 'PER_TOPIC_PER_PARTITION',
         loggingInfo: {
           brokerLogs: {
             cloudWatchLogs: {

@@ -11,7 +11,7 @@ describe('configuration', () => {
   });
 
   it('dev is the cheap shape and prod the resilient one', () => {
-    expect(DEV_CONFIG.streaming.mode).toBe('serverless');
+    expect(DEV_CONFIG.streaming).toMatchObject({ mode: 'provisioned', brokerInstanceType: 'kafka.t3.small' });
     expect(DEV_CONFIG.hot.mode).toBe('serverless');
     expect(DEV_CONFIG.nlp).toMatchObject({ minTasks: 0, maxTasks: 1 });
     expect(PROD_CONFIG.streaming.mode).toBe('provisioned');

@@ -56,9 +56,11 @@ describe('spate cost', () => {
     );
   });
 
-  it('prices what each preset runs: MSK Serverless in dev, brokers and storage in prod, the GPU task prod keeps', () => {
+  it('prices what each preset runs: small brokers in dev, larger ones in prod, the GPU task prod keeps', () => {
     const items = (env: string) => estimates[env]!.idle.map((l) => l.item);
-    expect(items('dev')).toContain('MSK Serverless cluster');
+    expect(items('dev')).toContain('MSK broker kafka.t3.small');
+    // The goal for an idle dev stack.
+    expect(estimates.dev!.idleTotal).toBeLessThanOrEqual(300);
     expect(items('dev').some((i) => i.includes('(NLP)'))).toBe(false); // dev scales the GPU to zero
     expect(items('prod')).toContain('MSK broker kafka.m7g.large');
     const gpu = estimates.prod!.idle.find((l) => l.item === 'EC2 g6.xlarge (NLP)');

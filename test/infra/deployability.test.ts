@@ -232,7 +232,7 @@ describe('alarms an operator of a fresh deploy needs', () => {
   const reads = (p: Record<string, unknown>, ...fragments: string[]) =>
     fragments.every((f) => json(p.Metrics ?? p).includes(f));
 
-  it("watches the cache's data limit, ClickHouse's disk and task, NLP tasks that do not come, and query p95", () => {
+  it("watches broker disks, the cache's data limit, ClickHouse's disk and task, NLP tasks that do not come, and query p95", () => {
     const cache = alarm('CacheMemory');
     expect(reads(cache, '"MetricName":"BytesUsedForCache"', `/ ${2 ** 30}`)).toBe(true);
     expect(cache.Threshold).toBe(85);
@@ -246,8 +246,7 @@ describe('alarms an operator of a fresh deploy needs', () => {
     });
     expect(reads(alarm('NlpTasksMissing'), 'DesiredTaskCount', 'RunningTaskCount')).toBe(true);
     expect(alarm('QueryLatency')).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p95' });
-    // MSK Serverless manages its own storage: no disk alarm in dev.
-    expect(resourcesOf(dev.template, 'AWS::CloudWatch::Alarm', 'ObservabilityKafkaDisk')).toEqual([]);
+    expect(reads(alarm('KafkaDiskUse'), 'MAX([b1, b2])', '"MetricName":"KafkaDataLogsDiskUsed"')).toBe(true);
   });
 
   it('lets the ClickHouse host publish its disk use, and only in the Spate namespace', () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TOPICS, TOPICS } from '../../core/topics.ts';
 import { DEV_CONFIG } from '../../lib/config.ts';
 import { INGEST_TOPICS } from '../../lib/ingest.ts';
+import { SUPPORTED_KAFKA_VERSIONS } from '../../lib/streaming/kafka-versions.ts';
 import { type Synthesized, synthesize, testCatalog } from './synth.ts';
 import {
   actionsOf,
@@ -115,18 +116,35 @@ describe('dev stack: security and compliance', () => {
 });
 
 describe('dev stack: streaming', () => {
-  it('is MSK Serverless with IAM auth in the private subnets', () => {
-    dev.template.resourceCountIs('AWS::MSK::ServerlessCluster', 1);
-    dev.template.resourceCountIs('AWS::MSK::Cluster', 0);
-    dev.template.hasResourceProperties('AWS::MSK::ServerlessCluster', {
-      ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
-      VpcConfigs: [
-        {
-          SubnetIds: Match.anyValue(),
-          SecurityGroups: [Match.objectLike({ 'Fn::GetAtt': Match.anyValue() })],
-        },
-      ],
+  it('is a small provisioned MSK cluster with IAM auth in the private subnets, on a supported version', () => {
+    dev.template.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    const [, cluster] = onlyResource(dev.template, 'AWS::MSK::Cluster');
+    expect(cluster.Properties).toMatchObject({
+      NumberOfBrokerNodes: 2,
+      BrokerNodeGroupInfo: { InstanceType: 'kafka.t3.small' },
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      // Per-partition metrics are billed; dev keeps the default set.
+      EnhancedMonitoring: 'DEFAULT',
     });
+    expect(SUPPORTED_KAFKA_VERSIONS).toContain(cluster.Properties.KafkaVersion);
+    const subnets = (cluster.Properties.BrokerNodeGroupInfo as { ClientSubnets: unknown[] }).ClientSubnets;
+    expect(subnets).toHaveLength(2);
+  });
+
+  it('replicates topics, offsets and the transaction log on both brokers, writable with one down', () => {
+    const [configId, configuration] = onlyResource(dev.template, 'AWS::MSK::Configuration');
+    const properties = String(configuration.Properties.ServerProperties);
+    for (const line of [
+      'default.replication.factor=2',
+      'min.insync.replicas=1',
+      'offsets.topic.replication.factor=2',
+      'transaction.state.log.replication.factor=2',
+      'transaction.state.log.min.isr=1',
+    ])
+      expect(properties.split('\n')).toContain(line);
+    const [, cluster] = onlyResource(dev.template, 'AWS::MSK::Cluster');
+    expect(json(cluster.Properties.ConfigurationInfo)).toContain(configId);
   });
 
   it('creates every topic of core/topics.ts with its partitions and retention', () => {
