@@ -100,11 +100,12 @@ function freshEvent(): EnrichedEvent {
 
 /** The insert path before event ids counted: high-water query, then every row of the batch. */
 async function insertOffsetsOnly(client: ClickHouseClient, batch: WarehouseBatch): Promise<void> {
-  await client.query({
+  const highWater = await client.query({
     query: `SELECT kafka_topic, kafka_partition, max(high_water) FROM events_high_water
             WHERE kafka_topic = 'events.raw' GROUP BY kafka_topic, kafka_partition`,
     format: 'JSONEachRow',
   });
+  await highWater.json();
   await client.insert({
     table: batch.table,
     values: batch.rows.map((r) => r.row),

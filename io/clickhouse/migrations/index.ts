@@ -4,6 +4,14 @@ import { rollups } from './002-rollups.ts';
 import { highWater } from './003-high-water.ts';
 import { tweetsTable } from './004-tweets.ts';
 import { warehouseIds } from './005-warehouse-ids.ts';
+import { warehouseIdsTtl } from './006-warehouse-ids-ttl.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
-export const MIGRATIONS: readonly Migration[] = [eventsTable, rollups, highWater, tweetsTable, warehouseIds];
+export const MIGRATIONS: readonly Migration[] = [
+  eventsTable,
+  rollups,
+  highWater,
+  tweetsTable,
+  warehouseIds,
+  warehouseIdsTtl,
+];
