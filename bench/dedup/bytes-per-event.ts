@@ -97,13 +97,14 @@ async function main(): Promise<void> {
     const keys = await dedupKeys(redis.client);
     const byGeneration = new Map<string, { bytes: number; keys: number; ids: number }>();
     for (const key of keys) {
-      const generation = key.split(':')[4]?.split('.')[0] ?? 'directory';
+      const part = key.split(':')[4];
+      const generation = part === undefined ? 'directory' : part === 'v' ? 'verdicts' : part.split('.')[0]!;
       const usage = Number(await redis.client.memory('USAGE', key, 'SAMPLES', 0));
-      const fields = await redis.client.hlen(key);
+      const fields = (await redis.client.type(key)) === 'hash' ? await redis.client.hlen(key) : 0;
       const row = byGeneration.get(generation) ?? { bytes: 0, keys: 0, ids: 0 };
       row.bytes += usage;
       row.keys += 1;
-      if (generation !== 'directory') row.ids += fields;
+      if (generation !== 'directory' && generation !== 'verdicts') row.ids += fields;
       byGeneration.set(generation, row);
     }
     const loadedMemory = await usedMemory(redis.client);

@@ -17,6 +17,8 @@ export class RedisPlan {
    */
   readonly hashSets = new Map<string, Map<string, { field: Buffer | string; value: string }>>();
   readonly hashDeletes = new Map<string, Set<string>>();
+  /** Byte ranges written into strings made `size` bytes long (zeros) when absent. */
+  readonly ranges = new Map<string, { size: number; writes: { at: number; bytes: string }[] }>();
   /**
    * Fields this plan sets that another writer may have set to something else meanwhile; the
    * apply step checks them before it writes anything and refuses the whole plan on a mismatch.
@@ -67,6 +69,13 @@ export class RedisPlan {
     this.expire(key, expireAtSec);
   }
 
+  writeRange(key: string, size: number, at: number, bytes: string, expireAtSec: number): void {
+    const range = this.ranges.get(key) ?? { size, writes: [] };
+    range.writes.push({ at, bytes });
+    this.ranges.set(key, range);
+    this.expire(key, expireAtSec);
+  }
+
   hashDelete(key: string, field: string): void {
     const fields = this.hashDeletes.get(key) ?? new Set<string>();
     fields.add(field);
@@ -94,6 +103,7 @@ export class RedisPlan {
       this.strings.size === 0 &&
       this.hashSets.size === 0 &&
       this.hashDeletes.size === 0 &&
+      this.ranges.size === 0 &&
       this.claims.size === 0
     );
   }
@@ -116,7 +126,7 @@ export interface EncodedPlan {
  * script touches to be declared in KEYS, so the ops name keys by index into KEYS, never by name.
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
- * s key value pxat | f key n f1 v1..fn vn | d key field | e key at. Merges follow the adds, so a
+ * s key value pxat | f key n f1 v1..fn vn | d key field | r key size at bytes | e key at. Merges follow the adds, so a
  * merge sees this batch's elements.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
@@ -163,6 +173,9 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
     }
   }
   for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);
+  for (const [key, { size, writes }] of plan.ranges)
+    for (const { at, bytes } of writes)
+      ops.push('r', ref(key), String(size), String(at), Buffer.from(bytes, 'latin1'));
   for (const [key, at] of plan.expiries) ops.push('e', ref(key), String(at));
   return { keys, args: ops };
 }

@@ -57,6 +57,13 @@ while i <= n do
   elseif op == 'd' then
     redis.call('HDEL', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
     i = i + 3
+  elseif op == 'r' then
+    -- Made at full size once, so later writes never grow (and over-allocate) the string.
+    if redis.call('EXISTS', KEYS[tonumber(ARGV[i + 1])]) == 0 then
+      redis.call('SET', KEYS[tonumber(ARGV[i + 1])], string.rep('\0', tonumber(ARGV[i + 2])))
+    end
+    redis.call('SETRANGE', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 3], ARGV[i + 4])
+    i = i + 5
   elseif op == 'e' then
     redis.call('EXPIREAT', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
     i = i + 3

@@ -116,6 +116,28 @@ describe('client copies against redis-server: every event id counted once', () =
     expect(clean).toEqual(await hotSnapshot(redis.client));
   });
 
+  it('lets the first consumer to reach a record judge it, and the others follow its verdicts', async () => {
+    const [events] = shopTraffic(seededRandom(25), 1, 300) as [EnrichedEvent[]];
+    const [realtime, windows, funnels] = functions as [
+      AggregatorFunction,
+      AggregatorFunction,
+      AggregatorFunction,
+    ];
+    for (const f of functions) await send(f.handler, events, 0, [300]);
+    // Copies mixed with new events: the leader looks ids up in the live segments (3 round trips).
+    const more = shopTraffic(seededRandom(26), 1, 100)[0]!;
+    const mixed = [...events.slice(0, 100), ...more];
+    const led = await send(realtime.handler, mixed, 300, [200]);
+    expect(led).toMatchObject([{ applied: 100, copies: 100, roundTrips: 3 }]);
+    // The followers read its verdicts instead, cut differently: no lookups (2 round trips).
+    for (const f of [windows, funnels]) {
+      const followed = await send(f.handler, mixed, 300, [120, 80]);
+      expect(followed.map((r) => r.roundTrips)).toEqual([2, 2]);
+      expect(total(followed, 'applied')).toBe(100);
+      expect(total(followed, 'copies')).toBe(100);
+    }
+  });
+
   it('stays exactly-once per offset: the same offsets redelivered change nothing', async () => {
     const [events] = shopTraffic(seededRandom(20), 1, 300) as [EnrichedEvent[]];
     for (const f of functions) await send(f.handler, events, 0, [120]);

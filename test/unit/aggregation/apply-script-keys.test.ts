@@ -8,6 +8,7 @@ import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
 import { planRealtime } from '../../../core/aggregation/realtime-counters.ts';
 import { encodePlan, RedisPlan } from '../../../core/aggregation/redis-plan.ts';
 import { planWindows } from '../../../core/aggregation/sliding-windows.ts';
+import { planVerdicts } from '../../../core/aggregation/verdict-log.ts';
 import { APPLY_PLAN_LUA } from '../../../io/redis/apply-script.ts';
 import { enrichedEvent, mskEventOf } from './factories.ts';
 
@@ -39,13 +40,15 @@ function fullPlan(): RedisPlan {
   funnelsAggregation(parseFunnelCatalog(undefined)).plan(batch!.events, new Map(), plan, T);
   const verdict = judgeSightings(sightingsOf(batch!.events, identityOfEvent), new Map());
   planFirstSights(plan, { topic: 'events.raw', partition: 3 }, dedupClock(86_400), [], verdict.unrecorded, T);
+  const offsets = batch!.events.map((e) => e.offset);
+  planVerdicts(plan, { topic: 'events.raw', partition: 3 }, offsets, new Set(offsets), T / 1000 + 86_400);
   return plan;
 }
 
 describe('the apply script and ElastiCache Serverless', () => {
   it('names every key it touches through KEYS, never through ARGV', () => {
     const found = calls(APPLY_PLAN_LUA);
-    expect(found.length).toBeGreaterThanOrEqual(12);
+    expect(found.length).toBeGreaterThanOrEqual(15);
     for (const { command, key } of found)
       expect({ command, key }).toEqual({ command, key: expect.stringMatching(/^KEYS\[/) });
     // PFMERGE's sources are keys too: they are gathered from KEYS before the call.
@@ -70,6 +73,7 @@ describe('the apply script and ElastiCache Serverless', () => {
       ...plan.strings.keys(),
       ...plan.hashSets.keys(),
       ...plan.claims.keys(),
+      ...plan.ranges.keys(),
       ...plan.expiries.keys(),
     ]);
     expect(planKeys.size).toBeGreaterThan(10);
@@ -88,7 +92,7 @@ describe('the apply script and ElastiCache Serverless', () => {
     const refs: number[] = [];
     let i = 1;
     for (let c = 0; c < claims; c++, i += 3) refs.push(Number(text[i]));
-    const width: Record<string, number> = { h: 4, z: 4, s: 4, d: 3, e: 3 };
+    const width: Record<string, number> = { h: 4, z: 4, s: 4, d: 3, r: 5, e: 3 };
     while (i < text.length) {
       const op = text[i]!;
       refs.push(Number(text[i + 1]));

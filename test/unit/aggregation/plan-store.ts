@@ -1,10 +1,11 @@
 import type { Aggregation } from '../../../core/aggregation/aggregation.ts';
 import { type DedupClock, parseDirectory } from '../../../core/aggregation/dedup-directory.ts';
 import { liveSegments, sightingsOf, sightLookups } from '../../../core/aggregation/first-sights.ts';
-import { type GatedBatch, planGatedBatch } from '../../../core/aggregation/gated-plan.ts';
+import { freshEvents, type GatedBatch, planGatedBatch } from '../../../core/aggregation/gated-plan.ts';
 import { parseHighWater } from '../../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../../core/aggregation/redis-keys.ts';
 import type { RedisPlan } from '../../../core/aggregation/redis-plan.ts';
+import { decidedCounts, verdictRanges } from '../../../core/aggregation/verdict-log.ts';
 
 const fieldId = (f: Buffer | string) => (typeof f === 'string' ? f : f.toString('latin1'));
 
@@ -51,14 +52,20 @@ export class PlanStore {
     for (const [key, fields] of plan.hashSets)
       for (const { field, value } of fields.values()) this.hash(key).set(fieldId(field), value);
     for (const [key, fields] of plan.hashDeletes) for (const f of fields) this.hashes.get(key)?.delete(f);
+    for (const [key, { size, writes }] of plan.ranges) {
+      let text = this.strings.get(key) ?? '\0'.repeat(size);
+      for (const { at, bytes } of writes) text = text.slice(0, at) + bytes + text.slice(at + bytes.length);
+      this.strings.set(key, text);
+    }
     this.strings.set(gateKey, String(next));
     return 1;
   }
 }
 
 /**
- * What OffsetGate does for one batch, against the store in memory: read, plan with the same
- * core function, and hand back the commit (so a test can run another consumer in between).
+ * What OffsetGate does for one batch, against the store in memory: read (the verdicts left by
+ * other consumers, else the first sights), plan with the same core function, and hand back the
+ * commit (so a test can run another consumer in between).
  */
 export function prepareBatch<E extends { readonly offset: number }>(
   store: PlanStore,
@@ -72,7 +79,15 @@ export function prepareBatch<E extends { readonly offset: number }>(
   if (batch.lastOffset <= highWater) return null;
   const directory = store.hashes.get(redisKeys.dedupDirectory(batch.topic, batch.partition)) ?? new Map();
   const segments = parseDirectory(Object.fromEntries(directory));
-  const sightings = sightingsOf(batch.events, (e) => aggregation.identityOf(e));
+  const fresh = freshEvents(batch, highWater);
+  const ranges = verdictRanges(batch, batch.events[0]!.offset, batch.lastOffset);
+  const bytes = ranges.map((r) => (store.strings.get(r.key) ?? '').slice(r.start, r.end + 1));
+  const decided = decidedCounts(
+    ranges,
+    bytes,
+    fresh.map((e) => e.offset),
+  );
+  const sightings = decided === null ? sightingsOf(fresh, (e) => aggregation.identityOf(e)) : [];
   const stored = new Map<string, number>();
   for (const lookup of sightLookups(batch, liveSegments(clock, segments, nowMs), sightings)) {
     lookup.fields.forEach((field, i) => {
@@ -86,7 +101,7 @@ export function prepareBatch<E extends { readonly offset: number }>(
     clock,
     batch,
     sightings,
-    { highWater, segments, stored, state },
+    { highWater, segments, stored, state, decided },
     nowMs,
   );
   return () => store.apply(plan, gateKey, highWater, batch.lastOffset);
