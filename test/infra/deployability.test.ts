@@ -256,3 +256,33 @@ describe('alarms an operator of a fresh deploy needs', () => {
     expect(json(policies)).toContain('"Condition":{"StringEquals":{"cloudwatch:namespace":"Spate"}}');
   });
 });
+
+describe('ECS services that can be rolled and torn down', () => {
+  it('gives every container a hard memory limit that fits its host, above its reservation', () => {
+    const r = resources(dev);
+    const hostMemory: Record<string, number> = { WarehouseTask: 4 * 1024, NlpTask: 16 * 1024 };
+    for (const [taskId, task] of Object.entries(r).filter(([, x]) => x.Type === 'AWS::ECS::TaskDefinition')) {
+      const host = Object.entries(hostMemory).find(([prefix]) => taskId.startsWith(prefix))?.[1];
+      expect(host, taskId).toBeDefined();
+      for (const c of task.Properties.ContainerDefinitions as {
+        Memory?: number;
+        MemoryReservation?: number;
+      }[]) {
+        expect(c.Memory, taskId).toBeGreaterThan(c.MemoryReservation ?? 0);
+        // The ECS agent and the OS keep part of the host.
+        expect(c.Memory!, taskId).toBeLessThan(host!);
+      }
+    }
+  });
+
+  it('lets instances go without waiting on protection, and a GPU rollout start its new task first', () => {
+    for (const [, p] of resourcesOf(dev.template, 'AWS::ECS::CapacityProvider'))
+      expect(json(p.Properties.AutoScalingGroupProvider)).toContain(
+        '"ManagedTerminationProtection":"DISABLED"',
+      );
+    const [, nlp] = resourcesOf(dev.template, 'AWS::ECS::Service', 'NlpService')[0]!;
+    expect(nlp.Properties.DeploymentConfiguration).toMatchObject({ MinimumHealthyPercent: 100 });
+    const [, gpu] = resourcesOf(dev.template, 'AWS::AutoScaling::AutoScalingGroup', 'NlpGpuInstances')[0]!;
+    expect(Number(gpu.Properties.MaxSize)).toBe(DEV_CONFIG.nlp.maxTasks + 1);
+  });
+});
