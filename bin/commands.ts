@@ -6,6 +6,7 @@ import { registerLoad } from '../load/cli.ts';
 import { registerLocal } from '../local/cli.ts';
 import { registerBroker } from '../local/kafka/cli.ts';
 import { registerCost } from './cost/cli.ts';
+import { registerDlq } from './dlq-cli.ts';
 import { registerPreflight } from './preflight/cli.ts';
 
 /** Each part of the system adds its subcommands here; each gets --help from commander. */
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerNlp(program);
   registerLoad(program);
   registerReplay(program);
+  registerDlq(program);
   registerPreflight(program);
   registerCost(program);
 }

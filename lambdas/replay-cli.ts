@@ -71,6 +71,10 @@ export function replaySource(
   }
   if (!flags.topic)
     throw new Error('replay: give --from-s3 PREFIX, or --topic with --from-offset or --from-time');
+  if (flags.topic === TOPICS.eventsDlq.name)
+    throw new Error(
+      '--topic: events.dlq holds rejected events, not applied ones: `spate dlq` lists them, `spate dlq replay` sends them again through validation',
+    );
   if (!REPLAYED_FUNCTIONS[flags.topic])
     throw new Error(
       `--topic: must be one of ${Object.keys(REPLAYED_FUNCTIONS).join(', ')}, got ${flags.topic}`,

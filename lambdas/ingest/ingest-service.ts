@@ -2,13 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { authenticate, writeKeyFromHeaders } from '../../core/auth/write-keys.ts';
 import type { RequestFacts } from '../../core/enrichment/enrich-event.ts';
 import type { GeoLookup } from '../../core/enrichment/geo.ts';
-import {
-  type IngestPlan,
-  type OutgoingRecord,
-  planEvents,
-  planSegment,
-  planTweets,
-} from '../../core/events/ingest-batch.ts';
+import type { IngestPlan, OutgoingRecord } from '../../core/events/ingest-batch.ts';
 import { IngestError } from '../../core/events/ingest-error.ts';
 import type { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
@@ -18,6 +12,7 @@ import type { RateLimiter } from '../../core/limits/token-bucket.ts';
 import { writeKeyFromBody } from '../../core/segment/body-write-key.ts';
 import type { WriteKeySource } from '../../io/config/write-key-source.ts';
 import { preflight, withCors } from './cors.ts';
+import { planRequest } from './ingest-plan.ts';
 import { ingestResult, refusal } from './responses.ts';
 import { type IngestRoute, ingestRoute } from './routes.ts';
 
@@ -138,7 +133,7 @@ async function answerRequest(
       source: route.kind === 'segment' ? 'segment' : 'spate',
       geo: deps.geo,
     };
-    plan = planFor(route, body, facts, deps.limits, event.routeKey ?? `POST ${event.rawPath}`);
+    plan = planRequest(route, body, facts, deps.limits, event.routeKey ?? `POST ${event.rawPath}`);
   } catch (err) {
     if (!(err instanceof IngestError)) throw err;
     const response = refusal(err.status, err.code, err.message, err.retryAfterS);
@@ -188,23 +183,6 @@ async function write(deps: IngestServiceDeps, plan: IngestPlan, segment: boolean
     accepted: plan.accepted,
     rejected: plan.rejections.length,
   });
-}
-
-function planFor(
-  route: Exclude<IngestRoute, { kind: 'client-metrics' }>,
-  body: unknown,
-  facts: RequestFacts,
-  limits: IngestLimits,
-  routeKey: string,
-) {
-  switch (route.kind) {
-    case 'events':
-      return planEvents(body, facts, limits, routeKey);
-    case 'tweets':
-      return planTweets(body, facts, limits, routeKey);
-    case 'segment':
-      return planSegment(body, route.segmentType, facts, limits, routeKey);
-  }
 }
 
 function itemCount(body: unknown, route: IngestRoute): number {
