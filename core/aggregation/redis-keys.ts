@@ -18,7 +18,7 @@
  * | {sp}:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
  * | {sp}:dd:{topic}:{part}             | hash  | dedup directory: segment `gen.seg` -> shard bits, `gen.seg.n` -> ids | newest segment's expiry |
  * | {sp}:dd:{topic}:{part}:{gen.seg}:{shard} | hash | first sights: 12-byte id digest -> offset (mod 2^31) | generation end + dedup window |
- * | {sp}:dd:{topic}:{part}:v:{chunk}   | string| a byte per offset: counted `c` or copy `d` (4,090 offsets a chunk) | generation end + dedup window |
+ * | {sp}:dd:{topic}:{part}:v:{chunk}   | string| a byte per offset: counted `c` or copy `d` (506 offsets a chunk) | generation end + dedup window |
  * | {sp}:q:{hash}                      | string| cached query result                                | a few seconds    |
  *
  * Every key starts with the hash tag {sp}: ElastiCache Serverless runs in cluster mode, where

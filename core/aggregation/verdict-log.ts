@@ -10,12 +10,13 @@ import type { RedisPlan } from './redis-plan.ts';
  * read their batch's bytes instead of looking every id up in every live segment: the lookups,
  * most of the dedup's Redis CPU, are paid once per record instead of once per consumer.
  *
- * Bytes of 4,090 offsets share a string, created at full size on its first write (a string
+ * Bytes of 506 offsets share a string, created at full size on its first write (a string
  * grown by SETRANGE would be given up to twice its length), expiring with the segment the
- * leader wrote to: about 1 byte per record in the window. 4,090 and not 4,096: with Redis's
- * 5-byte string header and terminating zero it fills a 4 KiB allocation exactly.
+ * leader wrote to: about 1.2 bytes per record in the window, key included. 506: with Redis's
+ * 5-byte string header and terminating zero a chunk fills a 512-byte allocation exactly, and
+ * a quiet partition holds a few hundred bytes of verdicts, not kilobytes.
  */
-export const VERDICT_CHUNK = 4090;
+export const VERDICT_CHUNK = 506;
 export const COUNTED = 'c';
 export const COPY = 'd';
 /** An offset with no event (an undecodable record) inside a written range. */
