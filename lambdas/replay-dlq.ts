@@ -1,9 +1,9 @@
-import type { Kafka } from 'kafkajs';
-import type { OutgoingRecord } from '../core/events/ingest-batch.ts';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { DeadLetter, OutgoingRecord } from '../core/events/ingest-batch.ts';
 import type { IngestLimits } from '../core/limits/ingest-limits.ts';
 import { TOPICS } from '../core/topics.ts';
 import type { RecordSink } from './ingest/ingest-service.ts';
-import { judgeDeadLetter, readDeadLetter } from './replay-dead-letter.ts';
+import { judgeDeadLetter, type LetterPosition, readDeadLetter } from './replay-dead-letter.ts';
 import { DlqSummary } from './replay-dlq-summary.ts';
 import { readTopicBatches } from './replay-topic.ts';
 
@@ -139,35 +139,19 @@ export async function replayDeadLetters(
       eachBatch: async ({ batch, resolveOffset }) => {
         const end = state.get(batch.partition)?.high ?? 0;
         const from = committed.get(batch.partition) ?? 0;
-        const records: OutgoingRecord[] = [];
-        let last: number | undefined;
-        for (const message of batch.messages) {
-          const offset = Number(message.offset);
-          if (offset >= end) break;
-          last = offset;
-          if (offset < from) continue;
-          read += 1;
-          const position = { partition: batch.partition, offset };
-          const letter = readDeadLetter(message.value);
-          const verdict = letter ? judgeDeadLetter(letter, position, options.limits) : undefined;
-          if (verdict?.ok) {
-            replayed += 1;
-            records.push(...verdict.records);
-          } else {
-            stillRefused.add(position, letter, {
-              pending: true,
-              passNow: false,
-              ...(verdict ? { rejection: verdict.rejection } : {}),
-            });
-          }
-        }
+        const judged = judgeBatch(batch.partition, batch.messages, from, end, options.limits);
+        const last = judged.last;
         if (last === undefined) return;
         // Written first, committed second: a failure between the two replays these again (same ids).
-        await sink.send(records);
-        written += records.length;
+        await sink.send(judged.records);
         await consumer.commitOffsets([{ topic: DLQ, partition: batch.partition, offset: String(last + 1) }]);
         committed.set(batch.partition, last + 1);
         resolveOffset(String(last));
+        // Counted once committed: a batch kafkajs retries after a failed write is not counted twice.
+        read += judged.read;
+        replayed += judged.replayed;
+        written += judged.records.length;
+        for (const r of judged.refused) stillRefused.add(r.position, r.letter, r.state);
         if (last + 1 >= end) {
           pending.delete(batch.partition);
           consumer.pause([{ topic: DLQ, partitions: [batch.partition] }]);
@@ -186,6 +170,50 @@ export async function replayDeadLetters(
   }
   if (failure !== undefined) throw failure;
   return { read, replayed, written, stillRefused, committed };
+}
+
+interface JudgedBatch {
+  readonly read: number;
+  readonly replayed: number;
+  readonly records: OutgoingRecord[];
+  readonly refused: { position: LetterPosition; letter: DeadLetter | undefined; state: RefusedState }[];
+  /** The last offset below the replay's end, undefined when the batch holds none. */
+  readonly last: number | undefined;
+}
+
+type RefusedState = Parameters<DlqSummary['add']>[2];
+
+/** The letters of one fetched batch in [from, end), judged again. */
+function judgeBatch(
+  partition: number,
+  messages: readonly KafkaMessage[],
+  from: number,
+  end: number,
+  limits: IngestLimits,
+): JudgedBatch {
+  let read = 0;
+  let replayed = 0;
+  let last: number | undefined;
+  const records: OutgoingRecord[] = [];
+  const refused: JudgedBatch['refused'] = [];
+  for (const message of messages) {
+    const offset = Number(message.offset);
+    if (offset >= end) break;
+    last = offset;
+    if (offset < from) continue;
+    read += 1;
+    const position = { partition, offset };
+    const letter = readDeadLetter(message.value);
+    const verdict = letter ? judgeDeadLetter(letter, position, limits) : undefined;
+    if (verdict?.ok) {
+      replayed += 1;
+      records.push(...verdict.records);
+    } else {
+      const state = { pending: true, passNow: false, ...(verdict ? { rejection: verdict.rejection } : {}) };
+      refused.push({ position, letter, state });
+    }
+  }
+  return { read, replayed, records, refused, last };
 }
 
 /** Two replays at once would split the partitions and each wait for the rest: refuse the second. */

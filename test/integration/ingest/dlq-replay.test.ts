@@ -8,7 +8,7 @@ import { KeyRateLimiter } from '../../../core/limits/token-bucket.ts';
 import { TOPICS } from '../../../core/topics.ts';
 import { createKafka } from '../../../io/kafka/kafka-client.ts';
 import { RecordProducer } from '../../../io/kafka/record-producer.ts';
-import { createIngestService } from '../../../lambdas/ingest/ingest-service.ts';
+import { createIngestService, type RecordSink } from '../../../lambdas/ingest/ingest-service.ts';
 import { DLQ_REPLAY_GROUP, listDeadLetters, replayDeadLetters } from '../../../lambdas/replay-dlq.ts';
 import { makeEvent, makeHttpApiEvent } from '../../unit/ingest/factories.ts';
 import { type IngestStack, startIngestStack, WRITE_KEY } from './ingest-stack.ts';
@@ -131,6 +131,23 @@ describe('spate dlq', () => {
     expect(answer.statusCode).toBe(400);
     const replay = await spate('dlq', 'replay');
     expect(replay.stdout).toContain('replayed 1 of 1 rejected events');
+    expect(await rawFor(user)).toHaveLength(1);
+  }, 120_000);
+
+  it('commits nothing when the write fails: the next replay sends those letters, once', async () => {
+    await replayDeadLetters(kafka(), producer, options);
+    const user = `dlq-retry-${randomUUID()}`;
+    const { event_id: _, ...withoutId } = makeEvent({ user_id: user, properties: { a: { b: 1 } } });
+    expect((await earlier(makeHttpApiEvent({ writeKey: WRITE_KEY, body: withoutId }))).statusCode).toBe(400);
+    const down: RecordSink = {
+      send: async () => {
+        throw new Error('the event stream did not acknowledge');
+      },
+    };
+    await expect(replayDeadLetters(kafka(), down, options)).rejects.toThrow();
+    expect((await list()).pending).toBe(1);
+    const report = await replayDeadLetters(kafka(), producer, options);
+    expect([report.read, report.replayed, report.written]).toEqual([1, 1, 1]);
     expect(await rawFor(user)).toHaveLength(1);
   }, 120_000);
 
