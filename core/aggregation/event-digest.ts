@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * What the hot tier remembers of an event id, to recognise a client's copy of it.
@@ -20,8 +20,15 @@ export function eventIdentity(project: string, eventId: string): string {
   return `${project}\u0000${eventId}`;
 }
 
+// The one-shot hash takes half the time of createHash() for inputs this short; Node before
+// 20.12 (package.json allows 20.10) has only the latter.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest();
+
 export function eventDigest(identity: string): Buffer {
-  return createHash('sha256').update(identity).digest().subarray(0, DIGEST_BYTES);
+  return sha256(identity).subarray(0, DIGEST_BYTES);
 }
 
 /** The shard among 2^bits of a segment; the top bits of the digest, independent of the field. */
