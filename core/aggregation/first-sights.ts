@@ -19,7 +19,8 @@ import type { RedisPlan } from './redis-plan.ts';
  * offsets. The first record of an id on the partition is its first sight: stored as
  * digest -> offset, it tells every consumer of the partition (realtime, windows, funnels, each
  * with its own offset gate) which record is the one to count, so they all agree on the same
- * copy and one store serves them all.
+ * copy and one store serves them all; the first of them to reach a record also leaves its
+ * verdict (verdict-log.ts), which the others read instead of looking the id up again.
  *
  * An event that reached ingest without an id got a server-assigned one, so a client's retry
  * of it carries a different id and is counted again: only ids the client sends are recognised.

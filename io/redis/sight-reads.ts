@@ -9,7 +9,7 @@ export interface PendingSights {
 
 /**
  * Queues on `pipeline` the reads that find a batch's stored first sights: one HMGET per shard
- * touched, whatever the batch size, so they ride along with the gate's own read.
+ * touched, so their number follows the segments' shards, not the batch size.
  */
 export function readFirstSights(
   pipeline: ChainableCommander,
