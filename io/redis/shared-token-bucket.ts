@@ -53,21 +53,29 @@ export interface SharedTokenBucketOptions {
   readonly policy: RateLimitPolicy;
   /** The store, made on first use: on AWS its password is read from a secret then. */
   readonly connect: () => Promise<Redis>;
+  /**
+   * Longest wait for the store to be made (the secret read on a cold start); the command itself
+   * is bounded by the client's own timeout (connectRateLimitStore).
+   */
+  readonly connectTimeoutMs: number;
 }
 
 /** The write keys' token buckets in the hot store, one for all containers of the ingest function. */
 export class SharedTokenBucket implements SharedRateLimit {
   readonly #policy: RateLimitPolicy;
   readonly #connect: () => Promise<Redis>;
+  readonly #connectTimeoutMs: number;
   #redis: Promise<Redis & TakeTokens> | undefined;
+  #ready: (Redis & TakeTokens) | undefined;
 
   constructor(options: SharedTokenBucketOptions) {
     this.#policy = options.policy;
     this.#connect = options.connect;
+    this.#connectTimeoutMs = options.connectTimeoutMs;
   }
 
   async take(keyId: string, cost: number): Promise<RateDecision> {
-    const redis = await this.#client();
+    const redis = this.#ready ?? (await within(this.#connectTimeoutMs, this.#client()));
     const [allowed, retryAfterS] = await redis.spateTakeTokens(
       bucketKey(keyId),
       this.#policy.ratePerS,
@@ -87,7 +95,8 @@ export class SharedTokenBucket implements SharedRateLimit {
       const made = this.#connect().then((redis) => {
         // EVALSHA with the script's digest, loading it on the first NOSCRIPT.
         redis.defineCommand('spateTakeTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
-        return redis as Redis & TakeTokens;
+        this.#ready = redis as Redis & TakeTokens;
+        return this.#ready;
       });
       // A failed connect (the secret unreadable) is tried again on a later request.
       made.catch(() => {
@@ -96,6 +105,19 @@ export class SharedTokenBucket implements SharedRateLimit {
       this.#redis = made;
     }
     return this.#redis;
+  }
+}
+
+/** `promise`, or a failure after `ms`: the request goes on (with the local bucket) meanwhile. */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the rate-limit store was not ready within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

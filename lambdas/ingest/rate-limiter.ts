@@ -30,6 +30,7 @@ export function createIngestRateLimiter(
   const shared = new SharedTokenBucket({
     policy: config.rateLimit,
     connect: async () => connectRateLimitStore(await storeUrl(store), store.timeoutMs),
+    connectTimeoutMs: store.timeoutMs,
   });
   return {
     limiter: new FailOpenRateLimiter(shared, local, new CircuitBreaker(STORE_BREAKER), onStoreFailure),

@@ -70,7 +70,11 @@ async function postToAll(containers: readonly IngestFunction[], requests: number
 describe('per-key limits across containers', () => {
   it('admits one limit in total across three containers sharing the hot store', async () => {
     await redis.client.flushall();
-    const containers = [1, 2, 3].map(() => container({ SPATE_REDIS_URL: redis.url }));
+    // A generous store timeout: on a loaded test machine a call past the default 100 ms falls
+    // back to the container's own bucket, by design; this test is about sharing.
+    const containers = [1, 2, 3].map(() =>
+      container({ SPATE_REDIS_URL: redis.url, SPATE_RATE_LIMIT_STORE_TIMEOUT_MS: '5000' }),
+    );
     try {
       const started = Date.now();
       const answers = await postToAll(containers, 15);
@@ -126,6 +130,7 @@ describe('SharedTokenBucket', () => {
     const bucket = new SharedTokenBucket({
       policy: { ratePerS: 10, burst: 10 },
       connect: async () => connectRateLimitStore(redis.url, 1000),
+      connectTimeoutMs: 1000,
     });
     try {
       expect(await bucket.take('k1', 10)).toEqual({ allowed: true, retryAfterS: 0 });
@@ -143,11 +148,21 @@ describe('SharedTokenBucket', () => {
     }
   });
 
+  it('gives up on a store not made in time (a slow secret read on a cold start)', async () => {
+    const bucket = new SharedTokenBucket({
+      policy: { ratePerS: 1, burst: 1 },
+      connect: () => new Promise(() => undefined),
+      connectTimeoutMs: 50,
+    });
+    await expect(bucket.take('k', 1)).rejects.toThrow('the rate-limit store was not ready within 50 ms');
+  });
+
   it('lets a batch larger than the burst through on a full bucket, then owes for it', async () => {
     await redis.client.flushall();
     const bucket = new SharedTokenBucket({
       policy: { ratePerS: 5, burst: 10 },
       connect: async () => connectRateLimitStore(redis.url, 1000),
+      connectTimeoutMs: 1000,
     });
     try {
       expect((await bucket.take('big', 30)).allowed).toBe(true);
