@@ -19,9 +19,14 @@ describe(`fault suite (${FAULTS.full ? 'full' : 'short'})`, () => {
     async (_title, scenario) => {
       const stack = await startFaultStack();
       try {
-        const { row, load, tiers } = await runScenario(stack, scenario);
+        const { row, load, tiers, topicDuplicates } = await runScenario(stack, scenario);
         expect(row.accepted).toBeGreaterThan(0);
-        if (scenario.ingestUnaffected) expect(load.refused).toBe(0);
+        if (scenario.ingestUnaffected) {
+          expect(load.refused).toBe(0);
+          // Nothing refused, so every copy the client sent reached the topic, and nothing else did.
+          expect(topicDuplicates).toBe(load.copiesAccepted);
+        }
+        if (scenario.resend) expect(load.copiesAccepted).toBeGreaterThan(0);
         if (scenario.tweetsRate) expect(tiers.tweets?.counted).toBeGreaterThan(0);
         expect({ lost: row.lost, duplicated: row.duplicated }).toEqual({ lost: 0, duplicated: 0 });
       } finally {

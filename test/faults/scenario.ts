@@ -1,3 +1,4 @@
+import type { ResendPolicy } from './client-retries.ts';
 import { FAULTS } from './fault-config.ts';
 import type { FaultStack } from './fault-stack.ts';
 import { type FaultRow, recordRow } from './fault-table.ts';
@@ -11,6 +12,8 @@ export interface ScenarioOptions {
   /** Seconds of clean load before the fault, and after it. */
   readonly leadS?: number;
   readonly tailS?: number;
+  /** Batches a retrying client sends again. @default none */
+  readonly resend?: ResendPolicy;
   /** Does the damage while load runs; resolves when the fault is over (all parts restarted). */
   fault(stack: FaultStack): Promise<string>;
 }
@@ -25,6 +28,8 @@ export interface ScenarioOutcome {
     tweets?: TierTally;
   };
   readonly lostAtIngest: number;
+  /** Records on events.raw beyond the first of their event id. */
+  readonly topicDuplicates: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,8 +39,9 @@ const PREAMBLE = `# Fault table
 Written by \`npm run test:faults\` (test/faults, SPATE_FAULTS=full): each scenario runs seeded load
 through \`spate local\`, breaks one part, then compares every tier with the records on events.raw.
 lost and duplicated sum over the hot (Redis counters per minute and type), warm (ClickHouse rows
-by partition and offset) and cold (S3 archive by partition and offset) tiers, plus accepted
-events missing from events.raw; for the NLP row, accepted tweets on tweets.enriched.
+by event id) and cold (S3 archive by event id) tiers, against the events on events.raw each
+counted once, plus accepted events missing from events.raw; for the NLP row, accepted tweets on
+tweets.enriched.
 recovery s is the time from the fault's end until every tier matched the truth.`;
 
 /**
@@ -50,6 +56,7 @@ export async function runScenario(stack: FaultStack, options: ScenarioOptions): 
     seed: options.seed,
     rate: FAULTS.rate,
     tweetsRate: options.tweetsRate,
+    resend: options.resend,
   });
   await sleep((options.leadS ?? 3) * 1000);
   const note = await options.fault(stack);
@@ -62,7 +69,7 @@ export async function runScenario(stack: FaultStack, options: ScenarioOptions): 
   let settledAt = Date.now();
   for (;;) {
     const truth = await readRawTruth(endpoints);
-    const ids = new Set(truth.records.map((r) => r.eventId));
+    const ids = new Set(truth.events.map((r) => r.eventId));
     let lostAtIngest = 0;
     for (const id of result.acceptedIds) if (!ids.has(id)) lostAtIngest += 1;
     const [hot, warm, cold, tweets] = await Promise.all([
@@ -71,11 +78,16 @@ export async function runScenario(stack: FaultStack, options: ScenarioOptions): 
       coldTally(endpoints, truth).catch(() => ({ ...failed(truth.records.length), copies: 0 })),
       options.tweetsRate ? tweetTally(endpoints, result.acceptedTweetIds) : Promise.resolve(undefined),
     ]);
-    outcome = { load: result, tiers: { hot, warm, cold, tweets }, lostAtIngest };
+    outcome = {
+      load: result,
+      tiers: { hot, warm, cold, tweets },
+      lostAtIngest,
+      topicDuplicates: truth.topicDuplicates,
+    };
     settledAt = Date.now();
     const all = [hot, warm, cold, ...(tweets ? [tweets] : [])];
     const clean = all.every((t) => t.lost === 0 && t.duplicated === 0) && lostAtIngest === 0;
-    if ((clean && truth.records.length >= result.accepted) || Date.now() > deadline) break;
+    if ((clean && truth.events.length >= result.accepted) || Date.now() > deadline) break;
     await sleep(2000);
   }
   const { hot, warm, cold, tweets } = outcome.tiers;
@@ -88,7 +100,7 @@ export async function runScenario(stack: FaultStack, options: ScenarioOptions): 
     lost: outcome.lostAtIngest + tiers.reduce((s, t) => s + t.lost, 0),
     duplicated: tiers.reduce((s, t) => s + t.duplicated, 0),
     recoveryS: (settledAt - faultEnded) / 1000,
-    note: `${note}${cold.copies ? `; ${cold.copies} archive copies of offsets (read once)` : ''}`,
+    note: `${note}${result.copiesSent ? `; ${result.copiesAccepted} copies of accepted events sent again` : ''}${cold.copies ? `; ${cold.copies} archived copies (read once)` : ''}`,
   };
   const table = recordRow(FAULTS.tableFile, row, PREAMBLE);
   console.log(`\n${table}\n`);

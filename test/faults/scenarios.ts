@@ -1,6 +1,7 @@
 import { FAULTS, type ScenarioName } from './fault-config.ts';
 import type { FaultStack } from './fault-stack.ts';
 import type { ScenarioOptions } from './scenario.ts';
+import { seeded } from './seeded-random.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,23 +15,32 @@ const outage =
     return `${component} down ${FAULTS.outageMs / 1000} s under load`;
   };
 
-/** A seeded generator, so a failing run repeats kill for kill. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
 export interface FaultScenario extends ScenarioOptions {
-  readonly id: ScenarioName | 'broker-kill' | 'redis-outage' | 'nlp-kill';
+  readonly id: ScenarioName | 'broker-kill' | 'redis-outage' | 'nlp-kill' | 'client-retries';
   readonly title: string;
   /** Ingest must keep accepting everything through the fault (true for faults behind the stream). */
   readonly ingestUnaffected: boolean;
 }
 
 export const SCENARIOS: readonly FaultScenario[] = [
+  {
+    id: 'client-retries',
+    title: 'clients send 10% of batches again 1-3 times, seconds to minutes later, some re-split',
+    name: 'client retries',
+    seed: 9107,
+    ingestUnaffected: true,
+    resend: {
+      share: 0.1,
+      maxCopies: 3,
+      // "Minutes later" is minutes in the full run; the short run keeps within npm test's budget.
+      delaysMs: FAULTS.full ? [1000, 5000, 60_000, 180_000] : [500, 3000, 15_000],
+      splitShare: 0.3,
+    },
+    async fault() {
+      await sleep(FAULTS.full ? 30_000 : 8000);
+      return 'copies reach events.raw at new offsets with the same event ids';
+    },
+  },
   {
     id: 'aggregator-kills',
     title: `the mapped functions (aggregators) killed with -9 ${FAULTS.aggregatorKills} times at random points`,

@@ -76,7 +76,9 @@ async function readTopic(
 
 export interface RawTruth {
   readonly records: readonly RawRecord[];
-  /** Records on events.raw by event id beyond the first. */
+  /** The first record of each event id: what every tier must count, each once. */
+  readonly events: readonly RawRecord[];
+  /** Records on events.raw by event id beyond the first: copies a retrying client made. */
   readonly topicDuplicates: number;
 }
 
@@ -88,8 +90,9 @@ export async function readRawTruth(endpoints: LocalEndpoints): Promise<RawTruth>
     const minute = Math.floor(Date.parse(event.timestamp) / 60_000) * 60;
     records.push({ partition, offset, eventId: event.event_id, type: event.type, minute });
   });
-  const ids = new Set(records.map((r) => r.eventId));
-  return { records, topicDuplicates: records.length - ids.size };
+  const first = new Map<string, RawRecord>();
+  for (const r of records) if (!first.has(r.eventId)) first.set(r.eventId, r);
+  return { records, events: [...first.values()], topicDuplicates: records.length - first.size };
 }
 
 /** What one tier holds, against the records on events.raw. */
@@ -99,16 +102,16 @@ export interface TierTally {
   readonly duplicated: number;
 }
 
-/** Hot tier: per-minute, per-type counters summed, bucket by bucket against the raw records. */
+/** Hot tier: per-minute, per-type counters summed, bucket by bucket against the raw events. */
 export async function hotTally(endpoints: LocalEndpoints, truth: RawTruth): Promise<TierTally> {
   const want = new Map<string, number>();
-  for (const r of truth.records)
+  for (const r of truth.events)
     want.set(`${r.minute} ${r.type}`, (want.get(`${r.minute} ${r.type}`) ?? 0) + 1);
   const redis = new Redis(endpoints.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
   try {
     await redis.connect();
     const pipeline = redis.pipeline();
-    const minutes = [...new Set(truth.records.map((r) => r.minute))];
+    const minutes = [...new Set(truth.events.map((r) => r.minute))];
     for (const m of minutes) pipeline.hgetall(redisKeys.counters(endpoints.project, 'm', m));
     const replies = (await pipeline.exec()) ?? [];
     const got = new Map<string, number>();
@@ -138,28 +141,28 @@ function compareCounts(want: Map<string, number>, got: Map<string, number>): Tie
   return { counted, lost, duplicated };
 }
 
-/** Warm tier: rows of the events table by (partition, offset). */
+/** Warm tier: rows of the events table by event id, each once whatever reached the topic. */
 export async function warmTally(endpoints: LocalEndpoints, truth: RawTruth): Promise<TierTally> {
   const client = createClient({ url: endpoints.clickhouse, request_timeout: 30_000 });
   try {
     const result = await client.query({
-      query: `SELECT kafka_partition AS p, kafka_offset AS o, count() AS n FROM events
-              WHERE project = {project:String} GROUP BY p, o`,
+      query: `SELECT event_id AS id, count() AS n FROM events
+              WHERE project = {project:String} GROUP BY id`,
       query_params: { project: endpoints.project },
       format: 'JSONEachRow',
     });
-    const rows = await result.json<{ p: number; o: string | number; n: string | number }>();
-    const got = new Map(rows.map((r) => [`${r.p}:${r.o}`, Number(r.n)]));
-    return compareCounts(new Map(truth.records.map((r) => [`${r.partition}:${r.offset}`, 1])), got);
+    const rows = await result.json<{ id: string; n: string | number }>();
+    const got = new Map(rows.map((r) => [r.id, Number(r.n)]));
+    return compareCounts(new Map(truth.events.map((r) => [r.eventId, 1])), got);
   } finally {
     await client.close();
   }
 }
 
 /**
- * Cold tier: archived rows by (partition, offset). A redelivery cut at other offsets may leave
- * an overlapping object; the cold reader counts each offset once, so copies are reported
- * apart (`copies`) and only offsets count as counted.
+ * Cold tier: archived rows by event id. A redelivery cut at other offsets leaves overlapping
+ * objects, and a client's copy is archived at its own offsets; the cold reader counts each
+ * event id once, so copies are reported apart (`copies`) and only event ids count as counted.
  */
 export async function coldTally(
   endpoints: LocalEndpoints,
@@ -177,11 +180,10 @@ export async function coldTally(
     for (const key of keys) {
       for (const row of await readArchiveObject(s3, endpoints.s3.buckets.archive, key)) {
         lines += 1;
-        const k = `${row.kafka_partition}:${row.kafka_offset}`;
-        got.set(k, 1);
+        got.set(String(row.event_id), 1);
       }
     }
-    const tally = compareCounts(new Map(truth.records.map((r) => [`${r.partition}:${r.offset}`, 1])), got);
+    const tally = compareCounts(new Map(truth.events.map((r) => [r.eventId, 1])), got);
     return { ...tally, copies: lines - got.size };
   } finally {
     s3.destroy();
