@@ -1,3 +1,4 @@
+import { isOriginPattern } from '../core/limits/origin-policy.ts';
 import { type NlpConfig, PRESETS, type SpateConfig } from './config.ts';
 import { INSTANCE_SPECS } from './instance-types.ts';
 import { isSupportedKafkaVersion, SUPPORTED_KAFKA_VERSIONS } from './streaming/kafka-versions.ts';
@@ -142,6 +143,12 @@ export function configProblems(c: SpateConfig): Problem[] {
     problems.push(`ingest.memoryMiB must be between 128 and 10240 (got ${i.memoryMiB})`);
   if (typeof i.expectSteadyTraffic !== 'boolean')
     problems.push(`ingest.expectSteadyTraffic must be true or false (got ${String(i.expectSteadyTraffic)})`);
+  for (const [project, origins] of Object.entries(i.corsOrigins ?? {}))
+    for (const origin of origins)
+      if (!isOriginPattern(origin))
+        problems.push(
+          `ingest.corsOrigins.${project} must list origins as scheme://host[:port] or "*" (got ${JSON.stringify(origin)})`,
+        );
   if (i.domain && !/^arn:aws[a-z-]*:acm:/.test(i.domain.certificateArn))
     problems.push(
       `ingest.domain.certificateArn must be an ACM certificate ARN (got ${i.domain.certificateArn})`,

@@ -68,6 +68,12 @@ export interface IngestConfig {
    * Off (dev), an idle API is normal and nothing alarms on it.
    */
   readonly expectSteadyTraffic: boolean;
+  /**
+   * Browser origins allowed to post events, per project: `{ "shop": ["https://shop.example"] }`,
+   * or `["*"]` for any origin. Servers and mobile apps send no Origin and are not affected.
+   * @default none: no browser page may post (a preflight is refused)
+   */
+  readonly corsOrigins?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface SpateConfig {

@@ -27,6 +27,13 @@ export interface IngestProps {
    * holds them (io/config/cors-origins.ts). None: no browser page may post.
    */
   readonly corsOrigins?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The hot store's connection settings (HotStore.environment): the per-key token buckets are
+   * shared there by every container. Give the function the store's client security group and
+   * `grantReadCredentials` too.
+   * @default none: each container limits on its own
+   */
+  readonly hotStoreEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** Topics the ingest function may write, and nothing else. */
@@ -65,6 +72,7 @@ export class Ingest extends Construct {
         // accepted within minutes, with no redeploy.
         SPATE_WRITE_KEYS_SECRET_ARN: this.writeKeys.secretArn,
         ...(props.corsOrigins ? { SPATE_CORS_ORIGINS: JSON.stringify(props.corsOrigins) } : {}),
+        ...props.hotStoreEnvironment,
       },
     });
     this.writeKeys.grantRead(this.fn.function);

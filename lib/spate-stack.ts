@@ -128,9 +128,13 @@ export class SpateStack extends Stack {
       handler: catalog.ingest,
       streaming: this.streaming,
       vpc: net.vpc,
-      securityGroups: [net.functions],
+      // The hot store's clients group: the per-key limits are shared there by every container.
+      securityGroups: [net.functions, this.hot.clients],
+      hotStoreEnvironment: this.hot.environment,
+      ...(config.ingest.corsOrigins ? { corsOrigins: config.ingest.corsOrigins } : {}),
       logRetentionDays: retention,
     });
+    this.hot.grantReadCredentials(this.ingest.fn.function);
 
     const sinks: Record<Sink, SinkBinding> = {
       hot: {

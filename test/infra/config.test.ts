@@ -21,6 +21,18 @@ describe('configuration', () => {
     expect(PROD_CONFIG.nlp.maxTasks).toBeGreaterThan(PROD_CONFIG.nlp.minTasks);
   });
 
+  it('takes browser origins per project, and refuses one that is not an origin by name', () => {
+    const withOrigins = (origins: string[]) => ({
+      ...DEV_CONFIG,
+      ingest: { ...DEV_CONFIG.ingest, corsOrigins: { shop: origins } },
+    });
+    expect(configProblems(withOrigins(['https://shop.example', 'http://localhost:5173']))).toEqual([]);
+    expect(configProblems(withOrigins(['*']))).toEqual([]);
+    expect(configProblems(withOrigins(['shop.example/']))).toEqual([
+      'ingest.corsOrigins.shop must list origins as scheme://host[:port] or "*" (got "shop.example/")',
+    ]);
+  });
+
   it('chooses the preset by context env, dev by default', () => {
     expect(resolveConfig(undefined).name).toBe('dev');
     expect(resolveConfig('prod').streaming.mode).toBe('provisioned');

@@ -111,17 +111,28 @@ describe('dev stack: ingest API', () => {
     expect(routeKeys('IngestApi')).toContain('OPTIONS /v1/t');
   });
 
-  it('hands the function the write-key secret to read at run time and its Kafka settings, nothing else', () => {
+  it('hands the function the write-key secret, its Kafka settings and the hot store for shared limits, nothing else', () => {
     const [secretId] = onlyResource(dev.template, 'AWS::SecretsManager::Secret', 'IngestWriteKeys');
     const [, ingest] = fn('IngestHandlerFunction');
     expect(ownVariables(ingest)).toEqual([
       'SPATE_KAFKA_AUTH',
       'SPATE_KAFKA_BROKERS',
+      'SPATE_REDIS_SECRET_ARN',
+      'SPATE_REDIS_URL',
       'SPATE_WRITE_KEYS_SECRET_ARN',
     ]);
     expect(environmentOf(ingest).SPATE_WRITE_KEYS_SECRET_ARN).toEqual({ Ref: secretId });
     expect(ingest.Properties.Description).toBe('Spate ingest');
-    expect(secretsReadBy('IngestHandlerFunction')).toEqual(['IngestWriteKeys']);
+    // The per-key token buckets live in the hot store, shared by every container.
+    expect(json((ingest.Properties.VpcConfig as { SecurityGroupIds: unknown }).SecurityGroupIds)).toContain(
+      'HotClients',
+    );
+    expect(secretsReadBy('IngestHandlerFunction')).toEqual(['HotCredentials', 'IngestWriteKeys']);
+  });
+
+  it('lets no browser page post unless origins are configured', () => {
+    const [, ingest] = fn('IngestHandlerFunction');
+    expect(environmentOf(ingest).SPATE_CORS_ORIGINS).toBeUndefined();
   });
 });
 
