@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../core/topics.ts';
 import { type IngestStack, startIngestStack, WRITE_KEY } from '../integration/ingest/ingest-stack.ts';
 import { readTopicToEnd } from '../integration/ingest/topic-reader.ts';
+import { launchChromium } from './headless-chromium.ts';
 
 const root = join(import.meta.dirname, '../..');
 const PAGE =
@@ -43,16 +44,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   shopOrigin = `http://localhost:${(shop.address() as AddressInfo).port}`;
   stack = await startIngestStack({ SPATE_CORS_ORIGINS: JSON.stringify({ shop: [shopOrigin] }) });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Context, AnalyticsBrowser as Loader } from '@segment/analytics-next';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventIdFromMessageId } from '../../core/segment/message-id.ts';
 import { TOPICS } from '../../core/topics.ts';
 import { type IngestStack, startIngestStack, WRITE_KEY } from '../integration/ingest/ingest-stack.ts';
 import { readTopicToEnd } from '../integration/ingest/topic-reader.ts';
+import { launchChromium } from './headless-chromium.ts';
 
 // Segment's own browser build of analytics.js 2.0, as a shop loads it from its CDN.
 const ANALYTICS_JS = readFileSync(
@@ -40,16 +41,7 @@ beforeAll(async () => {
   shop = await startShop();
   shopOrigin = `http://localhost:${(shop.address() as AddressInfo).port}`;
   stack = await startIngestStack({ SPATE_CORS_ORIGINS: JSON.stringify({ shop: [shopOrigin] }) });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   // Nothing may reach the network: no CDN settings fetch, no chunk, no metrics to Segment.
   await page.route('**/*', (route) => {
