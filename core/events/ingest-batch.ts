@@ -10,6 +10,7 @@ import {
   checkEventShape,
   surelyWithinEventBytes,
 } from './event-validation.ts';
+import { type Clamp, futureClamp, importedTimestamp } from './import-time.ts';
 import { IngestError, type Rejection } from './ingest-error.ts';
 import { isoTime } from './iso-time.ts';
 import { compileSchemaCheck } from './schema-validator.ts';
@@ -27,7 +28,15 @@ export interface IngestPlan {
   readonly records: OutgoingRecord[];
   readonly accepted: number;
   readonly rejections: Rejection[];
+  /** Accepted events whose timestamp was changed (imports only; live routes follow the skew guard). */
+  readonly clamped: Clamp[];
 }
+
+/**
+ * Whose rules an event's time follows: `live` events are about now (the clock-skew guard
+ * corrects and bounds them), `import` events are history (kept as sent, see import-time.ts).
+ */
+export type TimeRule = 'live' | 'import';
 
 /** What events.dlq holds for a rejected item: enough to count it, and to replay it after a fix. */
 export interface DeadLetter {
@@ -74,6 +83,7 @@ export function planEvents(
 /**
  * Segment's tracking API: `/v1/batch` takes `{batch: [...], sentAt, context}`; the single-call
  * routes take one message whose `type` the route implies. A message without `messageId` is given one.
+ * `/v1/import` is a batch whose times follow the `import` rule.
  */
 export function planSegment(
   body: unknown,
@@ -81,6 +91,7 @@ export function planSegment(
   facts: RequestFacts,
   limits: IngestLimits,
   route: string,
+  timeRule: TimeRule = 'live',
 ): IngestPlan {
   const envelope = asObject(body);
   if (!envelope) throw new IngestError(400, 'body', 'body must be a JSON object');
@@ -110,7 +121,19 @@ export function planSegment(
       reject(plan, check.rejection, raw, facts, route);
       continue;
     }
-    const enriched = enrichEvent(mapped.event, facts, mapped.extras);
+    const time =
+      timeRule === 'import'
+        ? importedTimestamp(mapped.event.timestamp, facts.receivedAtMs, index)
+        : undefined;
+    if (time && !time.ok) {
+      reject(plan, time.rejection, raw, facts, route);
+      continue;
+    }
+    let enriched = enrichEvent(mapped.event, facts, mapped.extras);
+    if (time?.ok) {
+      if (time.clamped) plan.clamped.push(futureClamp(index, mapped.event.timestamp ?? '', time.timestamp));
+      enriched = { ...enriched, timestamp: time.timestamp, timestamp_flag: time.clamped ? 'future' : null };
+    }
     accept(plan, { topic: TOPICS.eventsRaw.name, key: eventKey(enriched), value: JSON.stringify(enriched) });
   }
   return plan;
@@ -169,8 +192,13 @@ function itemsOf(body: unknown, limits: IngestLimits, noun: string): unknown[] {
   return items;
 }
 
-function newPlan(): { records: OutgoingRecord[]; accepted: number; rejections: Rejection[] } {
-  return { records: [], accepted: 0, rejections: [] };
+function newPlan(): {
+  records: OutgoingRecord[];
+  accepted: number;
+  rejections: Rejection[];
+  clamped: Clamp[];
+} {
+  return { records: [], accepted: 0, rejections: [], clamped: [] };
 }
 
 function accept(plan: ReturnType<typeof newPlan>, record: OutgoingRecord): void {

@@ -24,6 +24,6 @@ export function planRequest(
     case 'tweets':
       return planTweets(body, facts, limits, routeKey);
     case 'segment':
-      return planSegment(body, route.segmentType, facts, limits, routeKey);
+      return planSegment(body, route.segmentType, facts, limits, routeKey, route.timeRule);
   }
 }

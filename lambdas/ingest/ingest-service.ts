@@ -177,7 +177,7 @@ async function write(deps: IngestServiceDeps, plan: IngestPlan, segment: boolean
       },
     );
   }
-  const response = ingestResult(plan.accepted, plan.rejections, segment);
+  const response = ingestResult(plan.accepted, plan.rejections, segment, plan.clamped);
   return report(deps, response, {
     status: response.statusCode ?? 200,
     accepted: plan.accepted,

@@ -1,3 +1,4 @@
+import type { TimeRule } from '../../core/events/ingest-batch.ts';
 import type { SegmentType } from '../../core/segment/segment-message.ts';
 
 /**
@@ -6,7 +7,12 @@ import type { SegmentType } from '../../core/segment/segment-message.ts';
  */
 export type IngestRoute =
   | { readonly kind: 'events' }
-  | { readonly kind: 'segment'; readonly segmentType: SegmentType | 'batch' }
+  | {
+      readonly kind: 'segment';
+      readonly segmentType: SegmentType | 'batch';
+      /** History (`/v1/import`): past timestamps kept as sent, not judged as live ones. */
+      readonly timeRule?: TimeRule;
+    }
   | { readonly kind: 'tweets' }
   | { readonly kind: 'client-metrics' };
 
@@ -18,7 +24,7 @@ const ROUTES: Readonly<Record<string, IngestRoute>> = {
   '/v1/tweets': { kind: 'tweets' },
   // Segment's server libraries.
   '/v1/batch': batch,
-  '/v1/import': batch,
+  '/v1/import': { kind: 'segment', segmentType: 'batch', timeRule: 'import' },
   '/v1/track': segment('track'),
   '/v1/page': segment('page'),
   '/v1/screen': segment('screen'),
