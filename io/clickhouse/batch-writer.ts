@@ -1,6 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { firstCopies, identityKey, type RowIdentity } from '../../core/aggregation/first-copies.ts';
-import { deduplicationToken, type WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
+import {
+  deduplicationToken,
+  type WarehouseBatch,
+  type WarehouseEntry,
+} from '../../core/aggregation/warehouse-row.ts';
+import { dayBlocks } from './day-blocks.ts';
 import { claimedDays, claimIdentities, storedIdentities } from './identity-index.ts';
 
 function distinctIdentities(batch: WarehouseBatch): RowIdentity[] {
@@ -29,6 +34,13 @@ function distinctIdentities(batch: WarehouseBatch): RowIdentity[] {
  * - The token names exactly the offsets sent (deduplicationToken): a retry of the very same
  *   insert whose reply was lost is dropped by ClickHouse, and an insert of fewer rows of the
  *   same range is never mistaken for it. The rollup views deduplicate with it.
+ *
+ * History spans more day partitions than ClickHouse takes in one insert, so the rows are sent
+ * in blocks of at most MAX_DAYS_PER_INSERT days (day-blocks.ts), one after another, each
+ * claimed then inserted, each with the token of its own offsets: the same rows, the same token,
+ * whichever attempt sends them. A retry after some blocks landed finds their rows stored by
+ * identity (their claims were written first) and sends only the rest; a block that landed in
+ * part sends fewer offsets, so another token. Live traffic stays one block and one insert.
  */
 export async function insertBatch(client: ClickHouseClient, batch: WarehouseBatch): Promise<number> {
   if (batch.rows.length === 0) return 0;
@@ -37,16 +49,24 @@ export async function insertBatch(client: ClickHouseClient, batch: WarehouseBatc
   const stored =
     claimed.size === 0 ? new Set<string>() : await storedIdentities(client, batch, claimed, identities);
   const fresh = firstCopies(batch.rows, stored);
-  if (fresh.length === 0) return 0;
+  for (const block of dayBlocks(fresh)) await insertBlock(client, batch, block);
+  return fresh.length;
+}
+
+async function insertBlock(
+  client: ClickHouseClient,
+  batch: WarehouseBatch,
+  block: readonly WarehouseEntry[],
+): Promise<void> {
   const token = deduplicationToken(
     batch.topic,
     batch.partition,
-    fresh.map((e) => e.offset),
+    block.map((e) => e.offset),
   );
-  await claimIdentities(client, batch.table, fresh, token);
+  await claimIdentities(client, batch.table, block, token);
   await client.insert({
     table: batch.table,
-    values: fresh.map(({ row }) => row),
+    values: block.map(({ row }) => row),
     format: 'JSONEachRow',
     clickhouse_settings: {
       insert_deduplication_token: token,
@@ -55,5 +75,4 @@ export async function insertBatch(client: ClickHouseClient, batch: WarehouseBatc
       deduplicate_blocks_in_dependent_materialized_views: 1,
     },
   });
-  return fresh.length;
 }
