@@ -7,10 +7,11 @@ import {
 } from '../../core/aggregation/warehouse-row.ts';
 import { dayBlocks } from './day-blocks.ts';
 import { claimedDays, claimIdentities, storedIdentities } from './identity-index.ts';
+import { withinWarmRetention } from './warm-retention.ts';
 
-function distinctIdentities(batch: WarehouseBatch): RowIdentity[] {
+function distinctIdentities(rows: readonly WarehouseEntry[]): RowIdentity[] {
   const byKey = new Map<string, RowIdentity>();
-  for (const { identity } of batch.rows) byKey.set(identityKey(identity), identity);
+  for (const { identity } of rows) byKey.set(identityKey(identity), identity);
   return [...byKey.values()];
 }
 
@@ -41,14 +42,21 @@ function distinctIdentities(batch: WarehouseBatch): RowIdentity[] {
  * whichever attempt sends them. A retry after some blocks landed finds their rows stored by
  * identity (their claims were written first) and sends only the rest; a block that landed in
  * part sends fewer offsets, so another token. Live traffic stays one block and one insert.
+ * Rows older than the warm tier keeps (warm-retention.ts) are not sent at all: ClickHouse would
+ * drop them on insert, and they are the bulk of an import's history.
  */
-export async function insertBatch(client: ClickHouseClient, batch: WarehouseBatch): Promise<number> {
-  if (batch.rows.length === 0) return 0;
-  const identities = distinctIdentities(batch);
+export async function insertBatch(
+  client: ClickHouseClient,
+  batch: WarehouseBatch,
+  nowMs: number = Date.now(),
+): Promise<number> {
+  const rows = withinWarmRetention(batch.rows, nowMs);
+  if (rows.length === 0) return 0;
+  const identities = distinctIdentities(rows);
   const claimed = await claimedDays(client, batch.table, identities);
   const stored =
     claimed.size === 0 ? new Set<string>() : await storedIdentities(client, batch, claimed, identities);
-  const fresh = firstCopies(batch.rows, stored);
+  const fresh = firstCopies(rows, stored);
   for (const block of dayBlocks(fresh)) await insertBlock(client, batch, block);
   return fresh.length;
 }
