@@ -36,6 +36,26 @@ describe('judgeDeadLetter', () => {
     });
   });
 
+  it('replays a letter of /v1/import by the import rule: its 1996 date is kept', () => {
+    const imported = letter({
+      route: 'POST /v1/import',
+      payload: {
+        type: 'track',
+        event: 'Signed Up',
+        messageId: 'm-1996',
+        userId: 'u',
+        timestamp: '1996-03-01T10:15:00.000Z',
+      },
+    });
+    const live = { ...imported, route: 'POST /v1/batch' };
+    const time = (l: DeadLetter) => {
+      const verdict = judgeDeadLetter(l, at, INGEST_LIMITS);
+      return verdict.ok ? JSON.parse(verdict.records[0]!.value).timestamp : undefined;
+    };
+    expect(time(imported)).toBe('1996-03-01T10:15:00.000Z');
+    expect(time(live)).toBe('2026-03-01T10:00:00.000Z');
+  });
+
   it('refuses with the reason today gives, and writes nothing back to events.dlq', () => {
     const bad = letter({ payload: { ...makeEvent(), event_id: 'nope' } });
     const verdict = judgeDeadLetter(bad, at, INGEST_LIMITS);
