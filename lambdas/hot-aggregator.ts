@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, MSKEvent } from 'aws-lambda';
 import type { Aggregation } from '../core/aggregation/aggregation.ts';
+import { METRICS_NAMESPACE, SPATE_METRICS } from '../core/metrics/metric-names.ts';
 import type { HotAggregatorConfig } from '../io/redis/hot-aggregator-config.ts';
 import { openHotSink, type PartitionReport } from '../io/redis/hot-sink.ts';
 import { perContainer } from './per-container.ts';
@@ -28,7 +29,7 @@ export function createHotAggregatorFunction(
 ): AggregatorFunction {
   const logger = new Logger({ serviceName });
   // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-  const metrics = new Metrics({ namespace: 'Spate', serviceName, logger });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName, logger });
   const { sink, close } = openHotSink(config, aggregation);
   const handler = middy<MSKEvent, PartitionReport[]>()
     .use(injectLambdaContext(logger))
@@ -36,11 +37,11 @@ export function createHotAggregatorFunction(
     .handler(async (event) => {
       const reports = await sink(event);
       for (const r of reports) {
-        metrics.addMetric('EventsApplied', MetricUnit.Count, r.applied);
-        metrics.addMetric('EventsSkippedAsApplied', MetricUnit.Count, r.skipped);
-        metrics.addMetric('EventCopiesSkipped', MetricUnit.Count, r.copies);
+        metrics.addMetric(SPATE_METRICS.eventsApplied.name, MetricUnit.Count, r.applied);
+        metrics.addMetric(SPATE_METRICS.eventsSkippedAsApplied.name, MetricUnit.Count, r.skipped);
+        metrics.addMetric(SPATE_METRICS.eventCopiesSkipped.name, MetricUnit.Count, r.copies);
         if (r.undecodable > 0) {
-          metrics.addMetric('RecordsUndecodable', MetricUnit.Count, r.undecodable);
+          metrics.addMetric(SPATE_METRICS.recordsUndecodable.name, MetricUnit.Count, r.undecodable);
           logger.warn('records that are not enriched events were counted and passed over', { ...r });
         }
       }

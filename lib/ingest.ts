@@ -3,15 +3,18 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { METRIC_SERVICES, SPATE_METRICS } from '../core/metrics/metric-names.ts';
 import { TOPICS } from '../core/topics.ts';
 import type { HttpEntry } from './catalog.ts';
 import type { IngestConfig } from './config.ts';
 import { addRouteKeys } from './route-keys.ts';
 import { SpateFunction } from './spate-function.ts';
+import { spateMetric } from './spate-metric.ts';
 import type { Streaming } from './streaming/streaming.ts';
 
 export interface IngestProps {
@@ -129,5 +132,15 @@ export class Ingest extends Construct {
       value: this.writeKeys.secretName,
       description: 'Secret holding hashed write keys (see docs/deploy.md to add one)',
     });
+  }
+
+  /** Events written to events.raw (sum over 5 minutes). */
+  metricEventsAccepted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return spateMetric(SPATE_METRICS.eventsAccepted, { service: METRIC_SERVICES.ingest }, props);
+  }
+
+  /** Events refused by validation and written to events.dlq with their reason (sum over 5 minutes). */
+  metricEventsRejected(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return spateMetric(SPATE_METRICS.eventsRejected, { service: METRIC_SERVICES.ingest }, props);
   }
 }

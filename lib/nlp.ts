@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { METRIC_SERVICES, SPATE_METRICS } from '../core/metrics/metric-names.ts';
 import { TOPICS } from '../core/topics.ts';
 import type { ImageEntry } from './catalog.ts';
 import type { NlpConfig } from './config.ts';
@@ -19,6 +20,7 @@ import { gpuHostCeiling } from './config-validation.ts';
 import { platformOf, taskMemoryLimitMiB } from './instance-types.ts';
 import type { Network } from './network.ts';
 import { POWERTOOLS_NAMESPACE } from './spate-function.ts';
+import { spateMetric } from './spate-metric.ts';
 import type { Streaming } from './streaming/streaming.ts';
 
 export interface NlpProps {
@@ -45,12 +47,6 @@ export const NLP_GROUP_ID = 'spate-nlp';
 /** Where the model lives in its bucket; the worker copies everything under it at task start. */
 export const NLP_MODEL_PREFIX = 'models';
 export const NLP_TRANSACTIONAL_ID_PREFIX = 'spate-nlp';
-/** The worker reports its consumer lag as an EMF metric in its log stream (CloudWatch extracts it). */
-export const NLP_LAG_METRIC = {
-  namespace: POWERTOOLS_NAMESPACE,
-  metricName: 'ConsumerLag',
-  service: 'nlp',
-} as const;
 
 /**
  * The tweet enrichment worker on GPUs: an ECS cluster whose Auto Scaling group of g5/g6
@@ -188,13 +184,7 @@ export class Nlp extends Construct {
     });
     this.service.node.addDependency(props.streaming.topicsReady, modelUpload);
 
-    this.lag = new cloudwatch.Metric({
-      namespace: NLP_LAG_METRIC.namespace,
-      metricName: NLP_LAG_METRIC.metricName,
-      dimensionsMap: { service: NLP_LAG_METRIC.service },
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period: Duration.minutes(1),
-    });
+    this.lag = this.metricConsumerLag();
     const worker = 'FILL(worker, 0)';
     const usingMetrics: Record<string, cloudwatch.IMetric> = { worker: this.lag };
     let expression = worker;
@@ -233,6 +223,18 @@ export class Nlp extends Construct {
     });
     // CPU only adds tasks: scaling in (to zero above all) is the backlog's decision alone.
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 70, disableScaleIn: true });
+  }
+
+  /**
+   * The workers' consumer lag on tweets.raw (records), the maximum over 1 minute. The worker reports
+   * it as an EMF metric in its log stream (CloudWatch extracts it); none while no worker runs.
+   */
+  metricConsumerLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return spateMetric(
+      SPATE_METRICS.consumerLag,
+      { service: METRIC_SERVICES.nlp },
+      { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), ...props },
+    );
   }
 
   /** Tasks the service wants (Container Insights), 0 while scaled to zero. */

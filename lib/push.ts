@@ -2,12 +2,15 @@ import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IDependable } from 'constructs';
+import { METRIC_SERVICES, SPATE_METRICS } from '../core/metrics/metric-names.ts';
 import { SpateFunction } from './spate-function.ts';
+import { spateMetric } from './spate-metric.ts';
 
 export interface PushProps {
   /** REQUEST authorizer of $connect (lambdas/connect/authorizer.ts). */
@@ -153,6 +156,11 @@ export class Push extends Construct {
         resources: [this.connectionsArn],
       }),
     );
+  }
+
+  /** Frames the broadcaster could not post, and broadcasts that failed whole (sum over 5 minutes). */
+  metricPushErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return spateMetric(SPATE_METRICS.pushErrors, { service: METRIC_SERVICES.broadcast }, props);
   }
 
   get connectionsArn(): string {

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../core/metrics/metric-names.ts';
 import { REPO_ROOT } from './catalog.ts';
 
 export interface SpateFunctionProps {
@@ -32,7 +33,7 @@ export interface SpateFunctionProps {
   readonly handler?: string;
 }
 
-const POWERTOOLS_NAMESPACE = 'Spate';
+const POWERTOOLS_NAMESPACE = METRICS_NAMESPACE;
 
 /**
  * A Spate Lambda function: Node 24 on ARM64 (Graviton is cheaper per GB-second), bundled as

@@ -244,7 +244,9 @@ export class SpateStack extends Stack {
       warehouseWriters: catalog.aggregators
         .filter((a) => a.mapping.writes.includes('warm'))
         .map((a) => this.aggregators.functions.get(`${a.mapping.functionName}:${a.mapping.topic}`)!.function),
-      nlpLag: this.nlp.lag,
+      eventsRejected: this.ingest.metricEventsRejected(),
+      pushErrors: this.push.metricPushErrors(),
+      nlpLag: this.nlp.metricConsumerLag(),
       nlpLagThreshold: config.nlp.lagPerTask * config.nlp.maxTasks,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });

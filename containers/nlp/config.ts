@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { METRICS_NAMESPACE } from '../../core/metrics/metric-names.ts';
 import { TOPICS } from '../../core/topics.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
@@ -137,7 +138,7 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     ...(emfFlag === 'true'
       ? {
           emf: {
-            namespace: text('POWERTOOLS_METRICS_NAMESPACE', 'Spate')!,
+            namespace: text('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE)!,
             intervalMs: int('SPATE_NLP_EMF_INTERVAL_MS', 10_000, 1000),
           },
         }

@@ -1,3 +1,5 @@
+import { METRIC_SERVICES, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+
 /**
  * CloudWatch embedded metric format: one JSON log line that CloudWatch Logs turns into
  * metrics. The worker's log stream is its only route to CloudWatch (no SDK calls, no agent),
@@ -42,10 +44,18 @@ export function publishWorkerEmf(
     write(
       emfLine(
         options.namespace,
-        { service: 'nlp' },
+        { service: METRIC_SERVICES.nlp },
         [
-          { name: 'ConsumerLag', unit: 'Count', value: source.totalLag },
-          { name: 'TweetsPerSecond', unit: 'Count/Second', value: source.ratePerSecond() },
+          {
+            name: SPATE_METRICS.consumerLag.name,
+            unit: SPATE_METRICS.consumerLag.unit,
+            value: source.totalLag,
+          },
+          {
+            name: SPATE_METRICS.tweetsPerSecond.name,
+            unit: SPATE_METRICS.tweetsPerSecond.unit,
+            value: source.ratePerSecond(),
+          },
         ],
         Date.now(),
       ),

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, MSKEvent } from 'aws-lambda';
 import type { ArchiveObject } from '../../core/aggregation/archive-key.ts';
 import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
+import { METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import type { ArchiveConfig } from '../../io/s3/archive-config.ts';
 import { writeArchiveObjects } from '../../io/s3/archive-writer.ts';
 import { createS3Client } from '../../io/s3/client.ts';
@@ -44,7 +45,7 @@ export interface ArchiveFeed {
 export function createArchiveFeedFunction(config: ArchiveConfig, feed: ArchiveFeed): ArchiveFunction {
   const logger = new Logger({ serviceName: `spate-${feed.name}` });
   // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}`, logger });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `spate-${feed.name}`, logger });
   const s3 = createS3Client(config.s3);
   const breaker = new CircuitBreaker(`s3/${feed.name}`, config.breaker);
   const handler = middy<MSKEvent, ArchiveReport>()
@@ -68,8 +69,8 @@ export function createArchiveFeedFunction(config: ArchiveConfig, feed: ArchiveFe
             offsets: batch.undecodable.map((u) => u.offset),
           });
       }
-      metrics.addMetric('ArchivedEvents', MetricUnit.Count, events);
-      metrics.addMetric('ArchivedBytes', MetricUnit.Bytes, bytes);
+      metrics.addMetric(SPATE_METRICS.archivedEvents.name, MetricUnit.Count, events);
+      metrics.addMetric(SPATE_METRICS.archivedBytes.name, MetricUnit.Bytes, bytes);
       return { objects, bytes, events };
     });
   return {

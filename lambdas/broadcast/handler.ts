@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MSKEvent } from 'aws-lambda';
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import { METRIC_SERVICES, METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import { watermarksOf } from '../../core/push/hot-watermarks.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { withSecretSettings } from '../../io/config/secret-setting.ts';
@@ -27,7 +28,7 @@ const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
  */
 const logger = new Logger({ serviceName: 'spate-broadcast' });
 // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-broadcast', logger });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRIC_SERVICES.broadcast, logger });
 
 export interface BroadcastFunction {
   readonly handler: (event: MSKEvent) => Promise<ChannelOutcome[]>;
@@ -64,7 +65,7 @@ export function createBroadcastFunction(
         try {
           outcomes.push(...(await broadcaster.broadcast(project, channels)));
         } catch (err) {
-          metrics.addMetric('PushErrors', MetricUnit.Count, 1);
+          metrics.addMetric(SPATE_METRICS.pushErrors.name, MetricUnit.Count, 1);
           logger.error('broadcast failed', { project, error: String(err) });
         }
       };
@@ -72,7 +73,7 @@ export function createBroadcastFunction(
       // hot tier that cannot answer is the broadcast's own failure below; here it only stops the wait.
       // Records per invocation: with no batching window, this is how far apart the pushes' inputs are.
       metrics.addMetric(
-        'RecordsSeen',
+        SPATE_METRICS.recordsSeen.name,
         MetricUnit.Count,
         Object.values(event.records ?? {}).reduce((n, records) => n + records.length, 0),
       );
@@ -81,7 +82,7 @@ export function createBroadcastFunction(
         timeoutMs: config.catchUpMs,
         pollMs: 20,
       }).catch(() => watermarks);
-      if (behind.length > 0) metrics.addMetric('HotTierBehind', MetricUnit.Count, 1);
+      if (behind.length > 0) metrics.addMetric(SPATE_METRICS.hotTierBehind.name, MetricUnit.Count, 1);
       const touched = projectsOf(event);
       for (const project of touched) await push(project);
       // Tweets are not per project: a batch of them moves the tweets channels of every project
@@ -93,13 +94,13 @@ export function createBroadcastFunction(
       const posts = new Set<FanOutReport>();
       for (const o of outcomes) {
         if (o.outcome !== 'pushed') continue;
-        metrics.addMetric('FramesSent', MetricUnit.Count, o.fanOut.sent);
+        metrics.addMetric(SPATE_METRICS.framesSent.name, MetricUnit.Count, o.fanOut.sent);
         for (const d of o.deliveries) posts.add(d);
       }
       for (const post of posts) {
-        if (post.gone > 0) metrics.addMetric('ConnectionsGone', MetricUnit.Count, post.gone);
+        if (post.gone > 0) metrics.addMetric(SPATE_METRICS.connectionsGone.name, MetricUnit.Count, post.gone);
         if (post.failed > 0) {
-          metrics.addMetric('PushErrors', MetricUnit.Count, post.failed);
+          metrics.addMetric(SPATE_METRICS.pushErrors.name, MetricUnit.Count, post.failed);
           logger.error('frames not delivered', { failed: post.failed, errors: post.errors });
         }
       }

@@ -1,18 +1,28 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import {
+  METRIC_SERVICES,
+  METRICS_NAMESPACE,
+  refusedMetricName,
+  SPATE_METRICS,
+} from '../../core/metrics/metric-names.ts';
 import type { IngestOutcome } from './ingest-service.ts';
 
 /** The ingest function's one Logger and one Metrics (CloudWatch EMF) instance. */
 export const logger = new Logger({ serviceName: 'spate-ingest' });
 // Metrics' own warnings (an invocation with nothing to publish) go through the Logger, so
 // POWERTOOLS_LOG_LEVEL governs them like every other line.
-export const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-ingest', logger });
+export const metrics = new Metrics({
+  namespace: METRICS_NAMESPACE,
+  serviceName: METRIC_SERVICES.ingest,
+  logger,
+});
 
 export function observeOutcome(outcome: IngestOutcome): void {
-  metrics.addMetric('EventsAccepted', MetricUnit.Count, outcome.accepted);
-  metrics.addMetric('EventsRejected', MetricUnit.Count, outcome.rejected);
+  metrics.addMetric(SPATE_METRICS.eventsAccepted.name, MetricUnit.Count, outcome.accepted);
+  metrics.addMetric(SPATE_METRICS.eventsRejected.name, MetricUnit.Count, outcome.rejected);
   if (outcome.refusal) {
-    metrics.addMetric(`Refused_${outcome.refusal}`, MetricUnit.Count, 1);
+    metrics.addMetric(refusedMetricName(outcome.refusal), MetricUnit.Count, 1);
   }
   if (outcome.kafkaError !== undefined) {
     logger.error('Kafka write failed; answered 503', { error: outcome.kafkaError as Error });
@@ -23,6 +33,6 @@ export function observeOutcome(outcome: IngestOutcome): void {
 
 /** The shared rate-limit store did not answer: this container's own bucket decided instead. */
 export function observeRateLimitStoreFailure(err: unknown): void {
-  metrics.addMetric('RateLimitStoreFailures', MetricUnit.Count, 1);
+  metrics.addMetric(SPATE_METRICS.rateLimitStoreFailures.name, MetricUnit.Count, 1);
   logger.warn('rate-limit store unreachable; this container limits alone for now', { error: err as Error });
 }

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, MSKEvent } from 'aws-lambda';
 import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
 import { tweetBatches, tweetsAggregation } from '../../core/aggregation/tweets.ts';
+import { METRIC_SERVICES, METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import { connectRedis } from '../../io/redis/connection.ts';
 import { type HotAggregatorConfig, loadHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
 import type { PartitionReport } from '../../io/redis/hot-sink.ts';
@@ -15,7 +16,7 @@ import { perContainer } from '../per-container.ts';
 /** Sentiment over time per topic and hashtag, and toxicity alerts, of tweets.enriched. */
 const logger = new Logger({ serviceName: 'spate-tweets' });
 // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-const metrics = new Metrics({ namespace: 'Spate', serviceName: 'spate-tweets', logger });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRIC_SERVICES.tweets, logger });
 
 export type TweetsHandler = (event: MSKEvent, context: Context) => Promise<PartitionReport[]>;
 
@@ -35,8 +36,8 @@ export function createTweetsFunction(config: HotAggregatorConfig): TweetsFunctio
       Promise.all(
         tweetBatches(event).map(async (batch) => {
           const outcome = await breaker.call(() => withRetries(() => gate.apply(batch), config.retry));
-          metrics.addMetric('TweetsApplied', MetricUnit.Count, outcome.applied);
-          metrics.addMetric('TweetCopiesSkipped', MetricUnit.Count, outcome.copies);
+          metrics.addMetric(SPATE_METRICS.tweetsApplied.name, MetricUnit.Count, outcome.applied);
+          metrics.addMetric(SPATE_METRICS.tweetCopiesSkipped.name, MetricUnit.Count, outcome.copies);
           if (batch.undecodable.length > 0)
             logger.warn('records that are not enriched tweets were counted and passed over', {
               offsets: batch.undecodable.map((u) => u.offset),

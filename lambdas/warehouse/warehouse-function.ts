@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, MSKEvent } from 'aws-lambda';
 import type { WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
+import { METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import type { WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
 import { openWarehouseSink } from '../../io/clickhouse/warehouse-sink.ts';
 
@@ -30,7 +31,7 @@ export interface WarehouseFeed {
 export function createWarehouseFeedFunction(config: WarehouseConfig, feed: WarehouseFeed): WarehouseFunction {
   const logger = new Logger({ serviceName: `spate-${feed.name}` });
   // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-  const metrics = new Metrics({ namespace: 'Spate', serviceName: `spate-${feed.name}`, logger });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `spate-${feed.name}`, logger });
   const sink = openWarehouseSink(config, feed.name);
   const handler = middy<MSKEvent, { inserted: number }>()
     .use(injectLambdaContext(logger))
@@ -43,7 +44,7 @@ export function createWarehouseFeedFunction(config: WarehouseConfig, feed: Wareh
           offsets: undecodable.map((u) => u.offset),
           reason: undecodable[0]?.reason,
         });
-      metrics.addMetric('WarehouseRowsSent', MetricUnit.Count, inserted);
+      metrics.addMetric(SPATE_METRICS.warehouseRowsSent.name, MetricUnit.Count, inserted);
       return { inserted };
     });
   return { handler: handler as unknown as WarehouseHandler, close: () => sink.close() };

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import type { ImageEntry } from '../catalog.ts';
 import type { WarehouseConfig } from '../config.ts';
 import { platformOf, taskMemoryLimitMiB } from '../instance-types.ts';
@@ -34,7 +35,7 @@ const DATABASE = 'spate';
 /** The CloudWatch agent on the host publishes the data volume's use (ClickHouse stops writing when it is full). */
 const DISK_METRIC = {
   namespace: POWERTOOLS_NAMESPACE,
-  metricName: 'disk_used_percent',
+  metricName: SPATE_METRICS.diskUsedPercent.name,
   dimensionsMap: { path: DATA_MOUNT, fstype: 'xfs' },
 } as const;
 const AGENT_CONFIG = {
