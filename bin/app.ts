@@ -7,6 +7,7 @@ import { INGEST_ROUTE_KEYS } from '../lambdas/ingest/routes.ts';
 import { QUERY_ROUTE_KEYS } from '../lambdas/query/routes.ts';
 import { repositoryCatalog, requireEntries } from '../lib/catalog.ts';
 import { resolveConfig } from '../lib/config-validation.ts';
+import { spateGuardValidator } from '../lib/guard-acknowledgements.ts';
 import { applyNagSuppressions } from '../lib/nag-suppressions.ts';
 import { SpateStack } from '../lib/spate-stack.ts';
 
@@ -35,5 +36,6 @@ const stack = new SpateStack(app, `Spate-${config.name}`, {
 });
 Tags.of(stack).add('spate:env', config.name);
 applyNagSuppressions(stack);
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// AWS Control Tower's proactive controls as cfn-guard rules, less those acknowledged with a reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), spateGuardValidator());
 app.synth();

@@ -58,7 +58,8 @@ export class Network extends Construct {
         maxAzs: props.maxAzs ?? 2,
         natGateways,
         subnetConfiguration: [
-          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+          // Only the NAT gateways live here, on Elastic IPs: nothing launched here gets a public IP.
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
           {
             name: 'private',
             subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS,

@@ -61,8 +61,15 @@ describe('dev stack: security and compliance', () => {
 
   it('keeps the functions in private subnets, with the S3 gateway endpoint and one NAT gateway', () => {
     const subnets = resourcesOf(dev.template, 'AWS::EC2::Subnet');
-    const publicIds = subnets.filter(([, s]) => s.Properties.MapPublicIpOnLaunch === true).map(([id]) => id);
+    const publicSubnets = subnets.filter(([, s]) =>
+      json(s.Properties.Tags).includes('{"Key":"aws-cdk:subnet-type","Value":"Public"}'),
+    );
+    const publicIds = publicSubnets.map(([id]) => id);
     expect(publicIds.length).toBeGreaterThan(0);
+    // Only the NAT gateways (on Elastic IPs) live there: nothing launched gets a public IP (CT.EC2.PR.11).
+    expect(publicSubnets.map(([, s]) => s.Properties.MapPublicIpOnLaunch)).toEqual(
+      publicIds.map(() => false),
+    );
     const [, ingest] = fnId('IngestHandlerFunction');
     const vpcSubnets = json((ingest.Properties.VpcConfig as { SubnetIds: unknown }).SubnetIds);
     for (const id of publicIds) expect(vpcSubnets).not.toContain(id);

@@ -23,8 +23,8 @@ describe('prod stack', () => {
 
   it('spans three AZs with a NAT gateway in each', () => {
     prod.template.resourceCountIs('AWS::EC2::NatGateway', 3);
-    const privateSubnets = resourcesOf(prod.template, 'AWS::EC2::Subnet').filter(
-      ([, s]) => s.Properties.MapPublicIpOnLaunch === false,
+    const privateSubnets = resourcesOf(prod.template, 'AWS::EC2::Subnet').filter(([, s]) =>
+      json(s.Properties.Tags).includes('{"Key":"aws-cdk:subnet-type","Value":"Private"}'),
     );
     expect(privateSubnets).toHaveLength(3);
   });

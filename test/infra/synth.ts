@@ -9,6 +9,7 @@ import { INGEST_ROUTE_KEYS } from '../../lambdas/ingest/routes.ts';
 import { QUERY_ROUTE_KEYS } from '../../lambdas/query/routes.ts';
 import { repositoryCatalog, requireEntries, type SpateCatalog } from '../../lib/catalog.ts';
 import type { SpateConfig } from '../../lib/config.ts';
+import { spateGuardValidator } from '../../lib/guard-acknowledgements.ts';
 import { applyNagSuppressions } from '../../lib/nag-suppressions.ts';
 import { SpateStack } from '../../lib/spate-stack.ts';
 
@@ -36,7 +37,8 @@ export interface Synthesized {
 /** One synth per configuration and file: bundling every function with esbuild is the slow part. */
 export function synthesize(config: SpateConfig, catalog: SpateCatalog = testCatalog()): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'spate-cdk-'));
-  const app = new App({ outdir });
+  // As bin/app.ts: a Control Tower rule broken and not acknowledged fails the synth itself.
+  const app = new App({ outdir, policyValidationBeta1: [spateGuardValidator()] });
   const stack = new SpateStack(app, `Spate-${config.name}`, { config, catalog });
   applyNagSuppressions(stack);
   const template = Template.fromStack(stack);
