@@ -48,7 +48,7 @@ export default defineConfig({
           include: ['test/calendar/**/*.test.ts'],
           environment: 'node',
           env,
-          // Each moment reruns the date-sensitive unit and integration tests in a child vitest.
+          // Each moment reruns the date-sensitive unit tests in a child vitest under libfaketime.
           testTimeout: 300_000,
           maxWorkers: 1,
           sequence: { groupOrder: 3 },
