@@ -16,16 +16,25 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** A Node client of the local stack that flushes only when asked, failures collected. */
+function clientOf(
+  failures: DeliveryFailure[],
+  options: Partial<Parameters<typeof createNodeClient>[0]> = {},
+) {
+  return createNodeClient({
+    endpoint: stack.gateway.httpUrl,
+    writeKey: WRITE_KEY,
+    flushIntervalMs: 60_000,
+    flushOnExit: false,
+    onFailure: (f) => failures.push(f),
+    ...options,
+  });
+}
+
 describe('the Node SDK against the ingest API', () => {
   it('batches track/page/identify and delivers them on shutdown', async () => {
     const failures: DeliveryFailure[] = [];
-    const client = createNodeClient({
-      endpoint: stack.gateway.httpUrl,
-      writeKey: WRITE_KEY,
-      flushIntervalMs: 60_000,
-      flushOnExit: false,
-      onFailure: (f) => failures.push(f),
-    });
+    const client = clientOf(failures);
     const userId = `sdk-${randomUUID()}`;
     client.identify(userId, { plan: 'team' });
     client.page({ url: 'https://shop.example/', path: '/' });
@@ -62,14 +71,7 @@ describe('the Node SDK against the ingest API', () => {
     for (const maxBatchBytes of [undefined, 4 * 1024 * 1024]) {
       // The default cap keeps requests under the limit; a cap above it meets 413s and splits.
       const failures: DeliveryFailure[] = [];
-      const client = createNodeClient({
-        endpoint: stack.gateway.httpUrl,
-        writeKey: WRITE_KEY,
-        flushIntervalMs: 60_000,
-        flushOnExit: false,
-        onFailure: (f) => failures.push(f),
-        ...(maxBatchBytes ? { maxBatchBytes } : {}),
-      });
+      const client = clientOf(failures, maxBatchBytes ? { maxBatchBytes } : {});
       const userId = `sdk-big-${randomUUID()}`;
       client.identify(userId);
       for (let i = 0; i < 999; i++) client.track('x_scrolled', { properties: { i, note: 'n'.repeat(1000) } });
@@ -88,13 +90,7 @@ describe('the Node SDK against the ingest API', () => {
 
   it('reports the one event the server rejects and delivers the others of its batch', async () => {
     const failures: DeliveryFailure[] = [];
-    const client = createNodeClient({
-      endpoint: stack.gateway.httpUrl,
-      writeKey: WRITE_KEY,
-      flushIntervalMs: 60_000,
-      flushOnExit: false,
-      onFailure: (f) => failures.push(f),
-    });
+    const client = clientOf(failures);
     const userId = `sdk-mixed-${randomUUID()}`;
     client.identify(userId);
     const bad = client.track('Not A Type' as 'click');
