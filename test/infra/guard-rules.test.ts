@@ -21,7 +21,7 @@ const synths: Synthesized[] = [];
 
 beforeAll(() => {
   for (const config of [DEV_CONFIG, PROD_CONFIG]) {
-    const synth = synthesize(config);
+    const synth = synthesize(config, undefined, { guardRules: true });
     synths.push(synth);
     const report = allGuardRules().validate({
       templatePaths: [join(synth.outdir, synth.stack.templateFile)],

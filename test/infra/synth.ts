@@ -35,10 +35,18 @@ export interface Synthesized {
 }
 
 /** One synth per configuration and file: bundling every function with esbuild is the slow part. */
-export function synthesize(config: SpateConfig, catalog: SpateCatalog = testCatalog()): Synthesized {
+export function synthesize(
+  config: SpateConfig,
+  catalog: SpateCatalog = testCatalog(),
+  options: { readonly guardRules?: boolean } = {},
+): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'spate-cdk-'));
-  // As bin/app.ts: a Control Tower rule broken and not acknowledged fails the synth itself.
-  const app = new App({ outdir, policyValidationBeta1: [spateGuardValidator()] });
+  // With guardRules, as bin/app.ts: a Control Tower rule broken and not acknowledged fails the
+  // synth itself. cfn-guard takes about 23 s a template, so only the guard rules' test pays it.
+  const app = new App({
+    outdir,
+    ...(options.guardRules ? { policyValidationBeta1: [spateGuardValidator()] } : {}),
+  });
   const stack = new SpateStack(app, `Spate-${config.name}`, { config, catalog });
   applyNagSuppressions(stack);
   const template = Template.fromStack(stack);
