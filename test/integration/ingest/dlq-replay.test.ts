@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { createKafka } from '../../../io/kafka/kafka-client.ts';
 import { RecordProducer } from '../../../io/kafka/record-producer.ts';
 import { createIngestService, type RecordSink } from '../../../lambdas/ingest/ingest-service.ts';
 import { DLQ_REPLAY_GROUP, listDeadLetters, replayDeadLetters } from '../../../lambdas/replay-dlq.ts';
+import { type ProcessResult, runProcess } from '../../support/run-process.ts';
 import { makeEvent, makeHttpApiEvent } from '../../unit/ingest/factories.ts';
 import { type IngestStack, startIngestStack, WRITE_KEY } from './ingest-stack.ts';
 import { readTopicToEnd } from './topic-reader.ts';
@@ -45,20 +45,10 @@ afterAll(async () => {
 });
 
 /** `spate ...` as a user runs it, against the test broker. */
-function spate(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SPATE, ...args], {
-      env: { ...process.env, SPATE_KAFKA_BROKERS: stack.brokers.join(',') },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += String(d);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+function spate(...args: string[]): Promise<ProcessResult> {
+  return runProcess(process.execPath, [SPATE, ...args], {
+    env: { ...process.env, SPATE_KAFKA_BROKERS: stack.brokers.join(',') },
+    timeoutMs: 180_000,
   });
 }
 
