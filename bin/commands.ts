@@ -7,6 +7,7 @@ import { registerLocal } from '../local/cli.ts';
 import { registerBroker } from '../local/kafka/cli.ts';
 import { registerCost } from './cost/cli.ts';
 import { registerDlq } from './dlq-cli.ts';
+import { registerImport } from './import/cli.ts';
 import { registerPreflight } from './preflight/cli.ts';
 
 /** Each part of the system adds its subcommands here; each gets --help from commander. */
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerLoad(program);
   registerReplay(program);
   registerDlq(program);
+  registerImport(program);
   registerPreflight(program);
   registerCost(program);
 }
