@@ -5,6 +5,7 @@ import { registerReplay } from '../lambdas/replay-cli.ts';
 import { registerLoad } from '../load/cli.ts';
 import { registerLocal } from '../local/cli.ts';
 import { registerBroker } from '../local/kafka/cli.ts';
+import { registerCompact } from './compact-cli.ts';
 import { registerCost } from './cost/cli.ts';
 import { registerDlq } from './dlq-cli.ts';
 import { registerImport } from './import/cli.ts';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerPreflight(program);
   registerCost(program);
+  registerCompact(program);
 }

@@ -30,6 +30,31 @@ export function archiveKey(parts: {
   return `${parts.prefix ?? 'events'}/${project}dt=${dt}/hour=${hour}/${name}`;
 }
 
+/** Level of a compacted object: one UTC day, or one UTC month of a project's archive. */
+export type CompactedLevel = 'day' | 'month';
+
+/**
+ * `<prefix>/[project=P/]dt=YYYY-MM-DD/compacted-<id>.parquet` (a day) or
+ * `<prefix>/[project=P/]month=YYYY-MM/compacted-<id>.parquet` (a month): where compaction
+ * (io/s3/compaction.ts) puts the Parquet object that replaces a period's small objects. The id
+ * is derived from the keys it replaces, so a compaction run twice on the same objects writes
+ * the same key. `period` is `YYYY-MM-DD` for a day, `YYYY-MM` for a month.
+ */
+export function compactedKey(parts: {
+  readonly prefix?: string;
+  readonly project?: string;
+  readonly level: CompactedLevel;
+  readonly period: string;
+  readonly id: string;
+}): string {
+  const project = parts.project === undefined ? '' : `project=${encodeURIComponent(parts.project)}/`;
+  const partition = parts.level === 'day' ? `dt=${parts.period}` : `month=${parts.period}`;
+  return `${parts.prefix ?? 'events'}/${project}${partition}/${COMPACTED_NAME_PREFIX}${parts.id}.parquet`;
+}
+
+/** File names of compacted objects start with this; the cold reader's globs match on it. */
+export const COMPACTED_NAME_PREFIX = 'compacted-';
+
 /** Where an archived row came from, so replay and cold reads keep offsets. */
 export interface ArchivePosition {
   readonly kafka_topic: string;

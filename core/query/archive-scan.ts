@@ -1,3 +1,4 @@
+import { COMPACTED_NAME_PREFIX } from '../aggregation/archive-key.ts';
 import type { MetricQuery } from './metric-query.ts';
 
 const DAY_MS = 86_400_000;
@@ -14,6 +15,18 @@ function dayGlob(fromMs: number, toMs: number): string {
   return days.length > MAX_LISTED_DAYS ? '*' : days.length === 1 ? days[0]! : `{${days.join(',')}}`;
 }
 
+/** The `month=` part of a glob of compacted months covering [from, to), or `*` past a limit. */
+function monthGlob(fromMs: number, toMs: number): string {
+  const months: string[] = [];
+  const from = new Date(fromMs);
+  for (let i = 0; months.length <= MAX_LISTED_DAYS; i += 1) {
+    const monthStartMs = Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + i);
+    if (monthStartMs >= toMs) break;
+    months.push(new Date(monthStartMs).toISOString().slice(0, 7));
+  }
+  return months.length > MAX_LISTED_DAYS ? '*' : months.length === 1 ? months[0]! : `{${months.join(',')}}`;
+}
+
 const trimmed = (prefix: string) => prefix.replace(/^\/+|\/+$/g, '');
 
 /**
@@ -22,6 +35,24 @@ const trimmed = (prefix: string) => prefix.replace(/^\/+|\/+$/g, '');
  */
 export function archiveGlob(prefix: string, project: string, fromMs: number, toMs: number): string {
   return `${trimmed(prefix)}/project=${encodeURIComponent(project)}/dt=${dayGlob(fromMs, toMs)}/hour=*/*.ndjson.gz`;
+}
+
+/**
+ * The s3() globs of the Parquet objects that compaction (io/s3/compaction.ts) made of a
+ * project's archive over [from, to): compacted days and compacted months. Read together with
+ * archiveGlob's objects that are not compacted yet.
+ */
+export function compactedArchiveGlobs(
+  prefix: string,
+  project: string | undefined,
+  fromMs: number,
+  toMs: number,
+): { readonly days: string; readonly months: string } {
+  const root = `${trimmed(prefix)}/${project === undefined ? '' : `project=${encodeURIComponent(project)}/`}`;
+  return {
+    days: `${root}dt=${dayGlob(fromMs, toMs)}/${COMPACTED_NAME_PREFIX}*.parquet`,
+    months: `${root}month=${monthGlob(fromMs, toMs)}/${COMPACTED_NAME_PREFIX}*.parquet`,
+  };
 }
 
 /** The same for the tweet archive, whose objects belong to no project. */
@@ -39,4 +70,26 @@ export function coldValueExpression(q: Pick<MetricQuery, 'metric'>): string {
   if (q.metric === 'visitors') return "uniqExactIf(visitor, NOT is_bot AND visitor != '')";
   if (q.metric === 'revenue') return 'sum(revenue_minor)';
   return 'count()';
+}
+
+/** The name of a `name Type` column definition. */
+export function columnName(definition: string): string {
+  return definition.trim().split(/\s+/, 1)[0]!.replace(/^`|`$/g, '');
+}
+
+/**
+ * An archived row's field as SQL, read from its JSON text in column `json`, with the type and
+ * the meaning JSONEachRow gives it: a `Nullable(String)` field that holds an object or an array
+ * reads as its JSON text, one that is missing or null as NULL. Compacted objects keep each row's
+ * JSON text, so fields beyond their typed columns read from it the same way.
+ */
+export function jsonFieldSql(definition: string, json = 'raw'): string {
+  const name = columnName(definition);
+  const type = definition.trim().split(/\s+/).slice(1).join(' ');
+  const key = sqlString(name);
+  if (type === 'Nullable(String)' || type === 'String') {
+    const text = `if(JSONType(${json}, ${key}) IN ('Object', 'Array'), JSONExtractRaw(${json}, ${key}), JSONExtract(${json}, ${key}, 'Nullable(String)'))`;
+    return type === 'String' ? `ifNull(${text}, '')` : text;
+  }
+  return `JSONExtract(${json}, ${key}, ${sqlString(type)})`;
 }

@@ -1,12 +1,19 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { archiveGlob, coldValueExpression, sqlString } from '../../core/query/archive-scan.ts';
+import {
+  archiveGlob,
+  coldValueExpression,
+  columnName,
+  compactedArchiveGlobs,
+  jsonFieldSql,
+  sqlString,
+} from '../../core/query/archive-scan.ts';
 import type { TierReader } from '../../core/query/metric-answer.ts';
 import type { MetricQuery } from '../../core/query/metric-query.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
 import { queryStepSeries } from './step-series.ts';
 
 /** The archived fields a cold scan needs; objects (order) arrive as their JSON text. */
-const ARCHIVE_STRUCTURE = [
+export const ARCHIVE_COLUMNS: readonly string[] = [
   'event_id Nullable(String)',
   'project String',
   'type String',
@@ -18,33 +25,57 @@ const ARCHIVE_STRUCTURE = [
   'kafka_topic String',
   'kafka_partition UInt32',
   'kafka_offset UInt64',
-].join(', ');
+];
 
-/** The s3() table function over the archive objects under `glob`, gzip NDJSON of `structure`. */
-export function s3Source(config: ColdTierConfig, glob: string, structure: string): string {
+/** The s3() table function over the archive objects under `glob`, of `format` (and compression). */
+export function s3Source(
+  config: Pick<ColdTierConfig, 'bucketUrl' | 'credentials'>,
+  glob: string,
+  structure: string,
+  format = 'JSONEachRow',
+  compression: string | null = 'gzip',
+): string {
   const url = `${config.bucketUrl.replace(/\/+$/, '')}/${glob}`;
   const auth = config.credentials
     ? `${sqlString(config.credentials.accessKeyId)}, ${sqlString(config.credentials.secretAccessKey)}, `
     : '';
-  return `s3(${sqlString(url)}, ${auth}'JSONEachRow', ${sqlString(structure)}, 'gzip')`;
+  const compressed = compression === null ? '' : `, ${sqlString(compression)}`;
+  return `s3(${sqlString(url)}, ${auth}${sqlString(format)}, ${sqlString(structure)}${compressed})`;
 }
 
 /**
- * The s3() table function over the archive objects a query's range can touch; `extraColumns`
- * (`name Type`) add archived fields beyond those the metrics need.
+ * Every archived row a query's range can touch, as a subquery with the columns of
+ * ARCHIVE_COLUMNS and `extraColumns` (`name Type`, archived fields beyond those the metrics
+ * need): the gzip NDJSON objects not compacted yet, and the Parquet objects of compacted days
+ * and months (io/s3/compaction.ts). A row can be in both while a compaction is under way or was
+ * cut short between writing its object and deleting the sources: readers dedup by event id.
  */
 export function archiveSource(
   config: ColdTierConfig,
   q: Pick<MetricQuery, 'project' | 'fromMs' | 'toMs'>,
   extraColumns: readonly string[] = [],
 ) {
-  return s3Source(
+  const columns = [...ARCHIVE_COLUMNS, ...extraColumns];
+  const names = columns.map((c) => `\`${columnName(c)}\``);
+  const batches = s3Source(
     config,
     archiveGlob(config.prefix, q.project, q.fromMs, q.toMs),
-    [ARCHIVE_STRUCTURE, ...extraColumns].join(', '),
+    columns.join(', '),
   );
+  // Parquet holds the typed columns and each row's JSON text, which fields beyond them read from.
+  const parquetStructure = [...ARCHIVE_COLUMNS, ...(extraColumns.length > 0 ? ['raw String'] : [])].join(
+    ', ',
+  );
+  const parquetColumns = [
+    ...ARCHIVE_COLUMNS.map((c) => `\`${columnName(c)}\``),
+    ...extraColumns.map((c) => `${jsonFieldSql(c)} AS \`${columnName(c)}\``),
+  ].join(', ');
+  const globs = compactedArchiveGlobs(config.prefix, q.project, q.fromMs, q.toMs);
+  const compacted = [globs.months, globs.days].map(
+    (glob) => `SELECT ${parquetColumns} FROM ${s3Source(config, glob, parquetStructure, 'Parquet', null)}`,
+  );
+  return `(SELECT ${names.join(', ')} FROM ${batches} UNION ALL ${compacted.join(' UNION ALL ')})`;
 }
-
 /**
  * Who an archived row is: its event id; a row archived without one (none should be) stands for
  * itself by its position. Copies of an event share its id; a UUID's case does not count.

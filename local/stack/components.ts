@@ -91,6 +91,24 @@ export function nlpWorkerComponent(settings: LocalSettings): ComponentSpec {
 }
 
 /**
+ * Compaction of the cold tier (a scheduled function on AWS): every hour, the archive's objects
+ * of days before the current UTC day become Parquet objects (io/s3/compaction.ts).
+ */
+export function compactionComponent(
+  settings: LocalSettings,
+  functionEnv: Readonly<Record<string, string>>,
+): ComponentSpec {
+  return {
+    name: 'compact',
+    command: process.execPath,
+    args: [join(settings.projectRoot, 'bin/spate.js'), 'compact', '--every', '3600'],
+    cwd: settings.projectRoot,
+    env: functionEnv,
+    ipc: true,
+  };
+}
+
+/**
  * Demo traffic for `npm start`: a steady trickle of shoppers and tweets through the public
  * endpoint, so the dashboard moves from the first second. A new seed each start keeps it lively.
  */

@@ -4,6 +4,7 @@ import type { HealthReport } from '../gateway/types.ts';
 import { ensureRedisServer } from '../redis/install.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
 import {
+  compactionComponent,
   demoTrafficComponent,
   gatewayComponents,
   mappedFunctionsComponent,
@@ -53,6 +54,7 @@ export async function startLocalStack(
     await supervisor.startAll([
       mappedFunctionsComponent(settings, functionEnv),
       nlpWorkerComponent(settings),
+      compactionComponent(settings, functionEnv),
     ]);
   } catch (err) {
     await health.close();

@@ -1,0 +1,191 @@
+/**
+ * Compaction of the cold tier: the archive function writes one small gzip NDJSON object per
+ * (project, hour, partition batch); years of history are thousands of them, and a cold read
+ * that lists and fetches each one cannot answer in time. Compaction merges them into one
+ * Parquet object per project and closed month (per day for the month under way), which
+ * ClickHouse writes to S3 itself.
+ *
+ * Design:
+ * - The plan is pure (core/archive/compaction-plan.ts): from a listing of the archive, which
+ *   sources make which compacted object. Objects of `beforeDay` and later (today's, by default)
+ *   are left to the archive function. A compacted object's key is derived from the keys it
+ *   replaces, so a run repeated on the same sources writes the same key with the same rows.
+ * - One job: ClickHouse reads exactly the planned sources (a glob that lists each key, so a
+ *   batch written after the listing is not read), keeps each event id once (the copy with the
+ *   lowest offset, the one every reader keeps), and writes the Parquet object. Only once that
+ *   write has returned are the sources deleted, and only the planned ones.
+ * - Readers (io/clickhouse/cold-reader.ts) read the compacted objects and every NDJSON object not
+ *   compacted yet, and dedup by (project, event id), as they always did for overlapping batches.
+ *   So every moment is safe: before the write the sources alone answer; between the write and
+ *   the delete (or after a crash there) a row is in two objects and counts once; after the
+ *   delete the compacted object alone answers.
+ * - A late batch for a compacted period is a new NDJSON object next to the compacted one; both
+ *   are read, and the next run merges them (the old compacted object is then a source, deleted
+ *   after the new one is written). A batch redelivered after its object was compacted and
+ *   deleted rewrites the same rows under the same key: read twice, counted once, merged later.
+ * - Two runs at once: one that finds a source already deleted by the other simply reads less;
+ *   it deletes only keys whose rows are in an object that was written before they went.
+ * - A re-run over a finished compaction plans nothing: each period is one compacted object.
+ * Each compacted row keeps its JSON text (`raw`), so fields beyond the typed columns are kept,
+ * and the key of the NDJSON object it came from (`archive_key`): what the object covers.
+ */
+
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { ClickHouseClient } from '@clickhouse/client';
+import {
+  type ArchiveObjectRef,
+  type CompactionJob,
+  parseArchiveObject,
+  planCompaction,
+} from '../../core/archive/compaction-plan.ts';
+import { columnName, jsonFieldSql } from '../../core/query/archive-scan.ts';
+import { ARCHIVE_COLUMNS, ARCHIVED_IDENTITY, s3Source } from '../clickhouse/cold-reader.ts';
+import type { ColdTierConfig } from '../clickhouse/cold-tier-config.ts';
+
+/** The columns of a compacted object: the typed fields readers filter on, the row's JSON and its source. */
+export const COMPACTED_COLUMNS: readonly string[] = [...ARCHIVE_COLUMNS, 'raw String', 'archive_key String'];
+
+export interface CompactionDeps {
+  readonly s3: S3Client;
+  /** ClickHouse, which reads and writes the archive with s3() (the cold tier's engine). */
+  readonly clickhouse: ClickHouseClient;
+  /** The archive bucket as the S3 client names it. */
+  readonly bucket: string;
+  /** The archive as ClickHouse reaches it; its prefix is the archive compacted (`events`). */
+  readonly cold: ColdTierConfig;
+}
+
+export interface CompactionOptions {
+  /** `YYYY-MM-DD`: objects of this day and later are left alone. */
+  readonly beforeDay: string;
+  readonly project?: string;
+  readonly maxSources?: number;
+  /** No job starts after this instant (epoch ms): a Lambda stops before its timeout. */
+  readonly deadlineMs?: number;
+  /** Called after each job. */
+  readonly onJob?: (job: CompactionJob, ms: number) => void;
+}
+
+export interface CompactionReport {
+  /** Archive objects listed under the prefix before the run. */
+  readonly listed: number;
+  readonly jobs: number;
+  /** Jobs planned but not started (the deadline came first). */
+  readonly left: number;
+  readonly written: readonly string[];
+  readonly deleted: number;
+}
+
+/** Every archive object under the prefix, with its size, in key order. */
+export async function listArchiveObjects(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<ArchiveObjectRef[]> {
+  const root = `${prefix.replace(/^\/+|\/+$/g, '')}/`;
+  const objects: ArchiveObjectRef[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: root, ContinuationToken: token }),
+    );
+    for (const item of page.Contents ?? []) {
+      const parsed = item.Key ? parseArchiveObject(root, item.Key, item.Size ?? 0) : undefined;
+      if (parsed) objects.push(parsed);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * A glob that matches exactly these keys: their common directory, then each rest as one
+ * alternative. ClickHouse lists under the part before the first brace, then keeps the matches.
+ */
+export function exactKeysGlob(keys: readonly string[]): string {
+  if (keys.length === 1) return keys[0]!;
+  let common = keys[0]!;
+  for (const key of keys) while (!key.startsWith(common)) common = common.slice(0, -1);
+  const cut = common.lastIndexOf('/') + 1;
+  return `${keys[0]!.slice(0, cut)}{${keys.map((k) => k.slice(cut)).join(',')}}`;
+}
+
+/**
+ * The statement that writes one job's compacted object: each source row once (the lowest offset
+ * of each event id, as readers keep it), ordered by time so Parquet's row-group statistics let a
+ * reader skip what a range does not need.
+ */
+export function compactionSql(cold: ColdTierConfig, job: CompactionJob): string {
+  const parts: string[] = [];
+  if (job.batchKeys.length > 0)
+    parts.push(`SELECT line AS raw, replaceRegexpOne(_path, '^[^/]*/', '') AS archive_key
+                FROM ${s3Source(cold, exactKeysGlob(job.batchKeys), 'line String', 'LineAsString', 'gzip')}
+                WHERE line != ''`);
+  if (job.compactedKeys.length > 0)
+    parts.push(`SELECT raw, archive_key
+                FROM ${s3Source(cold, exactKeysGlob(job.compactedKeys), 'raw String, archive_key String', 'Parquet', null)}`);
+  const typed = ARCHIVE_COLUMNS.map((c) => `${jsonFieldSql(c)} AS \`${columnName(c)}\``).join(',\n       ');
+  const names = COMPACTED_COLUMNS.map((c) => `\`${columnName(c)}\``).join(', ');
+  const target = s3Source(cold, job.target, COMPACTED_COLUMNS.join(', '), 'Parquet', null);
+  return `INSERT INTO FUNCTION ${target}
+SELECT ${names} FROM (
+  SELECT ${typed}, raw, archive_key
+  FROM (${parts.join('\n  UNION ALL\n  ')})
+  ORDER BY kafka_topic, kafka_partition, kafka_offset
+  LIMIT 1 BY project, ${ARCHIVED_IDENTITY}
+)
+ORDER BY timestamp, kafka_topic, kafka_partition, kafka_offset
+SETTINGS s3_truncate_on_insert = 1, output_format_parquet_compression_method = 'zstd'`;
+}
+
+/** Writes one job's compacted object; the sources are untouched. Returns once it is in S3. */
+export async function writeCompactedObject(deps: CompactionDeps, job: CompactionJob): Promise<void> {
+  await deps.clickhouse.command({ query: compactionSql(deps.cold, job) });
+}
+
+/** Deletes one job's sources: call only after its compacted object is written. */
+export async function deleteCompactedSources(deps: CompactionDeps, job: CompactionJob): Promise<number> {
+  const keys = [...job.batchKeys, ...job.compactedKeys];
+  let deleted = 0;
+  for (let i = 0; i < keys.length; i += 1000) {
+    const chunk = keys.slice(i, i + 1000);
+    const result = await deps.s3.send(
+      new DeleteObjectsCommand({
+        Bucket: deps.bucket,
+        Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    const failed = result.Errors ?? [];
+    if (failed.length > 0)
+      throw new Error(
+        `${job.target}: ${failed.length} sources not deleted (${failed[0]?.Key}: ${failed[0]?.Code}); a later run deletes them`,
+      );
+    deleted += chunk.length;
+  }
+  return deleted;
+}
+
+/** One compaction run over the archive of `deps.cold.prefix`: list, plan, then write-and-delete each job. */
+export async function compactArchive(
+  deps: CompactionDeps,
+  options: CompactionOptions,
+): Promise<CompactionReport> {
+  const objects = await listArchiveObjects(deps.s3, deps.bucket, deps.cold.prefix);
+  const jobs = planCompaction(objects, {
+    prefix: deps.cold.prefix,
+    beforeDay: options.beforeDay,
+    ...(options.project === undefined ? {} : { project: options.project }),
+    ...(options.maxSources === undefined ? {} : { maxSources: options.maxSources }),
+  });
+  const written: string[] = [];
+  let deleted = 0;
+  for (const job of jobs) {
+    if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) break;
+    const started = Date.now();
+    await writeCompactedObject(deps, job);
+    written.push(job.target);
+    deleted += await deleteCompactedSources(deps, job);
+    options.onJob?.(job, Date.now() - started);
+  }
+  return { listed: objects.length, jobs: jobs.length, left: jobs.length - written.length, written, deleted };
+}
