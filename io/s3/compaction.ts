@@ -32,6 +32,7 @@
 
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { ArchivedEvent } from '../../core/aggregation/archive-key.ts';
 import {
   type ArchiveObjectRef,
   type CompactionJob,
@@ -99,15 +100,15 @@ export async function listArchiveObjects(
 }
 
 /**
- * A glob that matches exactly these keys: their common directory, then each rest as one
- * alternative. ClickHouse lists under the part before the first brace, then keeps the matches.
+ * A glob that matches exactly these keys: their common prefix, then each rest as one
+ * alternative. ClickHouse lists under the part before the first brace (so a month's keys list
+ * only that month), then keeps the keys that match.
  */
 export function exactKeysGlob(keys: readonly string[]): string {
   if (keys.length === 1) return keys[0]!;
   let common = keys[0]!;
   for (const key of keys) while (!key.startsWith(common)) common = common.slice(0, -1);
-  const cut = common.lastIndexOf('/') + 1;
-  return `${keys[0]!.slice(0, cut)}{${keys.map((k) => k.slice(cut)).join(',')}}`;
+  return `${common}{${keys.map((k) => k.slice(common.length)).join(',')}}`;
 }
 
 /**
@@ -163,6 +164,23 @@ export async function deleteCompactedSources(deps: CompactionDeps, job: Compacti
     deleted += chunk.length;
   }
   return deleted;
+}
+
+/**
+ * The archived rows of one compacted object, as the NDJSON objects it replaced held them (each
+ * event id once): what a replay from the archive reads from a compacted period.
+ */
+export async function readCompactedRows(
+  clickhouse: ClickHouseClient,
+  cold: Pick<ColdTierConfig, 'bucketUrl' | 'credentials'>,
+  key: string,
+): Promise<ArchivedEvent[]> {
+  const result = await clickhouse.query({
+    query: `SELECT raw FROM ${s3Source(cold, key, 'raw String, kafka_topic String, kafka_partition UInt32, kafka_offset UInt64', 'Parquet', null)}
+            ORDER BY kafka_topic, kafka_partition, kafka_offset`,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ raw: string }>()).map((row) => JSON.parse(row.raw) as ArchivedEvent);
 }
 
 /** One compaction run over the archive of `deps.cold.prefix`: list, plan, then write-and-delete each job. */

@@ -15,6 +15,7 @@ import {
   type CompactionDeps,
   compactArchive,
   listArchiveObjects,
+  readCompactedRows,
   writeCompactedObject,
 } from '../../../io/s3/compaction.ts';
 import { type ArchiveFunction, createArchiveFunction } from '../../../lambdas/archive/handler.ts';
@@ -158,6 +159,11 @@ describe('cold tier compaction: small archive objects into Parquet, against s3rv
     };
   }
 
+  const monthObject = async (project: string, month: string) =>
+    (await listArchiveObjects(s3Client, LOCAL_BUCKETS.archive, 'events')).find(
+      (o) => o.kind === 'month' && o.project === project && o.month === month,
+    )!.key;
+
   const kinds = async () => {
     const counts: Record<string, number> = {};
     for (const o of await listArchiveObjects(s3Client, LOCAL_BUCKETS.archive, 'events'))
@@ -195,6 +201,17 @@ describe('cold tier compaction: small archive objects into Parquet, against s3rv
     expect(left.length).toBeGreaterThan(0);
     expect(left.every((o) => o.day === TODAY)).toBe(true);
     expect(await coldAnswers()).toEqual(expected(events));
+    // A compacted object holds each archived row as it was, each event id once (the first copy).
+    const january = await monthObject('shop', '2019-01');
+    const rows = await readCompactedRows(client, cold, january);
+    const archived = events.filter((e) => e.project === 'shop' && e.timestamp.startsWith('2019-01'));
+    expect(rows.map((r) => r.event_id).sort()).toEqual(archived.map((e) => e.event_id).sort());
+    expect(rows.find((r) => r.event_id === archived[5]!.event_id)).toEqual({
+      ...archived[5],
+      kafka_topic: 'events.raw',
+      kafka_partition: 1,
+      kafka_offset: events.indexOf(archived[5]!),
+    });
 
     const again = await compactArchive(deps, { beforeDay: TODAY });
     expect({ jobs: again.jobs, written: again.written, deleted: again.deleted }).toEqual({
