@@ -64,17 +64,24 @@ export function registerCompact(program: Command): void {
       if (flags.every !== undefined) onShutdown(() => deps.close());
       for (;;) {
         const startedMs = Date.now();
+        let done = 0;
         try {
           const report = await compactArchive(deps, {
             beforeDay: flags.before ?? utcDay(Date.now()),
             maxSources: config.maxSources,
             ...(flags.project === undefined ? {} : { project: flags.project }),
+            onJob: (job, ms) => {
+              done += 1;
+              if (ms > 10_000 || (flags.every === undefined && done % 25 === 0))
+                say(`compact: ${done} compacted objects written so far (last: ${job.target}, ${ms} ms)`);
+            },
           });
           say(
             `compact: ${report.listed} objects listed, ${report.written.length} compacted objects written, ` +
               `${report.deleted} sources deleted in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
           );
         } catch (err) {
+          if (done > 0) say(`compact: ${done} compacted objects written before the error`);
           if (flags.every === undefined) {
             await deps.close();
             throw err;
@@ -83,7 +90,7 @@ export function registerCompact(program: Command): void {
           say(`compact: ${(err as Error).message}`);
         }
         if (flags.every === undefined) break;
-        await new Promise((done) => setTimeout(done, flags.every! * 1000));
+        await new Promise((wake) => setTimeout(wake, flags.every! * 1000));
       }
       await deps.close();
       process.exit(0);
