@@ -46,14 +46,14 @@ export class BatchBuilder {
   }
 
   add(json: string, line: number, end: Position): ImportBatch[] {
-    const bytes = Buffer.byteLength(json) + 1;
+    const size = Buffer.byteLength(json);
     const sealed: ImportBatch[] = [];
-    if (this.pending.messages.length > 0 && this.pending.bytes + bytes > this.limits.maxBytes)
-      sealed.push(this.seal());
+    const withComma = ENVELOPE_BYTES + this.pending.bytes + 1 + size;
+    if (this.pending.messages.length > 0 && withComma > this.limits.maxBytes) sealed.push(this.seal());
     const p = this.pending;
+    p.bytes += (p.messages.length > 0 ? 1 : 0) + size;
     p.messages.push(json);
     p.lines.push(line);
-    p.bytes += bytes;
     p.end = end;
     p.tally.rows += 1;
     if (p.messages.length >= this.limits.maxCount) sealed.push(this.seal());

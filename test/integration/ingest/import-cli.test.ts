@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '../../../core/topics.ts';
+import { type ProcessResult, runProcess } from '../../support/run-process.ts';
+import { type IngestStack, startIngestStack, WRITE_KEY } from './ingest-stack.ts';
+import { readTopicToEnd } from './topic-reader.ts';
+
+const SPATE = fileURLToPath(new URL('../../../bin/spate.js', import.meta.url));
+const DAY_MS = 24 * 3600 * 1000;
+const FROM_1996 = Date.UTC(1996, 0, 1);
+
+let stack: IngestStack;
+let dir: string;
+
+beforeAll(async () => {
+  // A tight per-key limit: a batch of 500 is answered 429 + Retry-After until the bucket refills.
+  stack = await startIngestStack({ SPATE_RATE_LIMIT_PER_S: '2000', SPATE_RATE_LIMIT_BURST: '400' });
+  dir = mkdtempSync(join(tmpdir(), 'spate-import-cli-'));
+});
+
+afterAll(async () => {
+  await stack?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const target = () => ['--endpoint', stack.gateway.httpUrl, '--write-key', WRITE_KEY];
+
+function spate(...args: string[]): Promise<ProcessResult> {
+  return runProcess(process.execPath, [SPATE, ...args], { timeoutMs: 45_000 });
+}
+
+interface Summary {
+  outcome: string;
+  rows: number;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  skipped: number;
+  clamped: number;
+  resumed_after_line: number | null;
+  rejected_by_reason: { field: string; rule: string; count: number; samples: { line: number }[] }[];
+  skipped_by_reason: { field: string; rule: string; count: number; samples: { line: number }[] }[];
+  run: { rows: number; sent: number };
+}
+const summary = (result: ProcessResult) => JSON.parse(result.stdout) as Summary;
+
+/** The events.raw records of users whose id starts with `prefix`, and their distinct event ids. */
+async function raw(prefix: string) {
+  const records = (await readTopicToEnd(stack.brokers, TOPICS.eventsRaw.name))
+    .map((r) => JSON.parse(r.value) as { event_id: string; user_id: string | null; timestamp: string })
+    .filter((e) => e.user_id?.startsWith(prefix));
+  return { records: records.length, ids: new Set(records.map((e) => e.event_id)), events: records };
+}
+
+const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/** 1,000 good rows over 20 years, half with an id, 3 dated 1969 (the API refuses), 2 with no date. */
+function ordersCsv(): { text: string; skippedLines: number[]; rejectedLines: number[] } {
+  const lines = ['id,created_at,kind,customer,amount,page.url,note'];
+  const skippedLines: number[] = [];
+  const rejectedLines: number[] = [];
+  const kinds = ['purchase', 'page_view', 'add_to_cart', 'Video Played'];
+  for (let i = 0; i < 1000; i += 1) {
+    if (i === 10 || i === 20) {
+      lines.push(',last spring,signup,csv-bad,,,');
+      skippedLines.push(lines.length);
+    }
+    if (i === 30 || i === 40 || i === 50) {
+      lines.push(`,1969-07-20 20:17:00,signup,csv-moon-${i},,,`);
+      rejectedLines.push(lines.length);
+    }
+    const id = i % 2 === 0 ? `order-${i}` : '';
+    const kind = kinds[i % kinds.length];
+    const url = kind === 'page_view' ? `https://shop.example/p/${i}` : '';
+    const note = i === 999 ? '"last row, with ""quotes""\nand a line break"' : '';
+    lines.push(`${id},${sqlTime(FROM_1996 + i * 7 * DAY_MS)},${kind},csv-${i % 50},12.50,${url},${note}`);
+  }
+  return { text: `${lines.join('\n')}\n`, skippedLines, rejectedLines };
+}
+
+/** 3,000 Segment messages over 20 years; every third without a messageId. */
+function segmentExport(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 3000; i += 1) {
+    const timestamp = new Date(FROM_1996 + i * 2.4 * DAY_MS).toISOString();
+    const base = {
+      ...(i % 3 === 0 ? {} : { messageId: `seg-msg-${i}` }),
+      userId: `seg-${i % 100}`,
+      timestamp,
+      receivedAt: timestamp,
+      _metadata: { bundled: ['Segment.io'] },
+    };
+    const message =
+      i % 3 === 0
+        ? { ...base, type: 'page', name: 'Home', properties: { path: `/n/${i}` } }
+        : i % 3 === 1
+          ? {
+              ...base,
+              type: 'track',
+              event: 'Order Completed',
+              properties: { order_id: `o${i}`, revenue: 10 },
+            }
+          : { ...base, type: 'identify', traits: { plan: 'pro', n: i } };
+    lines.push(JSON.stringify(message));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('spate import', () => {
+  it('imports a CSV by --map, reports rejected and unmapped rows by reason and line, and counts nothing twice', async () => {
+    const csv = ordersCsv();
+    const file = join(dir, 'orders.csv');
+    writeFileSync(file, csv.text);
+    const args = ['import', file, ...target(), '--json'];
+    args.push(
+      '--map',
+      'event_id=id',
+      '--map',
+      'timestamp=created_at',
+      '--map',
+      'type=kind',
+      '--map',
+      'user_id=customer',
+    );
+
+    const first = await spate(...args);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toMatch(/retrying in 1\.0 s: 429 rate_limited/);
+    const s = summary(first);
+    expect(s).toMatchObject({
+      outcome: 'complete',
+      rows: 1005,
+      sent: 1003,
+      accepted: 1000,
+      rejected: 3,
+      skipped: 2,
+    });
+    expect(s.rejected_by_reason).toEqual([
+      expect.objectContaining({ field: 'timestamp', rule: 'minimum', count: 3 }),
+    ]);
+    expect(s.rejected_by_reason[0]?.samples.map((x) => x.line)).toEqual(csv.rejectedLines);
+    expect(s.skipped_by_reason).toEqual([
+      expect.objectContaining({ field: 'timestamp', rule: 'format', count: 2 }),
+    ]);
+    expect(s.skipped_by_reason[0]?.samples.map((x) => x.line)).toEqual(csv.skippedLines);
+    const stored = await raw('csv-');
+    expect(stored.records).toBe(1000);
+    expect(stored.ids.size).toBe(1000);
+    expect(stored.events.map((e) => e.timestamp).sort()[0]).toBe('1996-01-01T00:00:00.000Z');
+
+    // Run again: the state file says it is done; nothing is sent.
+    const again = await spate(...args);
+    expect(summary(again)).toMatchObject({ outcome: 'already-done', accepted: 1000, run: { sent: 0 } });
+    expect((await raw('csv-')).records).toBe(1000);
+
+    // --restart sends it all again, with the same ids: copies on events.raw, no new event.
+    const restart = await spate(...args, '--restart');
+    expect(summary(restart)).toMatchObject({ outcome: 'complete', accepted: 1000, run: { sent: 1003 } });
+    const after = await raw('csv-');
+    expect(after.records).toBe(2000);
+    expect(after.ids).toEqual(stored.ids);
+  });
+
+  it('goes on after a kill from its resume point, and a run after the end sends nothing', async () => {
+    const file = join(dir, 'segment-export.ndjson');
+    const state = `${file}.spate-import.json`;
+    writeFileSync(file, segmentExport());
+    const args = [SPATE, 'import', file, ...target(), '--json', '--rate', '1000', '--batch-size', '100'];
+
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal ? -1 : _code)),
+    );
+    let killedAt: { position: { line: number }; totals: { rows: number }; done: boolean } | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!killedAt && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      if (!existsSync(state)) continue;
+      const now = JSON.parse(readFileSync(state, 'utf8'));
+      if (now.position.line >= 1200) {
+        child.kill('SIGKILL');
+        killedAt = now;
+      }
+    }
+    expect(await exited).toBe(-1);
+    expect(killedAt?.done).toBe(false);
+    const doneBefore = killedAt?.totals.rows ?? 0;
+
+    const resumed = await spate(...args.slice(1));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const s = summary(resumed);
+    expect(s).toMatchObject({ outcome: 'complete', rows: 3000, accepted: 3000, rejected: 0, skipped: 0 });
+    expect(s.resumed_after_line).toBeGreaterThanOrEqual(1200);
+    // The resumed run read only what the killed one had not finished.
+    expect(s.run.rows).toBe(3000 - doneBefore);
+    const stored = await raw('seg-');
+    expect(stored.ids.size).toBe(3000);
+    expect(stored.records - stored.ids.size).toBeLessThan(doneBefore);
+
+    const again = await spate(...args.slice(1));
+    expect(again.code).toBe(0);
+    expect(summary(again)).toMatchObject({ outcome: 'already-done', accepted: 3000, run: { sent: 0 } });
+    expect((await raw('seg-')).records).toBe(stored.records);
+  });
+});
