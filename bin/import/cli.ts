@@ -113,7 +113,6 @@ async function importCommand(file: string, flags: ImportFlags): Promise<number> 
     process.stderr.write(`spate import: ${message}\n`);
     return 2;
   };
-  if (flags.delimiter !== undefined && ![...flags.delimiter].length) return fail('--delimiter is empty');
   const delimiter = flags.delimiter === '\\t' || flags.delimiter === 'tab' ? '\t' : flags.delimiter;
   if (delimiter !== undefined && delimiter.length !== 1) return fail('--delimiter must be one character');
   let target: ReturnType<typeof resolveLoadTarget>;

@@ -7,6 +7,7 @@ import {
   type HistoryFormat,
   mapHistoryRecord,
 } from '../../core/history/history-format.ts';
+import type { RowMapping } from '../../core/history/row-mapping.ts';
 import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
 import { AckWatermark } from './ack-watermark.ts';
 import { BatchBuilder, type ImportBatch, type Position } from './import-batches.ts';
@@ -189,12 +190,12 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
       if (interrupted || aborted !== undefined) break;
       live.rows += 1;
       readTo = row.end;
-      const mapped = 'broken' in row ? undefined : mapHistoryRecord(format, row.record, o.map);
+      const mapped: RowMapping =
+        'broken' in row ? { ok: false, reason: row.broken } : mapHistoryRecord(format, row.record, o.map);
       let sealed: ImportBatch[];
-      if (mapped === undefined || !mapped.ok) {
+      if (!mapped.ok) {
         live.skipped += 1;
-        const reason = mapped === undefined ? (row as { broken: never }).broken : mapped.reason;
-        sealed = builder.skip(reason, row.line, row.end);
+        sealed = builder.skip(mapped.reason, row.line, row.end);
       } else {
         const json = JSON.stringify(mapped.message);
         if (builder.fitsAlone(json)) {

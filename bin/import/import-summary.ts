@@ -23,7 +23,8 @@ export function progressLine(p: ImportProgress, width = 24): string {
 export function renderSummary(r: ImportReport): string {
   const t = r.totals;
   const lines = [`${headline(r)}`];
-  if (r.resumedFrom) lines.push(`  resumed after line ${n(r.resumedFrom.line)} (state ${r.statePath})`);
+  if (r.resumedFrom && r.outcome !== 'already-done')
+    lines.push(`  resumed after line ${n(r.resumedFrom.line)} (state ${r.statePath})`);
   lines.push(
     `  rows read   ${n(t.rows).padStart(10)}`,
     `  sent        ${n(t.sent).padStart(10)}`,
