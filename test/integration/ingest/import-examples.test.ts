@@ -110,6 +110,18 @@ afterAll(async () => {
 describe("README's spate import examples", () => {
   const commands = readmeImportCommands();
 
+  it('has --help naming the formats, the resume point and the exit status', async () => {
+    const { stdout } = await run(process.execPath, [SPATE, 'import', '--help'], { timeout: 30_000 });
+    for (const text of [
+      '--format <format>',
+      '--map <field=column>',
+      'posthog',
+      'spate-import.json',
+      'Exit status',
+    ])
+      expect(stdout).toContain(text);
+  });
+
   it('are found, one per format', () => {
     expect(commands).toHaveLength(4);
   });
