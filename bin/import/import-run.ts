@@ -84,6 +84,15 @@ export class InputError extends Error {
 export async function runImport(o: ImportOptions): Promise<ImportReport> {
   const startedMs = Date.now();
   const headText = await readTextHead(o.file);
+  if (
+    headText
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('[')
+  )
+    throw new InputError(
+      `${o.file} is one JSON array; import reads one object a line: jq -c '.[]' FILE > FILE.ndjson`,
+    );
   const format = o.format ?? guessFormat(headText);
   const shape: FileShape = format === 'csv' ? 'csv' : format === 'posthog' ? fileShape(headText) : 'ndjson';
   const fingerprint = importFingerprint(readHead(o.file), format, o.mappings);
