@@ -55,7 +55,8 @@ same rows again, resumed, re-run or from another file, counts each row once.
 
 The resume point is kept in FILE.spate-import.json (--state): a run stopped by a crash, Ctrl-C or
 an unreachable endpoint goes on from the last row the ingest API answered for; a finished import
-is not sent again unless --restart.
+is not sent again unless --restart. The same file to another endpoint, key, format or --map starts
+from its first row.
 
 Exit status: 0 every row accepted; 1 finished, some rows rejected or not mapped (the summary says
 which, by field and rule); 2 bad flags or unreadable input; 3 stopped (endpoint unreachable or

@@ -95,7 +95,8 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
     );
   const format = o.format ?? guessFormat(headText);
   const shape: FileShape = format === 'csv' ? 'csv' : format === 'posthog' ? fileShape(headText) : 'ndjson';
-  const fingerprint = importFingerprint(readHead(o.file), format, o.mappings);
+  const url = `${o.endpoint.replace(/\/+$/, '')}/v1/import`;
+  const fingerprint = importFingerprint(readHead(o.file), format, o.mappings, `${url}\0${o.writeKey}`);
   const previous = o.restart ? { none: '--restart' } : readState(o.statePath, fingerprint);
   if ('none' in previous && previous.none.includes('another file')) o.onNotice?.(previous.none);
   const state = 'state' in previous ? previous.state : undefined;
@@ -118,7 +119,6 @@ export async function runImport(o: ImportOptions): Promise<ImportReport> {
   const csv = shape === 'csv' ? await readCsvHeader(o.file, o.delimiter) : undefined;
   if (shape === 'csv' && csv === undefined) throw new InputError(`${o.file} has no CSV header row`);
 
-  const url = `${o.endpoint.replace(/\/+$/, '')}/v1/import`;
   const builder = new BatchBuilder({
     maxCount: Math.min(o.batchSize, o.limits.maxEventsPerRequest),
     // Half the body limit: room for a server configured tighter, and quick answers.

@@ -13,7 +13,7 @@ import { type ImportTotals, totalsFrom } from './import-tally.ts';
 export interface ImportState {
   readonly version: 1;
   readonly input: string;
-  /** The file's first bytes, its format and mapping: a state for anything else is not resumed. */
+  /** The file's first bytes, its format, mapping and destination: a state for anything else is not resumed. */
   readonly fingerprint: string;
   readonly format: HistoryFormat;
   readonly position: Position;
@@ -41,14 +41,25 @@ export function readHead(path: string, bytes = HEAD_BYTES): Buffer {
   }
 }
 
-/** What a state must match to be resumed: the same file (by its head), format and mappings. */
-export function importFingerprint(head: Buffer, format: HistoryFormat, mappings: readonly string[]): string {
+/**
+ * What a state must match to be resumed: the same file (by its head), format, mappings and
+ * destination (endpoint and write key, hashed with the rest: the key is not kept), so that an
+ * import of the same file to another stack or project starts from its first row.
+ */
+export function importFingerprint(
+  head: Buffer,
+  format: HistoryFormat,
+  mappings: readonly string[],
+  destination = '',
+): string {
   return createHash('sha256')
     .update(head)
     .update('\0')
     .update(format)
     .update('\0')
     .update(JSON.stringify([...mappings].sort()))
+    .update('\0')
+    .update(destination)
     .digest('hex');
 }
 
@@ -76,7 +87,9 @@ export function readState(path: string, fingerprint: string): { state: ImportSta
     totals !== undefined;
   if (!valid) return { none: `${path} is not an import state` };
   if (value.fingerprint !== fingerprint)
-    return { none: `${path} is for another file, format or --map; starting from the first row` };
+    return {
+      none: `${path} is for another file, format, --map, endpoint or write key; starting from the first row`,
+    };
   return { state: { ...(value as ImportState), totals } };
 }
 

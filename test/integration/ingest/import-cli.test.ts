@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../../core/topics.ts';
+import { freePort } from '../../support/free-ports.ts';
 import { type ProcessResult, runProcess } from '../../support/run-process.ts';
 import { type IngestStack, startIngestStack, WRITE_KEY } from './ingest-stack.ts';
 import { readTopicToEnd } from './topic-reader.ts';
@@ -208,5 +209,35 @@ describe('spate import', () => {
     expect(again.code).toBe(0);
     expect(summary(again)).toMatchObject({ outcome: 'already-done', accepted: 3000, run: { sent: 0 } });
     expect((await raw('seg-')).records).toBe(stored.records);
+  });
+  it('stops with status 3 when the endpoint does not answer, and goes on when it does', async () => {
+    const file = join(dir, 'outage.ndjson');
+    const events = Array.from({ length: 50 }, (_, i) => ({
+      type: 'signup',
+      user_id: `outage-${i}`,
+      timestamp: new Date(FROM_1996 + i * DAY_MS).toISOString(),
+    }));
+    writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const down = await spate(
+      'import',
+      file,
+      '--endpoint',
+      nobody,
+      '--write-key',
+      WRITE_KEY,
+      '--retries',
+      '1',
+      '--json',
+    );
+    expect(down.code).toBe(3);
+    expect(summary(down)).toMatchObject({ outcome: 'aborted', accepted: 0, resumed_after_line: null });
+    expect(down.stderr).toMatch(/retrying in .* s: no answer from/);
+
+    const up = await spate('import', file, ...target(), '--json');
+    expect(up.code, up.stderr).toBe(0);
+    expect(summary(up)).toMatchObject({ outcome: 'complete', rows: 50, accepted: 50 });
+    const stored = await raw('outage-');
+    expect(stored.ids.size).toBe(50);
   });
 });

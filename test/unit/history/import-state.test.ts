@@ -48,6 +48,7 @@ describe('the import state file', () => {
       importFingerprint(Buffer.from('id,type\n2,signup\n'), 'csv', ['event_id=id']),
       importFingerprint(readHead(input), 'ndjson', ['event_id=id']),
       importFingerprint(readHead(input), 'csv', []),
+      importFingerprint(readHead(input), 'csv', ['event_id=id'], 'https://other.example/v1/import\0key'),
     ];
     for (const f of other)
       expect(readState(path, f)).toEqual({ none: expect.stringMatching(/another file/) });
