@@ -18,10 +18,18 @@ export interface CapacityMetrics {
   readonly nlpTasks?: { readonly desired: cloudwatch.IMetric; readonly running: cloudwatch.IMetric };
   /** The dashboard's query API latency, p95 over 5 minutes. */
   readonly queryLatencyP95?: cloudwatch.IMetric;
+  /** Event-to-frame freshness of the live dashboard, p95 over 5 minutes (Push.metricFrameFreshness). */
+  readonly frameFreshnessP95?: cloudwatch.IMetric;
 }
 
 /** p95 query latency (ms) that pages someone: the dashboard feels stuck past it. @default 1500 */
 export const QUERY_P95_THRESHOLD_MS = 1500;
+
+/**
+ * p95 event-to-frame age (ms) that pages someone: live tiles that far behind no longer read as
+ * live. The push interval and the aggregators' batching window take about 1 s. @default 5000
+ */
+export const FRAME_FRESHNESS_P95_THRESHOLD_MS = 5000;
 
 export type AlarmSpec = [
   name: string,
@@ -103,6 +111,16 @@ export function capacityAlarms(m: CapacityMetrics): AlarmSpec[] {
         metric: m.queryLatencyP95,
         alarmDescription: `Dashboard queries slow: p95 above ${QUERY_P95_THRESHOLD_MS} ms for 15 minutes`,
         ...above(QUERY_P95_THRESHOLD_MS, 3),
+      },
+    ]);
+  if (m.frameFreshnessP95)
+    specs.push([
+      'FrameFreshness',
+      {
+        metric: m.frameFreshnessP95,
+        alarmDescription: `Live dashboard behind: events take over ${FRAME_FRESHNESS_P95_THRESHOLD_MS} ms (p95) to reach a frame, for 15 minutes`,
+        // No events is no staleness: an idle stack stays OK.
+        ...above(FRAME_FRESHNESS_P95_THRESHOLD_MS, 3),
       },
     ]);
   return specs;

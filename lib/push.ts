@@ -2,7 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -161,6 +161,18 @@ export class Push extends Construct {
   /** Frames the broadcaster could not post, and broadcasts that failed whole (sum over 5 minutes). */
   metricPushErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return spateMetric(SPATE_METRICS.pushErrors, { service: METRIC_SERVICES.broadcast }, props);
+  }
+
+  /**
+   * Event-to-frame freshness: the age of a broadcaster batch's oldest event when its frames are
+   * pushed, in ms; p95 over 5 minutes by default.
+   */
+  metricFrameFreshness(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return spateMetric(
+      SPATE_METRICS.frameFreshness,
+      { service: METRIC_SERVICES.broadcast },
+      { statistic: cloudwatch.Stats.p(95), ...props },
+    );
   }
 
   get connectionsArn(): string {

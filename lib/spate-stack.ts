@@ -230,6 +230,7 @@ export class SpateStack extends Stack {
           statistic: cloudwatch.Stats.p(95),
           period: Duration.minutes(5),
         }),
+        frameFreshnessP95: this.push.metricFrameFreshness(),
       },
       pushApi: this.push.api,
       pushStageName: this.push.stage.stageName,

@@ -9,7 +9,7 @@
 export const METRICS_NAMESPACE = 'Spate';
 
 /** CloudWatch units, spelled as CloudWatch and Powertools' MetricUnit spell them. */
-export type MetricUnitName = 'Count' | 'Bytes' | 'Percent' | 'Count/Second';
+export type MetricUnitName = 'Count' | 'Bytes' | 'Percent' | 'Count/Second' | 'Milliseconds';
 
 export interface SpateMetric {
   readonly name: string;
@@ -53,6 +53,8 @@ export const SPATE_METRICS = {
   hotTierBehind: counted('HotTierBehind'),
   framesSent: counted('FramesSent'),
   connectionsGone: counted('ConnectionsGone'),
+  /** Age of a batch's oldest event when its frames are pushed (core/push/frame-freshness.ts). */
+  frameFreshness: counted('FrameFreshness', 'Milliseconds'),
   // Warm and cold writers, service spate-<feed>.
   warehouseRowsSent: counted('WarehouseRowsSent'),
   archivedEvents: counted('ArchivedEvents'),

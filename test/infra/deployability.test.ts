@@ -232,7 +232,7 @@ describe('alarms an operator of a fresh deploy needs', () => {
   const reads = (p: Record<string, unknown>, ...fragments: string[]) =>
     fragments.every((f) => json(p.Metrics ?? p).includes(f));
 
-  it("watches broker disks, the cache's data limit, ClickHouse's disk and task, NLP tasks that do not come, and query p95", () => {
+  it("watches broker disks, the cache's data limit, ClickHouse's disk and task, NLP tasks that do not come, query p95 and event-to-frame freshness", () => {
     const cache = alarm('CacheMemory');
     expect(reads(cache, '"MetricName":"BytesUsedForCache"', `/ ${2 ** 30}`)).toBe(true);
     expect(cache.Threshold).toBe(85);
@@ -246,6 +246,13 @@ describe('alarms an operator of a fresh deploy needs', () => {
     });
     expect(reads(alarm('NlpTasksMissing'), 'DesiredTaskCount', 'RunningTaskCount')).toBe(true);
     expect(alarm('QueryLatency')).toMatchObject({ MetricName: 'Latency', ExtendedStatistic: 'p95' });
+    expect(alarm('FrameFreshness')).toMatchObject({
+      MetricName: 'FrameFreshness',
+      Namespace: 'Spate',
+      ExtendedStatistic: 'p95',
+      Threshold: 5000,
+      TreatMissingData: 'notBreaching',
+    });
     expect(reads(alarm('KafkaDiskUse'), 'MAX([b1, b2])', '"MetricName":"KafkaDataLogsDiskUsed"')).toBe(true);
   });
 

@@ -93,7 +93,7 @@ describe('metrics defined once (core/metrics/metric-names.ts)', () => {
     const read = spateMetricsOfAlarms();
     // The alarms known to read Spate's own metrics: an empty walk would pass everything.
     expect(new Set(read.map((r) => r.name))).toEqual(
-      new Set(['EventsRejected', 'PushErrors', 'ConsumerLag', 'disk_used_percent']),
+      new Set(['EventsRejected', 'PushErrors', 'ConsumerLag', 'disk_used_percent', 'FrameFreshness']),
     );
     const byName = new Map(ALL_SPATE_METRICS.map((m) => [m.name, m]));
     for (const r of read) {
