@@ -58,6 +58,24 @@ describe('@aws-sdk/client-s3 against the local S3 (s3rver)', () => {
     expect(await got.Body!.transformToString()).toBe('second');
   });
 
+  it('pages a listing past 1,000 keys with continuation tokens (archives of years of history)', async () => {
+    const keys = Array.from({ length: 1205 }, (_, i) => `paged/k-${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(
+        keys.slice(i, i + 50).map((Key) => client.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }))),
+      );
+    const first = await client.send(new ListObjectsV2Command({ Bucket, Prefix: 'paged/' }));
+    expect({ count: first.KeyCount, truncated: first.IsTruncated }).toEqual({ count: 1000, truncated: true });
+    const second = await client.send(
+      new ListObjectsV2Command({ Bucket, Prefix: 'paged/', ContinuationToken: first.NextContinuationToken }),
+    );
+    expect({ count: second.KeyCount, truncated: second.IsTruncated }).toEqual({
+      count: 205,
+      truncated: false,
+    });
+    expect([...first.Contents!, ...second.Contents!].map((o) => o.Key)).toEqual(keys);
+  }, 60_000);
+
   it('keeps objects across a restart on the same data dir', async () => {
     const Key = 'durable/object.txt';
     await client.send(new PutObjectCommand({ Bucket, Key, Body: 'kept' }));
