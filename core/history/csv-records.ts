@@ -24,26 +24,39 @@ export class CsvRecords {
   push(line: string): CsvLineResult {
     this.chars += line.length + 1;
     if (this.inQuotes) this.field += '\n';
+    // Slices between the characters that matter, not one character at a time: rows are many.
     let i = 0;
     while (i < line.length) {
-      const c = line[i];
       if (this.inQuotes) {
-        if (c === '"' && line[i + 1] === '"') {
-          this.field += '"';
-          i += 2;
-          continue;
+        const quote = line.indexOf('"', i);
+        if (quote < 0) {
+          this.field += line.slice(i);
+          break;
         }
-        if (c === '"') this.inQuotes = false;
-        else this.field += c;
-      } else if (c === this.delimiter) {
-        this.endField();
-      } else if (c === '"' && this.field === '' && !this.quoted) {
+        this.field += line.slice(i, quote);
+        if (line[quote + 1] === '"') {
+          this.field += '"';
+          i = quote + 2;
+        } else {
+          this.inQuotes = false;
+          i = quote + 1;
+        }
+        continue;
+      }
+      if (line[i] === '"' && this.field === '' && !this.quoted) {
         this.inQuotes = true;
         this.quoted = true;
-      } else {
-        this.field += c;
+        i += 1;
+        continue;
       }
-      i += 1;
+      const delimiter = line.indexOf(this.delimiter, i);
+      if (delimiter < 0) {
+        this.field += line.slice(i);
+        break;
+      }
+      this.field += line.slice(i, delimiter);
+      this.endField();
+      i = delimiter + 1;
     }
     if (this.inQuotes) {
       if (this.chars <= MAX_CSV_RECORD_CHARS) return { kind: 'partial' };
