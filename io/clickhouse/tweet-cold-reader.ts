@@ -31,11 +31,8 @@ export function archivedTweetsSql(
 ): string {
   if (!Number.isSafeInteger(range.fromMs) || !Number.isSafeInteger(range.toMs) || range.fromMs >= range.toMs)
     throw new Error('from/to: must be integer epoch milliseconds with from before to');
-  const source = s3Source(
-    { ...config, prefix },
-    tweetArchiveGlob(prefix, range.fromMs, range.toMs),
-    TWEET_STRUCTURE,
-  );
+  // The tweet archive is not compacted (io/s3/compaction.ts compacts the events archive).
+  const source = s3Source(config, tweetArchiveGlob(prefix, range.fromMs, range.toMs), TWEET_STRUCTURE);
   return `SELECT id, ts, user, sentiment_label, sentiment_score, topics, risk_score FROM (
             SELECT id, parseDateTime64BestEffort(ifNull(createdAt, enrichedAt), 3, 'UTC') AS ts,
                    ifNull(user, '') AS user, sentiment.label AS sentiment_label,

@@ -85,7 +85,7 @@ describe('cold tier compaction: small archive objects into Parquet, against s3rv
     ];
     s3 = await startLocalS3({ port: 0, dataDir: dirs[0]! });
     endpoint = await startClickHouseEndpoint({ port: 0, dataDir: dirs[1]! });
-    client = createClient({ url: endpoint.url, request_timeout: 120_000 });
+    client = createClient({ url: endpoint.url });
     s3Client = createS3Client({ region: 'us-east-1', endpoint: s3.endpoint });
     archive = createArchiveFunction({
       s3: { region: 'us-east-1', endpoint: s3.endpoint },
