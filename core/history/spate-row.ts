@@ -145,7 +145,7 @@ function numberField(value: unknown, field: string): Field {
 /** An object or array as it is, or as the JSON text a CSV cell holds. */
 function jsonField(value: unknown, field: string, kind: 'object' | 'array'): Field {
   if (value === undefined || value === null || value === '') return { ok: true, value: undefined };
-  let parsed = value;
+  let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
       parsed = JSON.parse(value);
