@@ -1,4 +1,5 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { ConflictError } from '../core/errors/spate-error.ts';
 import type { DeadLetter, OutgoingRecord } from '../core/events/ingest-batch.ts';
 import type { IngestLimits } from '../core/limits/ingest-limits.ts';
 import { TOPICS } from '../core/topics.ts';
@@ -81,7 +82,7 @@ export interface DlqReplayReport {
   readonly committed: ReadonlyMap<number, number>;
 }
 
-export class DlqReplayBusyError extends Error {
+export class DlqReplayBusyError extends ConflictError {
   override readonly name = 'DlqReplayBusyError';
 }
 

@@ -3,6 +3,7 @@
  * at once for `openMs`, so a dead tier costs its mapping quick retries instead of timeouts;
  * then one trial call (half-open) decides whether it closes again. The clock is passed in.
  */
+import { UnavailableError } from '../errors/spate-error.ts';
 import { type BreakerState, CircuitBreaker as LimitsBreaker } from '../limits/circuit-breaker.ts';
 
 export type { BreakerState };
@@ -12,15 +13,21 @@ export interface BreakerSettings {
   readonly openMs: number;
 }
 
-export class CircuitOpenError extends Error {
+export class CircuitOpenError extends UnavailableError {
+  override readonly name = 'CircuitOpenError';
+
   constructor(
     readonly sink: string,
     readonly retryAtMs: number,
+    retryAfterS?: number,
   ) {
     super(
       `${sink}: circuit open after repeated failures; next trial at ${new Date(retryAtMs).toISOString()}`,
+      {
+        code: 'circuit_open',
+        retryAfterS,
+      },
     );
-    this.name = 'CircuitOpenError';
   }
 }
 
@@ -48,8 +55,10 @@ export class CircuitBreaker {
 
   async call<T>(action: () => Promise<T>): Promise<T> {
     const now = this.now();
-    if (!this.#breaker.allow(now))
-      throw new CircuitOpenError(this.sink, now + this.#breaker.retryAfterS(now) * 1000);
+    if (!this.#breaker.allow(now)) {
+      const retryAfterS = this.#breaker.retryAfterS(now);
+      throw new CircuitOpenError(this.sink, now + retryAfterS * 1000, retryAfterS);
+    }
     try {
       const result = await action();
       this.#breaker.recordSuccess();

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AuthError } from '../errors/spate-error.ts';
 
 /**
  * Dashboard tokens: signed, expiring and scoped to one project, so a dashboard link can be
@@ -11,8 +12,13 @@ export interface DashboardClaims {
   readonly exp: number;
 }
 
-export class DashboardTokenError extends Error {
+/** A dashboard token that is missing, malformed, forged or expired: 401. */
+export class DashboardTokenError extends AuthError {
   override readonly name = 'DashboardTokenError';
+
+  constructor(message: string) {
+    super(message, { status: 401 });
+  }
 }
 
 function sign(part: string, secret: string): Buffer {

@@ -1,18 +1,14 @@
+import { SpateError } from '../errors/spate-error.ts';
+
 /**
  * A request-level refusal: the whole request is answered with `status` and nothing is written.
- * `limit` names the rule or limit that was crossed, so clients can tell them apart.
+ * `code` names the rule or limit that was crossed, so clients can tell them apart.
  */
-export class IngestError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly retryAfterS: number | undefined;
+export class IngestError extends SpateError {
+  override readonly name = 'IngestError';
 
   constructor(status: number, code: string, message: string, retryAfterS?: number) {
-    super(message);
-    this.name = 'IngestError';
-    this.status = status;
-    this.code = code;
-    this.retryAfterS = retryAfterS;
+    super(status, message, { code, retryAfterS });
   }
 }
 

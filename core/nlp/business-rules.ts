@@ -1,3 +1,4 @@
+import { InputError } from '../errors/spate-error.ts';
 import type { KnownEntity } from './entities.ts';
 import type { Taxonomy } from './topics.ts';
 
@@ -32,10 +33,11 @@ export const DEFAULT_RULES: BusinessRules = {
   extraRiskWords: {},
 };
 
-export class RulesError extends Error {
+export class RulesError extends InputError {
+  override readonly name = 'RulesError';
+
   constructor(field: string, rule: string) {
-    super(`rules.${field}: ${rule}`);
-    this.name = 'RulesError';
+    super(`rules.${field}: ${rule}`, { field: `rules.${field}`, rule });
   }
 }
 

@@ -1,3 +1,5 @@
+import { InputError } from '../errors/spate-error.ts';
+
 /**
  * The tweet as it arrives on tweets.raw, validated at the edge of the NLP worker. Producers
  * differ (the firehose, `spate load`, replays), so only `id` and `text` are required and the
@@ -12,13 +14,15 @@ export interface RawTweet {
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
-export class TweetFormatError extends Error {
-  constructor(
-    readonly field: string,
-    readonly rule: string,
-  ) {
-    super(`tweet.${field}: ${rule}`);
-    this.name = 'TweetFormatError';
+export class TweetFormatError extends InputError {
+  override readonly name = 'TweetFormatError';
+  override readonly field: string;
+  override readonly rule: string;
+
+  constructor(field: string, rule: string) {
+    super(`tweet.${field}: ${rule}`, { field, rule });
+    this.field = field;
+    this.rule = rule;
   }
 }
 

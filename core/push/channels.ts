@@ -1,3 +1,5 @@
+import { InputError } from '../errors/spate-error.ts';
+
 /**
  * Channels a dashboard subscribes to. Each names one panel's data, so the broadcaster computes
  * a channel's snapshot once per push and sends the same bytes to every subscriber.
@@ -26,7 +28,8 @@ export const ALL_CHANNELS: readonly string[] = [
   ...TOP_DIMENSIONS.map((d) => `top:${d}`),
 ];
 
-export class ChannelError extends Error {
+/** A channel name that is not one of Spate's: 400, naming the field that held it. */
+export class ChannelError extends InputError {
   override readonly name = 'ChannelError';
 }
 

@@ -1,3 +1,4 @@
+import { InputError } from '../errors/spate-error.ts';
 import { parseChannelList } from './channels.ts';
 
 /** What a dashboard sends on its socket; the action is also the route key. */
@@ -6,7 +7,8 @@ export interface ChannelRequest {
   readonly channels: string[];
 }
 
-export class ClientMessageError extends Error {
+/** A message on the socket that is not a valid request: answered on the socket, 400. */
+export class ClientMessageError extends InputError {
   override readonly name = 'ClientMessageError';
 }
 

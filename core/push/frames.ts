@@ -1,3 +1,4 @@
+import { InputError } from '../errors/spate-error.ts';
 import { createMergePatch, type JsonObject } from './merge-patch.ts';
 
 /**
@@ -46,7 +47,7 @@ export function frameFor(
   return JSON.stringify(patch).length < JSON.stringify(next).length ? delta : snapshot;
 }
 
-export class FrameError extends Error {
+export class FrameError extends InputError {
   override readonly name = 'FrameError';
 }
 

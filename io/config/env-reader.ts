@@ -1,8 +1,10 @@
+import { MisconfiguredError } from '../../core/errors/spate-error.ts';
+
 /**
  * Typed reads of environment variables for a process's config object. Each process reads its
  * environment once, at start, through one of these; an error names the variable and the rule.
  */
-export class ConfigError extends Error {
+export class ConfigError extends MisconfiguredError {
   override readonly name = 'ConfigError';
 }
 

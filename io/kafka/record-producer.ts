@@ -1,4 +1,5 @@
 import { CompressionTypes, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { UnavailableError } from '../../core/errors/spate-error.ts';
 import type { OutgoingRecord } from '../../core/events/ingest-batch.ts';
 
 /** Most records written in one group; a few MB of events, well under a produce request's cap. */
@@ -18,7 +19,7 @@ function settle(waiter: Waiter, err: unknown): void {
   else waiter.reject(err);
 }
 
-export class ProduceTimeoutError extends Error {
+export class ProduceTimeoutError extends UnavailableError {
   override readonly name = 'ProduceTimeoutError';
 }
 

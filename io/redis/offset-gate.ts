@@ -13,6 +13,7 @@ import { parseHighWater } from '../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { encodePlan } from '../../core/aggregation/redis-plan.ts';
 import { decidedCounts, verdictRanges } from '../../core/aggregation/verdict-log.ts';
+import { ConflictError } from '../../core/errors/spate-error.ts';
 import { APPLY_PLAN_LUA } from './apply-script.ts';
 import { readFirstSights } from './sight-reads.ts';
 
@@ -30,7 +31,8 @@ export interface GateOutcome {
 
 type ApplyReply = [number, string];
 
-export class GateMovedError extends Error {
+/** Concurrent writers kept moving the gate: the batch fails, and its mapping retries it. */
+export class GateMovedError extends ConflictError {
   override readonly name = 'GateMovedError';
 }
 

@@ -1,3 +1,5 @@
+import { SpateError } from '../../core/errors/spate-error.ts';
+
 /** A response ready to write: header values may repeat (set-cookie, multi-value headers). */
 export interface GatewayResponse {
   readonly statusCode: number;
@@ -5,7 +7,14 @@ export interface GatewayResponse {
   readonly body: Buffer;
 }
 
-export class InvalidIntegrationResponse extends Error {}
+/** A function's answer that API Gateway could not map: the caller gets 500, the log says why. */
+export class InvalidIntegrationResponse extends SpateError {
+  override readonly name = 'InvalidIntegrationResponse';
+
+  constructor(message: string) {
+    super(500, message, { code: 'invalid_integration_response' });
+  }
+}
 
 function isStructured(result: unknown): result is Record<string, unknown> {
   return typeof result === 'object' && result !== null && !Array.isArray(result) && 'statusCode' in result;

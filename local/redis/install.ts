@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { UnavailableError } from '../../core/errors/spate-error.ts';
 
-export class RedisServerMissingError extends Error {
+export class RedisServerMissingError extends UnavailableError {
   override readonly name = 'RedisServerMissingError';
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MisconfiguredError } from '../../core/errors/spate-error.ts';
 import { DEFAULT_PORTS, type PortName, type Ports } from '../ports.ts';
 
 /** Everything `spate local` is told, from flags first, then SPATE_* variables, then defaults. */
@@ -31,7 +32,7 @@ export const PORT_ENV_NAMES: Record<PortName, string> = {
   s3: 'SPATE_S3_PORT',
 };
 
-export class SettingsError extends Error {
+export class SettingsError extends MisconfiguredError {
   override readonly name = 'SettingsError';
 }
 

@@ -1,6 +1,8 @@
+import { InputError } from '../../../core/errors/spate-error.ts';
+
 /** Thrown when a request does not parse; the connection that sent it is closed. */
-export class MalformedRequestError extends Error {
-  override name = 'MalformedRequestError';
+export class MalformedRequestError extends InputError {
+  override readonly name = 'MalformedRequestError';
 }
 
 /**

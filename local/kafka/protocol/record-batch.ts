@@ -1,3 +1,4 @@
+import { InputError } from '../../../core/errors/spate-error.ts';
 import { crc32c } from './crc32c.ts';
 
 /**
@@ -42,8 +43,8 @@ export interface BatchHeader {
   readonly recordCount: number;
 }
 
-export class InvalidBatchError extends Error {
-  override name = 'InvalidBatchError';
+export class InvalidBatchError extends InputError {
+  override readonly name = 'InvalidBatchError';
 }
 
 /** Reads the header of the batch at `at`; null when fewer bytes than a whole batch remain. */
