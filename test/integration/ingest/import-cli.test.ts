@@ -1,18 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '../../../core/topics.ts';
 import { freePort } from '../../support/free-ports.ts';
-import { type ProcessResult, runProcess } from '../../support/run-process.ts';
+import { DAY_MS, FROM_1996, rawEvents, spate, summaryOf } from './import-cli.ts';
 import { type IngestStack, startIngestStack, WRITE_KEY } from './ingest-stack.ts';
-import { readTopicToEnd } from './topic-reader.ts';
-
-const SPATE = fileURLToPath(new URL('../../../bin/spate.js', import.meta.url));
-const DAY_MS = 24 * 3600 * 1000;
-const FROM_1996 = Date.UTC(1996, 0, 1);
 
 let stack: IngestStack;
 let dir: string;
@@ -29,33 +21,8 @@ afterAll(async () => {
 });
 
 const target = () => ['--endpoint', stack.gateway.httpUrl, '--write-key', WRITE_KEY];
-
-function spate(...args: string[]): Promise<ProcessResult> {
-  return runProcess(process.execPath, [SPATE, ...args], { timeoutMs: 45_000 });
-}
-
-interface Summary {
-  outcome: string;
-  rows: number;
-  sent: number;
-  accepted: number;
-  rejected: number;
-  skipped: number;
-  clamped: number;
-  resumed_after_line: number | null;
-  rejected_by_reason: { field: string; rule: string; count: number; samples: { line: number }[] }[];
-  skipped_by_reason: { field: string; rule: string; count: number; samples: { line: number }[] }[];
-  run: { rows: number; sent: number };
-}
-const summary = (result: ProcessResult) => JSON.parse(result.stdout) as Summary;
-
-/** The events.raw records of users whose id starts with `prefix`, and their distinct event ids. */
-async function raw(prefix: string) {
-  const records = (await readTopicToEnd(stack.brokers, TOPICS.eventsRaw.name))
-    .map((r) => JSON.parse(r.value) as { event_id: string; user_id: string | null; timestamp: string })
-    .filter((e) => e.user_id?.startsWith(prefix));
-  return { records: records.length, ids: new Set(records.map((e) => e.event_id)), events: records };
-}
+const summary = summaryOf;
+const raw = (prefix: string) => rawEvents(stack.brokers, prefix);
 
 const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
@@ -81,34 +48,6 @@ function ordersCsv(): { text: string; skippedLines: number[]; rejectedLines: num
     lines.push(`${id},${sqlTime(FROM_1996 + i * 7 * DAY_MS)},${kind},csv-${i % 50},12.50,${url},${note}`);
   }
   return { text: `${lines.join('\n')}\n`, skippedLines, rejectedLines };
-}
-
-/** 3,000 Segment messages over 20 years; every third without a messageId. */
-function segmentExport(): string {
-  const lines: string[] = [];
-  for (let i = 0; i < 3000; i += 1) {
-    const timestamp = new Date(FROM_1996 + i * 2.4 * DAY_MS).toISOString();
-    const base = {
-      ...(i % 3 === 0 ? {} : { messageId: `seg-msg-${i}` }),
-      userId: `seg-${i % 100}`,
-      timestamp,
-      receivedAt: timestamp,
-      _metadata: { bundled: ['Segment.io'] },
-    };
-    const message =
-      i % 3 === 0
-        ? { ...base, type: 'page', name: 'Home', properties: { path: `/n/${i}` } }
-        : i % 3 === 1
-          ? {
-              ...base,
-              type: 'track',
-              event: 'Order Completed',
-              properties: { order_id: `o${i}`, revenue: 10 },
-            }
-          : { ...base, type: 'identify', traits: { plan: 'pro', n: i } };
-    lines.push(JSON.stringify(message));
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 describe('spate import', () => {
@@ -166,50 +105,6 @@ describe('spate import', () => {
     expect(after.ids).toEqual(stored.ids);
   });
 
-  it('goes on after a kill from its resume point, and a run after the end sends nothing', async () => {
-    const file = join(dir, 'segment-export.ndjson');
-    const state = `${file}.spate-import.json`;
-    writeFileSync(file, segmentExport());
-    const args = [SPATE, 'import', file, ...target(), '--json', '--rate', '1000', '--batch-size', '100'];
-
-    const child = spawn(process.execPath, args, { stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (_code, signal) => resolve(signal ? -1 : _code)),
-    );
-    let killedAt: { position: { line: number }; totals: { rows: number }; done: boolean } | undefined;
-    const deadline = Date.now() + 30_000;
-    while (!killedAt && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      if (!existsSync(state)) continue;
-      const now = JSON.parse(readFileSync(state, 'utf8'));
-      if (now.position.line >= 1200) {
-        child.kill('SIGKILL');
-        killedAt = now;
-      }
-    }
-    expect(await exited).toBe(-1);
-    expect(killedAt?.done).toBe(false);
-    // The state as the kill left it (it may have moved on between the read and the kill).
-    const doneBefore = JSON.parse(readFileSync(state, 'utf8')).totals.rows as number;
-    expect(doneBefore).toBeGreaterThanOrEqual(1200);
-    expect(doneBefore).toBeLessThan(3000);
-
-    const resumed = await spate(...args.slice(1));
-    expect(resumed.code, resumed.stderr).toBe(0);
-    const s = summary(resumed);
-    expect(s).toMatchObject({ outcome: 'complete', rows: 3000, accepted: 3000, rejected: 0, skipped: 0 });
-    expect(s.resumed_after_line).toBeGreaterThanOrEqual(1200);
-    // The resumed run read only what the killed one had not finished.
-    expect(s.run.rows).toBe(3000 - doneBefore);
-    const stored = await raw('seg-');
-    expect(stored.ids.size).toBe(3000);
-    expect(stored.records - stored.ids.size).toBeLessThan(doneBefore);
-
-    const again = await spate(...args.slice(1));
-    expect(again.code).toBe(0);
-    expect(summary(again)).toMatchObject({ outcome: 'already-done', accepted: 3000, run: { sent: 0 } });
-    expect((await raw('seg-')).records).toBe(stored.records);
-  });
   it('stops with status 3 when the endpoint does not answer, and goes on when it does', async () => {
     const file = join(dir, 'outage.ndjson');
     const events = Array.from({ length: 50 }, (_, i) => ({
