@@ -1,15 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, MSKEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MSKEvent } from 'aws-lambda';
 import type { ArchiveObject } from '../../core/aggregation/archive-key.ts';
 import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
-import { METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+import { SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import type { ArchiveConfig } from '../../io/s3/archive-config.ts';
 import { writeArchiveObjects } from '../../io/s3/archive-writer.ts';
 import { createS3Client } from '../../io/s3/client.ts';
+import { eventHandler, type FunctionTools, type SpateFunction, type SpateHandler } from '../spate-handler.ts';
 
 export interface ArchiveReport {
   readonly objects: number;
@@ -17,12 +14,9 @@ export interface ArchiveReport {
   readonly events: number;
 }
 
-export type ArchiveHandler = (event: MSKEvent, context: Context) => Promise<ArchiveReport>;
+export type ArchiveHandler = SpateHandler<MSKEvent, ArchiveReport>;
 
-export interface ArchiveFunction {
-  readonly handler: ArchiveHandler;
-  close(): Promise<void>;
-}
+export type ArchiveFunction = SpateFunction<MSKEvent, ArchiveReport>;
 
 /** One topic-partition batch as the objects to write, with what did not decode. */
 export interface PlannedBatch {
@@ -41,40 +35,40 @@ export interface ArchiveFeed {
   readonly plan: (event: MSKEvent, prefix: string) => readonly PlannedBatch[];
 }
 
-/** A thin middy handler over the archive writer: plan keys by offset range, write, measure. */
-export function createArchiveFeedFunction(config: ArchiveConfig, feed: ArchiveFeed): ArchiveFunction {
-  const logger = new Logger({ serviceName: `spate-${feed.name}` });
-  // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `spate-${feed.name}`, logger });
+/** A thin handler over the archive writer: plan keys by offset range, write, measure. */
+export function createArchiveFeedFunction(
+  tools: FunctionTools,
+  config: ArchiveConfig,
+  feed: ArchiveFeed,
+): ArchiveFunction {
+  const { logger, metrics } = tools;
   const s3 = createS3Client(config.s3);
   const breaker = new CircuitBreaker(`s3/${feed.name}`, config.breaker);
-  const handler = middy<MSKEvent, ArchiveReport>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      let objects = 0;
-      let bytes = 0;
-      let events = 0;
-      for (const batch of feed.plan(event, config.prefix)) {
-        const written = await breaker.call(() =>
-          withRetries(() => writeArchiveObjects(s3, config.bucket, batch.objects), config.retry),
-        );
-        objects += written.objects;
-        bytes += written.bytes;
-        events += batch.records;
-        if (batch.undecodable.length > 0)
-          logger.warn('records that did not decode were not archived', {
-            topic: batch.topic,
-            partition: batch.partition,
-            offsets: batch.undecodable.map((u) => u.offset),
-          });
-      }
-      metrics.addMetric(SPATE_METRICS.archivedEvents.name, MetricUnit.Count, events);
-      metrics.addMetric(SPATE_METRICS.archivedBytes.name, MetricUnit.Bytes, bytes);
-      return { objects, bytes, events };
-    });
+  const core = async (event: MSKEvent): Promise<ArchiveReport> => {
+    let objects = 0;
+    let bytes = 0;
+    let events = 0;
+    for (const batch of feed.plan(event, config.prefix)) {
+      const written = await breaker.call(() =>
+        withRetries(() => writeArchiveObjects(s3, config.bucket, batch.objects), config.retry),
+      );
+      objects += written.objects;
+      bytes += written.bytes;
+      events += batch.records;
+      if (batch.undecodable.length > 0)
+        logger.warn('records that did not decode were not archived', {
+          topic: batch.topic,
+          partition: batch.partition,
+          offsets: batch.undecodable.map((u) => u.offset),
+        });
+    }
+    metrics.addMetric(SPATE_METRICS.archivedEvents.name, MetricUnit.Count, events);
+    metrics.addMetric(SPATE_METRICS.archivedBytes.name, MetricUnit.Bytes, bytes);
+    return { objects, bytes, events };
+  };
   return {
-    handler: handler as unknown as ArchiveHandler,
+    handler: eventHandler(tools, core),
+    core,
     close: async () => s3.destroy(),
   };
 }

@@ -1,6 +1,7 @@
 import { planArchiveObjects } from '../../core/aggregation/archive-key.ts';
 import { partitionBatches } from '../../core/aggregation/msk-batch.ts';
 import { type ArchiveConfig, readArchiveConfig } from '../../io/s3/archive-config.ts';
+import { eventHandler, firstCallCore, functionTools } from '../spate-handler.ts';
 import {
   type ArchiveFunction,
   type ArchiveHandler,
@@ -10,9 +11,11 @@ import {
 
 export type { ArchiveFunction, ArchiveHandler, ArchiveReport };
 
+const tools = functionTools('spate-archive');
+
 /** Raw enriched events into the cold tier: gzip NDJSON objects keyed by offset range. */
 export function createArchiveFunction(config: ArchiveConfig): ArchiveFunction {
-  return createArchiveFeedFunction(config, {
+  return createArchiveFeedFunction(tools, config, {
     name: 'archive',
     plan: (event, prefix) =>
       partitionBatches(event).map((batch) => ({
@@ -26,9 +29,7 @@ export function createArchiveFunction(config: ArchiveConfig): ArchiveFunction {
 }
 
 // Lambda entry: the S3 client is made on the first invocation of a container and reused.
-let container: ArchiveFunction | undefined;
-
-export const handler: ArchiveHandler = (event, context) => {
-  container ??= createArchiveFunction(readArchiveConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler: ArchiveHandler = eventHandler(
+  tools,
+  firstCallCore(async () => createArchiveFunction(readArchiveConfig(process.env))),
+);

@@ -1,8 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MSKEvent } from 'aws-lambda';
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
-import { METRIC_SERVICES, METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+import { METRIC_SERVICES, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import { watermarksOf } from '../../core/push/hot-watermarks.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { withSecretSettings } from '../../io/config/secret-setting.ts';
@@ -14,7 +13,7 @@ import { waitForHotTier } from '../../io/push/hot-catch-up.ts';
 import { readPushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
 import { REDIS_PASSWORD } from '../../io/redis/redis-config.ts';
-import { perContainer } from '../per-container.ts';
+import { eventHandler, firstCallCore, functionTools, type SpateFunction } from '../spate-handler.ts';
 import { carriesTweets, projectsOf } from './batch-projects.ts';
 
 const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
@@ -26,13 +25,14 @@ const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
  * channel across all concurrent invocations. Push failures are logged and counted, never retried through the
  * mapping: a frame redelivered later would show old numbers.
  */
-const logger = new Logger({ serviceName: 'spate-broadcast' });
-// Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRIC_SERVICES.broadcast, logger });
+const tools = functionTools(METRIC_SERVICES.broadcast);
+const { logger, metrics } = tools;
 
-export interface BroadcastFunction {
-  readonly handler: (event: MSKEvent) => Promise<ChannelOutcome[]>;
-  close(): Promise<void>;
+export type BroadcastFunction = SpateFunction<MSKEvent, ChannelOutcome[]>;
+
+/** The handler is the core inside the project's one wrapper. */
+function withHandler(fn: Omit<BroadcastFunction, 'handler'>): BroadcastFunction {
+  return { ...fn, handler: eventHandler(tools, fn.core) };
 }
 
 export function createBroadcastFunction(
@@ -58,8 +58,8 @@ export function createBroadcastFunction(
     intervalMs: config.pushIntervalMs,
     unwatchedRefreshMs: config.unwatchedRefreshMs,
   });
-  return {
-    async handler(event) {
+  return withHandler({
+    async core(event: MSKEvent) {
       const outcomes: ChannelOutcome[] = [];
       const push = async (project: string, channels?: readonly string[]) => {
         try {
@@ -104,20 +104,16 @@ export function createBroadcastFunction(
           logger.error('frames not delivered', { failed: post.failed, errors: post.errors });
         }
       }
-      metrics.publishStoredMetrics();
       return outcomes;
     },
     async close() {
       fanOut.destroy();
       redis.disconnect();
     },
-  };
+  });
 }
 
-const instance = perContainer(async () =>
-  createBroadcastFunction(await withSecretSettings(process.env, [REDIS_PASSWORD])),
+export const handler = eventHandler(
+  tools,
+  firstCallCore(async () => createBroadcastFunction(await withSecretSettings(process.env, [REDIS_PASSWORD]))),
 );
-
-export async function handler(event: MSKEvent): Promise<ChannelOutcome[]> {
-  return (await instance()).handler(event);
-}

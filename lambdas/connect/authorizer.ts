@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { DashboardTokenError, verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
 import { dashboardTokenKey } from '../../io/config/dashboard-token-key.ts';
 import type { SecretSource } from '../../io/config/secret-setting.ts';
+import { eventHandler, functionTools, type SpateHandler } from '../spate-handler.ts';
 
 /**
  * REQUEST authorizer of the WebSocket $connect route: a dashboard token in `?token=`. A
@@ -41,7 +42,11 @@ export function authorize(
   }
 }
 
-export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  tokenKey ??= dashboardTokenKey(process.env);
-  return authorize(event, await tokenKey());
-}
+const tools = functionTools('spate-push');
+
+// Errors propagate: `Unauthorized` is how an authorizer says 401, and any other failure is a 500.
+export const handler: SpateHandler<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult> =
+  eventHandler(tools, async (event: APIGatewayRequestAuthorizerEvent) => {
+    tokenKey ??= dashboardTokenKey(process.env);
+    return authorize(event, await tokenKey());
+  });

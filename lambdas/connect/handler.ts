@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { ConnectionRegistry } from '../../io/push/connection-registry.ts';
+import { functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
 import { pushContext } from './push-context.ts';
 
 type RouteEvent = APIGatewayProxyWebsocketEventV2 & {
@@ -30,12 +31,11 @@ export async function connectionRoute(
   return { statusCode: 400, body: `routeKey: ${routeKey} is not $connect or $disconnect` };
 }
 
-export async function handler(event: RouteEvent): Promise<APIGatewayProxyResultV2> {
-  const { registry, logger } = await pushContext();
-  try {
-    return await connectionRoute(event, registry);
-  } catch (err) {
-    logger.error('connection route failed', { routeKey: event.requestContext.routeKey, error: String(err) });
-    return { statusCode: 500, body: 'registry unavailable' };
-  }
-}
+const tools = functionTools('spate-push');
+
+/** A failure (Redis down, config unreadable) is logged and answered 500, in plain text as API Gateway shows it. */
+export const handler: SpateHandler<RouteEvent, APIGatewayProxyResultV2> = httpHandler(
+  tools,
+  async (event: RouteEvent) => connectionRoute(event, (await pushContext()).registry),
+  { headers: {}, body: (answer) => answer.message, internalMessage: 'registry unavailable' },
+);

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Redis } from 'ioredis';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { ConnectionRegistry } from '../../io/push/connection-registry.ts';
@@ -6,13 +5,12 @@ import { loadPushConfig, type PushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
 import { perContainer } from '../per-container.ts';
 
-/** What the WebSocket route functions share per instance: config, one Redis connection, a logger. */
+/** What the WebSocket route functions share per instance: config and one Redis connection. */
 export interface PushContext {
   readonly config: PushConfig;
   readonly redis: Redis;
   readonly registry: ConnectionRegistry;
   readonly ledger: ChannelLedger;
-  readonly logger: Logger;
 }
 
 export function createPushContext(config: PushConfig): PushContext {
@@ -22,7 +20,6 @@ export function createPushContext(config: PushConfig): PushContext {
     redis,
     registry: new ConnectionRegistry(redis),
     ledger: new ChannelLedger(redis),
-    logger: new Logger({ serviceName: 'spate-push' }),
   };
 }
 

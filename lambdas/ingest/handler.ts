@@ -1,27 +1,19 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import { INGEST_LIMITS } from '../../core/limits/ingest-limits.ts';
 import { type IngestConfig, readIngestConfig } from '../../io/config/ingest-config.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { RecordProducer } from '../../io/kafka/record-producer.ts';
+import { firstCallCore, httpHandler, type SpateFunction, type SpateHandler } from '../spate-handler.ts';
 import { openGeoDatabase } from './geo-database.ts';
 import { createIngestService, type RecordSink } from './ingest-service.ts';
-import { logger, metrics, observeOutcome, observeRateLimitStoreFailure } from './observability.ts';
+import { ingestTools, logger, observeOutcome, observeRateLimitStoreFailure } from './observability.ts';
 import { createIngestRateLimiter } from './rate-limiter.ts';
 
-export type IngestHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+export type IngestHandler = SpateHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-export interface IngestFunction {
-  readonly handler: IngestHandler;
-  /** Disconnects the producer and the rate-limit store; for local processes and tests, never needed on Lambda. */
-  close(): Promise<void>;
-}
+/** Its close() disconnects the producer and the rate-limit store. */
+export type IngestFunction = SpateFunction<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
 /** The ingest function for a config: one producer, one limiter, one breaker for its lifetime. */
 export function createIngestFunction(config: IngestConfig, sink?: RecordSink): IngestFunction {
@@ -46,12 +38,10 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
     geo: config.geoDatabasePath ? openGeoDatabase(config.geoDatabasePath) : undefined,
     observe: observeOutcome,
   });
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler((event) => service(event));
+  const core = (event: APIGatewayProxyEventV2) => service(event);
   return {
-    handler: handler as unknown as IngestHandler,
+    handler: httpHandler(ingestTools, core),
+    core,
     close: async () => {
       await rateLimit.close();
       if (producer instanceof RecordProducer) await producer.disconnect();
@@ -61,9 +51,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
 
 // Lambda entry: config and the Kafka producer are made on the first invocation of a container
 // and reused by every later one.
-let container: IngestFunction | undefined;
-
-export const handler: IngestHandler = (event, context) => {
-  container ??= createIngestFunction(readIngestConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler: IngestHandler = httpHandler(
+  ingestTools,
+  firstCallCore(async () => createIngestFunction(readIngestConfig(process.env))),
+);

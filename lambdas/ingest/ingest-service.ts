@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { authenticate, writeKeyFromHeaders } from '../../core/auth/write-keys.ts';
 import type { RequestFacts } from '../../core/enrichment/enrich-event.ts';
 import type { GeoLookup } from '../../core/enrichment/geo.ts';
+import { AuthError, SpateError, ThrottledError } from '../../core/errors/spate-error.ts';
 import type { IngestPlan, OutgoingRecord } from '../../core/events/ingest-batch.ts';
-import { IngestError } from '../../core/events/ingest-error.ts';
 import type { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import type { IngestLimits } from '../../core/limits/ingest-limits.ts';
 import type { OriginPolicy } from '../../core/limits/origin-policy.ts';
@@ -13,7 +13,7 @@ import { writeKeyFromBody } from '../../core/segment/body-write-key.ts';
 import type { WriteKeySource } from '../../io/config/write-key-source.ts';
 import { preflight, withCors } from './cors.ts';
 import { planRequest } from './ingest-plan.ts';
-import { ingestResult, refusal } from './responses.ts';
+import { ingestResult, refusal, refusalOf } from './responses.ts';
 import { type IngestRoute, ingestRoute } from './routes.ts';
 
 /** Where the records go: resolves once Kafka has acknowledged all of them, else throws. */
@@ -113,17 +113,16 @@ async function answerRequest(
     identity ??= authenticate(bodyKey, await deps.writeKeys());
     project = identity.project;
     if (origin !== undefined && !deps.origins.allows(identity.project, origin)) {
-      throw new IngestError(
-        403,
-        'origin_not_allowed',
+      throw new AuthError(
         `origin ${origin} may not post events for project ${identity.project}: list it in SPATE_CORS_ORIGINS`,
+        { status: 403, code: 'origin_not_allowed' },
       );
     }
     const nowMs = deps.now();
     // Priced by events, checked before the costly per-event work.
     const decision = await deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
     if (!decision.allowed) {
-      throw new IngestError(429, 'rate_limited', 'too many events for this write key', decision.retryAfterS);
+      throw new ThrottledError('too many events for this write key', { retryAfterS: decision.retryAfterS });
     }
     const facts: RequestFacts = {
       receivedAtMs: event.requestContext?.timeEpoch ?? nowMs,
@@ -135,11 +134,17 @@ async function answerRequest(
     };
     plan = planRequest(route, body, facts, deps.limits, event.routeKey ?? `POST ${event.rawPath}`);
   } catch (err) {
-    if (!(err instanceof IngestError)) throw err;
-    const response = refusal(err.status, err.code, err.message, err.retryAfterS);
+    // A refusal is answered here rather than by the function's error middleware: it carries the
+    // CORS headers of the project the key named, and is counted by its reason.
+    if (!(err instanceof SpateError) || !err.exposed) throw err;
     return {
       project,
-      response: report(deps, response, { status: err.status, accepted: 0, rejected: 0, refusal: err.code }),
+      response: report(deps, refusalOf(err), {
+        status: err.status,
+        accepted: 0,
+        rejected: 0,
+        refusal: err.code,
+      }),
     };
   }
   return { project, response: await write(deps, plan, route.kind === 'segment') };

@@ -1,22 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import {
-  METRIC_SERVICES,
-  METRICS_NAMESPACE,
-  refusedMetricName,
-  SPATE_METRICS,
-} from '../../core/metrics/metric-names.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC_SERVICES, refusedMetricName, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+import { functionTools } from '../spate-handler.ts';
 import type { IngestOutcome } from './ingest-service.ts';
 
-/** The ingest function's one Logger and one Metrics (CloudWatch EMF) instance. */
-export const logger = new Logger({ serviceName: 'spate-ingest' });
-// Metrics' own warnings (an invocation with nothing to publish) go through the Logger, so
-// POWERTOOLS_LOG_LEVEL governs them like every other line.
-export const metrics = new Metrics({
-  namespace: METRICS_NAMESPACE,
-  serviceName: METRIC_SERVICES.ingest,
-  logger,
-});
+/** The ingest function's Powertools: one Logger, one Metrics (CloudWatch EMF), one Tracer. */
+export const ingestTools = functionTools(METRIC_SERVICES.ingest);
+const { logger, metrics } = ingestTools;
+
+export { logger, metrics };
 
 export function observeOutcome(outcome: IngestOutcome): void {
   metrics.addMetric(SPATE_METRICS.eventsAccepted.name, MetricUnit.Count, outcome.accepted);

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Clamp } from '../../core/events/import-time.ts';
 import type { Rejection } from '../../core/events/ingest-error.ts';
+import { answerOf, errorResponse } from '../error-answers.ts';
 
 export function json(
   statusCode: number,
@@ -14,11 +15,22 @@ export function json(
   };
 }
 
-/** A refused request: `error` is the code or limit that was hit, so clients can branch on it. */
+/**
+ * A refused request: `error` is the code or limit that was hit, so clients can branch on it. Written
+ * as every function writes its error answers (lambdas/error-answers.ts).
+ */
 export function refusal(statusCode: number, error: string, message: string, retryAfterS?: number) {
-  const headers: Record<string, string> =
-    retryAfterS !== undefined ? { 'retry-after': String(retryAfterS) } : {};
-  return json(statusCode, { error, message }, headers);
+  return errorResponse({
+    status: statusCode,
+    error,
+    message,
+    ...(retryAfterS !== undefined ? { retryAfterS } : {}),
+  });
+}
+
+/** The answer to a refusal thrown as an error (a SpateError: IngestError, AuthError, ...). */
+export function refusalOf(err: unknown): APIGatewayProxyStructuredResultV2 {
+  return errorResponse(answerOf(err));
 }
 
 /**

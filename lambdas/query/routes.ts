@@ -6,7 +6,8 @@ import { type FunnelCatalog, funnelFor } from '../../core/aggregation/funnel-def
 import { redisKeys, WINDOW_KINDS } from '../../core/aggregation/redis-keys.ts';
 import { bucketsBetween, MINUTE, WINDOW_BUCKET_SECONDS } from '../../core/aggregation/time-buckets.ts';
 import { mergeTallies, tallyFromPairs } from '../../core/aggregation/window-merge.ts';
-import { DashboardTokenError, verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
+import { verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
+import { SpateError } from '../../core/errors/spate-error.ts';
 import { ALL_CHANNELS, parseChannelList } from '../../core/push/channels.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { FRESH_SNAPSHOT_MS } from '../../core/push/snapshot-freshness.ts';
@@ -23,6 +24,8 @@ import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
 import { readAlertMinutes, readTweetMinutes, TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
 import { hotReader } from '../../io/redis/hot-reader.ts';
+import type { ErrorAnswerStyle } from '../error-answers.ts';
+import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
 import { readKafkaOps } from './ops.ts';
 import {
   activeNow,
@@ -52,6 +55,19 @@ export interface QueryDeps {
 }
 
 type Result = APIGatewayProxyStructuredResultV2;
+
+/** The query function's Powertools: one Logger, one Metrics, one Tracer. */
+export const queryTools: FunctionTools = functionTools('spate-query');
+
+/**
+ * How the query API writes its error answers: `{ message }`, with the field and the rule when the
+ * error names them, never cached. A fault of ours says only that the query failed.
+ */
+export const QUERY_ERROR_STYLE: ErrorAnswerStyle = {
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: ({ message, field, rule }) => JSON.stringify({ message, field, rule }),
+  internalMessage: 'query failed',
+};
 
 const json = (statusCode: number, body: unknown): Result => ({
   statusCode,
@@ -92,11 +108,17 @@ function projectOf(event: APIGatewayProxyEventV2, secret: string, nowMs: number)
   return verifyDashboardToken(bearer ?? event.queryStringParameters?.token, secret, nowMs).project;
 }
 
+/** The query API as a function: its routes inside the project's one handler wrapper. */
+export function createQueryRoutes(deps: QueryDeps): SpateHandler<APIGatewayProxyEventV2, Result> {
+  return httpHandler(queryTools, answerQuery(deps), QUERY_ERROR_STYLE);
+}
+
 /**
  * The query API. Every answer says which tiers answered it and which were down (`degraded`),
- * and a tier that fails or is slow is reported, not waited on: the dashboard shows the rest.
+ * and a tier that fails or is slow is reported, not waited on: the dashboard shows the rest. A
+ * bad token or parameter is thrown, and answered by the error middleware.
  */
-export function createQueryRoutes(deps: QueryDeps) {
+export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) => Promise<Result> {
   const now = deps.now ?? Date.now;
   const t = deps.tierTimeoutMs;
   const hot = hotReader(deps.redis);
@@ -320,43 +342,33 @@ export function createQueryRoutes(deps: QueryDeps) {
     const nowMs = now();
     if (event.requestContext.http.method !== 'GET')
       return json(405, { message: 'only GET is answered here' });
-    let project: string;
-    try {
-      project = projectOf(event, await deps.tokenKey(), nowMs);
-    } catch (err) {
-      if (err instanceof DashboardTokenError) return json(401, { message: err.message });
-      throw err;
-    }
+    // A missing, forged or expired token is a DashboardTokenError: 401.
+    const project = projectOf(event, await deps.tokenKey(), nowMs);
     const q = event.queryStringParameters ?? {};
     const path = event.rawPath.replace(/\/+$/, '');
+    if (path === '/v1/metrics/overview') return json(200, await overview(project, q, nowMs));
+    if (path === '/v1/metrics/timeseries') return json(200, await timeseries(project, q, nowMs));
+    if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
+    if (path === '/v1/ops') return json(200, await ops(project, nowMs));
     try {
-      if (path === '/v1/metrics/overview') return json(200, await overview(project, q, nowMs));
-      if (path === '/v1/metrics/timeseries') return json(200, await timeseries(project, q, nowMs));
-      if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
-      if (path === '/v1/ops') return json(200, await ops(project, nowMs));
-      try {
-        if (path === '/v1/tweets/summary') return json(200, await tweetSummary(q, nowMs));
-        if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
-        const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
-        if (funnelMatch) {
-          const answer = await funnel(project, funnelMatch[1]!, q, nowMs);
-          return answer
-            ? json(200, answer)
-            : json(404, { message: `funnel: "${funnelMatch[1]}" is not defined (known: default)` });
-        }
-      } catch (err) {
-        if (err instanceof ParamError) throw err;
-        return json(503, {
-          message: 'the hot tier (redis) is not answering',
-          degraded: [{ tier: 'hot', store: 'redis' }],
-        });
+      if (path === '/v1/tweets/summary') return json(200, await tweetSummary(q, nowMs));
+      if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
+      const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+      if (funnelMatch) {
+        const answer = await funnel(project, funnelMatch[1]!, q, nowMs);
+        return answer
+          ? json(200, answer)
+          : json(404, { message: `funnel: "${funnelMatch[1]}" is not defined (known: default)` });
       }
-      return json(404, { message: `no route for GET ${path}` });
     } catch (err) {
-      if (err instanceof ParamError || (err as Error).name === 'ChannelError')
-        return json(400, { message: (err as Error).message });
-      throw err;
+      // A bad parameter is the caller's; anything else here is the hot tier failing.
+      if (err instanceof SpateError) throw err;
+      return json(503, {
+        message: 'the hot tier (redis) is not answering',
+        degraded: [{ tier: 'hot', store: 'redis' }],
+      });
     }
+    return json(404, { message: `no route for GET ${path}` });
   };
 }
 

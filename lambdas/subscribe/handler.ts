@@ -1,8 +1,20 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { parseChannelRequest } from '../../core/push/client-message.ts';
+import { ClientMessageError, parseChannelRequest } from '../../core/push/client-message.ts';
 import type { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import type { ConnectionRegistry } from '../../io/push/connection-registry.ts';
 import { pushContext } from '../connect/push-context.ts';
+import { answerOf, type ErrorAnswerStyle, errorResponse } from '../error-answers.ts';
+import { functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
+
+/**
+ * Errors go back on the socket as a frame the dashboard knows: `{"type":"error",...}` (it skips
+ * them by that prefix).
+ */
+const SOCKET_ERROR_STYLE: ErrorAnswerStyle = {
+  headers: {},
+  body: ({ message, field, rule }) => JSON.stringify({ type: 'error', message, field, rule }),
+  internalMessage: 'registry unavailable',
+};
 
 /**
  * subscribe / unsubscribe. The reply (sent back on the socket by API Gateway) carries the last
@@ -19,7 +31,8 @@ export async function channelRoute(
   try {
     request = parseChannelRequest(event.body);
   } catch (err) {
-    return { statusCode: 400, body: JSON.stringify({ type: 'error', message: (err as Error).message }) };
+    if (!(err instanceof ClientMessageError)) throw err;
+    return errorResponse(answerOf(err), SOCKET_ERROR_STYLE);
   }
   const project = await registry.projectOf(connectionId);
   if (project === undefined)
@@ -43,12 +56,13 @@ export async function channelRoute(
   };
 }
 
-export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
-  const { registry, ledger, logger } = await pushContext();
-  try {
-    return await channelRoute(event, registry, ledger);
-  } catch (err) {
-    logger.error('channel route failed', { error: String(err) });
-    return { statusCode: 500, body: JSON.stringify({ type: 'error', message: 'registry unavailable' }) };
-  }
-}
+const tools = functionTools('spate-push');
+
+export const handler: SpateHandler<APIGatewayProxyWebsocketEventV2, APIGatewayProxyResultV2> = httpHandler(
+  tools,
+  async (event: APIGatewayProxyWebsocketEventV2) => {
+    const { registry, ledger } = await pushContext();
+    return channelRoute(event, registry, ledger);
+  },
+  SOCKET_ERROR_STYLE,
+);

@@ -2,8 +2,10 @@
 // client authenticated by the MSK IAM signer. The CDK stack deploys it from this path.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
+import { InputError } from '../../core/errors/spate-error.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
+import { eventHandler, functionTools, type SpateHandler } from '../spate-handler.ts';
 import { parseWantedTopics, planTopics, type WantedTopic } from './topic-plan.ts';
 
 interface ProvisionerResult {
@@ -51,7 +53,15 @@ async function applyPlan(admin: Admin, wanted: readonly WantedTopic[]): Promise<
   return plan.create.map((t) => t.name);
 }
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<ProvisionerResult> {
+const tools = functionTools('spate-topics');
+
+// Errors propagate: CloudFormation is told the resource failed, with the error's message.
+export const handler: SpateHandler<CloudFormationCustomResourceEvent, ProvisionerResult> = eventHandler(
+  tools,
+  provision,
+);
+
+async function provision(event: CloudFormationCustomResourceEvent): Promise<ProvisionerResult> {
   const physicalId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : 'spate-topics';
   // Deleting the stack must not delete records a replay may still need; MSK goes with the cluster.
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId, Data: {} };
@@ -60,7 +70,11 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   const brokers = String(props.BootstrapBrokers ?? '')
     .split(',')
     .filter(Boolean);
-  if (brokers.length === 0) throw new Error('BootstrapBrokers must list at least one broker');
+  if (brokers.length === 0)
+    throw new InputError('BootstrapBrokers must list at least one broker', {
+      field: 'BootstrapBrokers',
+      rule: 'minItems',
+    });
   const wanted = parseWantedTopics(props.Topics);
 
   region ??= new EnvReader(process.env).string('AWS_REGION');

@@ -7,13 +7,16 @@ import {
   type ArchiveHandler,
   createArchiveFeedFunction,
 } from '../archive/archive-function.ts';
+import { eventHandler, firstCallCore, functionTools } from '../spate-handler.ts';
+
+const tools = functionTools('spate-tweetarchive');
 
 /**
  * Enriched tweets into the cold tier: `tweets/dt=.../hour=HH/<topic>-<partition>-<first>-<last>.ndjson.gz`,
  * gzip NDJSON keyed by offset range, so a redelivered batch overwrites its own objects.
  */
 export function createTweetsArchiveFunction(config: ArchiveConfig): ArchiveFunction {
-  return createArchiveFeedFunction(config, {
+  return createArchiveFeedFunction(tools, config, {
     name: 'tweetarchive',
     plan: (event, prefix) =>
       decodeBatches(event, positionedTweet).map((batch) => ({
@@ -27,9 +30,7 @@ export function createTweetsArchiveFunction(config: ArchiveConfig): ArchiveFunct
 }
 
 // Lambda entry: the S3 client is made on the first invocation of a container and reused.
-let container: ArchiveFunction | undefined;
-
-export const handler: ArchiveHandler = (event, context) => {
-  container ??= createTweetsArchiveFunction(readTweetsArchiveConfig(process.env));
-  return container.handler(event, context);
-};
+export const handler: ArchiveHandler = eventHandler(
+  tools,
+  firstCallCore(async () => createTweetsArchiveFunction(readTweetsArchiveConfig(process.env))),
+);

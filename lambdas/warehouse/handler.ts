@@ -1,7 +1,7 @@
 import { partitionBatches } from '../../core/aggregation/msk-batch.ts';
 import { eventWarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
 import { loadWarehouseConfig, type WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
-import { perContainer } from '../per-container.ts';
+import { eventHandler, firstCallCore, functionTools } from '../spate-handler.ts';
 import {
   createWarehouseFeedFunction,
   type WarehouseFunction,
@@ -10,9 +10,11 @@ import {
 
 export type { WarehouseFunction, WarehouseHandler };
 
+const tools = functionTools('spate-warehouse');
+
 /** Raw enriched events into the warm tier (ClickHouse `events`), one deduplicated insert per batch. */
 export function createWarehouseFunction(config: WarehouseConfig): WarehouseFunction {
-  return createWarehouseFeedFunction(config, {
+  return createWarehouseFeedFunction(tools, config, {
     name: 'warehouse',
     batches: (event) => {
       const batches = partitionBatches(event);
@@ -25,7 +27,7 @@ export function createWarehouseFunction(config: WarehouseConfig): WarehouseFunct
 }
 
 // Lambda entry: the ClickHouse client is made on the first invocation of a container and reused.
-const container = perContainer(async () => createWarehouseFunction(await loadWarehouseConfig(process.env)));
-
-export const handler: WarehouseHandler = async (event, context) =>
-  (await container()).handler(event, context);
+export const handler: WarehouseHandler = eventHandler(
+  tools,
+  firstCallCore(async () => createWarehouseFunction(await loadWarehouseConfig(process.env))),
+);

@@ -1,20 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, MSKEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MSKEvent } from 'aws-lambda';
 import type { WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
-import { METRICS_NAMESPACE, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+import { SPATE_METRICS } from '../../core/metrics/metric-names.ts';
 import type { WarehouseConfig } from '../../io/clickhouse/clickhouse-config.ts';
 import { openWarehouseSink } from '../../io/clickhouse/warehouse-sink.ts';
+import { eventHandler, type FunctionTools, type SpateFunction, type SpateHandler } from '../spate-handler.ts';
 
-export type WarehouseHandler = (event: MSKEvent, context: Context) => Promise<{ inserted: number }>;
+export type WarehouseHandler = SpateHandler<MSKEvent, { inserted: number }>;
 
-export interface WarehouseFunction {
-  readonly handler: WarehouseHandler;
-  close(): Promise<void>;
-}
+export type WarehouseFunction = SpateFunction<MSKEvent, { inserted: number }>;
 
 /** What differs between the functions that write the warm tier: their name and their rows. */
 export interface WarehouseFeed {
@@ -27,25 +21,24 @@ export interface WarehouseFeed {
   };
 }
 
-/** A thin middy handler over a warehouse sink: decode, insert once, measure. */
-export function createWarehouseFeedFunction(config: WarehouseConfig, feed: WarehouseFeed): WarehouseFunction {
-  const logger = new Logger({ serviceName: `spate-${feed.name}` });
-  // Metrics' own warnings go through the Logger, so POWERTOOLS_LOG_LEVEL governs them too.
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `spate-${feed.name}`, logger });
+/** A thin handler over a warehouse sink: decode, insert once, measure. */
+export function createWarehouseFeedFunction(
+  tools: FunctionTools,
+  config: WarehouseConfig,
+  feed: WarehouseFeed,
+): WarehouseFunction {
+  const { logger, metrics } = tools;
   const sink = openWarehouseSink(config, feed.name);
-  const handler = middy<MSKEvent, { inserted: number }>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .handler(async (event) => {
-      const { batches, undecodable } = feed.batches(event);
-      const inserted = await sink.write(batches);
-      if (undecodable.length > 0)
-        logger.warn('records that did not decode were counted and passed over', {
-          offsets: undecodable.map((u) => u.offset),
-          reason: undecodable[0]?.reason,
-        });
-      metrics.addMetric(SPATE_METRICS.warehouseRowsSent.name, MetricUnit.Count, inserted);
-      return { inserted };
-    });
-  return { handler: handler as unknown as WarehouseHandler, close: () => sink.close() };
+  const core = async (event: MSKEvent) => {
+    const { batches, undecodable } = feed.batches(event);
+    const inserted = await sink.write(batches);
+    if (undecodable.length > 0)
+      logger.warn('records that did not decode were counted and passed over', {
+        offsets: undecodable.map((u) => u.offset),
+        reason: undecodable[0]?.reason,
+      });
+    metrics.addMetric(SPATE_METRICS.warehouseRowsSent.name, MetricUnit.Count, inserted);
+    return { inserted };
+  };
+  return { handler: eventHandler(tools, core), core, close: () => sink.close() };
 }
