@@ -96,4 +96,41 @@ describe('spate import after a crash', () => {
     expect(summary(again)).toMatchObject({ outcome: 'already-done', accepted: 3000, run: { sent: 0 } });
     expect((await raw('seg-')).records).toBe(stored.records);
   });
+  it('stops on Ctrl-C after the requests in flight are answered, with status 130, and goes on when run again', async () => {
+    const file = join(dir, 'interrupted.ndjson');
+    const state = `${file}.spate-import.json`;
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'x_video_played',
+      anonymous_id: `ctrl-c-${i % 20}`,
+      user_id: `ctrl-c-${i % 20}`,
+      timestamp: new Date(FROM_1996 + i * DAY_MS).toISOString(),
+      properties: { n: i },
+    }));
+    writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const args = [SPATE, 'import', file, ...target(), '--json', '--rate', '400', '--batch-size', '50'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      if (existsSync(state) && JSON.parse(readFileSync(state, 'utf8')).position.line >= 200) break;
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const stopped = JSON.parse(stdout);
+    expect(stopped).toMatchObject({ outcome: 'interrupted' });
+    // What the summary counts is exactly what the state records as done.
+    const saved = JSON.parse(readFileSync(state, 'utf8'));
+    expect(saved).toMatchObject({ done: false, totals: { rows: stopped.rows, accepted: stopped.accepted } });
+    expect(stopped.rows).toBeLessThan(1000);
+
+    const resumed = await spate(...args.slice(1));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(summary(resumed)).toMatchObject({ outcome: 'complete', rows: 1000, accepted: 1000 });
+    expect((await raw('ctrl-c-')).ids.size).toBe(1000);
+  });
 });
