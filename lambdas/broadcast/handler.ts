@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MSKEvent } from 'aws-lambda';
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
 import { METRIC_SERVICES, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+import { oldestEventAgeMs } from '../../core/push/frame-freshness.ts';
 import { watermarksOf } from '../../core/push/hot-watermarks.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { withSecretSettings } from '../../io/config/secret-setting.ts';
@@ -104,6 +105,9 @@ export function createBroadcastFunction(
           logger.error('frames not delivered', { failed: post.failed, errors: post.errors });
         }
       }
+      const freshness = oldestEventAgeMs(event, Date.now());
+      if (freshness !== undefined)
+        metrics.addMetric(SPATE_METRICS.frameFreshness.name, MetricUnit.Milliseconds, freshness);
       return outcomes;
     },
     async close() {
