@@ -18,7 +18,7 @@ const LAMBDAS = join(REPO_ROOT, 'lambdas');
  * Handler modules another change brought in before this rule; each is to move onto the wrapper,
  * and the test below fails once one has, so the entry is taken out here.
  */
-const NOT_YET_WRAPPED = new Set(['lambdas/compact/handler.ts']);
+const NOT_YET_WRAPPED = new Set<string>([]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
