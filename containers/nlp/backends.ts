@@ -1,12 +1,21 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { LexiconBackend } from '../../core/nlp/inference/lexicon-backend.ts';
+import { HashedNgramBackend, isHashedNgramModel } from './hashed-ngram-backend.ts';
 import { type DevicePreference, OnnxBackend } from './onnx-backend.ts';
 import { loadVaderLexicon } from './vader-lexicon-file.ts';
 
-export type BackendKind = 'lexicon' | 'onnx';
+/**
+ * auto: the model in the model directory when there is one, else the lexicon; onnx: that
+ * model or an error; lexicon: VADER and the risk rules, no model.
+ */
+export type BackendKind = 'auto' | 'lexicon' | 'onnx';
 
-/** The model built in-repo and shipped with the worker (see containers/nlp/model/MODEL.md). */
+export const BACKEND_KINDS: readonly BackendKind[] = ['auto', 'lexicon', 'onnx'];
+
+/** The model trained in-repo and shipped with the worker (see containers/nlp/model/MODEL.md). */
 export const SHIPPED_MODEL_DIR = fileURLToPath(new URL('./model/', import.meta.url));
 
 export interface BackendChoice {
@@ -18,15 +27,22 @@ export interface BackendChoice {
   readonly lexicon?: ReadonlyMap<string, number>;
 }
 
+/**
+ * Opens the chosen backend. A model directory holds either Spate's hashed n-gram model
+ * (config.json model_type "spate-hashed-ngrams") or any Hugging Face sequence-classification
+ * export; config.json tells which.
+ */
 export async function openBackend(choice: BackendChoice): Promise<SentimentBackend> {
-  if (choice.kind === 'lexicon') return new LexiconBackend(choice.lexicon ?? loadVaderLexicon());
-  return OnnxBackend.load(choice.modelDir ?? SHIPPED_MODEL_DIR, {
-    device: choice.device ?? 'auto',
-    maxLength: choice.maxLength ?? 128,
-  });
+  const lexicon = () => choice.lexicon ?? loadVaderLexicon();
+  const dir = choice.modelDir ?? SHIPPED_MODEL_DIR;
+  if (choice.kind === 'lexicon' || (choice.kind === 'auto' && !existsSync(join(dir, 'model.onnx'))))
+    return new LexiconBackend(lexicon());
+  const device = choice.device ?? 'auto';
+  if (isHashedNgramModel(dir)) return HashedNgramBackend.load(dir, lexicon(), { device });
+  return OnnxBackend.load(dir, { device, maxLength: choice.maxLength ?? 128 });
 }
 
 export function parseBackendKind(value: string, field: string): BackendKind {
-  if (value === 'lexicon' || value === 'onnx') return value;
-  throw new Error(`${field}: must be "lexicon" or "onnx", got "${value}"`);
+  if ((BACKEND_KINDS as readonly string[]).includes(value)) return value as BackendKind;
+  throw new Error(`${field}: must be ${BACKEND_KINDS.map((k) => `"${k}"`).join(', ')}, got "${value}"`);
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { METRICS_NAMESPACE } from '../../core/metrics/metric-names.ts';
+import { DEFAULT_TOXICITY_THRESHOLD } from '../../core/nlp/toxicity.ts';
 import { TOPICS } from '../../core/topics.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
@@ -21,6 +22,8 @@ export interface NlpWorkerConfig {
   readonly modelSha256?: string;
   readonly device: DevicePreference;
   readonly rulesFile?: string;
+  /** Toxicity probability from which a tweet is flagged offensive or hate (and alerted). */
+  readonly toxicityThreshold: number;
   readonly targetLanguages: readonly string[];
   readonly maxBatchSize: number;
   readonly maxWaitMs: number;
@@ -103,8 +106,10 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
   }
   const emfFlag = text('SPATE_METRICS_EMF', 'false')!;
   if (emfFlag !== 'true' && emfFlag !== 'false') throw new Error('SPATE_METRICS_EMF: must be true or false');
-  // A model to fetch means the model is what should run, unless a backend is named.
-  const backend = text('SPATE_NLP_BACKEND', modelS3Uri !== undefined ? 'onnx' : 'lexicon')!;
+  // A model to fetch means the model is what should run, unless a backend is named; locally
+  // the shipped model runs when it is there, the lexicon when not.
+  const backend = text('SPATE_NLP_BACKEND', modelS3Uri !== undefined ? 'onnx' : 'auto')!;
+  const toxicityThreshold = readToxicityThreshold(env);
   return {
     kafka,
     groupId: text('SPATE_NLP_GROUP_ID', 'spate-nlp')!,
@@ -115,6 +120,7 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     ...(modelSha256 !== undefined ? { modelSha256 } : {}),
     device: device as DevicePreference,
     ...(rulesFile !== undefined ? { rulesFile } : {}),
+    toxicityThreshold,
     targetLanguages: text('SPATE_NLP_LANGUAGES', 'en')!
       .split(',')
       .map((l) => l.trim()),
@@ -144,6 +150,16 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
         }
       : {}),
   };
+}
+
+/** SPATE_NLP_TOXICITY_THRESHOLD: a probability in (0, 1], 0.5 when unset. */
+export function readToxicityThreshold(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env.SPATE_NLP_TOXICITY_THRESHOLD?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_TOXICITY_THRESHOLD;
+  const n = Number(raw);
+  if (!(n > 0 && n <= 1))
+    throw new Error(`SPATE_NLP_TOXICITY_THRESHOLD: must be a number in (0, 1], got "${raw}"`);
+  return n;
 }
 
 const TRANSACTIONAL_ID_RE = /^[A-Za-z0-9._-]{1,200}$/u;

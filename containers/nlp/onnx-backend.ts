@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
-import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
+import type { ModelScores, SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { padBatch, sentimentLabelMap, softmaxRows } from '../../core/nlp/inference/sequence-classifier.ts';
-import { type Sentiment, sentimentFromProbabilities } from '../../core/nlp/sentiment.ts';
+import { sentimentFromProbabilities } from '../../core/nlp/sentiment.ts';
 
 /**
  * Any Hugging Face sequence-classification model exported to ONNX (input_ids,
@@ -69,7 +69,8 @@ export class OnnxBackend implements SentimentBackend {
     return Math.min(this.maxLength, this.tokenizer.encode(text).ids.length);
   }
 
-  async infer(texts: readonly string[]): Promise<Sentiment[]> {
+  /** Sentiment only: a sequence classifier has one head; toxicity then comes from the risk rules. */
+  async infer(texts: readonly string[]): Promise<ModelScores[]> {
     if (texts.length === 0) return [];
     const encoded = texts.map((t) => this.tokenizer.encode(t).ids);
     const batch = padBatch(encoded, this.maxLength, this.padId);
@@ -89,7 +90,7 @@ export class OnnxBackend implements SentimentBackend {
     return probs.map((row) => {
       const p = { negative: 0, neutral: 0, positive: 0 };
       for (const [i, label] of this.labels.entries()) p[label] += row[i] ?? 0;
-      return sentimentFromProbabilities(p);
+      return { sentiment: sentimentFromProbabilities(p) };
     });
   }
 
@@ -98,7 +99,7 @@ export class OnnxBackend implements SentimentBackend {
   }
 }
 
-async function openSession(
+export async function openSession(
   dir: string,
   options: OnnxBackendOptions,
 ): Promise<{ session: ort.InferenceSession; device: string }> {

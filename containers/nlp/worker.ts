@@ -5,11 +5,9 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
-import { DEFAULT_RULES } from '../../core/nlp/business-rules.ts';
-import { type PreparedTweet, TweetEnricher } from '../../core/nlp/enrich.ts';
-import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
+import type { PreparedTweet } from '../../core/nlp/enrich.ts';
+import type { ModelScores, SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { MicroBatcher } from '../../core/nlp/inference/micro-batcher.ts';
-import type { Sentiment } from '../../core/nlp/sentiment.ts';
 import { parseRawTweet } from '../../core/nlp/tweet.ts';
 import { TOPICS } from '../../core/topics.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
@@ -17,9 +15,10 @@ import { openBackend } from './backends.ts';
 import type { NlpWorkerConfig } from './config.ts';
 import { publishWorkerEmf } from './emf.ts';
 import { EnrichedTweetIds } from './enriched-ids.ts';
+import { completeTweets, createEnricher } from './enrichment.ts';
 import { GroupCommit } from './group-commit.ts';
 import { NlpMetrics, serveMetrics } from './metrics.ts';
-import { readRulesFile, watchRulesFile } from './rules-file.ts';
+import { watchRulesFile } from './rules-file.ts';
 import { TransactionSizer } from './transaction-sizer.ts';
 import { resolveTransactionalId } from './transactional-id.ts';
 import { loadVaderLexicon } from './vader-lexicon-file.ts';
@@ -50,12 +49,7 @@ export async function startNlpWorker(
 ): Promise<NlpWorker> {
   const metrics = new NlpMetrics();
   const lexicon = loadVaderLexicon();
-  const enricher = new TweetEnricher({
-    targetLanguages: config.targetLanguages,
-    isWord: (w) => lexicon.has(w),
-    duplicates: { capacity: config.duplicateWindow, maxDistance: 3, minTokens: 4 },
-    rules: config.rulesFile === undefined ? DEFAULT_RULES : readRulesFile(config.rulesFile),
-  });
+  const enricher = createEnricher(config, lexicon);
   const rulesWatch =
     config.rulesFile === undefined
       ? undefined
@@ -79,7 +73,7 @@ export async function startNlpWorker(
     device: config.device,
   });
   metrics.gpuInUse.set(backend.device === 'cuda' ? 1 : 0);
-  const batcher = new MicroBatcher<string, Sentiment>(
+  const batcher = new MicroBatcher<string, ModelScores>(
     (texts) => backend.infer(texts),
     (text) => backend.lengthOf(text),
     { maxBatchSize: config.maxBatchSize, maxWaitMs: config.maxWaitMs, maxQueued: config.maxQueued },
@@ -165,15 +159,8 @@ export async function startNlpWorker(
         log.error(`tweets.raw ${partition}@${m.offset}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    const sentiments = await batcher.submitAll(prepared.map((p) => p.modelText));
-    const now = new Date();
-    const enriched: { key: string; value: string }[] = new Array(prepared.length);
-    const alerts: { key: string; value: string }[] = [];
-    for (let i = 0; i < prepared.length; i++) {
-      const { tweet, alert } = enricher.complete(prepared[i]!, sentiments[i]!, backend.name, now);
-      enriched[i] = { key: tweet.id, value: JSON.stringify(tweet) };
-      if (alert !== undefined) alerts.push({ key: alert.id, value: JSON.stringify(alert) });
-    }
+    const scores = await batcher.submitAll(prepared.map((p) => p.modelText));
+    const { enriched, alerts } = completeTweets(enricher, prepared, scores, backend.name, new Date());
     return {
       enriched,
       alerts,

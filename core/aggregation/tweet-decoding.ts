@@ -66,3 +66,15 @@ export function tweetRiskScore(tweet: EnrichedTweet): number {
   const risk = tweet.risk as { score?: unknown } | undefined;
   return typeof risk?.score === 'number' && Number.isFinite(risk.score) ? risk.score : 0;
 }
+
+/** The highest probability among the toxicity kinds the worker flagged; 0 when none is (or the record predates toxicity). */
+export function tweetFlaggedToxicity(tweet: EnrichedTweet): number {
+  const toxicity = tweet.toxicity as { flags?: unknown } | undefined;
+  if (!Array.isArray(toxicity?.flags)) return 0;
+  let max = 0;
+  for (const kind of toxicity.flags) {
+    const p = typeof kind === 'string' ? (toxicity as Record<string, unknown>)[kind] : undefined;
+    if (typeof p === 'number' && Number.isFinite(p)) max = Math.max(max, Math.min(1, p));
+  }
+  return max;
+}

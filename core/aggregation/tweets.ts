@@ -5,7 +5,13 @@ import { decodeBatches, type RecordBatch } from './msk-batch.ts';
 import { redisKeys } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
 import { bucketStart, HOT_TTL_SECONDS, MINUTE, WINDOW_BUCKET_SECONDS } from './time-buckets.ts';
-import { decodeEnrichedTweet, tweetHashtags, tweetRiskScore, tweetTopics } from './tweet-decoding.ts';
+import {
+  decodeEnrichedTweet,
+  tweetFlaggedToxicity,
+  tweetHashtags,
+  tweetRiskScore,
+  tweetTopics,
+} from './tweet-decoding.ts';
 
 /** What the tweets aggregator reads of an enriched tweet (core/nlp/enrich.ts EnrichedTweet). */
 export interface TweetFacts {
@@ -17,9 +23,11 @@ export interface TweetFacts {
   readonly topics: readonly string[];
   readonly hashtags: readonly string[];
   readonly riskScore: number;
+  /** The highest toxicity probability the worker flagged (offensive, hate); 0 or absent when none. */
+  readonly flaggedToxicity?: number;
 }
 
-/** A tweet at or above this risk score raises a toxicity alert. */
+/** A tweet at or above this risk score raises a toxicity alert, as does one the worker flagged toxic. */
 export const TOXICITY_ALERT_SCORE = 0.7;
 /** Sentiment sums are kept in integer ten-thousandths, the precision the NLP worker rounds to. */
 const SCORE_SCALE = 10_000;
@@ -37,6 +45,7 @@ export function decodeTweet(text: string, offset: number): TweetFacts | { reason
     topics: tweetTopics(tweet).map(([topic]) => topic),
     hashtags: tweetHashtags(tweet),
     riskScore: tweetRiskScore(tweet),
+    flaggedToxicity: tweetFlaggedToxicity(tweet),
   };
 }
 
@@ -78,9 +87,14 @@ export function planTweets(tweets: readonly TweetFacts[], plan: RedisPlan, nowMs
         bucket + WINDOW_BUCKET_SECONDS + HOT_TTL_SECONDS,
       );
     }
-    if (t.riskScore >= TOXICITY_ALERT_SCORE) {
+    // An alert from the risk rules (spam, threats, insults) or the toxicity model, scored by the stronger.
+    const alertScore = Math.max(
+      t.riskScore >= TOXICITY_ALERT_SCORE ? t.riskScore : 0,
+      t.flaggedToxicity ?? 0,
+    );
+    if (alertScore > 0) {
       plan.hashIncrement(key, 'a', 1, expireAt);
-      plan.sortedSetIncrement(redisKeys.tweetAlerts(minute), t.id, t.riskScore, expireAt);
+      plan.sortedSetIncrement(redisKeys.tweetAlerts(minute), t.id, alertScore, expireAt);
     }
   }
 }

@@ -1,17 +1,19 @@
 import { type BusinessRules, DEFAULT_RULES } from './business-rules.ts';
 import type { EnrichedTweet, TweetAlert } from './enriched-tweet.ts';
 import { EntityCatalogue, extractEntities, type TweetEntities } from './entities.ts';
+import type { ModelScores } from './inference/backend.ts';
 import { detectLanguage, type LanguageTag } from './language.ts';
 import { DEFAULT_DUPLICATE_WINDOW, DuplicateWindow, type DuplicateWindowOptions } from './near-duplicates.ts';
 import { type NormalisedText, normaliseTweetText } from './normalise.ts';
 import { type RiskAssessment, RiskModel } from './risk.ts';
 import type { Sentiment } from './sentiment.ts';
 import { TopicScorer } from './topics.ts';
+import { DEFAULT_TOXICITY_THRESHOLD, type ToxicityProbabilities, toxicityOf } from './toxicity.ts';
 import type { RawTweet } from './tweet.ts';
 
 /**
  * The enrichment pipeline. `prepare` runs every stage that needs no model (in arrival
- * order: the duplicate window depends on it); the sentiment model runs batched on
+ * order: the duplicate window depends on it); the model runs batched on
  * `prepared.modelText`; `complete` joins both and applies the business rules.
  */
 export type { EnrichedTweet, TweetAlert } from './enriched-tweet.ts';
@@ -26,6 +28,8 @@ export interface PreparedTweet {
   readonly entities: TweetEntities;
   readonly topics: Record<string, number>;
   readonly risk: RiskAssessment;
+  /** The risk rules read as toxicity: what the tweet gets when the model has no toxicity heads. */
+  readonly ruleToxicity: ToxicityProbabilities;
 }
 
 export interface EnricherOptions {
@@ -33,6 +37,8 @@ export interface EnricherOptions {
   readonly isWord?: (word: string) => boolean;
   readonly duplicates?: DuplicateWindowOptions;
   readonly rules?: BusinessRules;
+  /** Toxicity probability from which a kind is flagged (and alerted); 0.5 unless set. */
+  readonly toxicityThreshold?: number;
 }
 
 export class TweetEnricher {
@@ -47,8 +53,11 @@ export class TweetEnricher {
   private lastNow: Date | undefined;
   private lastNowIso = '';
 
+  private readonly toxicityThreshold: number;
+
   constructor(private readonly options: EnricherOptions) {
     this.targets = new Set(options.targetLanguages);
+    this.toxicityThreshold = options.toxicityThreshold ?? DEFAULT_TOXICITY_THRESHOLD;
     this.duplicates = new DuplicateWindow(options.duplicates ?? DEFAULT_DUPLICATE_WINDOW);
     this.setRules(options.rules ?? DEFAULT_RULES);
   }
@@ -71,6 +80,7 @@ export class TweetEnricher {
     const norm = normaliseTweetText(raw.text, isWord === undefined ? {} : { isWord });
     const lang = detectLanguage(norm.words, this.targets);
     const duplicateOf = this.duplicates.observe(raw.id, norm.tokens);
+    const risk = this.risk.read(norm, duplicateOf);
     return {
       raw,
       norm,
@@ -79,13 +89,14 @@ export class TweetEnricher {
       duplicateOf,
       entities: extractEntities(norm, this.catalogue),
       topics: this.topics.score([...norm.tokens, ...norm.hashtags]),
-      risk: this.risk.assess(norm, duplicateOf),
+      risk: risk.assessment,
+      ruleToxicity: risk.toxicity,
     };
   }
 
   complete(
     p: PreparedTweet,
-    sentiment: Sentiment,
+    scores: ModelScores,
     model: string,
     now: Date = new Date(),
   ): { tweet: EnrichedTweet; alert?: TweetAlert } {
@@ -95,6 +106,8 @@ export class TweetEnricher {
       this.lastNowIso = now.toISOString();
     }
     const at = this.lastNowIso;
+    const { sentiment } = scores;
+    const toxicity = toxicityOf(scores.toxicity ?? p.ruleToxicity, this.toxicityThreshold);
     const tweet: EnrichedTweet = {
       ...raw.extra,
       id: raw.id,
@@ -110,9 +123,11 @@ export class TweetEnricher {
       sentiment: { ...sentiment, model },
       topics: p.topics,
       risk: p.risk,
+      toxicity,
       enrichedAt: at,
     };
     const reasons = this.alertReasons(p, sentiment);
+    for (const kind of toxicity.flags) reasons.push(`toxicity ${kind} ${toxicity[kind]}`);
     if (reasons.length === 0) return { tweet };
     return {
       tweet,
@@ -120,6 +135,7 @@ export class TweetEnricher {
         id: raw.id,
         reasons,
         risk: p.risk,
+        toxicity,
         sentiment,
         text: raw.text,
         ...(raw.user !== undefined ? { user: raw.user } : {}),

@@ -2,6 +2,7 @@ import type { TweetEntities } from './entities.ts';
 import type { LanguageTag } from './language.ts';
 import type { RiskAssessment } from './risk.ts';
 import type { Sentiment } from './sentiment.ts';
+import type { Toxicity } from './toxicity.ts';
 
 /**
  * The value of a tweets.enriched record (key: the tweet id), JSON, camelCase; written by the
@@ -14,7 +15,8 @@ import type { Sentiment } from './sentiment.ts';
  *    "lang":{"lang":"en","reliable":true,"target":true},"duplicateOf":null,"retweet":false,
  *    "entities":{"hashtags":["shipping"],"mentions":["acme"],"cashtags":[],"domains":["acme.example"],"known":[]},
  *    "emoji":["😡"],"sentiment":{"score":-0.5106,"label":"negative","model":"lexicon"},
- *    "topics":{"shipping":0.933},"risk":{"score":0,"flags":[]},"enrichedAt":"2026-11-21T06:00:00.120Z"}
+ *    "topics":{"shipping":0.933},"risk":{"score":0,"flags":[]},
+ *    "toxicity":{"offensive":0.0412,"hate":0.0031,"flags":[]},"enrichedAt":"2026-11-21T06:00:00.120Z"}
  */
 export interface EnrichedTweet {
   /**
@@ -48,6 +50,12 @@ export interface EnrichedTweet {
   readonly topics: Readonly<Record<string, number>>;
   /** `score` in [0, 1] and the flags behind it (insult, threat, profanity, spam). */
   readonly risk: RiskAssessment;
+  /**
+   * Probabilities in [0, 1] that the tweet is offensive and that it is hate speech, from the
+   * model's toxicity heads (from the risk rules when the model has none), and the kinds at or
+   * above the worker's threshold (SPATE_NLP_TOXICITY_THRESHOLD, 0.5 by default).
+   */
+  readonly toxicity: Toxicity;
   /** When the worker enriched it (ISO 8601); latency is `enrichedAt - createdAt`. */
   readonly enrichedAt: string;
 }
@@ -55,9 +63,13 @@ export interface EnrichedTweet {
 /** The value of a tweets.alerts record (key: the tweet id): a tweet that crossed a business rule. */
 export interface TweetAlert {
   readonly id: string;
-  /** Why, in words: risk above the threshold, a watched keyword, a watched entity in a negative tweet. */
+  /**
+   * Why, in words: risk above the threshold, a watched keyword, a watched entity in a negative
+   * tweet, a flagged toxicity kind.
+   */
   readonly reasons: readonly string[];
   readonly risk: RiskAssessment;
+  readonly toxicity: Toxicity;
   readonly sentiment: Sentiment;
   readonly text: string;
   readonly user?: string;

@@ -1,4 +1,5 @@
 import type { NormalisedText } from './normalise.ts';
+import type { ToxicityProbabilities } from './toxicity.ts';
 
 /**
  * Toxicity and risk: a score in [0, 1] and the flags behind it. Each flag gets its own
@@ -10,6 +11,16 @@ export type RiskFlag = 'insult' | 'threat' | 'profanity' | 'spam';
 export interface RiskAssessment {
   readonly score: number;
   readonly flags: readonly RiskFlag[];
+}
+
+/** The assessment, and the rules read as toxicity for when no toxicity model runs. */
+export interface RiskReading {
+  readonly assessment: RiskAssessment;
+  /**
+   * offensive: insult, threat and profanity combined; hate: insult and threat (the word lists
+   * know no slurs against groups, so this is a weak stand-in that the trained model replaces).
+   */
+  readonly toxicity: ToxicityProbabilities;
 }
 
 export type RiskWords = Readonly<Partial<Record<RiskFlag, readonly string[]>>>;
@@ -128,6 +139,10 @@ export class RiskModel {
   }
 
   assess(norm: NormalisedText, duplicateOf: string | undefined): RiskAssessment {
+    return this.read(norm, duplicateOf).assessment;
+  }
+
+  read(norm: NormalisedText, duplicateOf: string | undefined): RiskReading {
     const hits: Record<RiskFlag, number> = { insult: 0, threat: 0, profanity: 0, spam: 0 };
     for (const token of norm.tokens) for (const flag of this.single.get(token) ?? []) hits[flag]++;
     const joined = ` ${norm.tokens.join(' ')} `;
@@ -152,7 +167,11 @@ export class RiskModel {
 
     const flags = (Object.keys(strength) as RiskFlag[]).filter((f) => strength[f] >= 0.5);
     const score = 1 - (Object.values(strength) as number[]).reduce((p, s) => p * (1 - s), 1);
-    return { score: Math.round(score * 1000) / 1000, flags };
+    const hate = 1 - (1 - strength.insult) * (1 - strength.threat);
+    return {
+      assessment: { score: Math.round(score * 1000) / 1000, flags },
+      toxicity: { offensive: 1 - (1 - hate) * (1 - strength.profanity), hate },
+    };
   }
 }
 

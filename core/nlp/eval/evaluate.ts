@@ -29,7 +29,8 @@ export async function evaluateSentiment(
     const prepared = slice.map((r, k) =>
       enricher.prepare(parseRawTweet({ id: `eval-${i + k}`, text: r.text })),
     );
-    predicted.push(...(await backend.infer(prepared.map((p) => p.modelText))));
+    for (const scores of await backend.infer(prepared.map((p) => p.modelText)))
+      predicted.push(scores.sentiment);
   }
   const seconds = (performance.now() - started) / 1000;
   const scoredTruth: number[] = [];

@@ -63,3 +63,51 @@ export function classificationScores(
     perClass,
   };
 }
+
+export interface LabelScores {
+  readonly n: number;
+  readonly accuracy: number;
+  /** Mean per-class F1 over every class (TweetEval's offensive and hate measure). */
+  readonly macroF1: number;
+  /** Mean per-class recall over every class (SemEval 2017 task 4A's sentiment measure). */
+  readonly macroRecall: number;
+  readonly perClass: readonly { precision: number; recall: number; f1: number; support: number }[];
+}
+
+/** Scores of class indices 0..classes-1; a class absent from both sides scores 0 but still counts. */
+export function labelScores(
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  classes: number,
+): LabelScores {
+  if (truth.length !== predicted.length) throw new Error('truth and predicted must have the same length');
+  const tp = new Array<number>(classes).fill(0);
+  const fp = new Array<number>(classes).fill(0);
+  const fn = new Array<number>(classes).fill(0);
+  let correct = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i]!;
+    const p = predicted[i]!;
+    if (t === p) {
+      correct++;
+      tp[t]!++;
+    } else {
+      fp[p]!++;
+      fn[t]!++;
+    }
+  }
+  const perClass = tp.map((hits, c) => {
+    const precision = hits + fp[c]! === 0 ? 0 : hits / (hits + fp[c]!);
+    const recall = hits + fn[c]! === 0 ? 0 : hits / (hits + fn[c]!);
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { precision, recall, f1, support: hits + fn[c]! };
+  });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return {
+    n: truth.length,
+    accuracy: truth.length === 0 ? Number.NaN : correct / truth.length,
+    macroF1: mean(perClass.map((c) => c.f1)),
+    macroRecall: mean(perClass.map((c) => c.recall)),
+    perClass,
+  };
+}

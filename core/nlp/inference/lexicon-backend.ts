@@ -1,5 +1,5 @@
-import { type Sentiment, sentimentFromScore } from '../sentiment.ts';
-import type { SentimentBackend } from './backend.ts';
+import { sentimentFromScore } from '../sentiment.ts';
+import type { ModelScores, SentimentBackend } from './backend.ts';
 import { VaderScorer } from './vader.ts';
 
 /**
@@ -16,9 +16,11 @@ export class LexiconBackend implements SentimentBackend {
     this.vader = new VaderScorer(lexicon);
   }
 
-  async infer(texts: readonly string[]): Promise<Sentiment[]> {
-    const out: Sentiment[] = new Array(texts.length);
-    for (let i = 0; i < texts.length; i++) out[i] = sentimentFromScore(this.vader.compound(texts[i]!));
+  /** Sentiment only: the enricher reads toxicity from the risk rules, which it runs anyway. */
+  async infer(texts: readonly string[]): Promise<ModelScores[]> {
+    const out: ModelScores[] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++)
+      out[i] = { sentiment: sentimentFromScore(this.vader.compound(texts[i]!)) };
     return out;
   }
 

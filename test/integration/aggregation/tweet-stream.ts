@@ -43,6 +43,8 @@ export function tweetTraffic(
         risk: toxic
           ? { score: 0.7 + Math.round(random() * 3000) / 10_000, flags: ['insult'] }
           : { score: 0, flags: [] },
+        // Nothing flagged: the tallies count toxic tweets by their risk score, as the warm tier does.
+        toxicity: { offensive: 0, hate: 0, flags: [] },
         enrichedAt: new Date(at + 120).toISOString(),
       } satisfies EnrichedTweet;
     }),

@@ -1,12 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
-import { SHIPPED_MODEL_DIR } from '../../../containers/nlp/backends.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBackend } from '../../../containers/nlp/backends.ts';
 import { OnnxBackend } from '../../../containers/nlp/onnx-backend.ts';
 import { classifierOnnx } from '../../../core/nlp/model/onnx-graph.ts';
+import {
+  SPECIAL_TOKENS,
+  TOKENIZER_CONFIG,
+  tokenizerJson,
+} from '../../../core/nlp/model/wordpiece-tokenizer.ts';
 
-describe('ONNX backend on CPU with the shipped model', () => {
-  it('loads on the CPU provider and reads clear sentiment right', async () => {
-    const backend = await OnnxBackend.load(SHIPPED_MODEL_DIR, { device: 'auto', maxLength: 128 });
+/**
+ * A Hugging Face-style sequence classifier written for the test: a WordPiece tokenizer.json,
+ * config.json with id2label, and a bag-of-embeddings graph with the export's input and output
+ * names, its weights set by hand (positive words on one axis, negative on the other).
+ */
+const POSITIVE = ['love', 'amazing', 'great'];
+const NEGATIVE = ['terrible', 'hate', 'awful'];
+let hfDir: string;
+
+beforeAll(() => {
+  hfDir = mkdtempSync(join(tmpdir(), 'spate-hf-model-'));
+  const vocabulary = [...SPECIAL_TOKENS, ...POSITIVE, ...NEGATIVE, 'the', 'i', 'phone', ','];
+  const embedding = new Float32Array(vocabulary.length * 2);
+  for (const [i, w] of vocabulary.entries()) {
+    if (POSITIVE.includes(w)) embedding[i * 2] = 1;
+    if (NEGATIVE.includes(w)) embedding[i * 2 + 1] = 1;
+  }
+  const onnx = classifierOnnx({
+    vocabSize: vocabulary.length,
+    hidden: 2,
+    inner: 2,
+    classes: 3,
+    embedding,
+    w1: Float32Array.of(1, 0, 0, 1),
+    b1: Float32Array.of(0, 0),
+    // h0 (positive words) -> positive, h1 (negative words) -> negative; neutral when neither.
+    w2: Float32Array.of(0, 0, 20, 20, 0, 0),
+    b2: Float32Array.of(0, 1, 0),
+  });
+  writeFileSync(join(hfDir, 'model.onnx'), onnx);
+  writeFileSync(join(hfDir, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocabulary)));
+  writeFileSync(join(hfDir, 'tokenizer_config.json'), JSON.stringify(TOKENIZER_CONFIG));
+  writeFileSync(
+    join(hfDir, 'config.json'),
+    JSON.stringify({ id2label: { 0: 'NEG', 1: 'NEU', 2: 'POS' }, pad_token_id: 0 }),
+  );
+});
+
+afterAll(() => rmSync(hfDir, { recursive: true, force: true }));
+
+describe('ONNX backend on CPU with a Hugging Face-style export', () => {
+  it('loads on the CPU provider, maps the labels and reads clear sentiment right', async () => {
+    const backend = await OnnxBackend.load(hfDir, { device: 'auto', maxLength: 128 });
     try {
       expect(backend.device).toBe('cpu');
       const out = await backend.infer([
@@ -14,21 +62,34 @@ describe('ONNX backend on CPU with the shipped model', () => {
         'the delivery was terrible and i hate the app',
         'the store opens at 9 am tomorrow',
       ]);
-      expect(out.map((s) => s.label)).toEqual(['positive', 'negative', 'neutral']);
-      for (const s of out) expect(Math.abs(s.score)).toBeLessThanOrEqual(1);
+      expect(out.map((s) => s.sentiment.label)).toEqual(['positive', 'negative', 'neutral']);
+      for (const s of out) {
+        expect(Math.abs(s.sentiment.score)).toBeLessThanOrEqual(1);
+        // One head: toxicity is left to the risk rules.
+        expect(s.toxicity).toBeUndefined();
+      }
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('is what openBackend opens for a directory that holds one', async () => {
+    const backend = await openBackend({ kind: 'auto', modelDir: hfDir, device: 'cpu' });
+    try {
+      expect(backend).toBeInstanceOf(OnnxBackend);
     } finally {
       await backend.close();
     }
   });
 
   it('gives the same answer for a text alone and padded inside a batch', async () => {
-    const backend = await OnnxBackend.load(SHIPPED_MODEL_DIR, { device: 'cpu', maxLength: 16 });
+    const backend = await OnnxBackend.load(hfDir, { device: 'cpu', maxLength: 16 });
     try {
       const short = 'great service';
       const long = 'the courier lost my parcel , nobody answers the phone and the refund never came , awful';
       const [alone] = await backend.infer([short]);
       const [inBatch] = await backend.infer([short, long]);
-      expect(inBatch!.score).toBeCloseTo(alone!.score, 5);
+      expect(inBatch!.sentiment.score).toBeCloseTo(alone!.sentiment.score, 5);
       expect(backend.lengthOf(long)).toBe(16);
     } finally {
       await backend.close();

@@ -52,7 +52,9 @@ describe('NLP worker against the local broker', () => {
         45_000,
       );
       const loving = seen.get('basic-0')!;
-      expect(loving.sentiment).toMatchObject({ label: 'positive', model: 'lexicon' });
+      // The shipped model is the default backend: sentiment and toxicity from its heads.
+      expect(loving.sentiment).toMatchObject({ label: 'positive', model: 'onnx' });
+      expect(loving.toxicity).toMatchObject({ flags: [] });
       expect(loving.lang).toMatchObject({ lang: 'en', target: true });
       expect(seen.get('basic-1')!.sentiment.label).toBe('negative');
       expect(seen.get('basic-2')!.entities.domains).toEqual(['acme.example']);

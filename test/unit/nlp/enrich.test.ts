@@ -64,6 +64,7 @@ describe('TweetEnricher', () => {
       entities: { hashtags: ['happy'], mentions: ['acme'], domains: ['acme.com'] },
       sentiment: { label: 'positive', model: 'lexicon' },
       risk: { score: 0, flags: [] },
+      toxicity: { offensive: 0, hate: 0, flags: [] },
       enrichedAt: '1970-01-01T00:00:00.000Z',
     });
     expect(tweet.topics.shipping).toBeGreaterThan(0);
@@ -74,6 +75,9 @@ describe('TweetEnricher', () => {
     const enricher = new TweetEnricher({ targetLanguages: ['en'], isWord });
     const threat = await enrich(enricher, { id: 't1', text: 'I will kill you all at acme hq' });
     expect(threat.alert?.reasons[0]).toMatch(/^risk 0\.\d+ \(threat\)/);
+    // Without a toxicity model the rules stand in for it, and feed the alert as well.
+    expect(threat.alert?.reasons).toContainEqual(expect.stringMatching(/^toxicity offensive 0\.\d+$/));
+    expect(threat.alert?.toxicity.flags).toEqual(['offensive', 'hate']);
     expect(
       (await enrich(enricher, { id: 't2', text: 'Acme announces a battery recall today' })).alert,
     ).toBeUndefined();

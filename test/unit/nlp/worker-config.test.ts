@@ -37,11 +37,11 @@ describe('readNlpWorkerConfig', () => {
     });
   });
 
-  it('defaults to the local broker, the lexicon model, no EMF and an instance-named transactional id', () => {
+  it('defaults to the local broker, the shipped model if present, no EMF and an instance-named transactional id', () => {
     const c = readNlpWorkerConfig({ SPATE_NLP_INSTANCE: 'laptop 1' });
     expect(c.kafka.auth).toBe('none');
     expect(c.kafka.brokers).toHaveLength(1);
-    expect(c.backend).toBe('lexicon');
+    expect(c.backend).toBe('auto');
     expect(c.emf).toBeUndefined();
     expect(c.sessionTimeoutMs).toBe(10_000);
     expect(c.transactionalId).toEqual({ kind: 'derived', prefix: 'spate-nlp', instance: 'laptop-1' });
