@@ -69,6 +69,7 @@ export function registerCompact(program: Command): void {
           const report = await compactArchive(deps, {
             beforeDay: flags.before ?? utcDay(Date.now()),
             maxSources: config.maxSources,
+            maxBytes: config.maxBytes,
             ...(flags.project === undefined ? {} : { project: flags.project }),
             onJob: (job, ms) => {
               done += 1;
@@ -76,10 +77,12 @@ export function registerCompact(program: Command): void {
                 say(`compact: ${done} compacted objects written so far (last: ${job.target}, ${ms} ms)`);
             },
           });
-          say(
-            `compact: ${report.listed} objects listed, ${report.written.length} compacted objects written, ` +
-              `${report.deleted} sources deleted in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
-          );
+          // Repeating, a round with nothing to do says nothing.
+          if (flags.every === undefined || report.jobs > 0)
+            say(
+              `compact: ${report.listed} objects listed, ${report.written.length} compacted objects written, ` +
+                `${report.deleted} sources deleted in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
+            );
         } catch (err) {
           if (done > 0) say(`compact: ${done} compacted objects written before the error`);
           if (flags.every === undefined) {

@@ -81,11 +81,17 @@ export interface CompactionPlanOptions {
   readonly beforeDay: string;
   /** Most source objects one job reads (keeps its statement and its memory bounded). @default 400 */
   readonly maxSources?: number;
+  /**
+   * Most bytes of sources one job reads: a month larger than this keeps one object per day, so
+   * a busy project's months are never sorted in one statement. @default 512 MiB
+   */
+  readonly maxBytes?: number;
   /** Only this project's objects. */
   readonly project?: string;
 }
 
 const DEFAULT_MAX_SOURCES = 400;
+const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
 function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -105,11 +111,25 @@ export function compactionId(sourceKeys: readonly string[]): string {
     .slice(0, 20);
 }
 
-function chunked<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+/** Consecutive runs of at most `count` items and, unless one alone is larger, `bytes` bytes. */
+function chunked(items: readonly ArchiveObjectRef[], count: number, bytes: number): ArchiveObjectRef[][] {
+  const out: ArchiveObjectRef[][] = [];
+  let run: ArchiveObjectRef[] = [];
+  let size = 0;
+  for (const item of items) {
+    if (run.length > 0 && (run.length >= count || size + item.bytes > bytes)) {
+      out.push(run);
+      run = [];
+      size = 0;
+    }
+    run.push(item);
+    size += item.bytes;
+  }
+  if (run.length > 0) out.push(run);
   return out;
 }
+
+const totalBytes = (objects: readonly ArchiveObjectRef[]) => objects.reduce((n, o) => n + o.bytes, 0);
 
 /**
  * The jobs that bring a listing to one Parquet object per closed month (or per past day of the
@@ -118,7 +138,8 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
  *
  * Months: a month that ended before `beforeDay`, or that already has a month object, is one
  * period, unless it has more than `maxSources` objects: then its days are compacted first, and
- * a later run merges the day objects. A day with more than `maxSources` batch objects is
+ * a later run merges the day objects; a month of more than `maxBytes` keeps its day objects. A
+ * day with more than `maxSources` batch objects (or `maxBytes`) is
  * compacted in chunks of that many, which a later run merges too.
  */
 export function planCompaction(
@@ -126,6 +147,7 @@ export function planCompaction(
   options: CompactionPlanOptions,
 ): CompactionJob[] {
   const maxSources = Math.max(2, options.maxSources ?? DEFAULT_MAX_SOURCES);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const prefix = trimmed(options.prefix);
   // Per project (or none) and month: the objects old enough to compact.
   const months = new Map<string, { project?: string; month: string; objects: ArchiveObjectRef[] }>();
@@ -178,7 +200,7 @@ export function planCompaction(
   for (const { project, month, objects: members } of months.values()) {
     const closed = nextMonth(month) <= options.beforeDay.slice(0, 7);
     const hasMonthObject = members.some((o) => o.kind === 'month');
-    if ((closed || hasMonthObject) && members.length <= maxSources) {
+    if ((closed || hasMonthObject) && members.length <= maxSources && totalBytes(members) <= maxBytes) {
       if (!done(members, 'month')) jobs.push(job(project, 'month', month, members));
       continue;
     }
@@ -190,13 +212,13 @@ export function planCompaction(
     }
     for (const [day, dayObjects] of days) {
       if (done(dayObjects, 'day')) continue;
-      if (dayObjects.length <= maxSources) {
+      if (dayObjects.length <= maxSources && totalBytes(dayObjects) <= maxBytes) {
         jobs.push(job(project, 'day', day, dayObjects));
         continue;
       }
       // Too many for one job: the batch objects in chunks; the day's compacted objects wait.
       const batches = dayObjects.filter((o) => o.kind === 'batch').sort((a, b) => (a.key < b.key ? -1 : 1));
-      for (const chunk of chunked(batches, maxSources)) jobs.push(job(project, 'day', day, chunk));
+      for (const chunk of chunked(batches, maxSources, maxBytes)) jobs.push(job(project, 'day', day, chunk));
     }
   }
   return jobs.sort((a, b) =>

@@ -21,6 +21,8 @@ export interface CompactionConfig {
   readonly clickhouse: ClickHouseConfig;
   /** `SPATE_COMPACTION_MAX_SOURCES`: most objects one compacted object is made of at once. */
   readonly maxSources: number;
+  /** `SPATE_COMPACTION_MAX_MIB`: most MiB of sources one compacted object is made of at once. */
+  readonly maxBytes: number;
 }
 
 export function readCompactionConfig(environment: Env): CompactionConfig {
@@ -32,6 +34,7 @@ export function readCompactionConfig(environment: Env): CompactionConfig {
     cold: readColdTierConfig(environment),
     clickhouse: readClickHouseConfig(env),
     maxSources: env.int('SPATE_COMPACTION_MAX_SOURCES', 400, { min: 2, max: 5000 }),
+    maxBytes: env.int('SPATE_COMPACTION_MAX_MIB', 512, { min: 1, max: 65_536 }) * 1024 * 1024,
   };
 }
 
@@ -50,6 +53,8 @@ export function connectCompaction(config: CompactionConfig): CompactionDeps & { 
     password: config.clickhouse.password,
     database: config.clickhouse.database,
     request_timeout: 900_000,
+    // Headers while the statement runs keep an idle connection from being cut on the way.
+    clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '60000' },
   });
   return {
     s3,

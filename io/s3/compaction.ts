@@ -61,6 +61,7 @@ export interface CompactionOptions {
   readonly beforeDay: string;
   readonly project?: string;
   readonly maxSources?: number;
+  readonly maxBytes?: number;
   /** No job starts after this instant (epoch ms): a Lambda stops before its timeout. */
   readonly deadlineMs?: number;
   /** Called after each job. */
@@ -194,6 +195,7 @@ export async function compactArchive(
     beforeDay: options.beforeDay,
     ...(options.project === undefined ? {} : { project: options.project }),
     ...(options.maxSources === undefined ? {} : { maxSources: options.maxSources }),
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
   const written: string[] = [];
   let deleted = 0;

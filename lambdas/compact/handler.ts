@@ -25,6 +25,7 @@ async function createCompaction(): Promise<{ core: Core<ScheduledEvent, Compacti
       const report = await compactArchive(deps, {
         beforeDay: utcDay(Number.isFinite(firedMs) ? firedMs : Date.now()),
         maxSources: config.maxSources,
+        maxBytes: config.maxBytes,
         deadlineMs: Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS,
       });
       tools.logger.info('archive compacted', { ...report, written: report.written.length });

@@ -177,6 +177,27 @@ describe('compaction plan', () => {
     expect(listing.map((o) => o.kind)).toEqual(['month']);
   });
 
+  it('keeps a month too large for one statement as day objects, and leaves them be', () => {
+    const objects = Array.from({ length: 6 }, (_, i) =>
+      batch('shop', `2014-06-0${1 + (i % 3)}T0${i}:00:00Z`, i * 10, 40),
+    );
+    const options = { prefix: 'events', beforeDay, maxBytes: 100 };
+    const jobs = planCompaction(objects, options);
+    expect(jobs.map((j) => [j.level, j.period, j.bytes])).toEqual([
+      ['day', '2014-06-01', 80],
+      ['day', '2014-06-02', 80],
+      ['day', '2014-06-03', 80],
+    ]);
+    const after = apply(objects, jobs);
+    expect(planCompaction(after, options)).toEqual([]);
+    // A late batch makes its day too large to merge: it is compacted on its own, then all stays.
+    const late = [...after, batch('shop', '2014-06-02T09:00:00Z', 900, 40)];
+    const [lateJob, ...none] = planCompaction(late, options);
+    expect(none).toEqual([]);
+    expect(lateJob).toMatchObject({ level: 'day', period: '2014-06-02', compactedKeys: [] });
+    expect(planCompaction(apply(late, [lateJob!]), options)).toEqual([]);
+  });
+
   it('takes one project when asked, and archives of no project alike', () => {
     const objects = [batch('shop', '2003-01-01T00:00:00Z', 0), batch('blog', '2003-01-01T00:00:00Z', 10)];
     expect(
