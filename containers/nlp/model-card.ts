@@ -135,6 +135,11 @@ there). They are the yardstick the issue set, not a like-for-like comparison.
 |---|---|---:|---:|---:|---:|---:|---|
 ${headRows}
 
+How much the held-out figures could move with another sample of the same size (95 % bootstrap
+interval of each head's measure, 1,000 resamples): ${report.heads
+    .map((h) => `${h.head.name} ${pct(h.interval[0])}-${pct(h.interval[1])}`)
+    .join(', ')}. ${standing(report.heads)}
+
 Per class on the held-out split (precision / recall / F1, this model):
 
 ${report.heads.map((h) => perClass(h)).join('\n')}
@@ -166,6 +171,23 @@ serve a model by hand:
     aws s3 cp . s3://BUCKET/models/ --recursive --exclude '*' \\
       --include model.onnx --include model.onnx.sha256 --include config.json
 `;
+}
+
+/** Where each head stands against the FastText and RoBERTa-base figures, interval included. */
+function standing(heads: readonly HeadReport[]): string {
+  return heads
+    .map((h) => {
+      const p = PUBLISHED[h.head.name];
+      const [low, high] = h.interval.map((x) => x * 100) as [number, number];
+      const versus = (name: string, ref: number) =>
+        low > ref
+          ? `above ${name} (${ref}) across the interval`
+          : high < ref
+            ? `below ${name} (${ref})`
+            : `level with ${name} (${ref}) within the interval`;
+      return `${h.head.name[0]!.toUpperCase()}${h.head.name.slice(1)}: ${versus('FastText', p.fastText)}, ${versus('RoBERTa-base', p.robertaBase)}.`;
+    })
+    .join(' ');
 }
 
 function scoreRows(h: HeadReport): string {

@@ -25,7 +25,7 @@ import {
   trainHead,
 } from '../../core/nlp/model/hashed-ngram-train.ts';
 import { HEADS, type LabelledRow, parseLabelledSet } from '../../core/nlp/model/labelled-sets.ts';
-import { type Split, stratifiedSplit } from '../../core/nlp/model/split.ts';
+import { type Split, seededRandom, stratifiedSplit } from '../../core/nlp/model/split.ts';
 import { SENTIMENT_LABELS } from '../../core/nlp/sentiment.ts';
 import { parseRawTweet } from '../../core/nlp/tweet.ts';
 import { completeTweets, createEnricher } from './enrichment.ts';
@@ -82,6 +82,8 @@ export interface HeadReport {
     readonly dev: number;
   };
   readonly model: LabelScores;
+  /** 95 % bootstrap interval of the head's measure (macro-recall for sentiment, macro-F1 otherwise) on the held-out part. */
+  readonly interval: readonly [number, number];
   /** The lexicon (sentiment) or the risk rules at score >= 0.5 (offensive, hate), on the same tweets. */
   readonly rules: LabelScores;
   /**
@@ -244,6 +246,7 @@ export async function trainTweetModel(o: TrainOptions): Promise<TrainReport> {
         labelCounts,
         chosen: trained[i]!.chosen,
         model: labelScores(truth, predicted, classes),
+        interval: bootstrapInterval(truth, predicted, classes, head.name === 'sentiment', o.seed),
         rules: labelScores(truth, rulePredicted, classes),
         wordNgrams: labelScores(truth, reference, classes),
       });
@@ -273,6 +276,35 @@ export async function trainTweetModel(o: TrainOptions): Promise<TrainReport> {
   } finally {
     await backend.close();
   }
+}
+
+/**
+ * How far the held-out figure could move with another sample of the same size: the 2.5th and
+ * 97.5th percentiles of the measure over 1,000 resamples (with replacement) of the held-out tweets.
+ */
+function bootstrapInterval(
+  truth: readonly number[],
+  predicted: readonly number[],
+  classes: number,
+  recall: boolean,
+  seed: number,
+): [number, number] {
+  const random = seededRandom(seed);
+  const n = truth.length;
+  const t = new Int32Array(n);
+  const p = new Int32Array(n);
+  const measures: number[] = [];
+  for (let b = 0; b < 1000; b++) {
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(random() * n);
+      t[i] = truth[k]!;
+      p[i] = predicted[k]!;
+    }
+    const s = labelScores(t, p, classes);
+    measures.push(recall ? s.macroRecall : s.macroF1);
+  }
+  measures.sort((a, b) => a - b);
+  return [measures[24]!, measures[974]!];
 }
 
 /** The word n-gram reference's predictions on the held-out part. */
