@@ -102,3 +102,171 @@ export function classifierOnnx(w: ClassifierWeights, producer = 'spate'): Uint8A
   });
   return model.finish();
 }
+
+// ---------------------------------------------------------------------------------------
+// A general graph builder for larger graphs (the tiny transformer, FP16 variants).
+
+const TENSOR_FLOAT16 = 10;
+const ATTR_FLOAT = 1;
+const ATTR_INTS = 7;
+
+export const ONNX_FLOAT = TENSOR_FLOAT;
+export const ONNX_INT64 = TENSOR_INT64;
+export const ONNX_FLOAT16 = TENSOR_FLOAT16;
+
+/** An attribute value: an integer, a float ({ f }) or a list of integers. */
+export type AttrValue = number | { readonly f: number } | readonly number[];
+
+type Initializer =
+  | { readonly kind: 'float'; readonly name: string; readonly dims: number[]; readonly data: Float32Array }
+  | { readonly kind: 'float16'; readonly name: string; readonly dims: number[]; readonly data: Uint16Array }
+  | { readonly kind: 'int64'; readonly name: string; readonly dims: number[]; readonly data: number[] };
+
+interface NodeSpec {
+  readonly op: string;
+  readonly inputs: string[];
+  readonly outputs: string[];
+  readonly attrs: Record<string, AttrValue>;
+}
+
+interface ValueSpec {
+  readonly name: string;
+  readonly elemType: number;
+  readonly dims: (number | string)[];
+}
+
+/** float32 -> IEEE half (round to nearest even), as the FP16 converters store weights. */
+export function toFloat16Bits(value: number): number {
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rest > mid || (rest === mid && (half & 1) === 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1)) half++;
+  return sign | half;
+}
+
+export function toFloat16Array(data: Float32Array): Uint16Array {
+  const out = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = toFloat16Bits(data[i]!);
+  return out;
+}
+
+export class OnnxGraphBuilder {
+  private readonly nodes: NodeSpec[] = [];
+  private readonly initializers: Initializer[] = [];
+  private readonly inputs: ValueSpec[] = [];
+  private readonly outputs: ValueSpec[] = [];
+  private counter = 0;
+
+  constructor(
+    readonly name: string,
+    readonly opset = OPSET,
+  ) {}
+
+  /** Adds a node; returns its first output (a fresh name unless given). */
+  node(op: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputs?: string[]): string {
+    const outs = outputs ?? [`${op.toLowerCase()}_${this.counter++}`];
+    this.nodes.push({ op, inputs, outputs: outs, attrs });
+    return outs[0]!;
+  }
+
+  float(name: string, dims: number[], data: Float32Array): string {
+    this.initializers.push({ kind: 'float', name, dims, data });
+    return name;
+  }
+
+  float16(name: string, dims: number[], data: Uint16Array): string {
+    this.initializers.push({ kind: 'float16', name, dims, data });
+    return name;
+  }
+
+  int64(name: string, dims: number[], data: number[]): string {
+    this.initializers.push({ kind: 'int64', name, dims, data });
+    return name;
+  }
+
+  input(name: string, elemType: number, dims: (number | string)[]): string {
+    this.inputs.push({ name, elemType, dims });
+    return name;
+  }
+
+  output(name: string, elemType: number, dims: (number | string)[]): string {
+    this.outputs.push({ name, elemType, dims });
+    return name;
+  }
+
+  toBytes(producer = 'spate'): Uint8Array {
+    const model = new ProtoWriter();
+    model.int(1, IR_VERSION);
+    model.string(2, producer);
+    model.string(3, '1');
+    model.message(8, (o) => o.string(1, '').int(2, this.opset));
+    model.message(7, (g) => {
+      for (const [i, n] of this.nodes.entries()) {
+        g.message(1, (w) => {
+          for (const x of n.inputs) w.string(1, x);
+          for (const x of n.outputs) w.string(2, x);
+          w.string(3, `${n.op}_${i}`);
+          w.string(4, n.op);
+          for (const [name, value] of Object.entries(n.attrs)) {
+            w.message(5, (a) => {
+              a.string(1, name);
+              if (typeof value === 'number') a.int(3, value).int(20, ATTR_INT);
+              else if (Array.isArray(value)) a.packedInts(8, value as number[]).int(20, ATTR_INTS);
+              else a.float(2, (value as { f: number }).f).int(20, ATTR_FLOAT);
+            });
+          }
+        });
+      }
+      g.string(2, this.name);
+      for (const t of this.initializers) {
+        g.message(5, (w) => {
+          w.packedInts(1, t.dims);
+          if (t.kind === 'int64') {
+            w.int(2, TENSOR_INT64);
+            w.packedInts(7, t.data);
+            w.string(8, t.name);
+          } else {
+            w.int(2, t.kind === 'float' ? TENSOR_FLOAT : TENSOR_FLOAT16);
+            w.string(8, t.name);
+            w.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+          }
+        });
+      }
+      const valueInfo = (field: number, v: ValueSpec) =>
+        g.message(field, (w) => {
+          w.string(1, v.name);
+          w.message(2, (type) =>
+            type.message(1, (tensor) => {
+              tensor.int(1, v.elemType);
+              tensor.message(2, (shape) => {
+                for (const d of v.dims)
+                  shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
+              });
+            }),
+          );
+        });
+      for (const v of this.inputs) valueInfo(11, v);
+      for (const v of this.outputs) valueInfo(12, v);
+    });
+    return model.finish();
+  }
+}
