@@ -1,11 +1,11 @@
 import type { Context, MSKEvent } from 'aws-lambda';
 import { type Command, InvalidArgumentError } from 'commander';
+import { compactionEnvironment } from '../bin/compact-cli.ts';
 import { TOPICS } from '../core/topics.ts';
 import { EnvReader } from '../io/config/env-reader.ts';
 import { readKafkaConfig } from '../io/config/kafka-config.ts';
 import { createKafka } from '../io/kafka/kafka-client.ts';
-import { readArchiveConfig } from '../io/s3/archive-config.ts';
-import { createS3Client } from '../io/s3/client.ts';
+import { connectCompaction, readCompactionConfig } from '../io/s3/compaction-config.ts';
 import { createLambdaContext } from '../local/lambda/context.ts';
 import { readArchiveBatches } from './replay-archive.ts';
 import { type ReplayStart, readTopicBatches } from './replay-topic.ts';
@@ -58,6 +58,7 @@ interface ReplayFlags {
   partitions?: string;
   functions?: string;
   batchSize: number;
+  dataDir?: string;
 }
 
 /** Checks the flags together; the error names the flag and the rule. */
@@ -89,7 +90,10 @@ export function replaySource(
  * `spate replay --from-s3 PREFIX` or `spate replay --topic events.raw --from-offset N |
  * --from-time T`: re-feeds events through the aggregators with their original offsets, so
  * data that was applied before changes nothing and lost hot-tier data is restored. The
- * functions read their usual environment (SPATE_REDIS_URL, SPATE_CLICKHOUSE_URL, ...).
+ * functions read their usual environment (SPATE_REDIS_URL, SPATE_CLICKHOUSE_URL, ...). The
+ * archive is read as `spate compact` reads it (the environment, else the local stack's
+ * endpoints.json): its compacted (Parquet) objects through ClickHouse, so a compacted period
+ * replays as it did before compaction.
  */
 export function registerReplay(program: Command): void {
   program
@@ -102,6 +106,7 @@ export function registerReplay(program: Command): void {
     .option('--partitions <list>', 'comma-separated partitions (default: all)')
     .option('--functions <list>', 'comma-separated subset of the functions fed from the topic')
     .option('--batch-size <n>', 'records per invocation', integer('--batch-size', 1), 5000)
+    .option('--data-dir <dir>', 'where the local stack keeps endpoints.json (--from-s3)', '.local')
     .action(async (flags: ReplayFlags) => {
       const source = replaySource(flags);
       const topic = source.kind === 's3' ? TOPICS.eventsRaw.name : source.topic;
@@ -119,12 +124,27 @@ export function registerReplay(program: Command): void {
       }
       let fed: { batches: number; records: number };
       if (source.kind === 's3') {
-        const archive = readArchiveConfig(process.env);
-        const s3 = createS3Client(archive.s3);
-        const read = await readArchiveBatches(s3, archive.bucket, source.prefix, flags.batchSize);
-        process.stdout.write(`replaying ${read.events} events from ${read.objects} objects\n`);
-        fed = await feedReplay(targets, read.batches);
-        s3.destroy();
+        const env = compactionEnvironment(process.env, flags.dataDir ?? '.local');
+        const config = readCompactionConfig(env);
+        const clients = connectCompaction(config);
+        try {
+          const read = await readArchiveBatches(
+            clients.s3,
+            config.bucket,
+            source.prefix,
+            flags.batchSize,
+            // Compacted objects are read through ClickHouse: only one named, not a guessed default.
+            env.SPATE_CLICKHOUSE_URL ? { clickhouse: clients.clickhouse, cold: config.cold } : undefined,
+            `set SPATE_CLICKHOUSE_URL (or start the local stack, whose ${flags.dataDir ?? '.local'}/endpoints.json names its ClickHouse)`,
+          );
+          process.stdout.write(
+            `replaying ${read.events} events from ${read.objects} objects` +
+              (read.compacted > 0 ? ` and ${read.compacted} compacted objects\n` : '\n'),
+          );
+          fed = await feedReplay(targets, read.batches);
+        } finally {
+          await clients.close();
+        }
       } else {
         const kafka = createKafka(readKafkaConfig(new EnvReader(process.env), 'spate-replay'));
         const partitions = flags.partitions?.split(',').map((p) => integer('--partitions', 0)(p.trim()));

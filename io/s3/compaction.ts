@@ -39,7 +39,7 @@ import {
   parseArchiveObject,
   planCompaction,
 } from '../../core/archive/compaction-plan.ts';
-import { columnName, jsonFieldSql } from '../../core/query/archive-scan.ts';
+import { columnName, jsonFieldSql, sqlString } from '../../core/query/archive-scan.ts';
 import { ARCHIVE_COLUMNS, ARCHIVED_IDENTITY, s3Source } from '../clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../clickhouse/cold-tier-config.ts';
 
@@ -169,15 +169,20 @@ export async function deleteCompactedSources(deps: CompactionDeps, job: Compacti
 
 /**
  * The archived rows of one compacted object, as the NDJSON objects it replaced held them (each
- * event id once): what a replay from the archive reads from a compacted period.
+ * event id once), in (topic, partition, offset) order: what a replay from the archive reads from
+ * a compacted period. `within`: only the rows whose NDJSON object's key starts with it (a day or
+ * an hour of a compacted month).
  */
 export async function readCompactedRows(
   clickhouse: ClickHouseClient,
   cold: Pick<ColdTierConfig, 'bucketUrl' | 'credentials'>,
   key: string,
+  within?: string,
 ): Promise<ArchivedEvent[]> {
+  const where = within === undefined ? '' : `WHERE startsWith(archive_key, ${sqlString(within)})`;
   const result = await clickhouse.query({
-    query: `SELECT raw FROM ${s3Source(cold, key, 'raw String, kafka_topic String, kafka_partition UInt32, kafka_offset UInt64', 'Parquet', null)}
+    query: `SELECT raw FROM ${s3Source(cold, key, 'raw String, archive_key String, kafka_topic String, kafka_partition UInt32, kafka_offset UInt64', 'Parquet', null)}
+            ${where}
             ORDER BY kafka_topic, kafka_partition, kafka_offset`,
     format: 'JSONEachRow',
   });
