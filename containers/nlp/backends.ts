@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { LexiconBackend } from '../../core/nlp/inference/lexicon-backend.ts';
 import { HashedNgramBackend, isHashedNgramModel } from './hashed-ngram-backend.ts';
-import { type DevicePreference, OnnxBackend } from './onnx-backend.ts';
+import { type DevicePreference, OnnxBackend, type Precision } from './onnx-backend.ts';
+import { isTransformerHeadsDir, TransformerHeadsBackend } from './transformer-heads-backend.ts';
 import { loadVaderLexicon } from './vader-lexicon-file.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface BackendChoice {
   readonly modelDir?: string;
   readonly device?: DevicePreference;
   readonly maxLength?: number;
+  /** FP32 or FP16 weights (see OnnxBackendOptions.precision); auto when unset. */
+  readonly precision?: Precision;
   /** VADER's lexicon when the caller has it loaded already; read from the package otherwise. */
   readonly lexicon?: ReadonlyMap<string, number>;
 }
@@ -30,16 +33,24 @@ export interface BackendChoice {
 /**
  * Opens the chosen backend. A model directory holds either Spate's hashed n-gram model
  * (config.json model_type "spate-hashed-ngrams") or any Hugging Face sequence-classification
- * export; config.json tells which.
+ * export; config.json tells which. A directory with sentiment/ (and offensive/ + hate/)
+ * subdirectories holds one Hugging Face export per head (transformer-heads-backend.ts).
  */
 export async function openBackend(choice: BackendChoice): Promise<SentimentBackend> {
   const lexicon = () => choice.lexicon ?? loadVaderLexicon();
   const dir = choice.modelDir ?? SHIPPED_MODEL_DIR;
-  if (choice.kind === 'lexicon' || (choice.kind === 'auto' && !existsSync(join(dir, 'model.onnx'))))
+  const heads = isTransformerHeadsDir(dir);
+  if (choice.kind === 'lexicon' || (choice.kind === 'auto' && !heads && !existsSync(join(dir, 'model.onnx'))))
     return new LexiconBackend(lexicon());
   const device = choice.device ?? 'auto';
   if (isHashedNgramModel(dir)) return HashedNgramBackend.load(dir, lexicon(), { device });
-  return OnnxBackend.load(dir, { device, maxLength: choice.maxLength ?? 128 });
+  const options = {
+    device,
+    maxLength: choice.maxLength ?? 128,
+    ...(choice.precision !== undefined ? { precision: choice.precision } : {}),
+  };
+  if (heads) return TransformerHeadsBackend.load(dir, options);
+  return OnnxBackend.load(dir, options);
 }
 
 export function parseBackendKind(value: string, field: string): BackendKind {

@@ -153,6 +153,7 @@ export function registerNlp(program: Command): void {
           lexicon,
           ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
           device: config.device,
+          precision: config.precision ?? 'auto',
         });
         const { scoreTweets } = await import('./score.ts');
         try {

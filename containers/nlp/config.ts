@@ -6,7 +6,7 @@ import { EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
 import { DEFAULT_PORTS } from '../../local/ports.ts';
 import { type BackendKind, parseBackendKind } from './backends.ts';
-import type { DevicePreference } from './onnx-backend.ts';
+import type { DevicePreference, Precision } from './onnx-backend.ts';
 
 /** Everything the worker reads from its environment, read once at start. */
 export interface NlpWorkerConfig {
@@ -21,6 +21,8 @@ export interface NlpWorkerConfig {
   /** Hex SHA-256 of model.onnx that the downloaded model must match. */
   readonly modelSha256?: string;
   readonly device: DevicePreference;
+  /** SPATE_NLP_PRECISION: auto (FP16 weights on CUDA where shipped), fp32 or fp16. */
+  readonly precision?: Precision;
   readonly rulesFile?: string;
   /** Toxicity probability from which a tweet is flagged offensive or hate (and alerted). */
   readonly toxicityThreshold: number;
@@ -82,6 +84,9 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
   const device = text('SPATE_NLP_DEVICE', 'auto')!;
   if (!['auto', 'cpu', 'cuda'].includes(device))
     throw new Error(`SPATE_NLP_DEVICE: must be auto, cpu or cuda`);
+  const precision = text('SPATE_NLP_PRECISION', 'auto')!;
+  if (!['auto', 'fp32', 'fp16'].includes(precision))
+    throw new Error(`SPATE_NLP_PRECISION: must be auto, fp32 or fp16, got "${precision}"`);
   const modelDir = text('SPATE_NLP_MODEL_DIR');
   const modelS3Uri = text('SPATE_NLP_MODEL_S3_URI');
   const modelSha256 = text('SPATE_NLP_MODEL_SHA256');
@@ -119,6 +124,7 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     ...(modelS3Uri !== undefined ? { modelS3Uri } : {}),
     ...(modelSha256 !== undefined ? { modelSha256 } : {}),
     device: device as DevicePreference,
+    precision: precision as Precision,
     ...(rulesFile !== undefined ? { rulesFile } : {}),
     toxicityThreshold,
     targetLanguages: text('SPATE_NLP_LANGUAGES', 'en')!

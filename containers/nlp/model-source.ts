@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -8,6 +9,9 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
  * into `dir`, and model.onnx is checked against the expected SHA-256 before it is used:
  * SPATE_NLP_MODEL_SHA256 when set, else a `model.onnx.sha256` object uploaded beside the
  * model (`sha256sum model.onnx` output), so a truncated or mixed-up upload never serves.
+ * Subfolders are kept: a prefix holding one export per head (sentiment/, offensive/, hate/)
+ * arrives as those folders, and each head's model.onnx is checked against its own
+ * model.onnx.sha256 (SPATE_NLP_MODEL_SHA256 applies to a single model at the top only).
  */
 export async function fetchModelFromS3(
   uri: string,
@@ -29,19 +33,33 @@ export async function fetchModelFromS3(
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
       const body = await got.Body?.transformToByteArray();
       if (body === undefined) throw new Error(`s3://${bucket}/${object.Key}: empty body`);
-      await writeFile(join(dir, object.Key.slice(prefix.length + 1).replaceAll('/', '_')), body);
+      const relative = object.Key.slice(prefix.length + 1);
+      if (relative.split('/').some((part) => part === '..' || part === ''))
+        throw new Error(`s3://${bucket}/${object.Key}: not a plain path under the prefix`);
+      const target = join(dir, relative);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, body);
     }
     token = page.NextContinuationToken;
   } while (token !== undefined);
-  const expected = sha256 ?? (await sidecarChecksum(join(dir, 'model.onnx.sha256')));
-  if (expected !== undefined) {
-    const actual = createHash('sha256')
-      .update(await readFile(join(dir, 'model.onnx')))
-      .digest('hex');
-    if (actual !== expected)
-      throw new Error(`model.onnx from ${uri}: SHA-256 ${actual} is not the expected ${expected}`);
+  if (existsSync(join(dir, 'model.onnx')) || sha256 !== undefined) {
+    await checkModel(uri, dir, sha256);
+  } else {
+    for (const head of ['sentiment', 'offensive', 'hate'])
+      if (existsSync(join(dir, head, 'model.onnx')))
+        await checkModel(`${uri.replace(/\/+$/u, '')}/${head}`, join(dir, head));
   }
   return dir;
+}
+
+async function checkModel(uri: string, dir: string, sha256?: string): Promise<void> {
+  const expected = sha256 ?? (await sidecarChecksum(join(dir, 'model.onnx.sha256')));
+  if (expected === undefined) return;
+  const actual = createHash('sha256')
+    .update(await readFile(join(dir, 'model.onnx')))
+    .digest('hex');
+  if (actual !== expected)
+    throw new Error(`model.onnx from ${uri}: SHA-256 ${actual} is not the expected ${expected}`);
 }
 
 async function sidecarChecksum(path: string): Promise<string | undefined> {

@@ -71,6 +71,7 @@ export async function startNlpWorker(
     lexicon,
     ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
     device: config.device,
+    precision: config.precision ?? 'auto',
   });
   metrics.gpuInUse.set(backend.device === 'cuda' ? 1 : 0);
   const batcher = new MicroBatcher<string, ModelScores>(

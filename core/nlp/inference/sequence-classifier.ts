@@ -39,6 +39,37 @@ export function sentimentLabelMap(id2label: unknown): SentimentLabel[] {
   return labels;
 }
 
+const POSITIVE_NAMES: Readonly<Record<'offensive' | 'hate', readonly string[]>> = {
+  offensive: ['offensive', 'off', 'label_1'],
+  hate: ['hate', 'hateful', 'label_1'],
+};
+
+/**
+ * The class index of "yes" in a two-class toxicity head's id2label: "offensive" beside
+ * "non-offensive" (cardiffnlp/twitter-roberta-base-offensive), "HATE" beside "NOT-HATE"
+ * (cardiffnlp/twitter-roberta-base-hate-latest), OLID's OFF/NOT, or LABEL_1 of an export
+ * that kept the default names.
+ */
+export function toxicityLabelIndex(id2label: unknown, kind: 'offensive' | 'hate'): number {
+  if (typeof id2label !== 'object' || id2label === null) {
+    throw new Error('config.json id2label: must be an object of class index to label');
+  }
+  const entries = Object.entries(id2label as Record<string, unknown>).sort(
+    (a, b) => Number(a[0]) - Number(b[0]),
+  );
+  if (entries.length !== 2 || entries.some(([index], position) => Number(index) !== position)) {
+    throw new Error(`config.json id2label: a ${kind} head must have exactly classes 0 and 1`);
+  }
+  const names = entries.map(([, name]) => (typeof name === 'string' ? name.toLowerCase() : ''));
+  const hits = names.flatMap((name, i) => (POSITIVE_NAMES[kind].includes(name) ? [i] : []));
+  if (hits.length !== 1) {
+    throw new Error(
+      `config.json id2label: ${JSON.stringify(Object.fromEntries(entries))} has no single "${kind}" class (expected e.g. non-${kind}/${kind})`,
+    );
+  }
+  return hits[0]!;
+}
+
 export interface PaddedBatch {
   readonly width: number;
   readonly inputIds: BigInt64Array;

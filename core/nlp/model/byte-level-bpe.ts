@@ -66,7 +66,7 @@ export function trainByteLevelBpe(corpus: readonly string[], mergeCount: number)
         pairs.set(pair, (pairs.get(pair) ?? 0) + w.count);
       }
     let best: string | undefined;
-    let bestCount = 1;
+    let bestCount = 0;
     for (const [pair, count] of pairs)
       if (count > bestCount || (count === bestCount && best !== undefined && pair < best)) {
         best = pair;
