@@ -43,13 +43,14 @@ export async function openBackend(choice: BackendChoice): Promise<SentimentBacke
   if (choice.kind === 'lexicon' || (choice.kind === 'auto' && !heads && !existsSync(join(dir, 'model.onnx'))))
     return new LexiconBackend(lexicon());
   const device = choice.device ?? 'auto';
-  if (isHashedNgramModel(dir)) return HashedNgramBackend.load(dir, lexicon(), { device });
   const options = {
     device,
     maxLength: choice.maxLength ?? 128,
     ...(choice.precision !== undefined ? { precision: choice.precision } : {}),
   };
+  // Per-head exports win over a model at the top: a deploy adds them beside the shipped model.
   if (heads) return TransformerHeadsBackend.load(dir, options);
+  if (isHashedNgramModel(dir)) return HashedNgramBackend.load(dir, lexicon(), { device });
   return OnnxBackend.load(dir, options);
 }
 

@@ -9,9 +9,9 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
  * into `dir`, and model.onnx is checked against the expected SHA-256 before it is used:
  * SPATE_NLP_MODEL_SHA256 when set, else a `model.onnx.sha256` object uploaded beside the
  * model (`sha256sum model.onnx` output), so a truncated or mixed-up upload never serves.
- * Subfolders are kept: a prefix holding one export per head (sentiment/, offensive/, hate/)
- * arrives as those folders, and each head's model.onnx is checked against its own
- * model.onnx.sha256 (SPATE_NLP_MODEL_SHA256 applies to a single model at the top only).
+ * Subfolders are kept: one export per head (sentiment/, offensive/, hate/) arrives as those
+ * folders, and each head's model.onnx is checked against its own model.onnx.sha256
+ * (SPATE_NLP_MODEL_SHA256 pins the model at the top only).
  */
 export async function fetchModelFromS3(
   uri: string,
@@ -42,13 +42,10 @@ export async function fetchModelFromS3(
     }
     token = page.NextContinuationToken;
   } while (token !== undefined);
-  if (existsSync(join(dir, 'model.onnx')) || sha256 !== undefined) {
-    await checkModel(uri, dir, sha256);
-  } else {
-    for (const head of ['sentiment', 'offensive', 'hate'])
-      if (existsSync(join(dir, head, 'model.onnx')))
-        await checkModel(`${uri.replace(/\/+$/u, '')}/${head}`, join(dir, head));
-  }
+  if (existsSync(join(dir, 'model.onnx')) || sha256 !== undefined) await checkModel(uri, dir, sha256);
+  for (const head of ['sentiment', 'offensive', 'hate'])
+    if (existsSync(join(dir, head, 'model.onnx')))
+      await checkModel(`${uri.replace(/\/+$/u, '')}/${head}`, join(dir, head));
   return dir;
 }
 

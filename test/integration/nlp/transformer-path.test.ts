@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBackend } from '../../../containers/nlp/backends.ts';
+import { openBackend, SHIPPED_MODEL_DIR } from '../../../containers/nlp/backends.ts';
 import { readNlpWorkerConfig } from '../../../containers/nlp/config.ts';
 import { createEnricher } from '../../../containers/nlp/enrichment.ts';
 import { hasCudaProvider, SequenceClassifierSession } from '../../../containers/nlp/onnx-backend.ts';
@@ -91,12 +91,15 @@ beforeAll(() => {
   modelDir = join(root, 'model');
   for (const [head, spec] of Object.entries(HEADS))
     writeTinyRoberta(join(modelDir, head), { labels: spec.labels, seed: spec.seed });
+  // As in the model bucket: the stack's upload of the shipped model at the top, the heads beside it.
+  for (const file of ['model.onnx', 'config.json'])
+    copyFileSync(join(SHIPPED_MODEL_DIR, file), join(modelDir, file));
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('transformer path: one Hugging Face export per head, through the production code', () => {
-  it('is what the worker opens for SPATE_NLP_MODEL_DIR holding sentiment/, offensive/ and hate/', async () => {
+  it('is what the worker opens for SPATE_NLP_MODEL_DIR holding sentiment/, offensive/ and hate/ (beside the shipped model)', async () => {
     const backend = await productionBackend();
     try {
       expect(backend).toBeInstanceOf(TransformerHeadsBackend);

@@ -29,7 +29,9 @@ afterAll(() => {
 });
 
 describe('fetchModelFromS3 with one export per head', () => {
+  // The stack's upload (the shipped model at the top, pinned by SPATE_NLP_MODEL_SHA256) and the heads beside it.
   const objects = (hateSha: string) => ({
+    'models/nlp/model.onnx': 'shipped bytes',
     'models/nlp/sentiment/model.onnx': 'sentiment bytes',
     'models/nlp/sentiment/model.onnx.sha256': `${sha('sentiment bytes')}  model.onnx\n`,
     'models/nlp/sentiment/config.json': '{}',
@@ -42,6 +44,7 @@ describe('fetchModelFromS3 with one export per head', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spate-heads-'));
     dirs.push(dir);
     await fetchModelFromS3('s3://bucket/models/nlp', dir, undefined, fakeS3(objects(sha('hate bytes'))));
+    expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toBe('shipped bytes');
     expect(readFileSync(join(dir, 'sentiment', 'model.onnx'), 'utf8')).toBe('sentiment bytes');
     expect(existsSync(join(dir, 'sentiment', 'config.json'))).toBe(true);
     expect(readFileSync(join(dir, 'offensive', 'model.onnx'), 'utf8')).toBe('offensive bytes');
@@ -51,7 +54,7 @@ describe('fetchModelFromS3 with one export per head', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spate-heads-'));
     dirs.push(dir);
     await expect(
-      fetchModelFromS3('s3://bucket/models/nlp/', dir, undefined, fakeS3(objects('0'.repeat(64)))),
+      fetchModelFromS3('s3://bucket/models/nlp/', dir, sha('shipped bytes'), fakeS3(objects('0'.repeat(64)))),
     ).rejects.toThrow(/models\/nlp\/hate: SHA-256 [0-9a-f]{64} is not the expected 0{64}/);
   });
 });
