@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -12,8 +12,16 @@ export interface ArchiveProps {
 }
 
 /**
+ * Top-level prefix of the events archive (SPATE_ARCHIVE_PREFIX's default): what the archive
+ * function writes, the cold tier reads and compaction rewrites.
+ */
+export const ARCHIVE_EVENTS_PREFIX = 'events';
+
+/**
  * The cold tier: every event, kept for compliance and as the replay source. Encrypted with
- * a customer key, TLS only, versioned, moving to Infrequent Access at 30 days and Glacier at 90.
+ * a customer key, TLS only, versioned, moving to Infrequent Access at 30 days and Glacier
+ * Instant Retrieval at 90: every object stays readable by a plain GET (ClickHouse's s3(), a
+ * replay), which Glacier Flexible Retrieval would not allow without a restore.
  */
 export class Archive extends Construct {
   readonly bucket: s3.Bucket;
@@ -39,11 +47,21 @@ export class Archive extends Construct {
           id: 'tiering',
           transitions: [
             { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
-            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) },
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(90),
+            },
           ],
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
           ...(expiration > 0 ? { expiration: Duration.days(expiration) } : {}),
+        },
+        {
+          // Compaction deletes the objects it merged: each leaves a delete marker, which goes
+          // once its object's last version has expired (a rule apart: S3 takes this action only
+          // in a rule without an expiration in days).
+          id: 'expired-delete-markers',
+          expiredObjectDeleteMarker: true,
         },
       ],
     });
@@ -55,6 +73,33 @@ export class Archive extends Construct {
    */
   grantWrite(grantee: iam.IGrantable): void {
     this.bucket.grantPut(grantee);
+  }
+
+  /**
+   * Writes objects under the events prefix only (compaction's Parquet objects, written by
+   * ClickHouse); the put grant includes encrypting with the archive key.
+   */
+  grantWriteEvents(grantee: iam.IGrantable): void {
+    this.bucket.grantPut(grantee, `${ARCHIVE_EVENTS_PREFIX}/*`);
+  }
+
+  /**
+   * Lists the events prefix and deletes objects under it, nothing else: compaction removes the
+   * objects it merged. s3:DeleteObject only (not DeleteObjectVersion): a delete leaves a marker
+   * and the version stays recoverable until the lifecycle expires it.
+   */
+  grantCompact(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${ARCHIVE_EVENTS_PREFIX}/*`] } },
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:DeleteObject'],
+      resourceArns: [this.bucket.arnForObjects(`${ARCHIVE_EVENTS_PREFIX}/*`)],
+    });
   }
 }
 

@@ -42,6 +42,8 @@ export interface SpateCatalog {
   readonly aggregators: readonly AggregatorEntry[];
   /** Custom resource handler that creates the topics on MSK. */
   readonly topicProvisioner: string;
+  /** Compaction of the events archive, run daily on a schedule. */
+  readonly compact: string;
   readonly nlpImage: ImageEntry;
   /** The shipped NLP model directory (model.onnx, tokenizer, config), uploaded to the model bucket. */
   readonly nlpModel: string;
@@ -75,6 +77,7 @@ export function repositoryCatalog(options: RepositoryCatalogOptions): SpateCatal
       entry: lambdaEntry(root, mapping.functionName, 'handler.ts'),
     })),
     topicProvisioner: lambdaEntry(root, 'topics', 'handler.ts'),
+    compact: lambdaEntry(root, 'compact', 'handler.ts'),
     // The worker's Dockerfile builds from the repository root (it copies core/, io/ and the lock file).
     nlpImage: {
       directory: root,
@@ -108,6 +111,7 @@ export function missingEntries(catalog: SpateCatalog): string[] {
     ['wsConnect', catalog.wsConnect],
     ['wsSubscribe', catalog.wsSubscribe],
     ['topicProvisioner', catalog.topicProvisioner],
+    ['compact', catalog.compact],
     ...catalog.aggregators.map((a): [string, string] => [`aggregator ${a.mapping.functionName}`, a.entry]),
     ['nlpImage', join(catalog.nlpImage.directory, catalog.nlpImage.file)],
     ['nlpModel', join(catalog.nlpModel, 'model.onnx')],

@@ -157,7 +157,7 @@ export function configProblems(c: SpateConfig): Problem[] {
   positiveInt(problems, 'archiveExpirationDays', c.archiveExpirationDays, 0);
   if (c.archiveExpirationDays !== 0 && c.archiveExpirationDays <= 90)
     problems.push(
-      `archiveExpirationDays must be 0 (keep) or more than 90, after the Glacier transition (got ${c.archiveExpirationDays})`,
+      `archiveExpirationDays must be 0 (keep) or more than 90, after the Glacier Instant Retrieval transition (got ${c.archiveExpirationDays})`,
     );
   if (!LOG_RETENTION_DAYS.includes(c.logRetentionDays))
     problems.push(

@@ -1,6 +1,7 @@
 import { type CfnElement, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
+import { ARCHIVE_EVENTS_PREFIX } from './archive.ts';
 import { NLP_TRANSACTIONAL_ID_PREFIX } from './nlp.ts';
 import type { SpateStack } from './spate-stack.ts';
 
@@ -88,6 +89,21 @@ export function applyNagSuppressions(stack: SpateStack): void {
   if (stack.warehouse.service) {
     for (const a of S3_READ) ack(stack.warehouse, action(a), archiveRead);
     ack(stack.warehouse, objectsOf(stack.archive.bucket), archiveRead);
+  }
+  const eventObjects = resource(stack.archive.bucket.arnForObjects(`${ARCHIVE_EVENTS_PREFIX}/*`));
+  const compaction = stack.compaction;
+  if (compaction) {
+    const compactedWrite =
+      "Compaction has ClickHouse write the Parquet objects it merges into: CDK's put grant on objects under the archive's events prefix only (s3:Abort* ends its multipart uploads), and kms:GenerateDataKey*/ReEncrypt*, CDK's encrypt grant on the archive key.";
+    for (const a of ['kms:GenerateDataKey*', 'kms:ReEncrypt*'])
+      ack(stack.warehouse, action(a), compactedWrite);
+    ack(stack.warehouse, eventObjects, compactedWrite);
+    ack(
+      compaction.fn,
+      eventObjects,
+      'Compaction deletes the archive objects it merged, whose keys it learns by listing: s3:DeleteObject on objects under the events prefix only (the listing is conditioned on that prefix).',
+    );
+    ack(compaction.fn, 'AwsSolutions-IAM5[Resource::*]', wildcardReason);
   }
   const archiveWrite =
     "Archive writers put objects under the archive bucket only; s3:Abort* ends their multipart uploads; kms:GenerateDataKey*/ReEncrypt* are CDK's encrypt grant on the archive key.";

@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { type CapacityMetrics, capacityAlarms } from './capacity-alarms.ts';
 import {
+  addCompactionAlarms,
   addFunctionAlarms,
   addIngestAlarms,
   addNlpAlarms,
@@ -35,6 +36,12 @@ export interface ObservabilityProps {
   readonly pushApi: apigw.IWebSocketApi;
   readonly pushStageName: string;
   readonly functions: readonly ObservedFunction[];
+  /**
+   * The daily archive compaction: one run a day, so any error alarms (the per-function alarms
+   * fire on sustained errors of steady traffic).
+   * @default none deployed
+   */
+  readonly compaction?: lambda.IFunction;
   /** Functions writing the warm tier: each failed invocation is a failed ClickHouse insert (after retries). */
   readonly warehouseWriters: readonly lambda.IFunction[];
   /** Events written to events.dlq (Ingest.metricEventsRejected). */
@@ -90,6 +97,7 @@ export class Observability extends Construct {
     addNlpAlarms(alarm, props.nlpLag, props.nlpLagThreshold);
     for (const [name, options] of capacityAlarms(props.capacity ?? {})) alarm(name, options);
     const warehouse = addWarehouseAlarms(alarm, props.warehouseWriters);
+    const compaction = props.compaction ? addCompactionAlarms(alarm, props.compaction) : undefined;
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
@@ -100,7 +108,11 @@ export class Observability extends Construct {
         ],
         [
           new cloudwatch.GraphWidget({ title: 'Aggregator offset lag', left: functions.lag, width: 12 }),
-          new cloudwatch.GraphWidget({ title: 'Function errors', left: functions.errors, width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'Function errors',
+            left: [...functions.errors, ...(compaction ? [compaction.errors] : [])],
+            width: 12,
+          }),
         ],
         [
           new cloudwatch.GraphWidget({

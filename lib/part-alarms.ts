@@ -186,3 +186,20 @@ export function addWarehouseAlarms(
   });
   return { insertErrors: [failed] };
 }
+
+/**
+ * Compaction: a daily run that failed (after Lambda's retry). The next run starts over, and
+ * nothing is lost meanwhile, but the cold tier's objects pile up until one succeeds.
+ */
+export function addCompactionAlarms(
+  alarm: AddAlarm,
+  compaction: lambda.IFunction,
+): { errors: cloudwatch.IMetric } {
+  const errors = compaction.metricErrors(sum(60));
+  alarm('CompactionErrors', {
+    metric: errors,
+    alarmDescription: 'Archive compaction failed: its log group says why; the next daily run starts over',
+    ...above(0, 1),
+  });
+  return { errors };
+}

@@ -6,8 +6,9 @@ import type { Sink } from '../core/mappings.ts';
 import { ALL_TOPICS } from '../core/topics.ts';
 import { Aggregators, type SinkBinding } from './aggregators.ts';
 import { ApiGatewayAccount } from './api-gateway-account.ts';
-import { Archive, accessLogBucket } from './archive.ts';
+import { ARCHIVE_EVENTS_PREFIX, Archive, accessLogBucket } from './archive.ts';
 import type { SpateCatalog } from './catalog.ts';
+import { Compaction } from './compaction.ts';
 import type { SpateConfig } from './config.ts';
 import { HotStore } from './hot-store.ts';
 import { metricRouteRequests } from './http-api-metrics.ts';
@@ -50,6 +51,8 @@ export class SpateStack extends Stack {
   readonly apiGatewayAccount: ApiGatewayAccount;
   readonly aggregators: Aggregators;
   readonly query: Query;
+  /** Daily compaction of the events archive; only with a self-hosted ClickHouse (see below). */
+  readonly compaction?: Compaction;
   readonly nlp: Nlp;
   readonly observability: Observability;
 
@@ -191,7 +194,27 @@ export class SpateStack extends Stack {
     this.push.grantReadTokenKey(this.query.fn.function);
     // ClickHouse itself reads the archive for the query function's cold tier, with its task role.
     const clickhouseRole = this.warehouse.service?.taskDefinition.taskRole;
-    if (clickhouseRole) this.archive.bucket.grantRead(clickhouseRole);
+    if (clickhouseRole) {
+      this.archive.bucket.grantRead(clickhouseRole);
+      // Compaction: ClickHouse writes the Parquet objects (under the events prefix only), the
+      // function lists the prefix and deletes what was merged. A ClickHouse Cloud service reaches
+      // the archive with credentials of its own, which this stack does not hold: no compaction then.
+      this.archive.grantWriteEvents(clickhouseRole);
+      this.compaction = new Compaction(this, 'Compaction', {
+        entry: catalog.compact,
+        vpc: net.vpc,
+        securityGroups: [net.functions, this.warehouse.clients],
+        logRetentionDays: retention,
+        // Exactly what io/s3/compaction-config.ts reads.
+        environment: {
+          ...this.warehouse.environment,
+          SPATE_ARCHIVE_BUCKET: this.archive.bucket.bucketName,
+          SPATE_ARCHIVE_PREFIX: ARCHIVE_EVENTS_PREFIX,
+        },
+      });
+      this.archive.grantCompact(this.compaction.fn.function);
+      this.warehouse.grantReadCredentials(this.compaction.fn.function);
+    }
     // The ops view reads topic offsets and the aggregators' committed offsets.
     this.streaming.grantDescribe(
       this.query.fn.function,
@@ -242,6 +265,7 @@ export class SpateStack extends Stack {
         observed('push-subscribe', this.push.subscribe.function),
         ...[...this.aggregators.functions].map(([name, f]) => observed(name, f.function, true)),
       ],
+      ...(this.compaction ? { compaction: this.compaction.fn.function } : {}),
       warehouseWriters: catalog.aggregators
         .filter((a) => a.mapping.writes.includes('warm'))
         .map((a) => this.aggregators.functions.get(`${a.mapping.functionName}:${a.mapping.topic}`)!.function),

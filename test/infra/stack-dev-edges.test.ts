@@ -346,9 +346,9 @@ describe('dev stack: secrets reach the functions at run time', () => {
     const storeWriters = catalog.aggregators.filter((a) =>
       a.mapping.writes.some((w) => w === 'hot' || w === 'warm'),
     );
-    // ingest, the authorizer, connect and subscribe, the query function, and every aggregator
-    // that writes a store
-    expect(readers).toHaveLength(5 + storeWriters.length);
+    // ingest, the authorizer, connect and subscribe, the query function, compaction, and every
+    // aggregator that writes a store
+    expect(readers).toHaveLength(6 + storeWriters.length);
     expect(readers).toContainEqual(expect.stringMatching(/^QueryHandlerFunction/));
   });
 });
@@ -388,7 +388,8 @@ describe('dev stack: observability', () => {
     );
     // ingest, query, authorizer, connect, subscribe, and every aggregator
     const functions = 5 + catalog.aggregators.length;
-    expect(alarmsWith({ MetricName: 'Errors', Namespace: 'AWS/Lambda' })).toHaveLength(functions);
+    // and compaction's own errors alarm (compaction.test.ts)
+    expect(alarmsWith({ MetricName: 'Errors', Namespace: 'AWS/Lambda' })).toHaveLength(functions + 1);
     expect(alarmsWith({ MetricName: 'Throttles', Namespace: 'AWS/Lambda' })).toHaveLength(functions);
   });
 

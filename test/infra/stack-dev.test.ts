@@ -39,8 +39,9 @@ describe('dev stack: security and compliance', () => {
         (f.Properties.Environment as { Variables?: Record<string, string> })?.Variables
           ?.POWERTOOLS_SERVICE_NAME,
     );
-    // ingest, query, WebSocket authorizer, connect and subscribe, topic provisioner, one per mapping
-    expect(ours.length).toBe(6 + catalog.aggregators.length);
+    // ingest, query, WebSocket authorizer, connect and subscribe, topic provisioner, compaction,
+    // one per mapping
+    expect(ours.length).toBe(7 + catalog.aggregators.length);
     for (const [id, f] of ours) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -280,7 +281,7 @@ describe('dev stack: hot, warm and cold tiers', () => {
     ]);
   });
 
-  it('archives to a KMS-encrypted, versioned, private, TLS-only bucket moving to IA at 30 and Glacier at 90 days', () => {
+  it('archives to a KMS-encrypted, versioned, private, TLS-only bucket moving to IA at 30 and Glacier Instant Retrieval at 90 days', () => {
     const [bucketId, bucket] = onlyResource(dev.template, 'AWS::S3::Bucket', 'ArchiveBucket');
     expect(bucket.Properties).toMatchObject({
       BucketEncryption: {
@@ -303,9 +304,10 @@ describe('dev stack: hot, warm and cold tiers', () => {
             ExpirationInDays: DEV_CONFIG.archiveExpirationDays,
             Transitions: [
               { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
-              { StorageClass: 'GLACIER', TransitionInDays: 90 },
+              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
             ],
           },
+          { Id: 'expired-delete-markers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
         ],
       },
     });

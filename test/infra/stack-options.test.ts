@@ -49,6 +49,9 @@ describe('stack options', () => {
   it('uses ClickHouse Cloud instead of self-hosting: no warehouse cluster, URL and secret handed on', () => {
     synth.template.resourceCountIs('AWS::ECS::Cluster', 1); // the NLP cluster only
     synth.template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+    // Compaction needs a ClickHouse whose role may write the archive: not deployed with an external one.
+    expect(resourcesOf(synth.template, 'AWS::Lambda::Function', 'Compaction')).toEqual([]);
+    expect(resourcesOf(synth.template, 'AWS::Events::Rule', 'Compaction')).toEqual([]);
     // The warehouse function writes, the query function reads: both read the credentials at run time.
     for (const prefix of ['AggregatorswarehouseeventsrawFunction', 'QueryHandlerFunction']) {
       const env = environmentOf(fn(prefix));

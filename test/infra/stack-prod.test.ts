@@ -137,7 +137,9 @@ describe('prod stack', () => {
     const [, ingestLogs] = onlyResource(prod.template, 'AWS::Logs::LogGroup', 'IngestHandlerLogs');
     expect(ingestLogs.Properties.RetentionInDays).toBe(90);
     prod.template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'tiering', ExpirationInDays: 2555 })] },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Id: 'tiering', ExpirationInDays: 2555 })]),
+      },
     });
   });
 });
