@@ -65,6 +65,15 @@ describe('readNlpWorkerConfig', () => {
     );
   });
 
+  it('reads SPATE_NLP_PRECISION: auto by default, fp32 or fp16, anything else refused', () => {
+    expect(readNlpWorkerConfig({}).precision).toBe('auto');
+    expect(readNlpWorkerConfig({ SPATE_NLP_PRECISION: 'fp16' }).precision).toBe('fp16');
+    expect(readNlpWorkerConfig({ SPATE_NLP_PRECISION: 'fp32' }).precision).toBe('fp32');
+    expect(() => readNlpWorkerConfig({ SPATE_NLP_PRECISION: 'int8' })).toThrow(
+      /SPATE_NLP_PRECISION: must be auto, fp32 or fp16, got "int8"/,
+    );
+  });
+
   it('makes any host name fit a transactional id', () => {
     expect(instanceName('ip-10-0-1-23.eu-west-1.compute.internal')).toBe(
       'ip-10-0-1-23.eu-west-1.compute.internal',
