@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MSKEvent } from 'aws-lambda';
 import type { ArchivedEvent } from '../core/aggregation/archive-key.ts';
 import { replayEvents } from '../core/aggregation/replay-batches.ts';
+import { MisconfiguredError } from '../core/errors/spate-error.ts';
 import type { ColdTierConfig } from '../io/clickhouse/cold-tier-config.ts';
 import { listArchiveForReplay, readArchiveObject } from '../io/s3/archive-reader.ts';
 import { readCompactedRows } from '../io/s3/compaction.ts';
@@ -14,7 +15,8 @@ export interface CompactedReader {
 }
 
 /** Raised when part of a prefix is compacted and no ClickHouse was given to read it. */
-export class CompactedArchiveError extends Error {
+export class CompactedArchiveError extends MisconfiguredError {
+  override readonly name: string = 'CompactedArchiveError';
   constructor(
     readonly prefix: string,
     readonly keys: readonly string[],
@@ -25,7 +27,6 @@ export class CompactedArchiveError extends Error {
       `${prefix}: part of it is in ${objects} (${keys[0]}${keys.length > 1 ? ', …' : ''}), ` +
         `which a replay reads through ClickHouse, and none is configured: ${hint}`,
     );
-    this.name = 'CompactedArchiveError';
   }
 }
 
