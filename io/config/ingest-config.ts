@@ -20,6 +20,12 @@ export interface IngestConfig {
   readonly origins: OriginPolicy;
   readonly rateLimit: RateLimitPolicy;
   /**
+   * History's pace per write key (`/v1/import`), besides the key's limit: imported events share
+   * events.raw's partitions with live ones, so an import paced under the pipeline's spare
+   * capacity never leaves live events queued behind it.
+   */
+  readonly historyRateLimit: RateLimitPolicy;
+  /**
    * Where the write keys' shared token buckets live (the hot store), so the limit holds across
    * containers; absent when no SPATE_REDIS_URL is set: each container then counts alone.
    */
@@ -50,6 +56,10 @@ export function readIngestConfig(environment: Env): IngestConfig {
     rateLimit: {
       ratePerS: env.int('SPATE_RATE_LIMIT_PER_S', 50_000, { min: 1 }),
       burst: env.int('SPATE_RATE_LIMIT_BURST', 100_000, { min: 1 }),
+    },
+    historyRateLimit: {
+      ratePerS: env.int('SPATE_IMPORT_RATE_PER_S', 1000, { min: 1 }),
+      burst: env.int('SPATE_IMPORT_RATE_BURST', 10_000, { min: 1 }),
     },
     rateLimitStore: readRateLimitStore(environment, env),
     breaker: {

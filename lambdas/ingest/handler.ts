@@ -17,7 +17,12 @@ export type IngestFunction = SpateFunction<APIGatewayProxyEventV2, APIGatewayPro
 
 /** The ingest function for a config: one producer, one limiter, one breaker for its lifetime. */
 export function createIngestFunction(config: IngestConfig, sink?: RecordSink): IngestFunction {
-  const rateLimit = createIngestRateLimiter(config, observeRateLimitStoreFailure);
+  const rateLimit = createIngestRateLimiter(config, config.rateLimit, observeRateLimitStoreFailure);
+  const historyRateLimit = createIngestRateLimiter(
+    config,
+    config.historyRateLimit,
+    observeRateLimitStoreFailure,
+  );
   const producer =
     sink ??
     new RecordProducer(
@@ -32,6 +37,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
     origins: config.origins,
     limits: INGEST_LIMITS,
     limiter: rateLimit.limiter,
+    historyLimiter: historyRateLimit.limiter,
     breaker: new CircuitBreaker(config.breaker),
     sink: producer,
     now: Date.now,
@@ -43,7 +49,7 @@ export function createIngestFunction(config: IngestConfig, sink?: RecordSink): I
     handler: httpHandler(ingestTools, core),
     core,
     close: async () => {
-      await rateLimit.close();
+      await Promise.all([rateLimit.close(), historyRateLimit.close()]);
       if (producer instanceof RecordProducer) await producer.disconnect();
     },
   };

@@ -38,6 +38,12 @@ export interface IngestServiceDeps {
   readonly limits: IngestLimits;
   /** Per write key, in events; shared by every container when a hot store is configured. */
   readonly limiter: RateLimiter;
+  /**
+   * History's own pace per write key (`/v1/import`), in events, taken before the key's limit:
+   * imports share the live events' partitions, and one paced under the pipeline's headroom never
+   * queues live events behind it. @default no pace of its own
+   */
+  readonly historyLimiter?: RateLimiter;
   readonly breaker: CircuitBreaker;
   readonly sink: RecordSink;
   readonly now: () => number;
@@ -120,7 +126,18 @@ async function answerRequest(
     }
     const nowMs = deps.now();
     // Priced by events, checked before the costly per-event work.
-    const decision = await deps.limiter.take(identity.keyId, itemCount(body, route), nowMs);
+    const cost = itemCount(body, route);
+    if (route.kind === 'segment' && route.timeRule === 'import' && deps.historyLimiter) {
+      const paced = await deps.historyLimiter.take(historyBucket(identity.keyId), cost, nowMs);
+      if (!paced.allowed)
+        throw new ThrottledError(
+          'history is imported at most SPATE_IMPORT_RATE_PER_S events/s per write key',
+          {
+            retryAfterS: paced.retryAfterS,
+          },
+        );
+    }
+    const decision = await deps.limiter.take(identity.keyId, cost, nowMs);
     if (!decision.allowed) {
       throw new ThrottledError('too many events for this write key', { retryAfterS: decision.retryAfterS });
     }
@@ -207,3 +224,6 @@ function report(
   deps.observe?.(outcome);
   return response;
 }
+
+/** History's bucket of a key, apart from its own: the two share the hot store's key space. */
+export const historyBucket = (keyId: string): string => `history/${keyId}`;

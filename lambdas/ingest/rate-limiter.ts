@@ -1,6 +1,6 @@
 import { CircuitBreaker } from '../../core/limits/circuit-breaker.ts';
 import { FailOpenRateLimiter } from '../../core/limits/fail-open-rate-limiter.ts';
-import { KeyRateLimiter, type RateLimiter } from '../../core/limits/token-bucket.ts';
+import { KeyRateLimiter, type RateLimiter, type RateLimitPolicy } from '../../core/limits/token-bucket.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import type { IngestConfig, RateLimitStoreConfig } from '../../io/config/ingest-config.ts';
 import { readRedisConfig } from '../../io/redis/redis-config.ts';
@@ -21,14 +21,15 @@ const STORE_BREAKER = { failureThreshold: 3, openMs: 5000 };
  * the container's own bucket alone.
  */
 export function createIngestRateLimiter(
-  config: IngestConfig,
+  config: Pick<IngestConfig, 'rateLimitStore'>,
+  policy: RateLimitPolicy,
   onStoreFailure: (err: unknown) => void,
 ): IngestRateLimiter {
-  const local = new KeyRateLimiter(config.rateLimit);
+  const local = new KeyRateLimiter(policy);
   const store = config.rateLimitStore;
   if (!store) return { limiter: local, close: async () => undefined };
   const shared = new SharedTokenBucket({
-    policy: config.rateLimit,
+    policy,
     connect: async () => connectRateLimitStore(await storeUrl(store), store.timeoutMs),
     connectTimeoutMs: store.timeoutMs,
   });
