@@ -14,6 +14,11 @@ export interface ScenarioOptions {
   readonly tailS?: number;
   /** Batches a retrying client sends again. @default none */
   readonly resend?: ResendPolicy;
+  /**
+   * The fault imports history: events dated before the scenario starts are left out of the live
+   * truth, and the scenario checks them itself. @default false
+   */
+  readonly importsHistory?: boolean;
   /** Does the damage while load runs; resolves when the fault is over (all parts restarted). */
   fault(stack: FaultStack): Promise<string>;
 }
@@ -50,6 +55,8 @@ recovery s is the time from the fault's end until every tier matched the truth.`
  */
 export async function runScenario(stack: FaultStack, options: ScenarioOptions): Promise<ScenarioOutcome> {
   const { endpoints } = stack;
+  // A minute of slack: the live load's events are dated by this same clock, history years back.
+  const liveSinceMs = options.importsHistory ? Date.now() - 60_000 : 0;
   const load = drive({
     endpoint: endpoints.http,
     writeKey: endpoints.writeKey,
@@ -68,7 +75,7 @@ export async function runScenario(stack: FaultStack, options: ScenarioOptions): 
   let outcome: Omit<ScenarioOutcome, 'row'>;
   let settledAt = Date.now();
   for (;;) {
-    const truth = await readRawTruth(endpoints);
+    const truth = await readRawTruth(endpoints, liveSinceMs);
     const ids = new Set(truth.events.map((r) => r.eventId));
     let lostAtIngest = 0;
     for (const id of result.acceptedIds) if (!ids.has(id)) lostAtIngest += 1;

@@ -1,5 +1,6 @@
 import { FAULTS, type ScenarioName } from './fault-config.ts';
 import type { FaultStack } from './fault-stack.ts';
+import { importDuringLiveLoad } from './history-import.ts';
 import type { ScenarioOptions } from './scenario.ts';
 import { seeded } from './seeded-random.ts';
 
@@ -16,7 +17,13 @@ const outage =
   };
 
 export interface FaultScenario extends ScenarioOptions {
-  readonly id: ScenarioName | 'broker-kill' | 'redis-outage' | 'nlp-kill' | 'client-retries';
+  readonly id:
+    | ScenarioName
+    | 'broker-kill'
+    | 'redis-outage'
+    | 'nlp-kill'
+    | 'client-retries'
+    | 'history-import';
   readonly title: string;
   /** Ingest must keep accepting everything through the fault (true for faults behind the stream). */
   readonly ingestUnaffected: boolean;
@@ -40,6 +47,24 @@ export const SCENARIOS: readonly FaultScenario[] = [
       await sleep(FAULTS.full ? 30_000 : 8000);
       return 'copies reach events.raw at new offsets with the same event ids';
     },
+  },
+  {
+    id: 'history-import',
+    title:
+      'history imported during live load: live events keep reaching ClickHouse, every old day counts right, a re-import changes nothing',
+    name: `history import x2 during live load`,
+    seed: 9108,
+    ingestUnaffected: true,
+    importsHistory: true,
+    fault: (s) =>
+      importDuringLiveLoad(s, {
+        count: FAULTS.full ? 100_000 : 10_000,
+        seed: 9108,
+        // The short run reads a year at each end and one between; the full run all twenty.
+        years: FAULTS.full ? Array.from({ length: 20 }, (_, i) => 1996 + i) : [1996, 2006, 2015],
+        maxLiveDelayMs: 30_000,
+        settleMs: FAULTS.full ? 600_000 : 240_000,
+      }),
   },
   {
     id: 'aggregator-kills',

@@ -80,19 +80,22 @@ export interface RawTruth {
   readonly events: readonly RawRecord[];
   /** Records on events.raw by event id beyond the first: copies a retrying client made. */
   readonly topicDuplicates: number;
+  /** Events dated before this (ms) are history a scenario imported and checks itself: left out here. */
+  readonly sinceMs: number;
 }
 
-export async function readRawTruth(endpoints: LocalEndpoints): Promise<RawTruth> {
+export async function readRawTruth(endpoints: LocalEndpoints, sinceMs = 0): Promise<RawTruth> {
   const records: RawRecord[] = [];
   await readTopic([endpoints.kafka], TOPICS.eventsRaw.name, (partition, offset, value) => {
     const event = JSON.parse(value) as { event_id: string; type: string; timestamp: string; project: string };
     if (event.project !== endpoints.project) return;
+    if (Date.parse(event.timestamp) < sinceMs) return;
     const minute = Math.floor(Date.parse(event.timestamp) / 60_000) * 60;
     records.push({ partition, offset, eventId: event.event_id, type: event.type, minute });
   });
   const first = new Map<string, RawRecord>();
   for (const r of records) if (!first.has(r.eventId)) first.set(r.eventId, r);
-  return { records, events: [...first.values()], topicDuplicates: records.length - first.size };
+  return { records, events: [...first.values()], topicDuplicates: records.length - first.size, sinceMs };
 }
 
 /** What one tier holds, against the records on events.raw. */
@@ -147,8 +150,9 @@ export async function warmTally(endpoints: LocalEndpoints, truth: RawTruth): Pro
   try {
     const result = await client.query({
       query: `SELECT event_id AS id, count() AS n FROM events
-              WHERE project = {project:String} GROUP BY id`,
-      query_params: { project: endpoints.project },
+              WHERE project = {project:String} AND ts >= fromUnixTimestamp64Milli({since:Int64})
+              GROUP BY id`,
+      query_params: { project: endpoints.project, since: truth.sinceMs },
       format: 'JSONEachRow',
     });
     const rows = await result.json<{ id: string; n: string | number }>();
@@ -175,10 +179,17 @@ export async function coldTally(
       endpoints.s3.buckets.archive,
       `events/project=${endpoints.project}/`,
     );
+    // The archive function names objects by their events' hour (dt=YYYY-MM-DD/hour=HH), so
+    // history's are skipped unread. Compacted (Parquet) objects hold only days before the one
+    // under way, none of a scenario's live events: history too.
+    const sinceHour = new Date(Math.floor(truth.sinceMs / 3_600_000) * 3_600_000).toISOString().slice(0, 13);
     const got = new Map<string, number>();
     let lines = 0;
     for (const key of keys) {
+      const hour = /dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\//.exec(key);
+      if (!hour || `${hour[1]}T${hour[2]}` < sinceHour) continue;
       for (const row of await readArchiveObject(s3, endpoints.s3.buckets.archive, key)) {
+        if (Date.parse(String(row.timestamp)) < truth.sinceMs) continue;
         lines += 1;
         got.set(String(row.event_id), 1);
       }
