@@ -25,7 +25,8 @@ import {
   trainHead,
 } from '../../core/nlp/model/hashed-ngram-train.ts';
 import { HEADS, type LabelledRow, parseLabelledSet } from '../../core/nlp/model/labelled-sets.ts';
-import { type Split, seededRandom, stratifiedSplit } from '../../core/nlp/model/split.ts';
+import { seededRandom } from '../../core/nlp/model/seeded-random.ts';
+import { type Split, stratifiedSplit } from '../../core/nlp/model/split.ts';
 import { SENTIMENT_LABELS } from '../../core/nlp/sentiment.ts';
 import { parseRawTweet } from '../../core/nlp/tweet.ts';
 import { completeTweets, createEnricher } from './enrichment.ts';

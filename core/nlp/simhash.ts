@@ -1,3 +1,4 @@
+import { avalanche, fnv1a } from './string-hash.ts';
 /**
  * 64-bit SimHash of a token list, as two 32-bit halves (numbers, not BigInt: this runs
  * once per tweet at stream rate). Features are word unigrams and bigrams, so short tweets
@@ -11,8 +12,8 @@ export interface SimHash {
 export function simhash(tokens: readonly string[]): SimHash {
   const weights = new Int32Array(64);
   const add = (feature: string) => {
-    const h1 = fnv1a(feature, 0x811c9dc5);
-    const h2 = fnv1a(feature, 0x01000193 ^ 0x5bd1e995);
+    const h1 = avalanche(fnv1a(feature, 0x811c9dc5));
+    const h2 = avalanche(fnv1a(feature, 0x01000193 ^ 0x5bd1e995));
     for (let bit = 0; bit < 32; bit++) {
       weights[bit] = (weights[bit] ?? 0) + ((h1 >>> bit) & 1 ? 1 : -1);
       weights[bit + 32] = (weights[bit + 32] ?? 0) + ((h2 >>> bit) & 1 ? 1 : -1);
@@ -39,19 +40,4 @@ function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function fnv1a(text: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // A final avalanche, since FNV's low bits mix poorly on short strings.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -1,3 +1,4 @@
+import { avalanche, fnv1a } from '../string-hash.ts';
 import { VaderScorer } from './vader.ts';
 
 /**
@@ -83,21 +84,6 @@ const SEED_UNIGRAM = 0x811c9dc5;
 const SEED_BIGRAM = 0x01000193 ^ 0x9e3779b9;
 const SEED_CHAR = 0x85ebca6b;
 
-function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
-
-/** murmur3's finaliser: FNV's low bits alone spread poorly over a power-of-two table. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 export class HashedNgramFeaturizer {
   private readonly vader: VaderScorer;
   private readonly mask: number;
@@ -125,7 +111,7 @@ export class HashedNgramFeaturizer {
     };
     for (const t of tokens) {
       if (ids.length >= max) break;
-      ids.push(mix(fnv(SEED_UNIGRAM, t)) & this.mask);
+      ids.push(avalanche(fnv1a(t, SEED_UNIGRAM)) & this.mask);
     }
     group(0);
     if (this.spec.wordBigrams && tokens.length > 0) {
@@ -133,7 +119,7 @@ export class HashedNgramFeaturizer {
       let prev = '<s>';
       for (let i = 0; i <= tokens.length && ids.length < max; i++) {
         const t = i < tokens.length ? tokens[i]! : '</s>';
-        ids.push(mix(fnv(fnv(SEED_BIGRAM, prev) ^ 0x20, t)) & this.mask);
+        ids.push(avalanche(fnv1a(t, fnv1a(prev, SEED_BIGRAM) ^ 0x20)) & this.mask);
         prev = t;
       }
       group(from);
@@ -147,7 +133,7 @@ export class HashedNgramFeaturizer {
           let h = SEED_CHAR;
           for (let j = i; j < Math.min(w.length, i + maxN) && ids.length < max; j++) {
             h = Math.imul(h ^ w.charCodeAt(j), 0x01000193);
-            if (j - i + 1 >= minN) ids.push(mix(h) & this.mask);
+            if (j - i + 1 >= minN) ids.push(avalanche(h) & this.mask);
           }
         }
       }

@@ -9,7 +9,7 @@ import {
   sigmoid,
   softmax,
 } from '../inference/hashed-ngrams.ts';
-import { seededRandom } from './split.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * Training of the hashed n-gram model's heads, in TypeScript and seeded: the same rows and

@@ -1,3 +1,4 @@
+import { avalanche, fnv1a } from '../string-hash.ts';
 /**
  * A stratified split fixed by a seed and each row's key (the tweet id, or its text where the
  * source has no id): within each label, rows are ordered by a hash of seed and key and the
@@ -50,24 +51,5 @@ export function stratifiedSplit<T>(
 
 /** FNV-1a then murmur3's finaliser: a stable 32-bit hash of a string. */
 export function keyHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same shuffles on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return avalanche(fnv1a(s));
 }

@@ -8,6 +8,7 @@ import {
   trainByteLevelBpe,
 } from './byte-level-bpe.ts';
 import { ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder, toFloat16Array } from './onnx-graph.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * A tiny RoBERTa-shaped sequence classifier with seeded random weights: the graph, inputs and
@@ -42,18 +43,6 @@ export interface TinyRobertaWeights {
   readonly maxPositions: number;
   readonly classes: number;
   readonly tensors: ReadonlyMap<string, { readonly dims: number[]; readonly data: Float32Array }>;
-}
-
-/** mulberry32: a small seeded generator, so the same seed gives the same model. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function tinyRobertaWeights(vocabSize: number, options: TinyRobertaOptions): TinyRobertaWeights {
