@@ -7,7 +7,8 @@ import {
   robertaTokenizerJson,
   trainByteLevelBpe,
 } from './byte-level-bpe.ts';
-import { ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder, toFloat16Array } from './onnx-graph.ts';
+import { toFloat16Array } from './float16.ts';
+import { ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder } from './onnx-graph.ts';
 import { seededRandom } from './seeded-random.ts';
 
 /**

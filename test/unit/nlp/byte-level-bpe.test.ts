@@ -8,7 +8,7 @@ import {
   robertaTokenizerJson,
   trainByteLevelBpe,
 } from '../../../core/nlp/model/byte-level-bpe.ts';
-import { toFloat16Bits } from '../../../core/nlp/model/onnx-graph.ts';
+import { toFloat16Bits } from '../../../core/nlp/model/float16.ts';
 import { TINY_CORPUS, tinyRobertaOnnx, tinyRobertaWeights } from '../../../core/nlp/model/tiny-roberta.ts';
 
 describe('byte-level BPE (RoBERTa / GPT-2 tokenizer.json)', () => {

@@ -12,12 +12,8 @@ import {
   packFeatures,
 } from '../../../core/nlp/inference/hashed-ngrams.ts';
 import { parseVaderLexicon } from '../../../core/nlp/inference/vader-lexicon.ts';
-import {
-  fromFloat16Bits,
-  hashedNgramOnnx,
-  roundToFloat16,
-  toFloat16Bits,
-} from '../../../core/nlp/model/hashed-ngram-graph.ts';
+import { fromFloat16Bits, toFloat16Bits } from '../../../core/nlp/model/float16.ts';
+import { hashedNgramOnnx, roundToFloat16 } from '../../../core/nlp/model/hashed-ngram-graph.ts';
 import { assembleModel, trainHead } from '../../../core/nlp/model/hashed-ngram-train.ts';
 import { HEADS, parseLabelledSet } from '../../../core/nlp/model/labelled-sets.ts';
 import { stratifiedSplit } from '../../../core/nlp/model/split.ts';
