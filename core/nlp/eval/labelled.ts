@@ -1,4 +1,5 @@
 import { SENTIMENT_LABELS, type SentimentLabel, sentimentFromScore } from '../sentiment.ts';
+import { jsonObjectLines } from './json-lines.ts';
 
 /**
  * A labelled tweet for evaluation, one JSON Lines record: `{"text", "score"}` with a score
@@ -13,17 +14,8 @@ export interface LabelledTweet {
 
 export function parseLabelledJsonl(content: string, source = 'data'): LabelledTweet[] {
   const out: LabelledTweet[] = [];
-  for (const [i, line] of content.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    const where = `${source}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new Error(`${where}: not valid JSON`);
-    }
-    if (typeof value !== 'object' || value === null) throw new Error(`${where}: must be a JSON object`);
-    const { text, score, label } = value as Record<string, unknown>;
+  for (const { where, fields } of jsonObjectLines(content, source)) {
+    const { text, score, label } = fields;
     if (typeof text !== 'string') throw new Error(`${where}: text must be a string`);
     if (score !== undefined) {
       if (typeof score !== 'number' || !(score >= -1 && score <= 1)) {

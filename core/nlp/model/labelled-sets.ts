@@ -1,3 +1,4 @@
+import { jsonObjectLines } from '../eval/json-lines.ts';
 import type { HeadSpec } from '../inference/hashed-ngrams.ts';
 
 /**
@@ -21,18 +22,8 @@ export interface LabelledRow {
 
 export function parseLabelledSet(content: string, head: HeadSpec, source: string): LabelledRow[] {
   const rows: LabelledRow[] = [];
-  for (const [i, line] of content.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    const where = `${source}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new Error(`${where}: not valid JSON`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw new Error(`${where}: must be a JSON object`);
-    const { id, text, label } = value as Record<string, unknown>;
+  for (const { where, fields } of jsonObjectLines(content, source)) {
+    const { id, text, label } = fields;
     if (typeof text !== 'string') throw new Error(`${where}: text must be a string`);
     const index = typeof label === 'string' ? head.labels.indexOf(label) : -1;
     if (index < 0) throw new Error(`${where}: label must be one of ${head.labels.join(', ')}`);
