@@ -65,6 +65,20 @@ export default defineConfig({
           sequence: { groupOrder: 4 },
         },
       },
+      // The CUDA path (bench/nlp/gpu.sh): only where it is asked for, so machines without a GPU
+      // neither run nor skip it.
+      ...(process.env.SPATE_NLP_TEST_CUDA === '1'
+        ? [
+            {
+              test: {
+                name: 'gpu',
+                include: ['test/gpu/**/*.test.ts'],
+                environment: 'node',
+                testTimeout: 300_000,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'faults',

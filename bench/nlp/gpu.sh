@@ -30,8 +30,8 @@ if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; t
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
-echo "== CUDA path tests (test/integration/nlp/transformer-path.test.ts, SPATE_NLP_TEST_CUDA=1)"
-SPATE_NLP_TEST_CUDA=1 npx vitest run test/integration/nlp/transformer-path.test.ts
+echo "== CUDA path tests (test/gpu, the gpu project that SPATE_NLP_TEST_CUDA=1 adds)"
+SPATE_NLP_TEST_CUDA=1 npx vitest run --project gpu
 
 echo "== tweets/s per batch size"
 args=(--device cuda --batches "${BATCHES:-1,8,32,64,128,256}" --tweets "${TWEETS:-4096}" --precisions "${PRECISIONS:-fp32,fp16}")

@@ -1,19 +1,24 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBackend, SHIPPED_MODEL_DIR } from '../../../containers/nlp/backends.ts';
+import { openBackend } from '../../../containers/nlp/backends.ts';
 import { readNlpWorkerConfig } from '../../../containers/nlp/config.ts';
 import { createEnricher } from '../../../containers/nlp/enrichment.ts';
-import { hasCudaProvider, SequenceClassifierSession } from '../../../containers/nlp/onnx-backend.ts';
+import { SequenceClassifierSession } from '../../../containers/nlp/onnx-backend.ts';
 import { scoreTweets } from '../../../containers/nlp/score.ts';
 import { TransformerHeadsBackend } from '../../../containers/nlp/transformer-heads-backend.ts';
 import { loadVaderLexicon } from '../../../containers/nlp/vader-lexicon-file.ts';
 import type { SentimentBackend } from '../../../core/nlp/inference/backend.ts';
 import { writeTinyRoberta } from '../../../core/nlp/model/tiny-roberta.ts';
 import { runProcess } from '../../support/run-process.ts';
+import {
+  HEADS,
+  layTinyHeads,
+  productionBackend as productionBackendOf,
+  TINY_TWEETS,
+  type TinyHeads,
+} from './tiny-heads.ts';
 
 /**
  * The transformer path end to end: three tiny RoBERTa-shaped exports (random seeded weights,
@@ -24,21 +29,6 @@ import { runProcess } from '../../support/run-process.ts';
  */
 const SPATE = fileURLToPath(new URL('../../../bin/spate.js', import.meta.url));
 
-/** The labels, in order, of the cardiffnlp models a deploy uses. */
-const HEADS = {
-  sentiment: { labels: ['negative', 'neutral', 'positive'], seed: 11 },
-  offensive: { labels: ['non-offensive', 'offensive'], seed: 12 },
-  hate: { labels: ['NOT-HATE', 'HATE'], seed: 13 },
-} as const;
-
-const TWEETS = [
-  { id: 't1', text: 'I love this phone, the camera is amazing! 🔥' },
-  { id: 't2', text: 'The delivery was terrible and I hate the app.' },
-  { id: 't3', text: 'the store opens at 9am tomorrow #news https://acme.example/hours' },
-  { id: 't4', text: 'shut up you stupid idiot, nobody wants you here' },
-  { id: 't5', text: 'Café déjà vu — naïve façade, 100% ✨' },
-];
-
 interface EnrichedOut {
   readonly id: string;
   readonly text: string;
@@ -47,20 +37,8 @@ interface EnrichedOut {
   readonly toxicity: { readonly offensive: number; readonly hate: number; readonly flags: string[] };
 }
 
-let root: string;
-let modelDir: string;
-
-/** The worker's own configuration and backend selection, from the environment a deploy sets. */
-async function productionBackend(env: Record<string, string> = {}): Promise<SentimentBackend> {
-  const config = readNlpWorkerConfig({ SPATE_NLP_MODEL_DIR: modelDir, SPATE_NLP_BACKEND: 'onnx', ...env });
-  return openBackend({
-    kind: config.backend,
-    lexicon: loadVaderLexicon(),
-    ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
-    device: config.device,
-    precision: config.precision ?? 'auto',
-  });
-}
+let heads: TinyHeads;
+const productionBackend = (env: Record<string, string> = {}) => productionBackendOf(heads.modelDir, env);
 
 async function score(backend: SentimentBackend): Promise<EnrichedOut[]> {
   const config = readNlpWorkerConfig({});
@@ -76,10 +54,10 @@ async function score(backend: SentimentBackend): Promise<EnrichedOut[]> {
   errors.on('data', (d) => {
     err += String(d);
   });
-  input.end(`${TWEETS.map((t) => JSON.stringify(t)).join('\n')}\n`);
+  input.end(`${TINY_TWEETS.map((t) => JSON.stringify(t)).join('\n')}\n`);
   const summary = await scoreTweets(input, output, errors, enricher, backend);
   expect(err).toBe('');
-  expect(summary).toEqual({ scored: TWEETS.length, rejected: 0 });
+  expect(summary).toEqual({ scored: TINY_TWEETS.length, rejected: 0 });
   return out
     .trimEnd()
     .split('\n')
@@ -87,16 +65,10 @@ async function score(backend: SentimentBackend): Promise<EnrichedOut[]> {
 }
 
 beforeAll(() => {
-  root = mkdtempSync(join(tmpdir(), 'spate-tiny-roberta-'));
-  modelDir = join(root, 'model');
-  for (const [head, spec] of Object.entries(HEADS))
-    writeTinyRoberta(join(modelDir, head), { labels: spec.labels, seed: spec.seed });
-  // As in the model bucket: the stack's upload of the shipped model at the top, the heads beside it.
-  for (const file of ['model.onnx', 'config.json'])
-    copyFileSync(join(SHIPPED_MODEL_DIR, file), join(modelDir, file));
+  heads = layTinyHeads();
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => heads.remove());
 
 describe('transformer path: one Hugging Face export per head, through the production code', () => {
   it('is what the worker opens for SPATE_NLP_MODEL_DIR holding sentiment/, offensive/ and hate/ (beside the shipped model)', async () => {
@@ -106,7 +78,7 @@ describe('transformer path: one Hugging Face export per head, through the produc
       expect(backend.name).toBe('onnx');
       expect(backend.device).toBe('cpu');
       // 'auto' picks the heads too, as the worker does when SPATE_NLP_BACKEND is unset.
-      const auto = await openBackend({ kind: 'auto', modelDir, device: 'cpu' });
+      const auto = await openBackend({ kind: 'auto', modelDir: heads.modelDir, device: 'cpu' });
       expect(auto).toBeInstanceOf(TransformerHeadsBackend);
       await auto.close();
     } finally {
@@ -116,12 +88,12 @@ describe('transformer path: one Hugging Face export per head, through the produc
 
   it('each head answers softmax rows in [0, 1] summing to 1, the same alone as padded in a batch', async () => {
     for (const head of Object.keys(HEADS)) {
-      const session = await SequenceClassifierSession.load(join(modelDir, head), {
+      const session = await SequenceClassifierSession.load(join(heads.modelDir, head), {
         device: 'cpu',
         maxLength: 128,
       });
       try {
-        const texts = TWEETS.map((t) => t.text);
+        const texts = TINY_TWEETS.map((t) => t.text);
         const rows = await session.probabilities(texts);
         expect(rows).toHaveLength(texts.length);
         for (const row of rows) {
@@ -153,14 +125,17 @@ describe('transformer path: one Hugging Face export per head, through the produc
           async (head) =>
             [
               head,
-              await SequenceClassifierSession.load(join(modelDir, head), { device: 'cpu', maxLength: 128 }),
+              await SequenceClassifierSession.load(join(heads.modelDir, head), {
+                device: 'cpu',
+                maxLength: 128,
+              }),
             ] as const,
         ),
       ),
     );
     try {
       const out = await score(backend);
-      expect(out.map((t) => t.id)).toEqual(TWEETS.map((t) => t.id));
+      expect(out.map((t) => t.id)).toEqual(TINY_TWEETS.map((t) => t.id));
       const texts = out.map((t) => t.cleanText ?? t.text);
       const scores = await backend.infer(texts);
       for (const [i, t] of out.entries()) {
@@ -198,7 +173,7 @@ describe('transformer path: one Hugging Face export per head, through the produc
     const fp32 = await productionBackend({ SPATE_NLP_PRECISION: 'fp32' });
     const fp16 = await productionBackend({ SPATE_NLP_PRECISION: 'fp16' });
     try {
-      const texts = TWEETS.map((t) => t.text);
+      const texts = TINY_TWEETS.map((t) => t.text);
       const [a, b] = await Promise.all([fp32.infer(texts), fp16.infer(texts)]);
       for (const [i, x] of a.entries()) {
         const y = b[i]!;
@@ -217,8 +192,8 @@ describe('transformer path: one Hugging Face export per head, through the produc
   it('runs through `spate nlp score --backend onnx --model <dir>` as a user runs it', async () => {
     const { stdout, stderr, code } = await runProcess(
       process.execPath,
-      [SPATE, 'nlp', 'score', '--backend', 'onnx', '--model', modelDir, '--device', 'cpu'],
-      { input: `${TWEETS.map((t) => JSON.stringify(t)).join('\n')}\n`, timeoutMs: 60_000 },
+      [SPATE, 'nlp', 'score', '--backend', 'onnx', '--model', heads.modelDir, '--device', 'cpu'],
+      { input: `${TINY_TWEETS.map((t) => JSON.stringify(t)).join('\n')}\n`, timeoutMs: 60_000 },
     );
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -226,7 +201,7 @@ describe('transformer path: one Hugging Face export per head, through the produc
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(out.map((t) => t.id)).toEqual(TWEETS.map((t) => t.id));
+    expect(out.map((t) => t.id)).toEqual(TINY_TWEETS.map((t) => t.id));
     for (const t of out) {
       expect(t.sentiment.model).toBe('onnx');
       expect(['negative', 'neutral', 'positive']).toContain(t.sentiment.label);
@@ -236,7 +211,7 @@ describe('transformer path: one Hugging Face export per head, through the produc
   });
 
   it('refuses a toxicity head whose labels name no offensive class', async () => {
-    const bad = join(root, 'bad');
+    const bad = join(heads.modelDir, '..', 'bad');
     writeTinyRoberta(join(bad, 'sentiment'), { labels: HEADS.sentiment.labels, seed: 1 });
     writeTinyRoberta(join(bad, 'offensive'), { labels: ['a', 'b'], seed: 2 });
     writeTinyRoberta(join(bad, 'hate'), { labels: HEADS.hate.labels, seed: 3 });
@@ -244,34 +219,4 @@ describe('transformer path: one Hugging Face export per head, through the produc
       /no single "offensive" class/,
     );
   });
-});
-
-/**
- * The CUDA path: run by bench/nlp/gpu.sh on a machine with a GPU and the CUDA build of
- * onnxruntime-node (SPATE_NLP_TEST_CUDA=1); skipped elsewhere.
- */
-describe.runIf(process.env.SPATE_NLP_TEST_CUDA === '1')('transformer path on CUDA', () => {
-  it('the CUDA provider is shipped', () => {
-    expect(hasCudaProvider()).toBe(true);
-  });
-
-  for (const precision of ['fp32', 'fp16'] as const) {
-    it(`runs every head on CUDA (${precision}) and agrees with the CPU`, async () => {
-      const gpu = await productionBackend({ SPATE_NLP_DEVICE: 'cuda', SPATE_NLP_PRECISION: precision });
-      const cpu = await productionBackend({ SPATE_NLP_DEVICE: 'cpu', SPATE_NLP_PRECISION: 'fp32' });
-      try {
-        expect(gpu.device).toBe('cuda');
-        const texts = TWEETS.map((t) => t.text);
-        const [a, b] = await Promise.all([gpu.infer(texts), cpu.infer(texts)]);
-        for (const [i, x] of a.entries()) {
-          expect(Math.abs(x.sentiment.score - b[i]!.sentiment.score)).toBeLessThan(0.03);
-          expect(Math.abs(x.toxicity!.offensive - b[i]!.toxicity!.offensive)).toBeLessThan(0.03);
-          expect(Math.abs(x.toxicity!.hate - b[i]!.toxicity!.hate)).toBeLessThan(0.03);
-        }
-      } finally {
-        await gpu.close();
-        await cpu.close();
-      }
-    });
-  }
 });
