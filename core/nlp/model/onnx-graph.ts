@@ -30,81 +30,39 @@ const IR_VERSION = 8;
 const OPSET = 13;
 
 export function classifierOnnx(w: ClassifierWeights, producer = 'spate'): Uint8Array {
-  const model = new ProtoWriter();
-  model.int(1, IR_VERSION); // ir_version
-  model.string(2, producer); // producer_name
-  model.string(3, '1'); // producer_version
-  model.message(8, (o) => o.string(1, '').int(2, OPSET)); // opset_import
-  model.message(7, (g) => {
-    const node = (op: string, inputs: string[], outputs: string[], attrs: [string, number][] = []) =>
-      g.message(1, (n) => {
-        for (const i of inputs) n.string(1, i);
-        for (const o of outputs) n.string(2, o);
-        n.string(3, `${op}_${outputs[0]}`);
-        n.string(4, op);
-        for (const [name, value] of attrs)
-          n.message(5, (a) => a.string(1, name).int(3, value).int(20, ATTR_INT));
-      });
-    node('Gather', ['embedding', 'input_ids'], ['embedded']);
-    node('Cast', ['attention_mask'], ['mask'], [['to', TENSOR_FLOAT]]);
-    node('Unsqueeze', ['mask', 'axis2'], ['mask3']);
-    node('Mul', ['embedded', 'mask3'], ['masked']);
-    node('ReduceSum', ['masked', 'axis1'], ['summed'], [['keepdims', 0]]);
-    node('ReduceSum', ['mask', 'axis1'], ['count'], [['keepdims', 1]]);
-    node('Max', ['count', 'one'], ['count1']);
-    node('Div', ['summed', 'count1'], ['pooled']);
-    node('MatMul', ['pooled', 'w1'], ['h1']);
-    node('Add', ['h1', 'b1'], ['h1b']);
-    node('Relu', ['h1b'], ['h1r']);
-    node('MatMul', ['h1r', 'w2'], ['h2']);
-    node('Add', ['h2', 'b2'], ['logits']);
-    g.string(2, 'sentiment_classifier');
-
-    const floatTensor = (name: string, dims: number[], data: Float32Array) =>
-      g.message(5, (t) => {
-        t.packedInts(1, dims);
-        t.int(2, TENSOR_FLOAT);
-        t.string(8, name);
-        t.bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)); // raw_data, little-endian
-      });
-    const int64Tensor = (name: string, values: number[]) =>
-      g.message(5, (t) => {
-        t.packedInts(1, [values.length]);
-        t.int(2, TENSOR_INT64);
-        t.packedInts(7, values);
-        t.string(8, name);
-      });
-    floatTensor('embedding', [w.vocabSize, w.hidden], w.embedding);
-    floatTensor('w1', [w.hidden, w.inner], w.w1);
-    floatTensor('b1', [w.inner], w.b1);
-    floatTensor('w2', [w.inner, w.classes], w.w2);
-    floatTensor('b2', [w.classes], w.b2);
-    floatTensor('one', [], Float32Array.of(1));
-    int64Tensor('axis1', [1]);
-    int64Tensor('axis2', [2]);
-
-    const valueInfo = (field: number, name: string, elemType: number, dims: (number | string)[]) =>
-      g.message(field, (v) => {
-        v.string(1, name);
-        v.message(2, (type) =>
-          type.message(1, (tensor) => {
-            tensor.int(1, elemType);
-            tensor.message(2, (shape) => {
-              for (const d of dims)
-                shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
-            });
-          }),
-        );
-      });
-    valueInfo(11, 'input_ids', TENSOR_INT64, ['batch', 'sequence']);
-    valueInfo(11, 'attention_mask', TENSOR_INT64, ['batch', 'sequence']);
-    valueInfo(12, 'logits', TENSOR_FLOAT, ['batch', w.classes]);
-  });
-  return model.finish();
+  const g = new OnnxGraphBuilder('sentiment_classifier');
+  const node = (op: string, inputs: string[], output: string, attrs: Record<string, AttrValue> = {}) =>
+    g.node(op, inputs, attrs, [output]);
+  node('Gather', ['embedding', 'input_ids'], 'embedded');
+  node('Cast', ['attention_mask'], 'mask', { to: TENSOR_FLOAT });
+  node('Unsqueeze', ['mask', 'axis2'], 'mask3');
+  node('Mul', ['embedded', 'mask3'], 'masked');
+  node('ReduceSum', ['masked', 'axis1'], 'summed', { keepdims: 0 });
+  node('ReduceSum', ['mask', 'axis1'], 'count', { keepdims: 1 });
+  node('Max', ['count', 'one'], 'count1');
+  node('Div', ['summed', 'count1'], 'pooled');
+  node('MatMul', ['pooled', 'w1'], 'h1');
+  node('Add', ['h1', 'b1'], 'h1b');
+  node('Relu', ['h1b'], 'h1r');
+  node('MatMul', ['h1r', 'w2'], 'h2');
+  node('Add', ['h2', 'b2'], 'logits');
+  g.float('embedding', [w.vocabSize, w.hidden], w.embedding);
+  g.float('w1', [w.hidden, w.inner], w.w1);
+  g.float('b1', [w.inner], w.b1);
+  g.float('w2', [w.inner, w.classes], w.w2);
+  g.float('b2', [w.classes], w.b2);
+  g.float('one', [], Float32Array.of(1));
+  g.int64('axis1', [1], [1]);
+  g.int64('axis2', [1], [2]);
+  g.input('input_ids', TENSOR_INT64, ['batch', 'sequence']);
+  g.input('attention_mask', TENSOR_INT64, ['batch', 'sequence']);
+  g.output('logits', TENSOR_FLOAT, ['batch', w.classes]);
+  return g.toBytes(producer);
 }
 
 // ---------------------------------------------------------------------------------------
-// A general graph builder for larger graphs (the tiny transformer, FP16 variants).
+// The one ONNX writer: the classifier above, the shipped hashed n-gram model and the tiny
+// transformer are all built with it.
 
 const TENSOR_FLOAT16 = 10;
 const ATTR_FLOAT = 1;
@@ -186,11 +144,12 @@ export class OnnxGraphBuilder {
     model.string(3, '1');
     model.message(8, (o) => o.string(1, '').int(2, this.opset));
     model.message(7, (g) => {
-      for (const [i, n] of this.nodes.entries()) {
+      for (const n of this.nodes) {
         g.message(1, (w) => {
           for (const x of n.inputs) w.string(1, x);
           for (const x of n.outputs) w.string(2, x);
-          w.string(3, `${n.op}_${i}`);
+          // Named after the node's first output, which a valid graph never reuses.
+          w.string(3, `${n.op}_${n.outputs[0]}`);
           w.string(4, n.op);
           for (const [name, value] of Object.entries(n.attrs)) {
             w.message(5, (a) => {
@@ -213,7 +172,7 @@ export class OnnxGraphBuilder {
           } else {
             w.int(2, t.kind === 'float' ? TENSOR_FLOAT : TENSOR_FLOAT16);
             w.string(8, t.name);
-            w.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+            w.bytes(9, littleEndian(t.data));
           }
         });
       }
@@ -235,4 +194,14 @@ export class OnnxGraphBuilder {
     });
     return model.finish();
   }
+}
+
+/** raw_data is little-endian whatever the machine. */
+function littleEndian(data: Float32Array | Uint16Array): Uint8Array {
+  const out = new Uint8Array(data.byteLength);
+  const view = new DataView(out.buffer);
+  if (data instanceof Float32Array)
+    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
+  else for (let i = 0; i < data.length; i++) view.setUint16(i * 2, data[i]!, true);
+  return out;
 }
