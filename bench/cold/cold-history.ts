@@ -17,6 +17,7 @@ import { createClient } from '@clickhouse/client';
 import { revenueMinorUnits } from '../../core/aggregation/event-decoding.ts';
 import type { EnrichedEvent } from '../../core/events/enriched-event.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
+import { seededRandom } from '../../core/seeded-random.ts';
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { createS3Client } from '../../io/s3/client.ts';
@@ -26,7 +27,6 @@ import { startClickHouseEndpoint } from '../../local/clickhouse/index.ts';
 import { createLambdaContext } from '../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../local/s3/buckets.ts';
 import { startLocalS3 } from '../../local/s3/index.ts';
-import { seededRandom } from '../../test/integration/aggregation/chaos-proxy.ts';
 import { enrichedEvent, mskEventOf } from '../../test/unit/aggregation/factories.ts';
 import { percentile } from '../percentile.ts';
 

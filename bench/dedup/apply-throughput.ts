@@ -9,11 +9,11 @@
  * medians over the rounds, as JSON.
  */
 import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import { seededRandom } from '../../core/seeded-random.ts';
 import { createFunnelsFunction } from '../../lambdas/funnels/handler.ts';
 import { createRealtimeFunction } from '../../lambdas/realtime/handler.ts';
 import { createWindowsFunction } from '../../lambdas/windows/handler.ts';
 import { createLambdaContext } from '../../local/lambda/context.ts';
-import { seededRandom } from '../../test/integration/aggregation/chaos-proxy.ts';
 import { shopTraffic } from '../../test/integration/aggregation/event-stream.ts';
 import { startTestRedis } from '../../test/integration/aggregation/redis-server.ts';
 import { mskEventOf } from '../../test/unit/aggregation/factories.ts';

@@ -25,10 +25,10 @@ import {
   trainHead,
 } from '../../core/nlp/model/hashed-ngram-train.ts';
 import { HEADS, type LabelledRow, parseLabelledSet } from '../../core/nlp/model/labelled-sets.ts';
-import { seededRandom } from '../../core/nlp/model/seeded-random.ts';
 import { type Split, stratifiedSplit } from '../../core/nlp/model/split.ts';
 import { SENTIMENT_LABELS } from '../../core/nlp/sentiment.ts';
 import { parseRawTweet } from '../../core/nlp/tweet.ts';
+import { seededRandom } from '../../core/seeded-random.ts';
 import { completeTweets, createEnricher } from './enrichment.ts';
 import { HashedNgramBackend } from './hashed-ngram-backend.ts';
 import { type ModelCard, renderModelCard } from './model-card.ts';

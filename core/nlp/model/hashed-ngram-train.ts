@@ -1,3 +1,4 @@
+import { seededRandom } from '../../seeded-random.ts';
 import { labelScores } from '../eval/metrics.ts';
 import {
   DENSE_FEATURES,
@@ -9,7 +10,6 @@ import {
   sigmoid,
   softmax,
 } from '../inference/hashed-ngrams.ts';
-import { seededRandom } from './seeded-random.ts';
 
 /**
  * Training of the hashed n-gram model's heads, in TypeScript and seeded: the same rows and

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../../seeded-random.ts';
 import {
   type ByteLevelBpe,
   ROBERTA_PAD_ID,
@@ -9,7 +10,6 @@ import {
 } from './byte-level-bpe.ts';
 import { toFloat16Array } from './float16.ts';
 import { ONNX_FLOAT, ONNX_INT64, OnnxGraphBuilder } from './onnx-graph.ts';
-import { seededRandom } from './seeded-random.ts';
 
 /**
  * A tiny RoBERTa-shaped sequence classifier with seeded random weights: the graph, inputs and

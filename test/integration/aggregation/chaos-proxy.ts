@@ -52,15 +52,3 @@ export async function startChaosProxy(targetPort: number, random: () => number):
   (proxy as { port: number }).port = (server.address() as { port: number }).port;
   return proxy;
 }
-
-/** A small seeded generator (mulberry32), so a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -7,6 +7,7 @@ import { realtimeAggregation } from '../../../core/aggregation/realtime-counters
 import { redisKeys } from '../../../core/aggregation/redis-keys.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import type { EnrichedTweet } from '../../../core/nlp/enriched-tweet.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import type { HotAggregatorConfig } from '../../../io/redis/hot-aggregator-config.ts';
 import type { PartitionReport } from '../../../io/redis/hot-sink.ts';
 import { OffsetGate } from '../../../io/redis/offset-gate.ts';
@@ -16,7 +17,6 @@ import { createTweetsFunction, type TweetsFunction } from '../../../lambdas/twee
 import { createWindowsFunction } from '../../../lambdas/windows/handler.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
 import { startTestRedis, type TestRedis } from './redis-server.ts';
 import { hotSnapshot } from './redis-snapshot.ts';

@@ -7,6 +7,7 @@ import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import type { EnrichedTweet } from '../../../core/nlp/enriched-tweet.ts';
 import { answerMetric, type TierReader } from '../../../core/query/metric-answer.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { coldReader } from '../../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../../io/clickhouse/cold-tier-config.ts';
 import { archivedTweetsSql } from '../../../io/clickhouse/tweet-cold-reader.ts';
@@ -18,7 +19,6 @@ import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from './chaos-proxy.ts';
 import { tweetTraffic } from './tweet-stream.ts';
 
 const DAY_MS = 86_400_000;

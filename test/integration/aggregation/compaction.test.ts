@@ -8,6 +8,7 @@ import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import { planCompaction } from '../../../core/archive/compaction-plan.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { answerMetric, type TierReader } from '../../../core/query/metric-answer.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { archiveSource, coldReader } from '../../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../../io/clickhouse/cold-tier-config.ts';
 import { createS3Client } from '../../../io/s3/client.ts';
@@ -24,7 +25,6 @@ import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from './chaos-proxy.ts';
 
 const DAY_MS = 86_400_000;
 // Fixed instants: the query layer's clock (everything below is the cold tier's) and the first

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { answerMetric, type TierReader } from '../../../core/query/metric-answer.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { hotReader, redisQueryCache } from '../../../io/redis/hot-reader.ts';
 import { type AggregatorFunction, createRealtimeFunction } from '../../../lambdas/realtime/handler.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
 import { startTestRedis, type TestRedis } from './redis-server.ts';
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { planCompaction, utcDay } from '../../../core/archive/compaction-plan.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import type { ColdTierConfig } from '../../../io/clickhouse/cold-tier-config.ts';
 import { createS3Client } from '../../../io/s3/client.ts';
 import {
@@ -28,7 +29,6 @@ import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
 import { startTestRedis, type TestRedis } from './redis-server.ts';
 import { hotSnapshot } from './redis-snapshot.ts';

@@ -5,6 +5,7 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import type { MetricQuery } from '../../../core/query/metric-query.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { coldReader } from '../../../io/clickhouse/cold-reader.ts';
 import { warmReader } from '../../../io/clickhouse/warm-reader.ts';
 import { type ArchiveFunction, createArchiveFunction } from '../../../lambdas/archive/handler.ts';
@@ -13,7 +14,7 @@ import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
-import { type ChaosProxy, seededRandom, startChaosProxy } from './chaos-proxy.ts';
+import { type ChaosProxy, startChaosProxy } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
 import { deliverWithFaults } from './fault-delivery.ts';
 

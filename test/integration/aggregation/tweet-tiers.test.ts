@@ -6,6 +6,7 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnrichedTweet } from '../../../core/nlp/enriched-tweet.ts';
 import { sqlString } from '../../../core/query/archive-scan.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { listArchiveKeys } from '../../../io/s3/archive-reader.ts';
 import { createS3Client } from '../../../io/s3/client.ts';
 import type { ArchiveFunction } from '../../../lambdas/archive/handler.ts';
@@ -17,7 +18,7 @@ import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
 import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { type ChaosProxy, seededRandom, startChaosProxy } from './chaos-proxy.ts';
+import { type ChaosProxy, startChaosProxy } from './chaos-proxy.ts';
 import { deliverWithFaults } from './fault-delivery.ts';
 import { tallyByTopicAndLabel, tweetTraffic } from './tweet-stream.ts';
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { migrate } from '../../../io/clickhouse/migration.ts';
 import { MIGRATIONS } from '../../../io/clickhouse/migrations/index.ts';
 import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
 import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local/clickhouse/index.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from './chaos-proxy.ts';
 import { shopTraffic } from './event-stream.ts';
 
 describe('warehouse function against the ClickHouse endpoint', () => {

@@ -7,6 +7,7 @@ import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import { eventWarehouseBatch } from '../../../core/aggregation/warehouse-row.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { answerMetric, type TierReader } from '../../../core/query/metric-answer.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { insertBatch } from '../../../io/clickhouse/batch-writer.ts';
 import { claimIdentities } from '../../../io/clickhouse/identity-index.ts';
 import { warmReader } from '../../../io/clickhouse/warm-reader.ts';
@@ -16,7 +17,6 @@ import { createWarehouseFunction, type WarehouseFunction } from '../../../lambda
 import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local/clickhouse/index.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from '../aggregation/chaos-proxy.ts';
 import { tallyByTopicAndLabel, tweetTraffic } from '../aggregation/tweet-stream.ts';
 
 const DAY_MS = 86_400_000;

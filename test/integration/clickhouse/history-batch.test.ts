@@ -5,12 +5,12 @@ import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventWarehouseBatch } from '../../../core/aggregation/warehouse-row.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 import { insertBatch } from '../../../io/clickhouse/batch-writer.ts';
 import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
 import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local/clickhouse/index.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { seededRandom } from '../aggregation/chaos-proxy.ts';
 
 const DAY_MS = 86_400_000;
 const context = createLambdaContext('history-batch');

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../core/nlp/model/seeded-random.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
 
 /**
  * Labelled tweets made up for the tests, one set per head, in the training files' shape: a

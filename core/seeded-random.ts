@@ -1,6 +1,6 @@
 /**
- * mulberry32, a small seeded generator in [0, 1): the same seed gives the same shuffles and the
- * same weights on every machine, so training and the built test models are reproducible.
+ * mulberry32, a small seeded generator in [0, 1): the same seed gives the same shuffles, weights,
+ * traffic and faults on every machine, so training, built models and failing runs repeat.
  */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
