@@ -2,7 +2,11 @@ import type { MSKEvent } from 'aws-lambda';
 import type { Redis } from 'ioredis';
 import type { Aggregation } from '../../core/aggregation/aggregation.ts';
 import { type BreakerSettings, CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
-import { partitionBatches } from '../../core/aggregation/msk-batch.ts';
+import {
+  type PositionedEvent,
+  partitionBatches,
+  type RecordBatch,
+} from '../../core/aggregation/msk-batch.ts';
 import { connectRedis } from './connection.ts';
 import type { SinkRetry } from './hot-aggregator-config.ts';
 import { OffsetGate } from './offset-gate.ts';
@@ -25,16 +29,26 @@ export type HotSink = (event: MSKEvent) => Promise<PartitionReport[]>;
  * Transient Redis errors are retried with backoff; repeated failure opens the breaker so the
  * invocation fails fast and the mapping retries the batch later, losing nothing.
  */
-export function createHotSink(
+export function createHotSink<E extends { readonly offset: number } = PositionedEvent>(
   redis: Redis,
-  aggregation: Aggregation,
-  options: { breaker: BreakerSettings; retry: SinkRetry; dedupWindowSeconds?: number; now?: () => number },
+  aggregation: Aggregation<E>,
+  options: {
+    breaker: BreakerSettings;
+    retry: SinkRetry;
+    dedupWindowSeconds?: number;
+    now?: () => number;
+    /** How an MSK event becomes per-partition batches of decoded records. @default partitionBatches */
+    batchesOf?: (event: MSKEvent) => RecordBatch<E>[];
+  },
 ): HotSink {
   const gate = new OffsetGate(redis, aggregation, { dedupWindowSeconds: options.dedupWindowSeconds });
   const breaker = new CircuitBreaker(`redis/${aggregation.consumer}`, options.breaker);
   const now = options.now ?? Date.now;
+  // Left out only for events.raw's aggregations, whose E is PositionedEvent.
+  const batchesOf =
+    options.batchesOf ?? (partitionBatches as unknown as (event: MSKEvent) => RecordBatch<E>[]);
   return async (event) => {
-    const batches = partitionBatches(event);
+    const batches = batchesOf(event);
     return Promise.all(
       batches.map(async (batch) => {
         const outcome = await breaker.call(() => withRetries(() => gate.apply(batch, now()), options.retry));
@@ -58,13 +72,14 @@ export interface OpenHotSink {
 }
 
 /** A sink with its own Redis connection, for one aggregator function's lifetime. */
-export function openHotSink(
+export function openHotSink<E extends { readonly offset: number } = PositionedEvent>(
   config: { redis: { url: string }; breaker: BreakerSettings; retry: SinkRetry; dedupWindowSeconds?: number },
-  aggregation: Aggregation,
+  aggregation: Aggregation<E>,
+  batchesOf?: (event: MSKEvent) => RecordBatch<E>[],
 ): OpenHotSink {
   const redis = connectRedis(config.redis);
   return {
-    sink: createHotSink(redis, aggregation, config),
+    sink: createHotSink(redis, aggregation, { ...config, ...(batchesOf ? { batchesOf } : {}) }),
     close: async () => {
       redis.disconnect();
     },

@@ -1,12 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MSKEvent } from 'aws-lambda';
-import { CircuitBreaker, withRetries } from '../../core/aggregation/circuit-breaker.ts';
 import { tweetBatches, tweetsAggregation } from '../../core/aggregation/tweets.ts';
 import { METRIC_SERVICES, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
-import { connectRedis } from '../../io/redis/connection.ts';
 import { type HotAggregatorConfig, loadHotAggregatorConfig } from '../../io/redis/hot-aggregator-config.ts';
-import type { PartitionReport } from '../../io/redis/hot-sink.ts';
-import { OffsetGate } from '../../io/redis/offset-gate.ts';
+import { openHotSink, type PartitionReport } from '../../io/redis/hot-sink.ts';
 import {
   eventHandler,
   firstCallCore,
@@ -24,38 +21,18 @@ export type TweetsHandler = SpateHandler<MSKEvent, PartitionReport[]>;
 export type TweetsFunction = SpateFunction<MSKEvent, PartitionReport[]>;
 
 export function createTweetsFunction(config: HotAggregatorConfig): TweetsFunction {
-  const redis = connectRedis(config.redis);
-  const gate = new OffsetGate(redis, tweetsAggregation, { dedupWindowSeconds: config.dedupWindowSeconds });
-  const breaker = new CircuitBreaker('redis/tweets', config.breaker);
-  const core = async (event: MSKEvent) =>
-    Promise.all(
-      tweetBatches(event).map(async (batch) => {
-        const outcome = await breaker.call(() => withRetries(() => gate.apply(batch), config.retry));
-        metrics.addMetric(SPATE_METRICS.tweetsApplied.name, MetricUnit.Count, outcome.applied);
-        metrics.addMetric(SPATE_METRICS.tweetCopiesSkipped.name, MetricUnit.Count, outcome.copies);
-        if (batch.undecodable.length > 0)
-          logger.warn('records that are not enriched tweets were counted and passed over', {
-            offsets: batch.undecodable.map((u) => u.offset),
-            reason: batch.undecodable[0]?.reason,
-          });
-        return {
-          topic: batch.topic,
-          partition: batch.partition,
-          applied: outcome.applied,
-          skipped: outcome.skipped,
-          copies: outcome.copies,
-          undecodable: batch.undecodable.length,
-          roundTrips: outcome.roundTrips,
-        };
-      }),
-    );
-  return {
-    handler: eventHandler(tools, core),
-    core,
-    close: async () => {
-      redis.disconnect();
-    },
+  const { sink, close } = openHotSink(config, tweetsAggregation, tweetBatches);
+  const core = async (event: MSKEvent) => {
+    const reports = await sink(event);
+    for (const r of reports) {
+      metrics.addMetric(SPATE_METRICS.tweetsApplied.name, MetricUnit.Count, r.applied);
+      metrics.addMetric(SPATE_METRICS.tweetCopiesSkipped.name, MetricUnit.Count, r.copies);
+      if (r.undecodable > 0)
+        logger.warn('records that are not enriched tweets were counted and passed over', { ...r });
+    }
+    return reports;
   };
+  return { handler: eventHandler(tools, core), core, close };
 }
 
 // Lambda entry: config and the Redis connection are made on the first invocation of a
