@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
@@ -11,14 +8,14 @@ import { seededRandom } from '../../../core/seeded-random.ts';
 import { coldReader } from '../../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../../io/clickhouse/cold-tier-config.ts';
 import { archivedTweetsSql } from '../../../io/clickhouse/tweet-cold-reader.ts';
-import { type ArchiveFunction, createArchiveFunction } from '../../../lambdas/archive/handler.ts';
+import type { ArchiveFunction } from '../../../lambdas/archive/handler.ts';
 import { coldOverview } from '../../../lambdas/query/overview.ts';
 import { createTweetsArchiveFunction } from '../../../lambdas/tweetarchive/handler.ts';
-import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local/clickhouse/index.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
-import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
+import type { LocalS3 } from '../../../local/s3/index.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
+import { type ColdArchiveStack, startColdArchiveStack } from './cold-archive-stack.ts';
 import { tweetTraffic } from './tweet-stream.ts';
 
 const DAY_MS = 86_400_000;
@@ -50,38 +47,19 @@ function oldTraffic(startMs: number, n: number): EnrichedEvent[] {
 }
 
 describe('cold tier: ClickHouse s3() over the archive', () => {
-  let dirs: string[];
+  let stack: ColdArchiveStack;
   let s3: LocalS3;
-  let endpoint: ClickHouseEndpoint;
   let client: ClickHouseClient;
   let archive: ArchiveFunction;
   let cold: ColdTierConfig;
 
   beforeAll(async () => {
-    dirs = [mkdtempSync(join(tmpdir(), 'spate-cold-s3-')), mkdtempSync(join(tmpdir(), 'spate-cold-ch-'))];
-    s3 = await startLocalS3({ port: 0, dataDir: dirs[0]! });
-    endpoint = await startClickHouseEndpoint({ port: 0, dataDir: dirs[1]! });
-    client = createClient({ url: endpoint.url });
-    archive = createArchiveFunction({
-      s3: { region: 'us-east-1', endpoint: s3.endpoint },
-      bucket: LOCAL_BUCKETS.archive,
-      prefix: 'events',
-      breaker: { failureThreshold: 3, openMs: 1000 },
-      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
-    });
-    cold = {
-      bucketUrl: `${s3.endpoint}/${LOCAL_BUCKETS.archive}`,
-      prefix: 'events',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    };
+    stack = await startColdArchiveStack('cold');
+    ({ s3, client, archive, cold } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await archive?.close();
-    await client?.close();
-    await endpoint?.close();
-    await s3?.close();
-    for (const d of dirs ?? []) rmSync(d, { recursive: true, force: true });
+    await stack?.close();
   });
 
   it('answers counts, revenue and visitors exactly, even over overlapping re-split objects and client copies', async () => {

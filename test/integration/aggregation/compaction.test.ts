@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import { planCompaction } from '../../../core/archive/compaction-plan.ts';
@@ -19,12 +16,12 @@ import {
   readCompactedRows,
   writeCompactedObject,
 } from '../../../io/s3/compaction.ts';
-import { type ArchiveFunction, createArchiveFunction } from '../../../lambdas/archive/handler.ts';
-import { type ClickHouseEndpoint, startClickHouseEndpoint } from '../../../local/clickhouse/index.ts';
+import type { ArchiveFunction } from '../../../lambdas/archive/handler.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
-import { type LocalS3, startLocalS3 } from '../../../local/s3/index.ts';
+import type { LocalS3 } from '../../../local/s3/index.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
+import { type ColdArchiveStack, startColdArchiveStack } from './cold-archive-stack.ts';
 
 const DAY_MS = 86_400_000;
 // Fixed instants: the query layer's clock (everything below is the cold tier's) and the first
@@ -63,9 +60,8 @@ function history(n: number): EnrichedEvent[] {
 }
 
 describe('cold tier compaction: small archive objects into Parquet, against s3rver and chDB', () => {
-  let dirs: string[];
+  let stack: ColdArchiveStack;
   let s3: LocalS3;
-  let endpoint: ClickHouseEndpoint;
   let client: ClickHouseClient;
   let s3Client: S3Client;
   let archive: ArchiveFunction;
@@ -79,36 +75,15 @@ describe('cold tier compaction: small archive objects into Parquet, against s3rv
   };
 
   beforeAll(async () => {
-    dirs = [
-      mkdtempSync(join(tmpdir(), 'spate-compact-s3-')),
-      mkdtempSync(join(tmpdir(), 'spate-compact-ch-')),
-    ];
-    s3 = await startLocalS3({ port: 0, dataDir: dirs[0]! });
-    endpoint = await startClickHouseEndpoint({ port: 0, dataDir: dirs[1]! });
-    client = createClient({ url: endpoint.url });
+    stack = await startColdArchiveStack('compact');
+    ({ s3, client, archive, cold } = stack);
     s3Client = createS3Client({ region: 'us-east-1', endpoint: s3.endpoint });
-    archive = createArchiveFunction({
-      s3: { region: 'us-east-1', endpoint: s3.endpoint },
-      bucket: LOCAL_BUCKETS.archive,
-      prefix: 'events',
-      breaker: { failureThreshold: 3, openMs: 1000 },
-      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
-    });
-    cold = {
-      bucketUrl: `${s3.endpoint}/${LOCAL_BUCKETS.archive}`,
-      prefix: 'events',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    };
     deps = { s3: s3Client, clickhouse: client, bucket: LOCAL_BUCKETS.archive, cold };
   }, 60_000);
 
   afterAll(async () => {
-    await archive?.close();
     s3Client?.destroy();
-    await client?.close();
-    await endpoint?.close();
-    await s3?.close();
-    for (const d of dirs ?? []) rmSync(d, { recursive: true, force: true });
+    await stack?.close();
   });
 
   /** What the cold tier answers for shop: events per day, EUR revenue per day, visitors, product views. */
