@@ -1,19 +1,3 @@
-/**
- * Default ports of the local mirror. Each sits well away from the port its system service
- * would use (6379, 8123, 9092, ...), so a machine that already runs Redis or Kafka is fine.
- */
-export const DEFAULT_PORTS = {
-  gateway: 4680,
-  websocket: 4681,
-  /** Status of the event source mapping emulator (GET /health, GET /status). */
-  esm: 4682,
-  /** Prometheus metrics of the tweet NLP worker. */
-  nlp: 4683,
-  kafka: 19092,
-  redis: 16379,
-  clickhouse: 18123,
-  s3: 14568,
-} as const;
-
-export type PortName = keyof typeof DEFAULT_PORTS;
-export type Ports = Record<PortName, number>;
+// The defaults live in core/ so the NLP worker's image, which has no local mirror, reads the
+// same numbers; the local mirror keeps importing them from here.
+export { DEFAULT_PORTS, type PortName, type Ports } from '../core/default-ports.ts';

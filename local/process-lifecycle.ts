@@ -1,34 +1,3 @@
-/**
- * How a local component process talks to the supervisor of `spate local`: it announces
- * readiness with one JSON line on stdout, and it stops on SIGINT/SIGTERM or when the
- * supervisor's IPC channel closes (the supervisor died), so no component outlives it.
- */
-export interface ReadyAnnouncement {
-  readonly port: number;
-  readonly [detail: string]: unknown;
-}
-
-export function announceReady(info: ReadyAnnouncement): void {
-  process.stdout.write(`${JSON.stringify({ event: 'ready', ...info })}\n`);
-}
-
-/** Runs `stop` once on the first shutdown signal, then exits. */
-export function onShutdown(stop: () => Promise<void> | void): void {
-  let stopping = false;
-  const shutdown = (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    Promise.resolve()
-      .then(stop)
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`shutdown after ${reason} failed: ${String(err)}\n`);
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  if (process.connected) process.once('disconnect', () => shutdown('supervisor gone'));
-}
+// In io/ so the NLP worker's image, which has no local mirror, shares it; the local
+// components keep importing it from here.
+export { announceReady, onShutdown, type ReadyAnnouncement } from '../io/process/lifecycle.ts';

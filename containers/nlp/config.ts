@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
+import { DEFAULT_PORTS } from '../../core/default-ports.ts';
 import { METRICS_NAMESPACE } from '../../core/metrics/metric-names.ts';
 import { DEFAULT_TOXICITY_THRESHOLD } from '../../core/nlp/toxicity.ts';
 import { TOPICS } from '../../core/topics.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
-import { DEFAULT_PORTS } from '../../local/ports.ts';
 import { type BackendKind, parseBackendKind } from './backends.ts';
 import type { DevicePreference, Precision } from './onnx-backend.ts';
 

@@ -1,4 +1,4 @@
-import { announceReady, onShutdown } from '../../local/process-lifecycle.ts';
+import { announceReady, onShutdown } from '../../io/process/lifecycle.ts';
 import { readNlpWorkerConfig } from './config.ts';
 import { fetchModelFromS3 } from './model-source.ts';
 import { startNlpWorker } from './worker.ts';
