@@ -1,0 +1,83 @@
+import type { SqlPart } from '../../core/query/dimension.ts';
+import type { Tier } from '../../core/query/tier-routing.ts';
+import { ARCHIVED_IDENTITY, archiveSource } from './cold-reader.ts';
+import type { ColdTierConfig } from './cold-tier-config.ts';
+
+/**
+ * Event rows: one row per event id, with the same columns whichever tier holds it, so that a
+ * breakdown or a filtered series is one statement over the warm table, the archive, or both:
+ *
+ *   ts, type, is_bot, visitor, currency, revenue_minor (purchases), properties (JSON text), and
+ *   one column per fixed dimension of core/query/dimension.ts: source, medium, campaign (the
+ *   visit's attribution), referrer (the referring host, without www.), device, browser, os,
+ *   country, page (the path).
+ *
+ * Each is what core/aggregation/warehouse-row.ts makes of the enriched event, so the warm and
+ * cold tiers give one event the same keys (a missing value is '', a missing device 'unknown').
+ * Aliases are given one level above the columns they are made of, never over a column of the
+ * same name: older ClickHouse versions substitute an alias for the column in the same SELECT.
+ */
+const DIMENSION_COLUMNS = `ts, type, is_bot, visitor, currency, revenue_minor, properties`;
+
+/** `ts` within [from, to) of the span, as query parameters named after the tier. */
+export function spanWithin(tier: Tier, fromMs: number, toMs: number): SqlPart {
+  return {
+    sql: `ts >= {${tier}_from:DateTime64(3)} AND ts < {${tier}_to:DateTime64(3)}`,
+    params: { [`${tier}_from`]: fromMs / 1000, [`${tier}_to`]: toMs / 1000 },
+  };
+}
+
+/**
+ * The warm tier's event rows of the project, `within` a time condition. Read from the raw
+ * `events` table, not the rollups (which keep no dimension): it holds each event id once, as the
+ * rollups do, since only first copies are inserted (io/clickhouse/batch-writer.ts).
+ */
+export function warmEventRowsSql(within: string): string {
+  return `SELECT ${DIMENSION_COLUMNS}, attribution_source AS source, attribution_medium AS medium, campaign,
+       domainWithoutWWW(referrer_url) AS referrer, device_type AS device, browser, os, country, page_path AS page
+FROM (SELECT ts, type, is_bot, visitor, currency, revenue_minor, properties, attribution_source,
+             attribution_medium, campaign, referrer AS referrer_url, device_type, browser, os, country, page_path
+      FROM events
+      WHERE project = {project:String} AND ${within})`;
+}
+
+/** The archived objects of the enriched event the dimensions are read from, as JSON text. */
+const ARCHIVED_DIMENSION_FIELDS = [
+  'page Nullable(String)',
+  'attribution Nullable(String)',
+  'user_agent Nullable(String)',
+  'geo Nullable(String)',
+  'properties Nullable(String)',
+];
+
+/**
+ * The cold tier's event rows of the project over `range` (the archive objects read: see
+ * archiveSource), `within` a time condition: each event id once, the copy the warm tier would
+ * keep, as io/clickhouse/cold-reader.ts's archivedEventsSql reads them.
+ */
+export function coldEventRowsSql(
+  config: ColdTierConfig,
+  range: { readonly project: string; readonly fromMs: number; readonly toMs: number },
+  within: string,
+): string {
+  const field = (json: string, key: string) => `JSONExtractString(ifNull(${json}, ''), '${key}')`;
+  return `SELECT ${DIMENSION_COLUMNS},
+       ${field('attribution_json', 'source')} AS source, ${field('attribution_json', 'medium')} AS medium,
+       ${field('attribution_json', 'campaign')} AS campaign,
+       domainWithoutWWW(${field('page_json', 'referrer')}) AS referrer,
+       ifNull(nullIf(${field('user_agent_json', 'device_type')}, ''), 'unknown') AS device,
+       ${field('user_agent_json', 'browser')} AS browser, ${field('user_agent_json', 'os')} AS os,
+       ${field('geo_json', 'country')} AS country, ${field('page_json', 'path')} AS page
+FROM (SELECT parseDateTime64BestEffort(timestamp, 3, 'UTC') AS ts, type,
+             ifNull(is_bot, false) AS is_bot,
+             ifNull(user_id, ifNull(anonymous_id, '')) AS visitor,
+             JSONExtractString(ifNull(order, ''), 'currency') AS currency,
+             toInt64(round(JSONExtractFloat(ifNull(order, ''), 'revenue') * 100)) AS revenue_minor,
+             ifNull(properties, '') AS properties, page AS page_json, attribution AS attribution_json,
+             user_agent AS user_agent_json, geo AS geo_json
+      FROM ${archiveSource(config, range, ARCHIVED_DIMENSION_FIELDS)}
+      WHERE project = {project:String}
+      ORDER BY kafka_topic, kafka_partition, kafka_offset
+      LIMIT 1 BY project, ${ARCHIVED_IDENTITY})
+WHERE ${within}`;
+}

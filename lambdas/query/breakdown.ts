@@ -1,0 +1,157 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { breakdownCsv } from '../../core/query/breakdown-csv.ts';
+import {
+  addBreakdownRows,
+  BREAKDOWN_METRICS,
+  type BreakdownQuery,
+  type BreakdownRow,
+  type BreakdownSpan,
+  breakdownSpans,
+  parseLimit,
+} from '../../core/query/breakdown-query.ts';
+import { parseDimension } from '../../core/query/dimension.ts';
+import { type Filter, parseFilters, queryValues } from '../../core/query/filter.ts';
+import { withinDeadline } from '../../core/query/within-deadline.ts';
+import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
+import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
+import { oneOf, ParamError, timeRange } from './params.ts';
+
+export interface BreakdownDeps {
+  readonly clickhouse: ClickHouseClient;
+  /** Where ClickHouse finds the S3 archive; without it the cold tier is reported unavailable. */
+  readonly cold?: ColdTierConfig;
+  readonly tierTimeoutMs: number;
+}
+
+type Query = Readonly<Record<string, string | undefined>>;
+type Result = APIGatewayProxyStructuredResultV2;
+
+const DAY_MS = 86_400_000;
+const TIER_STORE = { warm: 'clickhouse', cold: 's3' } as const;
+
+/**
+ * The `filter` parameters of a request. Repeated ones are read from the raw query string
+ * (core/query/filter.ts says why); a caller that builds the event without one (a test, another
+ * integration) has at most one filter.
+ */
+export function requestFilters(
+  event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>,
+): Filter[] {
+  const raw =
+    event.rawQueryString !== undefined
+      ? queryValues(event.rawQueryString, 'filter')
+      : event.queryStringParameters?.filter !== undefined
+        ? [event.queryStringParameters.filter]
+        : [];
+  return parseFilters(raw);
+}
+
+/** A breakdown question from a request: every parameter checked, each error naming its parameter. */
+export function breakdownQueryOf(
+  project: string,
+  q: Query,
+  filters: readonly Filter[],
+  nowMs: number,
+): BreakdownQuery {
+  const metric = oneOf(q, 'metric', BREAKDOWN_METRICS);
+  const by = parseDimension(q.by, 'by');
+  const range = timeRange(q, nowMs, DAY_MS);
+  const currency = q.currency ?? 'EUR';
+  if (metric === 'revenue' && !/^[A-Z]{3}$/.test(currency))
+    throw new ParamError(
+      `currency: must be a three-letter currency code, got "${currency}"`,
+      'currency',
+      'pattern',
+    );
+  return {
+    project,
+    metric,
+    by,
+    filters,
+    fromMs: range.fromMs,
+    toMs: range.toMs,
+    limit: parseLimit(q.limit),
+    ...(metric === 'revenue' ? { currency } : {}),
+  };
+}
+
+/**
+ * `GET /v1/metrics/breakdown`: metric per value of a dimension, largest first, from the tiers
+ * the range needs (core/query/breakdown-query.ts breakdownSpans). A tier that fails or is slow
+ * is reported in `degraded` and the rest is answered, as on the other metric routes.
+ */
+export function breakdownRoute(deps: BreakdownDeps) {
+  const t = deps.tierTimeoutMs;
+  // A scan of the archive takes longer than a read of the warm table: it gets four tier timeouts.
+  const deadline = (spans: readonly BreakdownSpan[]) => (spans.some((s) => s.tier === 'cold') ? 4 * t : t);
+  const read = (q: BreakdownQuery, spans: readonly BreakdownSpan[]) =>
+    withinDeadline(
+      readBreakdown(deps.clickhouse, deps.cold, q, spans),
+      deadline(spans),
+      spans.map((s) => s.tier).join('+'),
+    );
+
+  async function answer(q: BreakdownQuery, nowMs: number) {
+    const spans = breakdownSpans(q, nowMs);
+    try {
+      return { rows: await read(q, spans), tiers: spans.map((s) => s.tier), degraded: [], exact: true };
+    } catch {
+      if (spans.length < 2) return { rows: [], tiers: [], degraded: spans.map((s) => s.tier), exact: true };
+    }
+    // One statement over both tiers failed: read each alone, to answer with the one that works.
+    const parts = await Promise.all(spans.map((s) => read(q, [s]).catch(() => undefined)));
+    const answered = spans.filter((_, i) => parts[i] !== undefined);
+    const rows = parts.filter((p): p is BreakdownRow[] => p !== undefined);
+    return {
+      rows: rows.length === 1 ? rows[0]! : addBreakdownRows(rows, q.limit),
+      tiers: answered.map((s) => s.tier),
+      degraded: spans.filter((_, i) => parts[i] === undefined).map((s) => s.tier),
+      exact: rows.length < 2,
+    };
+  }
+
+  return async function breakdown(
+    project: string,
+    event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>,
+    nowMs: number,
+  ): Promise<Result> {
+    const params = event.queryStringParameters ?? {};
+    const format = oneOf(params, 'format', ['json', 'csv'] as const, 'json');
+    const q = breakdownQueryOf(project, params, requestFilters(event), nowMs);
+    const a = await answer(q, nowMs);
+    const tiers = [...new Set(a.tiers)];
+    const degraded = [...new Set(a.degraded)].map((tier) => ({ tier, store: TIER_STORE[tier] }));
+    if (format === 'csv')
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="spate-${q.metric}-by-${q.by.name}.csv"`,
+          'cache-control': 'no-store',
+          // CSV has no place for them: which tiers answered, and which did not, travel as headers.
+          'x-spate-tiers': tiers.join(','),
+          'x-spate-degraded': degraded.map((d) => d.tier).join(','),
+        },
+        body: breakdownCsv(q.by.name, q.metric, a.rows),
+      };
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: JSON.stringify({
+        metric: q.metric,
+        by: q.by.name,
+        from: new Date(q.fromMs).toISOString(),
+        to: new Date(q.toMs).toISOString(),
+        ...(q.currency ? { currency: q.currency } : {}),
+        filters: q.filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
+        rows: a.rows,
+        // Visitors are exact (distinct ids over the raw rows of every span), unless a failed
+        // statement made the spans be read apart and added: then `exact` is false.
+        exact: a.exact,
+        tiers,
+        degraded,
+      }),
+    };
+  };
+}
