@@ -26,6 +26,7 @@ import { readAlertMinutes, readTweetMinutes, TWEET_WINDOW_SECONDS } from '../../
 import { hotReader } from '../../io/redis/hot-reader.ts';
 import type { ErrorAnswerStyle } from '../error-answers.ts';
 import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
+import { breakdownRoute } from './breakdown.ts';
 import { readKafkaOps } from './ops.ts';
 import {
   activeNow,
@@ -128,6 +129,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     ? coldReader(deps.clickhouse, coldConfig)
     : async () => Promise.reject(new Error('no cold tier configured'));
   const ledger = new ChannelLedger(deps.redis);
+  const breakdown = breakdownRoute(deps);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const range = timeRange(q, nowMs, 5 * MINUTE * 1000);
@@ -348,6 +350,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     const path = event.rawPath.replace(/\/+$/, '');
     if (path === '/v1/metrics/overview') return json(200, await overview(project, q, nowMs));
     if (path === '/v1/metrics/timeseries') return json(200, await timeseries(project, q, nowMs));
+    if (path === '/v1/metrics/breakdown') return breakdown(project, event, nowMs);
     if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
     if (path === '/v1/ops') return json(200, await ops(project, nowMs));
     try {
