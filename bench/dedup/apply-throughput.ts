@@ -20,7 +20,7 @@ import { mskEventOf } from '../../test/unit/aggregation/factories.ts';
 
 const perPartition = Number(process.argv[2] ?? 10_000);
 const rounds = Number(process.argv[3] ?? 3);
-const BATCH = 5000;
+const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 const PARTITIONS = 6;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -82,42 +82,73 @@ export interface PartitionRef {
   readonly partition: number;
 }
 
-/** One HMGET: the fields of one shard, with the digests they stand for. */
+/**
+ * The lookups of a batch's ids in the live segments, packed for one script call
+ * (io/redis/gate-read-script.ts): a round trip and a command whatever the batch's size and the
+ * number of shards it touches. Entry i is 16 bytes, the 1-based index of its shard in `keys`
+ * (after `keyBase` keys the call declares first) as a big-endian uint32 and the 12-byte field,
+ * and stands for `digests[i]`; a shard's entries are together, for one HMGET each.
+ */
 export interface SightLookup {
-  readonly key: string;
-  readonly fields: Buffer[];
+  readonly keys: string[];
+  readonly entries: Buffer;
   readonly digests: string[];
 }
 
-/** The reads that find a batch's stored first sights in the given segments. */
-export function sightLookups(
+export const SIGHT_ENTRY_BYTES = 16;
+
+/** The lookups that find a batch's stored first sights in the given segments. */
+export function sightLookup(
   where: PartitionRef,
   segments: readonly DedupSegment[],
   sightings: readonly Sighting<unknown>[],
-): SightLookup[] {
-  const out: SightLookup[] = [];
-  const fields = sightings.map((s) => digestField(s.digest));
+  keyBase = 0,
+): SightLookup {
+  const keys: string[] = [];
+  const entries = Buffer.allocUnsafe(SIGHT_ENTRY_BYTES * segments.length * sightings.length);
+  const digests: string[] = [];
+  let at = 0;
   for (const segment of segments) {
     const name = segmentName(segment);
-    // By shard number: a batch touches each of a segment's shards many times over.
-    const byShard = new Map<number, SightLookup>();
-    sightings.forEach((s, i) => {
+    // By shard, each shard's entries together: the script reads them with one HMGET.
+    const byShard = new Map<number, Sighting<unknown>[]>();
+    for (const s of sightings) {
       const shard = shardOf(s.digest, segment.bits);
-      let lookup = byShard.get(shard);
-      if (lookup === undefined) {
-        lookup = {
-          key: redisKeys.dedupShard(where.topic, where.partition, name, shard),
-          fields: [],
-          digests: [],
-        };
-        byShard.set(shard, lookup);
-        out.push(lookup);
+      const group = byShard.get(shard);
+      if (group === undefined) byShard.set(shard, [s]);
+      else group.push(s);
+    }
+    for (const [shard, group] of byShard) {
+      keys.push(redisKeys.dedupShard(where.topic, where.partition, name, shard));
+      const index = keyBase + keys.length;
+      for (const s of group) {
+        entries.writeUInt32BE(index, at);
+        digestField(s.digest).copy(entries, at + 4);
+        at += SIGHT_ENTRY_BYTES;
+        digests.push(s.hex);
       }
-      lookup.fields.push(fields[i]!);
-      lookup.digests.push(s.hex);
-    });
+    }
+  }
+  return { keys, entries, digests };
+}
+
+/** The stored first sights a lookup found, from the (entry index, offset tag) pairs it returned. */
+export function foundSights(lookup: SightLookup, pairs: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const digest = lookup.digests[pairs[i]!];
+    if (digest === undefined) throw new Error(`first-sight lookup: no entry ${pairs[i]}`);
+    out.set(digest, pairs[i + 1]!);
   }
   return out;
+}
+
+/** Whether two lists of live segments are the same segments at the same sizes. */
+export function sameSegments(a: readonly DedupSegment[], b: readonly DedupSegment[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((s, i) => s.generation === b[i]!.generation && s.index === b[i]!.index && s.bits === b[i]!.bits)
+  );
 }
 
 export const liveSegments = (clock: DedupClock, segments: readonly DedupSegment[], nowMs: number) =>
@@ -126,7 +157,8 @@ export const liveSegments = (clock: DedupClock, segments: readonly DedupSegment[
 /**
  * Adds recording the batch's new first sights to the plan, so they are stored in the same
  * atomic step as the counts and the offset gate: a failed batch leaves neither, a redelivered
- * one is stopped by the gate before it reaches either.
+ * one is stopped by the gate before it reaches either. Returns the segment this plan opens, if
+ * it opens one.
  */
 export function planFirstSights(
   plan: RedisPlan,
@@ -135,10 +167,10 @@ export function planFirstSights(
   segments: readonly DedupSegment[],
   unrecorded: readonly Sighting<unknown>[],
   nowMs: number,
-): void {
+): DedupSegment | undefined {
   const directory = redisKeys.dedupDirectory(where.topic, where.partition);
   for (const field of staleFields(clock, segments, nowMs)) plan.hashDelete(directory, field);
-  if (unrecorded.length === 0) return;
+  if (unrecorded.length === 0) return undefined;
   const generation = generationAt(clock, nowMs);
   const { segment, created } = segmentForWrites(segments, generation, unrecorded.length);
   const name = segmentName(segment);
@@ -151,4 +183,5 @@ export function planFirstSights(
     const shard = redisKeys.dedupShard(where.topic, where.partition, name, shardOf(s.digest, segment.bits));
     plan.hashSet(shard, digestField(s.digest), String(s.tag), expireAt);
   }
+  return created ? segment : undefined;
 }

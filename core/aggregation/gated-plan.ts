@@ -39,6 +39,8 @@ export interface GatedPlan<E> {
   readonly verdict: SightVerdict<E>;
   /** Records past the high-water. */
   readonly fresh: number;
+  /** The dedup segment the plan opens (its first sights start it), when it opens one. */
+  readonly opened?: DedupSegment;
 }
 
 /** The records of a batch past the high-water: the ones a plan is made of. */
@@ -78,7 +80,7 @@ export function planGatedBatch<E extends { readonly offset: number }>(
   }
   const verdict = judgeSightings(sightings, reading.stored);
   aggregation.plan(verdict.counted, reading.state, plan, nowMs);
-  planFirstSights(plan, batch, clock, reading.segments, verdict.unrecorded, nowMs);
+  const opened = planFirstSights(plan, batch, clock, reading.segments, verdict.unrecorded, nowMs);
   const counted = new Set(verdict.counted.map((e) => e.offset));
   const expireAt = segmentExpiry(clock, generationAt(clock, nowMs));
   planVerdicts(
@@ -88,5 +90,5 @@ export function planGatedBatch<E extends { readonly offset: number }>(
     counted,
     expireAt,
   );
-  return { plan, verdict, fresh: fresh.length };
+  return { plan, verdict, fresh: fresh.length, ...(opened ? { opened } : {}) };
 }

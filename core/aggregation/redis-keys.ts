@@ -12,9 +12,9 @@
  * | {sp}:{p}:f:u:{visitor}             | string| funnel progress `step:startedMs`                   | session end      |
  * | {sp}:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
  * | {sp}:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
- * | {sp}:tw:m:{min}                     | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
- * | {sp}:tw:w:ht:{b10}                 | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
- * | {sp}:tw:al:{min}                   | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
+ * | {sp}:{p}:tw:m:{min}                | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
+ * | {sp}:{p}:tw:w:ht:{b10}             | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
+ * | {sp}:{p}:tw:al:{min}               | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
  * | {sp}:gate:{consumer}:{topic}:{part}| string| highest offset applied by that consumer            | never            |
  * | {sp}:dd:{topic}:{part}             | hash  | dedup directory: segment `gen.seg` -> shard bits, `gen.seg.n` -> ids | newest segment's expiry |
  * | {sp}:dd:{topic}:{part}:{gen.seg}:{shard} | hash | first sights: 12-byte id digest -> offset (mod 2^31) | generation end + dedup window |
@@ -57,9 +57,9 @@ export const redisKeys = {
   funnelProgress: (project: string, visitor: string) => `${KEY_ROOT}:${project}:f:u:${visitor}`,
   journeys: (project: string, hour: number) => `${KEY_ROOT}:${project}:j:h:${hour}`,
   journeyTrail: (project: string, visitor: string) => `${KEY_ROOT}:${project}:j:u:${visitor}`,
-  tweetMinute: (minute: number) => `${KEY_ROOT}:tw:m:${minute}`,
-  tweetHashtags: (bucket: number) => `${KEY_ROOT}:tw:w:ht:${bucket}`,
-  tweetAlerts: (minute: number) => `${KEY_ROOT}:tw:al:${minute}`,
+  tweetMinute: (project: string, minute: number) => `${KEY_ROOT}:${project}:tw:m:${minute}`,
+  tweetHashtags: (project: string, bucket: number) => `${KEY_ROOT}:${project}:tw:w:ht:${bucket}`,
+  tweetAlerts: (project: string, minute: number) => `${KEY_ROOT}:${project}:tw:al:${minute}`,
   gate: (consumer: string, topic: string, partition: number) =>
     `${KEY_ROOT}:gate:${consumer}:${topic}:${partition}`,
   cachedQuery: (hash: string) => `${KEY_ROOT}:q:${hash}`,

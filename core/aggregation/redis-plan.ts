@@ -111,8 +111,6 @@ export class RedisPlan {
 
 /** Elements per PFADD call inside the script; Lua's unpack() has a stack limit near 8000. */
 const PFADD_CHUNK = 1000;
-/** Field-value pairs per HSET call, for the same limit. */
-const HSET_CHUNK = 1000;
 
 /** A plan as the KEYS and ARGV of the apply script (io/redis/apply-script.ts). */
 export interface EncodedPlan {
@@ -126,8 +124,8 @@ export interface EncodedPlan {
  * script touches to be declared in KEYS, so the ops name keys by index into KEYS, never by name.
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
- * s key value pxat | f key n f1 v1..fn vn | d key field | r key size at bytes | e key at. Merges follow the adds, so a
- * merge sees this batch's elements.
+ * s key value pxat | F packed-field-sets (packedFieldSets) | d key field | r key size at bytes |
+ * E at packed-key-indexes (uint32 each). Merges follow the adds, so a merge sees this batch's elements.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
   const keys = [...leadingKeys];
@@ -165,17 +163,59 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
   for (const [key, { value, expireAtMs }] of plan.strings) {
     ops.push('s', ref(key), value, String(expireAtMs));
   }
-  for (const [key, fields] of plan.hashSets) {
-    const all = [...fields.values()];
-    for (let i = 0; i < all.length; i += HSET_CHUNK) {
-      const chunk = all.slice(i, i + HSET_CHUNK);
-      ops.push('f', ref(key), String(chunk.length), ...chunk.flatMap(({ field, value }) => [field, value]));
-    }
-  }
+  const fieldSets = packedFieldSets(plan, ref);
+  if (fieldSets.length > 0) ops.push('F', fieldSets);
   for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);
   for (const [key, { size, writes }] of plan.ranges)
     for (const { at, bytes } of writes)
       ops.push('r', ref(key), String(size), String(at), Buffer.from(bytes, 'latin1'));
-  for (const [key, at] of plan.expiries) ops.push('e', ref(key), String(at));
+  // Keys sharing an expiry (every shard a batch's first sights touch, each minute's counters)
+  // go in one op: its cost follows the bytes, not an op of three arguments per key.
+  const byExpiry = new Map<number, number[]>();
+  for (const [key, at] of plan.expiries) {
+    const refs = byExpiry.get(at) ?? [];
+    refs.push(Number(ref(key)));
+    byExpiry.set(at, refs);
+  }
+  for (const [at, refs] of byExpiry) {
+    const packed = Buffer.allocUnsafe(4 * refs.length);
+    for (const [i, r] of refs.entries()) packed.writeUInt32BE(r, 4 * i);
+    ops.push('E', String(at), packed);
+  }
   return { keys, args: ops };
+}
+
+/**
+ * The plan's hash field sets as one argument: per field the key's index (uint32, big-endian),
+ * the field and the value, each of the latter two preceded by its length in one byte. One
+ * argument for a batch's first sights, where a field per argument cost the client more than
+ * everything else the leader sends (one field per event, in a different small hash each).
+ */
+function packedFieldSets(plan: RedisPlan, ref: (key: string) => string): Buffer {
+  const sets: { index: number; name: Buffer | string; value: string }[] = [];
+  let size = 0;
+  for (const [key, fields] of plan.hashSets) {
+    const index = Number(ref(key));
+    for (const { field, value } of fields.values()) {
+      const nameBytes = typeof field === 'string' ? Buffer.byteLength(field) : field.length;
+      const valueBytes = Buffer.byteLength(value);
+      if (nameBytes > 255 || valueBytes > 255)
+        throw new Error(`hash field set ${key}: field and value must be at most 255 bytes`);
+      sets.push({ index, name: field, value });
+      size += 6 + nameBytes + valueBytes;
+    }
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const { index, name, value } of sets) {
+    at = out.writeUInt32BE(index, at);
+    const nameAt = at + 1;
+    const nameEnd =
+      typeof name === 'string' ? nameAt + out.write(name, nameAt) : nameAt + name.copy(out, nameAt);
+    out[at] = nameEnd - nameAt;
+    const valueEnd = nameEnd + 1 + out.write(value, nameEnd + 1);
+    out[nameEnd] = valueEnd - nameEnd - 1;
+    at = valueEnd;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { EnrichedTweet } from '../nlp/enriched-tweet.ts';
+import { TWEET_PROJECT_RULE, tweetProjectOf } from '../nlp/tweet-project.ts';
 import { parseJsonRecord } from './json-record.ts';
 
 /** One enriched tweet with the position it had on its tweets.enriched partition. */
@@ -16,7 +17,9 @@ export type DecodedTweet =
 /**
  * The NLP worker validated the tweet before it reached tweets.enriched, so only what the tiers
  * rely on is checked again here: a record from an older or foreign producer must not poison a
- * batch. Fields the tiers can do without (entities, topics, risk) default when absent.
+ * batch. Fields the tiers can do without (entities, topics, risk) default when absent; a record
+ * without a project (written before tweets carried one) is the default project's, and the tweet
+ * returned names it, so every tier files it under the same project.
  */
 export function decodeEnrichedTweet(text: string): DecodedTweet {
   const parsed = parseJsonRecord(text);
@@ -30,7 +33,10 @@ export function decodeEnrichedTweet(text: string): DecodedTweet {
   const timeMs = typeof when === 'string' ? Date.parse(when) : Number.NaN;
   if (!Number.isFinite(timeMs))
     return { ok: false, reason: 'createdAt/enrichedAt: must be an ISO 8601 date-time' };
-  return { ok: true, tweet: v as unknown as EnrichedTweet, timeMs };
+  const project = tweetProjectOf(v.project);
+  if (project === undefined) return { ok: false, reason: `project: ${TWEET_PROJECT_RULE}` };
+  const tweet = (v.project === project ? v : { ...v, project }) as unknown as EnrichedTweet;
+  return { ok: true, tweet, timeMs };
 }
 
 export function positionedTweet(

@@ -16,6 +16,8 @@ import {
 /** What the tweets aggregator reads of an enriched tweet (core/nlp/enrich.ts EnrichedTweet). */
 export interface TweetFacts {
   readonly offset: number;
+  /** Whose dashboards count it: the project of the write key that sent it (core/nlp/tweet-project.ts). */
+  readonly project: string;
   readonly id: string;
   readonly timeMs: number;
   readonly sentimentScore: number;
@@ -38,6 +40,7 @@ export function decodeTweet(text: string, offset: number): TweetFacts | { reason
   const { tweet } = decoded;
   return {
     offset,
+    project: tweet.project,
     id: tweet.id,
     timeMs: decoded.timeMs,
     sentimentScore: tweet.sentiment.score,
@@ -60,7 +63,8 @@ export function tweetBatches(event: MSKEvent): TweetBatch[] {
 
 /**
  * Sentiment over time per topic and hashtag (count and score sum per minute, so a reader gets
- * the mean of any range), label counts, a hashtag top-N window, and toxicity alerts.
+ * the mean of any range), label counts, a hashtag top-N window, and toxicity alerts, each per
+ * project.
  */
 export function planTweets(tweets: readonly TweetFacts[], plan: RedisPlan, nowMs: number): void {
   const nowSec = Math.floor(nowMs / 1000);
@@ -68,7 +72,7 @@ export function planTweets(tweets: readonly TweetFacts[], plan: RedisPlan, nowMs
     const minute = bucketStart(t.timeMs, MINUTE);
     const expireAt = minute + MINUTE + HOT_TTL_SECONDS;
     if (expireAt <= nowSec) continue;
-    const key = redisKeys.tweetMinute(minute);
+    const key = redisKeys.tweetMinute(t.project, minute);
     const score = Math.round(t.sentimentScore * SCORE_SCALE);
     plan.hashIncrement(key, 'n', 1, expireAt);
     plan.hashIncrement(key, `n:${t.sentimentLabel}`, 1, expireAt);
@@ -81,7 +85,7 @@ export function planTweets(tweets: readonly TweetFacts[], plan: RedisPlan, nowMs
       plan.hashIncrement(key, `h:${tag}:n`, 1, expireAt);
       plan.hashIncrement(key, `h:${tag}:s`, score, expireAt);
       plan.sortedSetIncrement(
-        redisKeys.tweetHashtags(bucket),
+        redisKeys.tweetHashtags(t.project, bucket),
         tag,
         1,
         bucket + WINDOW_BUCKET_SECONDS + HOT_TTL_SECONDS,
@@ -94,15 +98,15 @@ export function planTweets(tweets: readonly TweetFacts[], plan: RedisPlan, nowMs
     );
     if (alertScore > 0) {
       plan.hashIncrement(key, 'a', 1, expireAt);
-      plan.sortedSetIncrement(redisKeys.tweetAlerts(minute), t.id, alertScore, expireAt);
+      plan.sortedSetIncrement(redisKeys.tweetAlerts(t.project, minute), t.id, alertScore, expireAt);
     }
   }
 }
 
 export const tweetsAggregation: Aggregation<TweetFacts> = {
   consumer: 'tweets',
-  // A tweet is its id; the firehose sends tweets of no project.
-  identityOf: (t) => eventIdentity('tweets', t.id),
+  // As for events: two projects may track one public tweet, and each counts it.
+  identityOf: (t) => eventIdentity(t.project, t.id),
   stateKeys: () => [],
   plan: (tweets, _state, plan, nowMs) => planTweets(tweets, plan, nowMs),
 };

@@ -50,10 +50,18 @@ while i <= n do
   elseif op == 's' then
     redis.call('SET', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2], 'PXAT', ARGV[i + 3])
     i = i + 4
-  elseif op == 'f' then
-    local count = tonumber(ARGV[i + 2])
-    redis.call('HSET', KEYS[tonumber(ARGV[i + 1])], unpack(ARGV, i + 3, i + 2 + 2 * count))
-    i = i + 3 + 2 * count
+  elseif op == 'F' then
+    local packed = ARGV[i + 1]
+    local at = 1
+    while at <= #packed do
+      local a, b, c, d, nameLength = string.byte(packed, at, at + 4)
+      local name = string.sub(packed, at + 5, at + 4 + nameLength)
+      local valueLength = string.byte(packed, at + 5 + nameLength)
+      local value = string.sub(packed, at + 6 + nameLength, at + 5 + nameLength + valueLength)
+      redis.call('HSET', KEYS[((a * 256 + b) * 256 + c) * 256 + d], name, value)
+      at = at + 6 + nameLength + valueLength
+    end
+    i = i + 2
   elseif op == 'd' then
     redis.call('HDEL', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
     i = i + 3
@@ -64,8 +72,12 @@ while i <= n do
     end
     redis.call('SETRANGE', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 3], ARGV[i + 4])
     i = i + 5
-  elseif op == 'e' then
-    redis.call('EXPIREAT', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 2])
+  elseif op == 'E' then
+    local packed = ARGV[i + 2]
+    for at = 1, #packed, 4 do
+      local a, b, c, d = string.byte(packed, at, at + 3)
+      redis.call('EXPIREAT', KEYS[((a * 256 + b) * 256 + c) * 256 + d], ARGV[i + 1])
+    end
     i = i + 3
   else
     return redis.error_reply('unknown plan op ' .. tostring(op) .. ' at ' .. i)

@@ -10,6 +10,7 @@ import { encodePlan, RedisPlan } from '../../../core/aggregation/redis-plan.ts';
 import { planWindows } from '../../../core/aggregation/sliding-windows.ts';
 import { planVerdicts } from '../../../core/aggregation/verdict-log.ts';
 import { APPLY_PLAN_LUA } from '../../../io/redis/apply-script.ts';
+import { GATE_READ_LUA } from '../../../io/redis/gate-read-script.ts';
 import { enrichedEvent, mskEventOf } from './factories.ts';
 
 /** Every `redis.call('CMD', first, ...)` of the script, with the expression of its first key. */
@@ -49,7 +50,9 @@ describe('the apply script and ElastiCache Serverless', () => {
   it('names every key it touches through KEYS, never through ARGV', () => {
     const found = calls(APPLY_PLAN_LUA);
     expect(found.length).toBeGreaterThanOrEqual(15);
-    for (const { command, key } of found)
+    const reads = calls(GATE_READ_LUA);
+    expect(reads.map((c) => c.command)).toEqual(['GETRANGE', 'HMGET']);
+    for (const { command, key } of [...found, ...reads])
       expect({ command, key }).toEqual({ command, key: expect.stringMatching(/^KEYS\[/) });
     // PFMERGE's sources are keys too: they are gathered from KEYS before the call.
     expect(APPLY_PLAN_LUA).toMatch(/sources\[s\] = KEYS\[tonumber\(ARGV\[i \+ 2 \+ s\]\)\]/);
@@ -87,27 +90,48 @@ describe('the apply script and ElastiCache Serverless', () => {
   it('walks the encoded ops to key indexes that exist', () => {
     const { keys, args } = encodePlan(fullPlan(), ['{sp}:gate:x:events.raw:3']);
     const text = args.map((a) => (typeof a === 'string' ? a : ''));
+    const packedAt = (at: number) => args[at] as Buffer;
     const claims = Number(text[0]);
     expect(claims).toBe(1);
     const refs: number[] = [];
     let i = 1;
     for (let c = 0; c < claims; c++, i += 3) refs.push(Number(text[i]));
-    const width: Record<string, number> = { h: 4, z: 4, s: 4, d: 3, r: 5, e: 3 };
+    const width: Record<string, number> = { h: 4, z: 4, s: 4, d: 3, r: 5 };
+    const packedOps = new Set<string>();
     while (i < text.length) {
       const op = text[i]!;
+      if (op === 'F') {
+        // Packed field sets: key index, field and value lengths and bytes, back to back.
+        const packed = packedAt(i + 1);
+        for (let at = 0; at < packed.length; ) {
+          refs.push(packed.readUInt32BE(at));
+          const field = packed[at + 4]!;
+          at += 6 + field + packed[at + 5 + field]!;
+        }
+        packedOps.add(op);
+        i += 2;
+        continue;
+      }
+      if (op === 'E') {
+        const packed = packedAt(i + 2);
+        expect(packed.length % 4).toBe(0);
+        for (let at = 0; at < packed.length; at += 4) refs.push(packed.readUInt32BE(at));
+        packedOps.add(op);
+        i += 3;
+        continue;
+      }
       refs.push(Number(text[i + 1]));
       if (op === 'p' || op === 'm') {
         const n = Number(text[i + 2]);
         if (op === 'm') for (let s = 1; s <= n; s++) refs.push(Number(text[i + 2 + s]));
         i += 3 + n;
-      } else if (op === 'f') {
-        i += 3 + 2 * Number(text[i + 2]);
       } else {
         expect(width[op]).toBeDefined();
         i += width[op]!;
       }
     }
     expect(i).toBe(text.length);
+    expect(packedOps).toEqual(new Set(['F', 'E']));
     for (const r of refs) {
       expect(Number.isInteger(r)).toBe(true);
       expect(r).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,11 @@
 import type { Aggregation } from '../../../core/aggregation/aggregation.ts';
 import { type DedupClock, parseDirectory } from '../../../core/aggregation/dedup-directory.ts';
-import { liveSegments, sightingsOf, sightLookups } from '../../../core/aggregation/first-sights.ts';
+import {
+  liveSegments,
+  SIGHT_ENTRY_BYTES,
+  sightingsOf,
+  sightLookup,
+} from '../../../core/aggregation/first-sights.ts';
 import { freshEvents, type GatedBatch, planGatedBatch } from '../../../core/aggregation/gated-plan.ts';
 import { parseHighWater } from '../../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../../core/aggregation/redis-keys.ts';
@@ -89,12 +94,13 @@ export function prepareBatch<E extends { readonly offset: number }>(
   );
   const sightings = decided === null ? sightingsOf(fresh, (e) => aggregation.identityOf(e)) : [];
   const stored = new Map<string, number>();
-  for (const lookup of sightLookups(batch, liveSegments(clock, segments, nowMs), sightings)) {
-    lookup.fields.forEach((field, i) => {
-      const value = store.hashes.get(lookup.key)?.get(fieldId(field));
-      if (value !== undefined) stored.set(lookup.digests[i]!, Number(value));
-    });
-  }
+  const lookup = sightLookup(batch, liveSegments(clock, segments, nowMs), sightings);
+  lookup.digests.forEach((digest, i) => {
+    const entry = lookup.entries.subarray(i * SIGHT_ENTRY_BYTES, (i + 1) * SIGHT_ENTRY_BYTES);
+    const key = lookup.keys[entry.readUInt32BE(0) - 1]!;
+    const value = store.hashes.get(key)?.get(fieldId(entry.subarray(4)));
+    if (value !== undefined) stored.set(digest, Number(value));
+  });
   const state = new Map(aggregation.stateKeys(batch.events).map((k) => [k, store.strings.get(k) ?? null]));
   const { plan } = planGatedBatch(
     aggregation,
