@@ -4,10 +4,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFaultStack } from '../test/faults/fault-stack.ts';
 import { hotTally, readRawTruth } from '../test/faults/truth.ts';
-import { CpuSampler, describeCpu } from './e2e/cpu-sampler.ts';
+import { climbSteps, drained } from './e2e/climbs.ts';
+import { CpuSampler } from './e2e/cpu-sampler.ts';
 import { DashboardProbe } from './e2e/dashboard-probe.ts';
-import { EVENTS_RAW_GROUPS, TREND_RULE } from './e2e/keep-up.ts';
-import { type LatencyResult, latencyAt, type StepResult, spike, step } from './e2e/load-steps.ts';
+import { TREND_RULE } from './e2e/keep-up.ts';
+import { type LatencyResult, latencyAt, spike } from './e2e/load-steps.ts';
 import { PipelineProbe } from './e2e/pipeline-probe.ts';
 import { benchMarkdown } from './e2e/report-md.ts';
 import { median, percentile } from './percentile.ts';
@@ -33,38 +34,13 @@ export async function runBench(options: BenchOptions): Promise<Record<string, un
   const loads: number[] = [loadavg()[0] ?? 0];
   const loadTimer = setInterval(() => loads.push(loadavg()[0] ?? 0), 30_000);
   try {
-    // The step-up, repeated: from 2000/s each climb doubles (quick) or goes up by half (full) until
-    // a step does not keep up (or halves down until one does); the sustained rate is the median of the climbs' best kept-up steps.
-    const stepSeconds = quick ? 8 : 20;
-    const factor = quick ? 2 : 1.5;
-    const climbs: StepResult[][] = [];
-    const climbRates: number[] = [];
-    for (let c = 0; c < repeats; c++) {
-      await drained(probe, say);
-      const steps: StepResult[] = [];
-      const tryStep = async (target: number) => {
-        const result = await step(stack.endpoints, probe, target, stepSeconds, cpu);
-        steps.push(result);
-        say(
-          `climb ${c + 1} step ${target}/s: accepted ${result.accepted_per_s}/s -> ${result.keeps_up ? 'keeps up' : `falls behind (${result.limited_by.join(', ')})`}; ${groupLine(result)}; CPU ${describeCpu(result.cpu)}`,
-        );
-        return result.keeps_up;
-      };
-      let target = 2000;
-      if (await tryStep(target)) {
-        do target = Math.round(target * factor);
-        while (target <= 128_000 && (await tryStep(target)));
-      } else {
-        // A busy machine may not hold even the first step: halve down, so the figure is a rate, not 0.
-        do target = Math.round(target / 2);
-        while (target >= 250 && !(await tryStep(target)));
-      }
-      const kept = steps.filter((s) => s.keeps_up);
-      climbs.push(steps);
-      climbRates.push(kept.length > 0 ? Math.max(...kept.map((s) => s.accepted_per_s)) : 0);
-    }
-    const sustained = median(climbRates);
-    say(`sustained ${sustained}/s (climbs ${climbRates.join(', ')})`);
+    const { sustained, climbs, climbRates } = await climbSteps(stack.endpoints, probe, cpu, {
+      start: 2000,
+      factor: quick ? 2 : 1.5,
+      stepSeconds: quick ? 8 : 20,
+      repeats,
+      say,
+    });
 
     const dashboard = new DashboardProbe(stack.endpoints);
     await dashboard.open();
@@ -194,16 +170,6 @@ function nlpRates(root: string, quick: boolean, say: (line: string) => void): Re
 
 const KEEP_UP_RULE = `hot groups: lag slope over the step's second half < ${TREND_RULE.maxSlopeShare} x rate per s and mean lag < ${TREND_RULE.maxMeanLagSeconds} s of traffic; warehouse and archive: drained within their window + a quarter of the step + 3 s after the load ends; ingest accepts >= 90% of the target`;
 
-function groupLine(result: StepResult): string {
-  return Object.entries(result.groups)
-    .map(([g, v]) =>
-      v.judge === 'trend'
-        ? `${g.replace('spate-', '')} slope ${v.slope_per_s}/s mean ${v.mean_lag}`
-        : `${g.replace('spate-', '')} drained ${v.drain_s ?? '-'} s`,
-    )
-    .join(', ');
-}
-
 /** Event -> counted in Redis with no load, for the split of the dashboard figure. */
 async function redisLatency(probe: PipelineProbe, seconds: number): Promise<Record<string, number>> {
   const samples: number[] = [];
@@ -217,23 +183,6 @@ async function redisLatency(probe: PipelineProbe, seconds: number): Promise<Reco
     p99_ms: Math.round(percentile(samples, 99)),
     samples: samples.length,
   };
-}
-
-/** Waits (up to two minutes) until no group on events.raw owes records, so a climb or a latency run starts clean. */
-async function drained(probe: PipelineProbe, say: (line: string) => void): Promise<void> {
-  const groups = EVENTS_RAW_GROUPS.map((g) => g.groupId);
-  const fromLatest = new Set(EVENTS_RAW_GROUPS.filter((g) => g.fromLatest).map((g) => g.groupId));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const lags = await probe.lagByGroup(groups, fromLatest);
-    const owed = Object.values(lags).reduce((a, b) => a + b, 0);
-    if (owed === 0) return;
-    if (Date.now() > deadline) {
-      say(`starting with ${owed} records still owed: ${JSON.stringify(lags)}`);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
