@@ -1,0 +1,322 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
+import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
+import { connectLiveRedis } from '../../../io/push/redis-link.ts';
+import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
+import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
+import { startGateway } from '../../../local/gateway/index.ts';
+import type { RunningGateway } from '../../../local/gateway/types.ts';
+import { createLambdaContext } from '../../../local/lambda/context.ts';
+import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
+import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
+import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
+import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+
+const DAY_MS = 86_400_000;
+// The query function is given this clock. The days below are whole UTC days counted back from
+// it, because the warm tier's retention (the warehouse function's cut, ClickHouse's TTL) follows
+// the real clock: 3 days back is the warm tier's on any date, 40 days back only the archive's.
+// Every expectation is computed from the seeded events, never from the clock.
+const NOW = Date.now();
+const TODAY = Math.floor(NOW / DAY_MS) * DAY_MS;
+const WARM_DAY = TODAY - 3 * DAY_MS;
+const COLD_DAY = TODAY - 40 * DAY_MS;
+
+const SOURCES = [
+  { source: 'google', medium: 'organic', campaign: null, referrer: 'https://www.google.com/search?q=shoes' },
+  { source: 'google', medium: 'cpc', campaign: 'spring-sale', referrer: 'https://www.google.com/' },
+  { source: 'newsletter', medium: 'email', campaign: 'launch, day 1', referrer: undefined },
+  { source: 'facebook', medium: 'social', campaign: '=launch', referrer: 'https://m.facebook.com/' },
+  { source: '(direct)', medium: '(none)', campaign: null, referrer: undefined },
+];
+const AGENTS = [
+  { browser: 'Chrome', browser_version: '120', os: 'Android', device_type: 'mobile' as const },
+  { browser: 'Safari', browser_version: '17', os: 'iOS', device_type: 'mobile' as const },
+  { browser: 'Firefox', browser_version: '121', os: 'Linux', device_type: 'desktop' as const },
+  { browser: 'Safari', browser_version: '17', os: 'iPadOS', device_type: 'tablet' as const },
+];
+const PAGES = ['/', '/shoes', '/shoes/red', '/checkout'];
+
+/** A day of seeded shop traffic with every dimension varied; visitors u0-u59 come back each day. */
+function dayOfTraffic(seed: number, dayMs: number, n: number): EnrichedEvent[] {
+  const random = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  return Array.from({ length: n }, (_, i) => {
+    const { referrer, ...visit } = pick(SOURCES);
+    const purchase = random() < 0.25;
+    const anonymous = random() < 0.2;
+    const path = pick(PAGES);
+    const plan = random();
+    return enrichedEvent({
+      project: random() < 0.9 ? PROJECT : 'other',
+      type: purchase ? 'purchase' : random() < 0.6 ? 'page_view' : 'add_to_cart',
+      user_id: anonymous ? null : `u${Math.floor(random() * 60)}`,
+      anonymous_id: anonymous ? `a${Math.floor(random() * 20)}` : null,
+      is_bot: random() < 0.05,
+      timestamp: new Date(dayMs + Math.floor((i / n) * DAY_MS)).toISOString(),
+      page: {
+        path,
+        url: `https://shop.example${path}`,
+        ...(referrer ? { referrer } : {}),
+      },
+      order: purchase
+        ? {
+            id: `o${seed}-${i}`,
+            revenue: Math.round(random() * 20_000) / 100,
+            currency: random() < 0.8 ? 'EUR' : 'USD',
+          }
+        : null,
+      user_agent: pick(AGENTS),
+      geo: random() < 0.1 ? null : { country: pick(['DE', 'FR', 'US']), region: null, city: null },
+      attribution: { ...visit, term: null, content: null, click_ids: {} },
+      properties: plan < 0.3 ? null : { plan: plan < 0.7 ? 'free' : 'pro', seats: Math.floor(plan * 10) },
+    });
+  });
+}
+
+/** What the breakdown should answer, from the events themselves. */
+function truth(
+  events: readonly EnrichedEvent[],
+  metric: 'events' | 'visitors' | 'orders' | 'revenue',
+  keyOf: (e: EnrichedEvent) => string,
+  filter: (e: EnrichedEvent) => boolean = () => true,
+  limit = 1000,
+) {
+  const sums = new Map<string, number>();
+  const visitors = new Map<string, Set<string>>();
+  for (const e of events) {
+    if (e.project !== PROJECT || !filter(e)) continue;
+    const key = keyOf(e);
+    if (metric === 'visitors') {
+      const visitor = e.user_id ?? e.anonymous_id ?? '';
+      if (e.is_bot || visitor === '') continue;
+      visitors.set(key, (visitors.get(key) ?? new Set()).add(visitor));
+    } else if (metric === 'events') sums.set(key, (sums.get(key) ?? 0) + 1);
+    else if (e.type === 'purchase' && (metric === 'orders' || e.order?.currency === 'EUR'))
+      sums.set(key, (sums.get(key) ?? 0) + (metric === 'orders' ? 1 : revenueMinorUnits(e.order!.revenue)));
+  }
+  for (const [key, ids] of visitors) sums.set(key, ids.size);
+  return [...sums]
+    .map(([key, value]) => ({ key, value: metric === 'revenue' ? value / 100 : value }))
+    .filter((r) => r.value > 0)
+    .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .slice(0, limit);
+}
+
+const KEY_OF: Record<string, (e: EnrichedEvent) => string> = {
+  type: (e) => e.type,
+  source: (e) => e.attribution.source,
+  medium: (e) => e.attribution.medium,
+  campaign: (e) => e.attribution.campaign ?? '',
+  referrer: (e) => (e.page?.referrer ? new URL(e.page.referrer).hostname.replace(/^www\./, '') : ''),
+  device: (e) => e.user_agent.device_type,
+  browser: (e) => e.user_agent.browser ?? '',
+  os: (e) => e.user_agent.os ?? '',
+  country: (e) => e.geo?.country ?? '',
+  page: (e) => e.page?.path ?? '',
+  'prop.plan': (e) => String(e.properties?.plan ?? ''),
+  'prop.seats': (e) => (e.properties ? String(e.properties.seats) : ''),
+};
+
+const warmEvents = dayOfTraffic(1, WARM_DAY, 600);
+const coldEvents = dayOfTraffic(2, COLD_DAY, 600);
+// Within the hot tier's range (the last 24 h), which breakdowns read from the warm tier.
+const recentEvents = dayOfTraffic(3, NOW - 10 * 60_000, 20).map((e, i) => ({
+  ...e,
+  timestamp: new Date(NOW - 10 * 60_000 + i * 1000).toISOString(),
+}));
+
+let stack: ColdArchiveStack;
+let warehouse: WarehouseFunction;
+let redis: TestRedis;
+let gateway: RunningGateway;
+let closeRedis: () => void;
+
+beforeAll(async () => {
+  stack = await startColdArchiveStack('breakdown');
+  redis = await startTestRedis();
+  warehouse = createWarehouseFunction({
+    clickhouse: { url: stack.endpoint.url, username: 'default', password: '', database: 'default' },
+    breaker: { failureThreshold: 3, openMs: 1000 },
+    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
+  });
+  const all = [...coldEvents, ...warmEvents, ...recentEvents];
+  // Every event reaches both sinks, as from events.raw; a client then sends a third of them again
+  // at new offsets: each tier must count those once.
+  const first = mskEventOf(all, { partition: 0, firstOffset: 0 });
+  const copies = mskEventOf(
+    all.filter((_, i) => i % 3 === 0),
+    { partition: 0, firstOffset: all.length },
+  );
+  for (const msk of [first, copies]) {
+    await warehouse.handler(msk, createLambdaContext('warehouse'));
+    await stack.archive.handler(msk, createLambdaContext('archive'));
+  }
+  const live = connectLiveRedis(redis.url, 2000);
+  closeRedis = () => live.disconnect();
+  const route = createQueryRoutes({
+    redis: live,
+    clickhouse: stack.client,
+    cold: stack.cold,
+    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
+    tokenKey: async () => SECRET,
+    funnels: parseFunnelCatalog(undefined),
+    tierTimeoutMs: 15_000,
+    now: () => NOW,
+  });
+  gateway = await startGateway({
+    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
+    log: () => undefined,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  closeRedis?.();
+  await warehouse?.close();
+  await stack?.close();
+  await redis?.stop();
+});
+
+async function get(path: string) {
+  const response = await fetch(`${gateway.httpUrl}${path}`, {
+    headers: { authorization: `Bearer ${tokenFor()}` },
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: response.headers.get('content-type')?.startsWith('application/json')
+      ? (JSON.parse(text) as Record<string, unknown>)
+      : {},
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const day = (start: number) => `from=${iso(start)}&to=${iso(start + DAY_MS)}`;
+
+describe('GET /v1/metrics/breakdown', () => {
+  it('answers every dimension exactly from the warm tier, each event id once', async () => {
+    for (const by of [...FIXED_DIMENSIONS, 'prop.plan', 'prop.seats']) {
+      const { status, body } = await get(
+        `/v1/metrics/breakdown?metric=events&by=${by}&${day(WARM_DAY)}&limit=1000`,
+      );
+      expect(status, by).toBe(200);
+      expect(body, by).toMatchObject({ tiers: ['warm'], degraded: [], exact: true });
+      expect(body.rows, by).toEqual(truth(warmEvents, 'events', KEY_OF[by]!));
+      expect((body.rows as unknown[]).length, by).toBeGreaterThan(1);
+    }
+    for (const metric of ['visitors', 'orders', 'revenue'] as const) {
+      const { body } = await get(`/v1/metrics/breakdown?metric=${metric}&by=source&${day(WARM_DAY)}`);
+      expect(body.rows, metric).toEqual(truth(warmEvents, metric, KEY_OF.source!, undefined, 10));
+    }
+  });
+
+  it('answers every dimension exactly from the archive, each event id once', async () => {
+    for (const by of [...FIXED_DIMENSIONS, 'prop.plan', 'prop.seats']) {
+      const { status, body } = await get(
+        `/v1/metrics/breakdown?metric=events&by=${by}&${day(COLD_DAY)}&limit=1000`,
+      );
+      expect(status, by).toBe(200);
+      expect(body, by).toMatchObject({ tiers: ['cold'], degraded: [] });
+      expect(body.rows, by).toEqual(truth(coldEvents, 'events', KEY_OF[by]!));
+      expect((body.rows as unknown[]).length, by).toBeGreaterThan(1);
+    }
+    // The archive does hold the client's copies: the answers above counted each id once.
+    const archived = await stack.client.query({
+      query: `SELECT count() AS n FROM ${archiveSource(stack.cold, { project: PROJECT, fromMs: COLD_DAY, toMs: COLD_DAY + DAY_MS })}
+              WHERE project = {project:String}`,
+      query_params: { project: PROJECT },
+      format: 'JSONEachRow',
+    });
+    const [{ n }] = (await archived.json<{ n: string }>()) as [{ n: string }];
+    expect(Number(n)).toBeGreaterThan(coldEvents.filter((e) => e.project === PROJECT).length);
+    for (const metric of ['visitors', 'orders', 'revenue'] as const) {
+      const { body } = await get(`/v1/metrics/breakdown?metric=${metric}&by=device&${day(COLD_DAY)}`);
+      expect(body.rows, metric).toEqual(truth(coldEvents, metric, KEY_OF.device!, undefined, 10));
+    }
+  });
+
+  it('counts a visitor seen in both tiers once over a range that spans them', async () => {
+    const { body } = await get(
+      `/v1/metrics/breakdown?metric=visitors&by=os&from=${iso(COLD_DAY)}&to=${iso(WARM_DAY + DAY_MS)}`,
+    );
+    expect(body).toMatchObject({ tiers: ['cold', 'warm'], degraded: [], exact: true });
+    expect(body.rows).toEqual(truth([...coldEvents, ...warmEvents], 'visitors', KEY_OF.os!, undefined, 10));
+  });
+
+  it('applies every filter (AND), on a property too, in both tiers', async () => {
+    const filter = (e: EnrichedEvent) =>
+      e.user_agent.device_type === 'mobile' &&
+      e.attribution.source === 'google' &&
+      e.properties?.plan === 'pro';
+    const filters = 'filter=device:mobile&filter=source%3Agoogle&filter=prop.plan:pro';
+    for (const [start, events] of [
+      [WARM_DAY, warmEvents],
+      [COLD_DAY, coldEvents],
+    ] as const) {
+      const { body } = await get(`/v1/metrics/breakdown?metric=orders&by=campaign&${filters}&${day(start)}`);
+      const expected = truth(events, 'orders', KEY_OF.campaign!, filter);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(body.rows).toEqual(expected);
+      expect(body.filters).toEqual([
+        { dimension: 'device', value: 'mobile' },
+        { dimension: 'source', value: 'google' },
+        { dimension: 'prop.plan', value: 'pro' },
+      ]);
+    }
+  });
+
+  it('answers the largest `limit` keys only', async () => {
+    const { body } = await get(`/v1/metrics/breakdown?metric=events&by=page&limit=2&${day(WARM_DAY)}`);
+    expect(body.rows).toEqual(truth(warmEvents, 'events', KEY_OF.page!).slice(0, 2));
+    expect(body.rows).toHaveLength(2);
+  });
+
+  it('reads the hot tier’s range from the warm tier and says so', async () => {
+    const { body } = await get(`/v1/metrics/breakdown?metric=events&by=type&from=${iso(NOW - 3_600_000)}`);
+    expect(body).toMatchObject({ tiers: ['warm'], degraded: [] });
+    expect(body.rows).toEqual(truth(recentEvents, 'events', KEY_OF.type!));
+  });
+
+  it('answers CSV with a header row on format=csv', async () => {
+    const { status, headers, text } = await get(
+      `/v1/metrics/breakdown?metric=orders&by=campaign&format=csv&${day(WARM_DAY)}`,
+    );
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(headers.get('x-spate-tiers')).toBe('warm');
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('campaign,orders');
+    const quoted = (k: string) => (k.includes(',') ? `"${k}"` : k.startsWith('=') ? `'${k}` : k);
+    expect(lines.slice(1)).toEqual(
+      truth(warmEvents, 'orders', KEY_OF.campaign!, undefined, 10).map((r) => `${quoted(r.key)},${r.value}`),
+    );
+  });
+
+  it('answers 400 naming the parameter and the rule for bad input', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['metric=weather&by=os', 'metric', 'enum'],
+      ['by=os', 'metric', 'required'],
+      ['metric=events&by=planet', 'by', 'enum'],
+      ['metric=events&by=prop.a.b', 'by', 'pattern'],
+      ['metric=events&by=os&filter=google', 'filter', 'format'],
+      ['metric=events&by=os&filter=planet:mars', 'filter', 'enum'],
+      ["metric=events&by=os&filter=prop.x'y:1", 'filter', 'pattern'],
+      ['metric=events&by=os&limit=0', 'limit', 'range'],
+      ['metric=revenue&by=os&currency=euro', 'currency', 'pattern'],
+      ['metric=events&by=os&format=xml', 'format', 'enum'],
+    ];
+    for (const [query, field, rule] of cases) {
+      const { status, body } = await get(`/v1/metrics/breakdown?${query}`);
+      expect(status, query).toBe(400);
+      expect(body, query).toMatchObject({ field, rule });
+      expect(body.message, query).toMatch(new RegExp(`^${field}: `));
+    }
+  });
+});
