@@ -1,3 +1,4 @@
+import { filtersKey } from './filter.ts';
 import { type MetricQuery, type Point, stepStarts, validateMetricQuery } from './metric-query.ts';
 import { routeByAge, type Tier } from './tier-routing.ts';
 
@@ -16,7 +17,16 @@ export interface Answer {
 }
 
 export function cacheKeyOf(q: MetricQuery): string {
-  return [q.project, q.metric, q.type ?? '', q.currency ?? '', q.fromMs, q.toMs, q.stepSeconds].join('|');
+  return [
+    q.project,
+    q.metric,
+    q.type ?? '',
+    q.currency ?? '',
+    q.fromMs,
+    q.toMs,
+    q.stepSeconds,
+    filtersKey(q.filters ?? []),
+  ].join('|');
 }
 
 /** Every step of the range, each from the tier that holds its age, zeros where none had data. */

@@ -1,3 +1,5 @@
+import type { Filter } from './filter.ts';
+
 /** The question the query layer answers: metric M of project P over [from, to) at step S. */
 export const METRICS = ['events', 'revenue', 'visitors'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -12,6 +14,8 @@ export interface MetricQuery {
   readonly fromMs: number;
   readonly toMs: number;
   readonly stepSeconds: number;
+  /** Only events passing every filter (read from event rows: no rollup keeps dimensions). */
+  readonly filters?: readonly Filter[];
 }
 
 export interface Point {

@@ -11,6 +11,8 @@ export interface StepSource {
   readonly from: string;
   /** Filters of this source only (e.g. the project column of a rollup). */
   readonly filters?: readonly string[];
+  /** Query parameters the source or its filters name, beyond those every series has. */
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function queryStepSeries(
                    ${source.value} AS value
             FROM ${source.from} WHERE ${filters.join(' AND ')} GROUP BY t`,
     query_params: {
+      ...source.params,
       project: q.project,
       from: q.fromMs / 1000,
       to: q.toMs / 1000,

@@ -11,11 +11,12 @@ import {
   parseLimit,
 } from '../../core/query/breakdown-query.ts';
 import { parseDimension } from '../../core/query/dimension.ts';
-import { type Filter, parseFilters, queryValues } from '../../core/query/filter.ts';
+import type { Filter } from '../../core/query/filter.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { oneOf, ParamError, timeRange } from './params.ts';
+import { requestFilters } from './request-filters.ts';
 
 export interface BreakdownDeps {
   readonly clickhouse: ClickHouseClient;
@@ -29,23 +30,6 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 const DAY_MS = 86_400_000;
 const TIER_STORE = { warm: 'clickhouse', cold: 's3' } as const;
-
-/**
- * The `filter` parameters of a request. Repeated ones are read from the raw query string
- * (core/query/filter.ts says why); a caller that builds the event without one (a test, another
- * integration) has at most one filter.
- */
-export function requestFilters(
-  event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>,
-): Filter[] {
-  const raw =
-    event.rawQueryString !== undefined
-      ? queryValues(event.rawQueryString, 'filter')
-      : event.queryStringParameters?.filter !== undefined
-        ? [event.queryStringParameters.filter]
-        : [];
-  return parseFilters(raw);
-}
 
 /** A breakdown question from a request: every parameter checked, each error naming its parameter. */
 export function breakdownQueryOf(

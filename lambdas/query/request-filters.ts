@@ -1,0 +1,20 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type Filter, parseFilters, queryValues } from '../../core/query/filter.ts';
+
+/**
+ * The `filter` parameters of a request, checked. Repeated ones are read from the raw query
+ * string (core/query/filter.ts says why); an event built without one (a test, another
+ * integration) has at most one filter.
+ */
+export function requestFilters(
+  event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>,
+): Filter[] {
+  const single = event.queryStringParameters?.filter;
+  const raw =
+    event.rawQueryString !== undefined
+      ? queryValues(event.rawQueryString, 'filter')
+      : single !== undefined
+        ? [single]
+        : [];
+  return parseFilters(raw);
+}
