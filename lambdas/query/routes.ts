@@ -13,11 +13,13 @@ import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { FRESH_SNAPSHOT_MS } from '../../core/push/snapshot-freshness.ts';
 import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
 import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.ts';
+import type { Filter } from '../../core/query/filter.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
+import { filteredReaders } from '../../io/clickhouse/filtered-readers.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import type { SecretSource } from '../../io/config/secret-setting.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
@@ -37,6 +39,7 @@ import {
   warmOverview,
 } from './overview.ts';
 import { oneOf, ParamError, QUERY_METRICS, seconds, TOP_DIMENSIONS, timeRange } from './params.ts';
+import { requestFilters } from './request-filters.ts';
 
 export interface QueryDeps {
   readonly redis: Redis;
@@ -130,6 +133,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     : async () => Promise.reject(new Error('no cold tier configured'));
   const ledger = new ChannelLedger(deps.redis);
   const breakdown = breakdownRoute(deps);
+  const filtered = filteredReaders(deps.clickhouse, coldConfig);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const range = timeRange(q, nowMs, 5 * MINUTE * 1000);
@@ -182,7 +186,12 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     };
   }
 
-  async function timeseries(project: string, q: Record<string, string | undefined>, nowMs: number) {
+  async function timeseries(
+    project: string,
+    q: Record<string, string | undefined>,
+    nowMs: number,
+    filters: readonly Filter[],
+  ) {
     const metric = oneOf(q, 'metric', QUERY_METRICS);
     const range = timeRange(q, nowMs, 3_600_000);
     const step = seconds(q, 'step', 60, 1, 86_400);
@@ -210,8 +219,17 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
           fromMs: range.fromMs,
           toMs: range.toMs,
           stepSeconds: step,
+          ...(filters.length > 0 ? { filters } : {}),
         },
-        { hot: guard('hot', hot), warm: guard('warm', warm), cold: guard('cold', cold) },
+        // The hot tier keeps no dimension: a filtered series reads its last day from the warm
+        // tier's event rows too (a few seconds behind the stream), and says `warm` for it.
+        filters.length > 0
+          ? {
+              hot: guard('warm', filtered.warm),
+              warm: guard('warm', filtered.warm),
+              cold: guard('cold', filtered.cold),
+            }
+          : { hot: guard('hot', hot), warm: guard('warm', warm), cold: guard('cold', cold) },
         nowMs,
       );
     } catch (err) {
@@ -221,7 +239,10 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
       metric,
       step_s: step,
       points: answer.points,
-      tiers: answer.tiers,
+      tiers:
+        filters.length > 0
+          ? [...new Set(answer.tiers.map((tier) => (tier === 'hot' ? 'warm' : tier)))]
+          : answer.tiers,
       degraded: [...new Set(degraded)].map((tier) => ({ tier, store: TIER_STORE[tier as Tier] })),
     };
   }
@@ -349,7 +370,8 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     const q = event.queryStringParameters ?? {};
     const path = event.rawPath.replace(/\/+$/, '');
     if (path === '/v1/metrics/overview') return json(200, await overview(project, q, nowMs));
-    if (path === '/v1/metrics/timeseries') return json(200, await timeseries(project, q, nowMs));
+    if (path === '/v1/metrics/timeseries')
+      return json(200, await timeseries(project, q, nowMs, requestFilters(event)));
     if (path === '/v1/metrics/breakdown') return breakdown(project, event, nowMs);
     if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
     if (path === '/v1/ops') return json(200, await ops(project, nowMs));

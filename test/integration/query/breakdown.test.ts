@@ -320,3 +320,51 @@ describe('GET /v1/metrics/breakdown', () => {
     }
   });
 });
+
+describe('filters on GET /v1/metrics/timeseries', () => {
+  const count = (events: readonly EnrichedEvent[], keep: (e: EnrichedEvent) => boolean) =>
+    events.filter((e) => e.project === PROJECT && keep(e)).length;
+
+  it('answers a filtered series exactly from the warm tier’s and the archive’s event rows', async () => {
+    const keep = (e: EnrichedEvent) => e.geo?.country === 'DE' && e.user_agent.device_type === 'mobile';
+    for (const [start, events, tier] of [
+      [WARM_DAY, warmEvents, 'warm'],
+      [COLD_DAY, coldEvents, 'cold'],
+    ] as const) {
+      const { status, body } = await get(
+        `/v1/metrics/timeseries?metric=events&step=1d&filter=country:DE&filter=device:mobile&${day(start)}`,
+      );
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ tiers: [tier], degraded: [] });
+      expect(body.points).toEqual([{ t: start, value: count(events, keep) }]);
+      expect(count(events, keep)).toBeLessThan(count(events, () => true));
+      const visitors = await get(
+        `/v1/metrics/timeseries?metric=visitors&step=1d&filter=prop.plan:pro&${day(start)}`,
+      );
+      const pro = truth(
+        events,
+        'visitors',
+        () => '',
+        (e) => e.properties?.plan === 'pro',
+      );
+      expect(visitors.body.points).toEqual([{ t: start, value: pro[0]!.value }]);
+    }
+  });
+
+  it('reads a filtered series of the hot tier’s range from the warm tier and says so', async () => {
+    const { body } = await get(
+      `/v1/metrics/timeseries?metric=events&step=1h&filter=source:google&from=${iso(NOW - 3_600_000)}`,
+    );
+    expect(body).toMatchObject({ tiers: ['warm'], degraded: [] });
+    const google = count(recentEvents, (e) => e.attribution.source === 'google');
+    expect(google).toBeGreaterThan(0);
+    expect(google).toBeLessThan(count(recentEvents, () => true));
+    expect((body.points as Array<{ value: number }>).reduce((n, p) => n + p.value, 0)).toBe(google);
+  });
+
+  it('answers 400 for a bad filter', async () => {
+    const { status, body } = await get('/v1/metrics/timeseries?metric=events&filter=weather:rain');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ field: 'filter', rule: 'enum' });
+  });
+});
