@@ -5,6 +5,7 @@ import {
   Partitioners,
   type Producer,
 } from 'kafkajs';
+import { eventIdentity } from '../../core/aggregation/event-digest.ts';
 import type { PreparedTweet } from '../../core/nlp/enrich.ts';
 import type { ModelScores, SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { MicroBatcher } from '../../core/nlp/inference/micro-batcher.ts';
@@ -124,6 +125,8 @@ export async function startNlpWorker(
   interface EnrichedChunk {
     readonly enriched: { key: string; value: string }[];
     readonly alerts: { key: string; value: string }[];
+    /** (project, tweet id) of each enriched tweet: what a copy of it shares. */
+    readonly identities: string[];
     readonly timestamps: number[];
     readonly invalid: number;
     /** Copies of tweets enriched already (in a committed transaction, or earlier in this chunk). */
@@ -141,17 +144,21 @@ export async function startNlpWorker(
     const prepared: PreparedTweet[] = [];
     const timestamps: number[] = [];
     const inChunk = new Set<string>();
+    const identities: string[] = [];
     let invalid = 0;
     let copies = 0;
     for (const m of messages) {
       try {
         const raw = parseRawTweet(JSON.parse(m.value?.toString('utf8') ?? 'null'));
-        if (enrichedIds.has(raw.id) || inChunk.has(raw.id)) {
+        // Two projects may track the same public tweet: each is its own copy to enrich.
+        const identity = eventIdentity(raw.project, raw.id);
+        if (enrichedIds.has(identity) || inChunk.has(identity)) {
           copies++;
           continue;
         }
-        inChunk.add(raw.id);
+        inChunk.add(identity);
         prepared.push(enricher.prepare(raw));
+        identities.push(identity);
         timestamps.push(Number(m.timestamp));
       } catch (err) {
         // A malformed record is counted and skipped (its offset is committed with the batch):
@@ -165,6 +172,7 @@ export async function startNlpWorker(
     return {
       enriched,
       alerts,
+      identities,
       timestamps,
       invalid,
       copies,
@@ -211,7 +219,7 @@ export async function startNlpWorker(
     metrics.transaction.observe((performance.now() - started) / 1000);
     const committedAt = Date.now();
     for (const chunk of chunks) {
-      enrichedIds.remember(chunk.enriched.map((e) => e.key));
+      enrichedIds.remember(chunk.identities);
       if (chunk.copies > 0) metrics.tweets.inc({ outcome: 'copy' }, chunk.copies);
       for (const timestamp of chunk.timestamps) {
         if (Number.isFinite(timestamp))

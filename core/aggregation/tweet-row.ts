@@ -7,6 +7,8 @@ import { clickhouseTime, type WarehouseBatch } from './warehouse-row.ts';
 /** A row of the warm tier's `tweets_enriched` table (io/clickhouse/migrations/004-tweets.ts). */
 export interface TweetRow {
   readonly id: string;
+  /** The project of the write key that sent it; the default project for a tweet that named none. */
+  readonly project: string;
   /** When it was posted (createdAt), else when it was enriched; the time the rollups use. */
   readonly ts: string;
   readonly enriched_at: string;
@@ -54,6 +56,7 @@ export function tweetRow(
   const entities = tweet.entities as { mentions?: unknown } | undefined;
   return {
     id: tweet.id,
+    project: tweet.project,
     ts: clickhouseTime(timeMs),
     enriched_at: clickhouseTime(Number.isFinite(enrichedMs) ? enrichedMs : timeMs),
     lang: languageOf(tweet),
@@ -82,11 +85,11 @@ export function tweetWarehouseBatch(batch: RecordBatch<PositionedTweet>): Wareho
     table: 'tweets_enriched',
     topic: batch.topic,
     partition: batch.partition,
-    // Tweet ids are global: a tweet belongs to no project.
-    identityColumns: { id: 'id' },
+    // As for events: two projects may track one public tweet, and each stores it.
+    identityColumns: { scope: 'project', id: 'id' },
     rows: batch.events.map(({ tweet, timeMs, offset }) => {
       const row = tweetRow(tweet, timeMs, batch.topic, batch.partition, offset);
-      return { offset, row, identity: { scope: '', id: row.id }, ts: row.ts };
+      return { offset, row, identity: { scope: row.project, id: row.id }, ts: row.ts };
     }),
   };
 }

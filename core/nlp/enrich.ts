@@ -43,7 +43,9 @@ export interface EnricherOptions {
 
 export class TweetEnricher {
   private readonly targets: ReadonlySet<string>;
-  private readonly duplicates: DuplicateWindow;
+  // One window per project: a tweet is a near-duplicate of its own project's tweets only, so
+  // one project's traffic never marks another's as spam nor names its tweet ids there.
+  private readonly duplicates = new Map<string, DuplicateWindow>();
   private rules!: BusinessRules;
   private catalogue!: EntityCatalogue;
   private topics!: TopicScorer;
@@ -58,7 +60,6 @@ export class TweetEnricher {
   constructor(private readonly options: EnricherOptions) {
     this.targets = new Set(options.targetLanguages);
     this.toxicityThreshold = options.toxicityThreshold ?? DEFAULT_TOXICITY_THRESHOLD;
-    this.duplicates = new DuplicateWindow(options.duplicates ?? DEFAULT_DUPLICATE_WINDOW);
     this.setRules(options.rules ?? DEFAULT_RULES);
   }
 
@@ -71,6 +72,15 @@ export class TweetEnricher {
     this.watched = rules.watchedKeywords.map((k) => ` ${k.toLowerCase().split(/\s+/u).join(' ')} `);
   }
 
+  private duplicatesOf(project: string): DuplicateWindow {
+    let window = this.duplicates.get(project);
+    if (window === undefined) {
+      window = new DuplicateWindow(this.options.duplicates ?? DEFAULT_DUPLICATE_WINDOW);
+      this.duplicates.set(project, window);
+    }
+    return window;
+  }
+
   get currentRules(): BusinessRules {
     return this.rules;
   }
@@ -79,7 +89,7 @@ export class TweetEnricher {
     const isWord = this.options.isWord;
     const norm = normaliseTweetText(raw.text, isWord === undefined ? {} : { isWord });
     const lang = detectLanguage(norm.words, this.targets);
-    const duplicateOf = this.duplicates.observe(raw.id, norm.tokens);
+    const duplicateOf = this.duplicatesOf(raw.project).observe(raw.id, norm.tokens);
     const risk = this.risk.read(norm, duplicateOf);
     return {
       raw,
@@ -109,6 +119,7 @@ export class TweetEnricher {
     const { sentiment } = scores;
     const toxicity = toxicityOf(scores.toxicity ?? p.ruleToxicity, this.toxicityThreshold);
     const tweet: EnrichedTweet = {
+      project: raw.project,
       ...raw.extra,
       id: raw.id,
       text: raw.text,
@@ -132,6 +143,7 @@ export class TweetEnricher {
     return {
       tweet,
       alert: {
+        project: raw.project,
         id: raw.id,
         reasons,
         risk: p.risk,

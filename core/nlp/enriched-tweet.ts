@@ -9,7 +9,7 @@ import type { Toxicity } from './toxicity.ts';
  * NLP worker exactly once per tweet of tweets.raw. Readers code against these names: add
  * fields, never rename them. Example:
  *
- *   {"id":"1800000000000042","text":"Still waiting for my @acme package, day 6... 😡 https://acme.example/track #shipping",
+ *   {"project":"shop","id":"1800000000000042","text":"Still waiting for my @acme package, day 6... 😡 https://acme.example/track #shipping",
  *    "user":"jo","createdAt":"2026-11-21T06:00:00.000Z",
  *    "cleanText":"Still waiting for my package, day 6... angry shipping",
  *    "lang":{"lang":"en","reliable":true,"target":true},"duplicateOf":null,"retweet":false,
@@ -24,6 +24,12 @@ export interface EnrichedTweet {
    * `followers`); a producer field named like one below is replaced by the worker's value.
    */
   readonly [field: string]: unknown;
+  /**
+   * The project of the write key that sent the tweet (core/nlp/tweet-project.ts); the worker
+   * writes it first, so a reader can find it without parsing the record. Records written before
+   * tweets carried a project may lack it: readers take those as the default project.
+   */
+  readonly project: string;
   /** The tweet id, as on tweets.raw (numbers become their decimal string). */
   readonly id: string;
   /** The original text, untouched. */
@@ -62,6 +68,8 @@ export interface EnrichedTweet {
 
 /** The value of a tweets.alerts record (key: the tweet id): a tweet that crossed a business rule. */
 export interface TweetAlert {
+  /** The tweet's project, as on its tweets.enriched record. */
+  readonly project: string;
   readonly id: string;
   /**
    * Why, in words: risk above the threshold, a watched keyword, a watched entity in a negative

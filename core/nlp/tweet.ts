@@ -1,4 +1,5 @@
 import { InputError } from '../errors/spate-error.ts';
+import { TWEET_PROJECT_RULE, tweetProjectOf } from './tweet-project.ts';
 
 /**
  * The tweet as it arrives on tweets.raw, validated at the edge of the NLP worker. Producers
@@ -8,6 +9,8 @@ import { InputError } from '../errors/spate-error.ts';
 export interface RawTweet {
   readonly id: string;
   readonly text: string;
+  /** The project of the write key that sent it; the default project when the producer named none (tweet-project.ts). */
+  readonly project: string;
   readonly user?: string;
   readonly createdAt?: string;
   /** Everything else the producer sent, passed on to tweets.enriched as-is. */
@@ -32,7 +35,7 @@ export function parseRawTweet(value: unknown): RawTweet {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TweetFormatError('(root)', 'must be a JSON object');
   }
-  const { id, text, user, created_at, createdAt, ...extra } = value as Record<string, unknown>;
+  const { id, text, project, user, created_at, createdAt, ...extra } = value as Record<string, unknown>;
   if (typeof id === 'number' && Number.isSafeInteger(id)) {
     return parseRawTweet({ ...(value as object), id: String(id) });
   }
@@ -42,11 +45,14 @@ export function parseRawTweet(value: unknown): RawTweet {
   if (text.length > MAX_TEXT_CHARS) {
     throw new TweetFormatError('text', `must be at most ${MAX_TEXT_CHARS} characters`);
   }
+  const projectName = tweetProjectOf(project);
+  if (projectName === undefined) throw new TweetFormatError('project', TWEET_PROJECT_RULE);
   const userName = typeof user === 'string' ? user : userScreenName(user);
   const created = created_at ?? createdAt;
   return {
     id,
     text,
+    project: projectName,
     ...(userName !== undefined ? { user: userName } : {}),
     ...(typeof created === 'string' ? { createdAt: created } : {}),
     ...(typeof created === 'number' ? { createdAt: new Date(created).toISOString() } : {}),

@@ -18,17 +18,7 @@ export class ConnectionRegistry {
       .multi()
       .hset(pushKeys.connection(connectionId), { project, connectedAt: String(nowMs) })
       .expire(pushKeys.connection(connectionId), CONNECTION_TTL_SECONDS)
-      .sadd(pushKeys.projects, project)
-      .expire(pushKeys.projects, CONNECTION_TTL_SECONDS)
       .exec();
-  }
-
-  /**
-   * Projects that had a dashboard connect within a connection lifetime: where data that is
-   * not per project (tweets) is pushed. A project without subscribers left costs one read.
-   */
-  async projects(): Promise<string[]> {
-    return this.#redis.smembers(pushKeys.projects);
   }
 
   async projectOf(connectionId: string): Promise<string | undefined> {

@@ -129,9 +129,9 @@ export class LiveAggregates {
       case 'ops':
         return opsSnapshot(this.fromSecond, await this.seconds());
       case 'tweets':
-        return this.#once('tweets', () => liveTweets(this.#redis, this.nowMs));
+        return this.#once('tweets', () => liveTweets(this.#redis, this.#project, this.nowMs));
       case 'alerts':
-        return this.#once('alerts', () => liveAlerts(this.#redis, this.nowMs));
+        return this.#once('alerts', () => liveAlerts(this.#redis, this.#project, this.nowMs));
     }
   }
 }

@@ -8,7 +8,6 @@ import { KEY_ROOT } from '../../core/aggregation/redis-keys.ts';
  * |-----------------------------|--------|-----------------------------------------------|--------------------|
  * | {sp}:push:conn:{id}           | hash   | project, connectedAt                          | connection lifetime|
  * | {sp}:push:subs:{id}           | set    | channels the connection subscribed to         | connection lifetime|
- * | {sp}:push:projects            | set    | projects with a dashboard connected lately    | connection lifetime|
  * | {sp}:{p}:push:ch:{channel}    | set    | connection ids subscribed to the channel      | connection lifetime|
  * | {sp}:{p}:push:gate:{channel}  | string | held for one push interval by the pusher      | the interval       |
  * | {sp}:{p}:push:last:{channel}  | hash   | seq and body of the last frame's snapshot     | a day              |
@@ -17,7 +16,6 @@ import { KEY_ROOT } from '../../core/aggregation/redis-keys.ts';
 export const pushKeys = {
   connection: (id: string) => `${KEY_ROOT}:push:conn:${id}`,
   subscriptions: (id: string) => `${KEY_ROOT}:push:subs:${id}`,
-  projects: `${KEY_ROOT}:push:projects`,
   channel: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:ch:${channel}`,
   gate: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:gate:${channel}`,
   last: (project: string, channel: string) => `${KEY_ROOT}:${project}:push:last:${channel}`,

@@ -15,14 +15,14 @@ import { readPushConfig } from '../../io/push/push-config.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
 import { REDIS_PASSWORD } from '../../io/redis/redis-config.ts';
 import { eventHandler, firstCallCore, functionTools, type SpateFunction } from '../spate-handler.ts';
-import { carriesTweets, projectsOf } from './batch-projects.ts';
+import { projectsOf, tweetProjectsOf } from './batch-projects.ts';
 
 const TWEET_CHANNELS = ['tweets', 'alerts'] as const;
 
 /**
  * The broadcaster: fed events.raw by its own mapping (no batching window), it treats each batch as
  * "these projects changed" and pushes their subscribed channels; fed tweets.enriched, it pushes
- * the tweets and alerts channels of every project with dashboards. Pushes are coalesced per
+ * the tweets and alerts channels of the projects whose tweets the batch holds. Pushes are coalesced per
  * channel across all concurrent invocations. Push failures are logged and counted, never retried through the
  * mapping: a frame redelivered later would show old numbers.
  */
@@ -86,11 +86,9 @@ export function createBroadcastFunction(
       if (behind.length > 0) metrics.addMetric(SPATE_METRICS.hotTierBehind.name, MetricUnit.Count, 1);
       const touched = projectsOf(event);
       for (const project of touched) await push(project);
-      // Tweets are not per project: a batch of them moves the tweets channels of every project
-      // with dashboards (those pushed above already have them).
-      if (carriesTweets(event))
-        for (const project of await registry.projects().catch(() => []))
-          if (!touched.has(project)) await push(project, TWEET_CHANNELS);
+      // A batch of tweets moves its projects' tweets channels (those pushed above already have them).
+      for (const project of tweetProjectsOf(event))
+        if (!touched.has(project)) await push(project, TWEET_CHANNELS);
       // A post may carry several channels' frames: count frames per channel, posts once.
       const posts = new Set<FanOutReport>();
       for (const o of outcomes) {

@@ -5,6 +5,7 @@ import { highWater } from './003-high-water.ts';
 import { tweetsTable } from './004-tweets.ts';
 import { warehouseIds } from './005-warehouse-ids.ts';
 import { warehouseIdsTtl } from './006-warehouse-ids-ttl.ts';
+import { tweetProjects } from './007-tweet-projects.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tweetsTable,
   warehouseIds,
   warehouseIdsTtl,
+  tweetProjects,
 ];

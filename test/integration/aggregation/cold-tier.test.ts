@@ -118,7 +118,7 @@ describe('cold tier: ClickHouse s3() over the archive', () => {
     expect(overview.unique_visitors).toBe(humans);
   }, 180_000);
 
-  it('reads each archived tweet id once, however often it was sent and redelivered', async () => {
+  it('reads each archived tweet id once per project, however often it was sent and redelivered', async () => {
     const tweets = createTweetsArchiveFunction({
       s3: { region: 'us-east-1', endpoint: s3.endpoint },
       bucket: LOCAL_BUCKETS.archive,
@@ -141,15 +141,32 @@ describe('cold tier: ClickHouse s3() over the archive', () => {
       await send(posted!.slice(50, 250), 50);
       await send(posted!.slice(0, 200), 300);
       await send([...posted!.slice(150), ...posted!.slice(0, 20)], 500);
+      // Another project tracking 40 of the same public tweets: its own copies, kept beside shop's.
+      await send(
+        posted!.slice(0, 40).map((t) => ({ ...t, project: 'blog' })),
+        700,
+      );
       const range = { fromMs: endMs - 3 * 3_600_000, toMs: endMs + 1 };
       const result = await client.query({
-        query: `SELECT count() AS n, uniqExact(id) AS ids, countIf(has(topics, 'shipping')) AS shipping,
-                       sum(toInt64(round(sentiment_score * 10000))) AS score
+        query: `SELECT countIf(project = 'shop') AS n, uniqExactIf(id, project = 'shop') AS ids,
+                       countIf(project = 'blog') AS blog,
+                       countIf(has(topics, 'shipping') AND project = 'shop') AS shipping,
+                       sumIf(toInt64(round(sentiment_score * 10000)), project = 'shop') AS score
                 FROM (${archivedTweetsSql(cold, range)})`,
         format: 'JSONEachRow',
       });
-      const [row] = await result.json<{ n: string; ids: string; shipping: string; score: string }>();
-      expect({ n: Number(row!.n), ids: Number(row!.ids) }).toEqual({ n: 300, ids: 300 });
+      const [row] = await result.json<{
+        n: string;
+        ids: string;
+        blog: string;
+        shipping: string;
+        score: string;
+      }>();
+      expect({ n: Number(row!.n), ids: Number(row!.ids), blog: Number(row!.blog) }).toEqual({
+        n: 300,
+        ids: 300,
+        blog: 40,
+      });
       expect(Number(row!.shipping)).toBe(posted!.filter((t) => 'shipping' in t.topics).length);
       expect(Number(row!.score)).toBe(
         posted!.reduce((s, t) => s + Math.round(t.sentiment.score * 10_000), 0),

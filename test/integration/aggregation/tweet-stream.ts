@@ -4,14 +4,16 @@ const TOPICS = ['shipping', 'pricing', 'support', 'launch'];
 const TAGS = ['Acme', 'launch', 'fail', 'deal'];
 
 /**
- * Enriched tweets as the NLP worker writes them to tweets.enriched, `perPartition` on each of
- * `partitions` partitions, posted over the two hours before `endMs`; seeded, so reproducible.
+ * Enriched tweets of `project` as the NLP worker writes them to tweets.enriched, `perPartition`
+ * on each of `partitions` partitions, posted over the two hours before `endMs`; seeded, so
+ * reproducible.
  */
 export function tweetTraffic(
   random: () => number,
   partitions: number,
   perPartition: number,
   endMs: number,
+  project = 'shop',
 ): EnrichedTweet[][] {
   let n = 0;
   return Array.from({ length: partitions }, () =>
@@ -24,6 +26,7 @@ export function tweetTraffic(
       const toxic = random() < 0.1;
       const hashtags = TAGS.filter(() => random() < 0.25).map((h) => h.toLowerCase());
       return {
+        project,
         id: String(1_800_000_000_000_000 + i),
         text: `tweet ${i} #${hashtags.join(' #')}`,
         user: `user${Math.floor(random() * 60)}`,

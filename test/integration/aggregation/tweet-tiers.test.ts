@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tweetRow } from '../../../core/aggregation/tweet-row.ts';
 import type { EnrichedTweet } from '../../../core/nlp/enriched-tweet.ts';
+import { DEFAULT_TWEET_PROJECT } from '../../../core/nlp/tweet-project.ts';
 import { sqlString } from '../../../core/query/archive-scan.ts';
 import { seededRandom } from '../../../core/seeded-random.ts';
+import { migrate } from '../../../io/clickhouse/migration.ts';
+import { MIGRATIONS } from '../../../io/clickhouse/migrations/index.ts';
 import { listArchiveKeys } from '../../../io/s3/archive-reader.ts';
 import { createS3Client } from '../../../io/s3/client.ts';
 import type { ArchiveFunction } from '../../../lambdas/archive/handler.ts';
@@ -166,6 +170,80 @@ describe('enriched tweets in the warm and cold tiers', () => {
     });
     const [stored] = await rows<{ n: string }>('SELECT count() AS n FROM events');
     expect(Number(stored!.n)).toBe(40);
+  }, 120_000);
+
+  it("stores a tweet once per project: another project's copy of the same public tweet is its own row", async () => {
+    const tracked = partitions[2]!.slice(0, 30);
+    const blog = tracked.map((t) => JSON.stringify({ ...t, project: 'blog' }));
+    const first = records[2]!.length;
+    const deliver = (values: string[], firstOffset: number) =>
+      tweetsWarehouse.handler(mskEventOf(values, { topic: TOPIC, partition: 2, firstOffset }), context);
+    expect(await deliver(blog, first)).toEqual({ inserted: 30 });
+    // blog's copies again at later offsets (a client's retry), and shop's once more: nothing new.
+    expect(await deliver([...blog.slice(0, 10), ...records[2]!.slice(0, 10)], first + 30)).toEqual({
+      inserted: 0,
+    });
+    const perProject = await rows<{ project: string; n: string; ids: string }>(
+      `SELECT project, count() AS n, uniqExact(id) AS ids FROM tweets_enriched GROUP BY project ORDER BY project`,
+    );
+    const all = partitions.flat().length;
+    expect(perProject.map((r) => [r.project, Number(r.n), Number(r.ids)])).toEqual([
+      ['blog', 30, 30],
+      ['shop', all, all],
+    ]);
+  }, 120_000);
+
+  it('reads tweets stored before tweets carried a project as the default project, and recognises their copies', async () => {
+    const database = 'tweets_before_projects';
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+    const old = createClient({ url: endpoint.url, database });
+    const clickhouse = { url: endpoint.url, username: 'default', password: '', database };
+    const guard = {
+      breaker: { failureThreshold: 3, openMs: 50 },
+      retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 20 },
+    };
+    const warehouse = createTweetsWarehouseFunction({ clickhouse, ...guard });
+    try {
+      // The warm tier as it was: migrations up to the identity index, one tweet stored and claimed.
+      expect(await migrate(old, MIGRATIONS.slice(0, 6))).toEqual([1, 2, 3, 4, 5, 6]);
+      const [tweet] = partitions[0]!;
+      const { project: _, ...unprojected } = tweet!;
+      const row = tweetRow(tweet!, Date.parse(tweet!.createdAt!), TOPIC, 0, 0);
+      const { project: __, ...oldRow } = row;
+      await old.insert({ table: 'tweets_enriched', values: [oldRow], format: 'JSONEachRow' });
+      await old.insert({
+        table: 'warehouse_ids',
+        values: [{ source: 'tweets_enriched', scope: '', id: row.id, ts: row.ts }],
+        format: 'JSONEachRow',
+      });
+
+      expect(await migrate(old, MIGRATIONS)).toEqual([7]);
+      const stored = async () =>
+        (
+          await (
+            await old.query({
+              query: 'SELECT project, id FROM tweets_enriched ORDER BY project',
+              format: 'JSONEachRow',
+            })
+          ).json<{ project: string; id: string }>()
+        ).map((r) => [r.project, r.id]);
+      expect(await stored()).toEqual([[DEFAULT_TWEET_PROJECT, tweet!.id]]);
+      // A late copy that names no project is the stored one; a copy that names a project is that project's.
+      const deliver = (value: object, offset: number) =>
+        warehouse.handler(
+          mskEventOf([JSON.stringify(value)], { topic: TOPIC, partition: 0, firstOffset: offset }),
+          context,
+        );
+      expect(await deliver(unprojected, 1)).toEqual({ inserted: 0 });
+      expect(await deliver(tweet!, 2)).toEqual({ inserted: 1 });
+      expect(await stored()).toEqual([
+        [DEFAULT_TWEET_PROJECT, tweet!.id],
+        ['shop', tweet!.id],
+      ]);
+    } finally {
+      await warehouse.close();
+      await old.close();
+    }
   }, 120_000);
 
   it('archives every tweet under tweets/dt=/hour=, overlapping re-split objects read back once through s3()', async () => {

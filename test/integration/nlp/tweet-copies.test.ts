@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNlpWorkerConfig } from '../../../containers/nlp/config.ts';
 import { startNlpWorker } from '../../../containers/nlp/worker.ts';
 import type { EnrichedTweet } from '../../../core/nlp/enrich.ts';
+import { DEFAULT_TWEET_PROJECT } from '../../../core/nlp/tweet-project.ts';
 import { TOPICS } from '../../../core/topics.ts';
 import { type RunningBroker, startBroker } from '../../../local/kafka/index.ts';
 import { makeTweets, produceTweets, readCommitted } from './harness.ts';
@@ -26,7 +27,7 @@ const counted = (body: string, outcome: string) =>
   Number(new RegExp(`spate_nlp_tweets_total\\{outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
 
 describe('NLP worker and tweets the firehose sent twice', () => {
-  it('enriches a tweet id once: copies of committed tweets and copies within a chunk are skipped', async () => {
+  it('enriches a tweet id once per project: copies of committed tweets and copies within a chunk are skipped', async () => {
     const worker = await startNlpWorker(
       readNlpWorkerConfig({
         SPATE_KAFKA_BROKERS: `127.0.0.1:${broker.port}`,
@@ -45,33 +46,45 @@ describe('NLP worker and tweets the firehose sent twice', () => {
         (r) => r.length >= 100,
         45_000,
       );
-      // The firehose re-sends half of them, a few twice in the same send, with 20 new tweets.
+      // The firehose re-sends half of them, a few twice in the same send, with 20 new tweets;
+      // another project tracks 10 of the first tweets (not copies: its own) and sends one twice.
       const later = makeTweets(20, 'new');
+      const tracked = originals.slice(0, 10).map((t) => ({ ...t, project: 'blog' }));
       await produceTweets(broker.port, [
         ...originals.slice(0, 50),
         ...later,
+        ...tracked,
         ...originals.slice(0, 5),
         later[0]!,
+        tracked[0]!,
       ]);
       const deadline = Date.now() + 45_000;
       let body = await metrics();
-      while (counted(body, 'enriched') + counted(body, 'copy') < 176 && Date.now() < deadline) {
+      while (counted(body, 'enriched') + counted(body, 'copy') < 187 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
         body = await metrics();
       }
       expect({ enriched: counted(body, 'enriched'), copies: counted(body, 'copy') }).toEqual({
-        enriched: 120,
-        copies: 56,
+        enriched: 130,
+        copies: 57,
       });
       const records = await readCommitted<EnrichedTweet>(
         broker.port,
         TOPICS.tweetsEnriched.name,
-        (r) => r.length >= 120,
+        (r) => r.length >= 130,
         45_000,
       );
-      const ids = records.map((r) => r.id);
-      expect(ids).toHaveLength(120);
-      expect(new Set(ids).size).toBe(120);
+      // Tweets sent without a project are the default project's (core/nlp/tweet-project.ts).
+      const identities = records.map((r) => `${r.project}/${r.id}`);
+      expect(identities).toHaveLength(130);
+      expect(new Set(identities).size).toBe(130);
+      expect(
+        records
+          .filter((r) => r.project === 'blog')
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual(tracked.map((t) => t.id).sort());
+      expect(records.filter((r) => r.project === DEFAULT_TWEET_PROJECT)).toHaveLength(120);
     } finally {
       await worker.stop();
     }

@@ -17,9 +17,19 @@ import { PROJECT, type PushStack, SECRET, startPushStack, tokenFor } from './pus
 // Two minutes ago: inside the live tweets window and the five-minute hashtag window.
 const AT = Date.now() - 120_000;
 
-/** An enriched tweet as the NLP worker writes it to tweets.enriched. */
-function enrichedTweet(id: string, score: number, topic: string, hashtags: string[], risk = 0): string {
+const OTHER = 'otherproject';
+
+/** An enriched tweet of `project` as the NLP worker writes it to tweets.enriched. */
+function enrichedTweet(
+  project: string,
+  id: string,
+  score: number,
+  topic: string,
+  hashtags: string[],
+  risk = 0,
+): string {
   return JSON.stringify({
+    project,
     id,
     text: 'text',
     createdAt: new Date(AT).toISOString(),
@@ -67,17 +77,20 @@ beforeAll(async () => {
     log: () => undefined,
   });
   closeApi = () => void clickhouse.close();
-  // The tweets function applies a batch from tweets.enriched, as its mapping would.
+  // The tweets function applies a batch from tweets.enriched, as its mapping would: two
+  // projects' tweets, one public tweet (t1) tracked by both.
   const batch = mskEventOf(
     [
-      enrichedTweet('t1', 0.6, 'shipping', ['Launch']),
-      enrichedTweet('t2', -0.4, 'shipping', ['launch', 'delay'], 0.92),
-      enrichedTweet('t3', 0.2, 'pricing', []),
+      enrichedTweet(PROJECT, 't1', 0.6, 'shipping', ['Launch']),
+      enrichedTweet(OTHER, 't1', 0.6, 'shipping', ['Launch']),
+      enrichedTweet(PROJECT, 't2', -0.4, 'shipping', ['launch', 'delay'], 0.92),
+      enrichedTweet(OTHER, 't4', -0.8, 'support', ['rival'], 0.95),
+      enrichedTweet(PROJECT, 't3', 0.2, 'pricing', []),
     ],
     { topic: 'tweets.enriched', partition: 0, firstOffset: 0 },
   );
   const [report] = await tweets.handler(batch, createLambdaContext('tweets'));
-  expect(report).toMatchObject({ applied: 3 });
+  expect(report).toMatchObject({ applied: 5, copies: 0 });
 });
 
 afterAll(async () => {
@@ -88,7 +101,7 @@ afterAll(async () => {
 });
 
 describe('tweets and alerts channels', () => {
-  it('push what the tweets function aggregated to a subscribed dashboard', async () => {
+  it("push what the tweets function aggregated of the dashboard's project, and only that", async () => {
     const client = await openClient(`${stack.gateway.wsUrl}?token=${encodeURIComponent(tokenFor())}`);
     client.socket.send(JSON.stringify({ action: 'subscribe', channels: ['tweets', 'alerts'] }));
     expect(JSON.parse(await client.next())).toMatchObject({ type: 'subscribed' });
@@ -121,10 +134,10 @@ describe('tweets and alerts channels', () => {
     client.socket.close();
   });
 
-  it('answer /v1/tweets/summary over the requested window, and 400 for a bad one', async () => {
-    const get = async (path: string) => {
+  it("answer /v1/tweets/summary with the token's project's tweets over the requested window, and 400 for a bad one", async () => {
+    const get = async (path: string, project = PROJECT) => {
       const response = await fetch(`${api.httpUrl}${path}`, {
-        headers: { authorization: `Bearer ${tokenFor()}` },
+        headers: { authorization: `Bearer ${tokenFor(project)}` },
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
@@ -140,6 +153,15 @@ describe('tweets and alerts channels', () => {
       tiers: ['hot'],
       degraded: [],
     });
+    const other = await get('/v1/tweets/summary?window=10m', OTHER);
+    expect(other.body).toMatchObject({
+      count: 2,
+      labels: { positive: 1, negative: 1 },
+      topics: { shipping: { n: 1, sentiment: 0.6 }, support: { n: 1, sentiment: -0.8 } },
+      alerts: { count: 1, items: [{ id: 't4', risk: 0.95 }] },
+    });
+    expect(Object.keys(other.body.topics as object).sort()).toEqual(['shipping', 'support']);
+    expect((other.body.hashtags as { tag: string }[]).map((h) => h.tag).sort()).toEqual(['launch', 'rival']);
     // A window that ends before the tweets leaves them out.
     expect((await get('/v1/tweets/summary?window=60')).body).toMatchObject({ count: 0, hashtags: [] });
     const bad = await get('/v1/tweets/summary?window=2d');
@@ -147,31 +169,36 @@ describe('tweets and alerts channels', () => {
     expect(bad.body.message).toMatch(/^window: must be from 60 s to 86400 s/);
   });
 
-  it('are pushed to every project with dashboards when the broadcaster is fed a tweets batch', async () => {
-    const other = await openClient(
-      `${stack.gateway.wsUrl}?token=${encodeURIComponent(tokenFor('otherproject'))}`,
-    );
+  it("are pushed to the dashboards of the batch's projects only when the broadcaster is fed a tweets batch", async () => {
+    const other = await openClient(`${stack.gateway.wsUrl}?token=${encodeURIComponent(tokenFor(OTHER))}`);
     other.socket.send(JSON.stringify({ action: 'subscribe', channels: ['tweets'] }));
-    expect(JSON.parse(await other.next())).toMatchObject({ type: 'subscribed' });
+    expect(JSON.parse(await other.next())).toMatchObject({ type: 'subscribed', frames: [] });
+    // A dashboard of the first project, watching tweets too: the batch holds none of its tweets.
+    const mine = await openClient(`${stack.gateway.wsUrl}?token=${encodeURIComponent(tokenFor())}`);
+    mine.socket.send(JSON.stringify({ action: 'subscribe', channels: ['tweets'] }));
+    expect(JSON.parse(await mine.next())).toMatchObject({ type: 'subscribed' });
     const fn = createBroadcastFunction({
       SPATE_REDIS_URL: stack.redis.url,
       SPATE_DASHBOARD_TOKEN_SECRET: SECRET,
       SPATE_WS_MANAGEMENT_URL: stack.gateway.managementEndpoint,
     });
     try {
-      const batch = mskEventOf([enrichedTweet('t9', 0.5, 'pricing', ['late'])], {
+      const batch = mskEventOf([enrichedTweet(OTHER, 't9', 0.5, 'pricing', ['late'])], {
         topic: 'tweets.enriched',
         partition: 0,
-        firstOffset: 3,
+        firstOffset: 5,
       });
       await tweets.handler(batch, createLambdaContext('tweets'));
       const outcomes = await fn.handler(batch);
-      expect(outcomes).toContainEqual(expect.objectContaining({ channel: 'tweets', outcome: 'pushed' }));
+      // One project's two tweet channels: the first project's watched tweets channel is left alone.
+      expect(outcomes.map((o) => o.channel)).toEqual(['tweets', 'alerts']);
+      expect(outcomes[0]).toMatchObject({ outcome: 'pushed', fanOut: { sent: 1 } });
       const [frame] = framesOfMessage(await other.next());
-      expect(frame).toMatchObject({ channel: 'tweets', type: 'snapshot', data: { count: 4 } });
+      expect(frame).toMatchObject({ channel: 'tweets', type: 'snapshot', data: { count: 3 } });
     } finally {
       await fn.close();
       other.socket.close();
+      mine.socket.close();
     }
   });
 });

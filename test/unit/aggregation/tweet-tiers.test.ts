@@ -3,10 +3,12 @@ import { decodeBatches } from '../../../core/aggregation/msk-batch.ts';
 import { planTweetArchive } from '../../../core/aggregation/tweet-archive.ts';
 import { decodeEnrichedTweet, positionedTweet } from '../../../core/aggregation/tweet-decoding.ts';
 import { tweetWarehouseBatch } from '../../../core/aggregation/tweet-row.ts';
+import { DEFAULT_TWEET_PROJECT } from '../../../core/nlp/tweet-project.ts';
 import { mskEventOf } from './factories.ts';
 
 const tweet = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
+    project: 'shop',
     id: '42',
     text: 'Still waiting for my @acme package #Shipping',
     user: 'jo',
@@ -41,6 +43,18 @@ describe('enriched tweets for the warm and cold tiers', () => {
       ok: true,
       timeMs: Date.parse('2026-11-21T07:00:00.120Z'),
     });
+    expect(decodeEnrichedTweet(tweet({ project: 7 }))).toMatchObject({
+      reason: 'project: must be a non-empty string when present',
+    });
+  });
+
+  it("reads a tweet that names no project, as records did before tweets carried one, as the default project's", () => {
+    expect(decodeEnrichedTweet(tweet())).toMatchObject({ ok: true, tweet: { project: 'shop' } });
+    for (const project of [undefined, null])
+      expect(decodeEnrichedTweet(tweet({ project }))).toMatchObject({
+        ok: true,
+        tweet: { project: DEFAULT_TWEET_PROJECT, id: '42' },
+      });
   });
 
   it('maps a tweet to its tweets_enriched row, older producer shapes included', () => {
@@ -56,8 +70,11 @@ describe('enriched tweets for the warm and cold tiers', () => {
     const warm = tweetWarehouseBatch(batch!);
     expect(warm).toMatchObject({ table: 'tweets_enriched', topic: 'tweets.enriched', partition: 4 });
     expect(warm.rows.map((r) => r.offset)).toEqual([70, 72]);
+    expect(warm.identityColumns).toEqual({ scope: 'project', id: 'id' });
+    expect(warm.rows[0]!.identity).toEqual({ scope: 'shop', id: '42' });
     expect(warm.rows[0]!.row).toEqual({
       id: '42',
+      project: 'shop',
       ts: '2026-11-21 06:59:59.500',
       enriched_at: '2026-11-21 07:00:00.120',
       lang: 'en',
@@ -81,13 +98,20 @@ describe('enriched tweets for the warm and cold tiers', () => {
     expect(warm.rows[1]!.row).toMatchObject({ lang: 'de', topics: [], risk_score: 0, risk_flags: [] });
   });
 
-  it('archives tweets per hour of posting under tweets/, no project, named by offset range', () => {
+  it('archives tweets per hour of posting under tweets/, no project in the key, named by offset range', () => {
     const [batch] = decodeBatches(
-      mskEventOf([tweet(), tweet({ id: '43', createdAt: '2026-11-21T07:10:00Z' }), tweet({ id: '44' })], {
-        topic: 'tweets.enriched',
-        partition: 1,
-        firstOffset: 9,
-      }),
+      mskEventOf(
+        [
+          tweet(),
+          tweet({ id: '43', createdAt: '2026-11-21T07:10:00Z' }),
+          tweet({ id: '44', project: undefined }),
+        ],
+        {
+          topic: 'tweets.enriched',
+          partition: 1,
+          firstOffset: 9,
+        },
+      ),
       positionedTweet,
     );
     const objects = planTweetArchive(batch!);
@@ -95,9 +119,10 @@ describe('enriched tweets for the warm and cold tiers', () => {
       'tweets/dt=2026-11-21/hour=06/tweets.enriched-1-00000000000000000009-00000000000000000011.ndjson.gz',
       'tweets/dt=2026-11-21/hour=07/tweets.enriched-1-00000000000000000010-00000000000000000010.ndjson.gz',
     ]);
-    expect(objects[0]!.rows.map((r) => [r.id, r.kafka_offset, r.kafka_partition])).toEqual([
-      ['42', 9, 1],
-      ['44', 11, 1],
+    // Each archived record names its project, the default one where the tweet named none.
+    expect(objects[0]!.rows.map((r) => [r.id, r.project, r.kafka_offset, r.kafka_partition])).toEqual([
+      ['42', 'shop', 9, 1],
+      ['44', DEFAULT_TWEET_PROJECT, 11, 1],
     ]);
     expect(objects[0]!.rows[0]).toMatchObject({
       sentiment: { label: 'negative' },

@@ -7,6 +7,7 @@ import { LexiconBackend } from '../../../core/nlp/inference/lexicon-backend.ts';
 import { parseVaderLexicon } from '../../../core/nlp/inference/vader-lexicon.ts';
 import { sentimentFromProbabilities, sentimentFromScore } from '../../../core/nlp/sentiment.ts';
 import { parseRawTweet } from '../../../core/nlp/tweet.ts';
+import { DEFAULT_TWEET_PROJECT } from '../../../core/nlp/tweet-project.ts';
 
 const lexicon = parseVaderLexicon(
   readFileSync(createRequire(import.meta.url).resolve('vader-sentiment/vader_lexicon.txt'), 'utf8'),
@@ -71,6 +72,25 @@ describe('TweetEnricher', () => {
     expect(alert).toBeUndefined();
   });
 
+  it("carries the tweet's project to its enriched record (first, for the broadcaster) and its alert", async () => {
+    const enricher = new TweetEnricher({ targetLanguages: ['en'], isWord });
+    const { tweet, alert } = await enrich(enricher, {
+      project: 'shop',
+      id: 'p1',
+      text: 'I will kill you all at acme hq',
+      received_at: '2024-05-01T10:00:01Z',
+    });
+    expect(Object.keys(tweet)[0]).toBe('project');
+    expect(tweet).toMatchObject({ project: 'shop', received_at: '2024-05-01T10:00:01Z' });
+    expect(alert).toMatchObject({ project: 'shop', id: 'p1' });
+    // Produced straight to tweets.raw without one: the default project's.
+    const bare = await enrich(enricher, { id: 'p2', text: 'a calm tweet' });
+    expect(bare.tweet.project).toBe(DEFAULT_TWEET_PROJECT);
+    expect(() => parseRawTweet({ id: 'p3', text: 'x', project: '' })).toThrow(
+      'tweet.project: must be a non-empty string when present',
+    );
+  });
+
   it('raises alerts for risk, watched keywords and watched entities, with rules swapped live', async () => {
     const enricher = new TweetEnricher({ targetLanguages: ['en'], isWord });
     const threat = await enrich(enricher, { id: 't1', text: 'I will kill you all at acme hq' });
@@ -108,6 +128,18 @@ describe('TweetEnricher', () => {
     });
     expect(rt.tweet.duplicateOf).toBe('s1');
     expect(rt.tweet.retweet).toBe(true);
+  });
+
+  it("finds near-duplicates among a project's own tweets only", async () => {
+    const enricher = new TweetEnricher({ targetLanguages: ['en'], isWord });
+    const text = 'Win a free phone now, click the link before it is gone https://spam.example/win';
+    await enrich(enricher, { project: 'shop', id: 'a1', text });
+    const elsewhere = await enrich(enricher, { project: 'blog', id: 'b1', text });
+    expect(elsewhere.tweet.duplicateOf).toBeNull();
+    const again = await enrich(enricher, { project: 'shop', id: 'a2', text });
+    expect(again.tweet.duplicateOf).toBe('a1');
+    // The copy-paste reads as spam in its own project, and only there.
+    expect(again.tweet.risk.score).toBeGreaterThan(elsewhere.tweet.risk.score);
   });
 
   it('rejects a tweet without text, naming the field', () => {
