@@ -277,13 +277,16 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     return { id, ...funnelSnapshot(funnelFor(deps.funnels, project), window, minutes), tiers: ['hot'] };
   }
 
-  /** Tweets of the last `window` (the hot tier keeps a day): sentiment, hashtags, alerts. */
-  async function tweetSummary(q: Record<string, string | undefined>, nowMs: number) {
+  /** The project's tweets of the last `window` (the hot tier keeps a day): sentiment, hashtags, alerts. */
+  async function tweetSummary(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const window = seconds(q, 'window', TWEET_WINDOW_SECONDS, 60, 86_400);
     const nowSec = Math.floor(nowMs / 1000);
     const range = { fromSec: nowSec - window + 1, toSec: nowSec + 1 };
     const [minutes, alerts] = await withTimeout(
-      Promise.all([readTweetMinutes(deps.redis, range), readAlertMinutes(deps.redis, range)]),
+      Promise.all([
+        readTweetMinutes(deps.redis, project, range),
+        readAlertMinutes(deps.redis, project, range),
+      ]),
       t,
       'redis',
     );
@@ -376,7 +379,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
     if (path === '/v1/ops') return json(200, await ops(project, nowMs));
     try {
-      if (path === '/v1/tweets/summary') return json(200, await tweetSummary(q, nowMs));
+      if (path === '/v1/tweets/summary') return json(200, await tweetSummary(project, q, nowMs));
       if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
       const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
       if (funnelMatch) {
