@@ -4,8 +4,11 @@ import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { bucketsBetween, HOUR, MINUTE } from '../../core/aggregation/time-buckets.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { type CounterHash, overviewSnapshot } from '../../core/push/snapshots.ts';
+import type { BreakdownSpan } from '../../core/query/breakdown-query.ts';
+import { type Filter, filterSql } from '../../core/query/filter.ts';
 import { archivedEventsSql } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
+import { coldEventRowsSql, spanWithin, warmEventRowsSql } from '../../io/clickhouse/event-rows.ts';
 import type { TimeRange } from './params.ts';
 
 export interface OverviewNumbers {
@@ -149,6 +152,37 @@ export async function coldOverview(
             WHERE ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}
             GROUP BY type, currency WITH TOTALS`,
     query_params: { project, from: range.fromMs / 1000, to: range.toMs / 1000 },
+    format: 'JSON',
+  });
+  return overviewFromRows((await result.json()) as unknown as OverviewRows);
+}
+
+/**
+ * The overview of a span's events that pass every filter, from event rows
+ * (io/clickhouse/event-rows.ts): the warm tier's raw table or the archive, each event id once;
+ * the rollups the unfiltered overview reads keep no dimension. Visitors exact within the span.
+ */
+export async function filteredOverview(
+  client: ClickHouseClient,
+  config: ColdTierConfig | undefined,
+  project: string,
+  span: BreakdownSpan,
+  filters: readonly Filter[],
+): Promise<OverviewNumbers> {
+  const within = spanWithin(span.tier, span.fromMs, span.toMs);
+  let rows = warmEventRowsSql(within.sql);
+  if (span.tier === 'cold') {
+    if (!config) throw new Error('no cold tier configured');
+    rows = coldEventRowsSql(config, { project, fromMs: span.fromMs, toMs: span.toMs }, within.sql);
+  }
+  const condition = filterSql(filters);
+  const result = await client.query({
+    query: `SELECT type, currency, count() AS events, sum(revenue_minor) AS revenue,
+                   uniqExactIf(visitor, NOT is_bot AND visitor != '') AS visitors
+            FROM (${rows})
+            ${condition.conditions.length > 0 ? `WHERE ${condition.sql}` : ''}
+            GROUP BY type, currency WITH TOTALS`,
+    query_params: { ...within.params, ...condition.params, project },
     format: 'JSON',
   });
   return overviewFromRows((await result.json()) as unknown as OverviewRows);
