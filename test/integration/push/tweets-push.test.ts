@@ -162,6 +162,12 @@ describe('tweets and alerts channels', () => {
     });
     expect(Object.keys(other.body.topics as object).sort()).toEqual(['shipping', 'support']);
     expect((other.body.hashtags as { tag: string }[]).map((h) => h.tag).sort()).toEqual(['launch', 'rival']);
+    // The dashboard's first paint of its tweets panel: its own project's numbers too.
+    const firstPaint = await get('/v1/snapshot?channels=tweets,alerts', OTHER);
+    expect(firstPaint.body.channels).toMatchObject({
+      tweets: { count: 2 },
+      alerts: { count: 1, items: [{ id: 't4' }] },
+    });
     // A window that ends before the tweets leaves them out.
     expect((await get('/v1/tweets/summary?window=60')).body).toMatchObject({ count: 0, hashtags: [] });
     const bad = await get('/v1/tweets/summary?window=2d');
