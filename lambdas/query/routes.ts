@@ -29,6 +29,7 @@ import { hotReader } from '../../io/redis/hot-reader.ts';
 import type { ErrorAnswerStyle } from '../error-answers.ts';
 import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
 import { breakdownRoute } from './breakdown.ts';
+import { filteredOverviewRoute } from './filtered-overview.ts';
 import { readKafkaOps } from './ops.ts';
 import {
   activeNow,
@@ -134,6 +135,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   const ledger = new ChannelLedger(deps.redis);
   const breakdown = breakdownRoute(deps);
   const filtered = filteredReaders(deps.clickhouse, coldConfig);
+  const filteredOverview = filteredOverviewRoute(deps);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const range = timeRange(q, nowMs, 5 * MINUTE * 1000);
@@ -372,7 +374,11 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     const project = projectOf(event, await deps.tokenKey(), nowMs);
     const q = event.queryStringParameters ?? {};
     const path = event.rawPath.replace(/\/+$/, '');
-    if (path === '/v1/metrics/overview') return json(200, await overview(project, q, nowMs));
+    if (path === '/v1/metrics/overview') {
+      const filters = requestFilters(event);
+      if (filters.length > 0) return json(200, await filteredOverview(project, q, filters, nowMs));
+      return json(200, await overview(project, q, nowMs));
+    }
     if (path === '/v1/metrics/timeseries')
       return json(200, await timeseries(project, q, nowMs, requestFilters(event)));
     if (path === '/v1/metrics/breakdown') return breakdown(project, event, nowMs);

@@ -368,3 +368,34 @@ describe('filters on GET /v1/metrics/timeseries', () => {
     expect(body).toMatchObject({ field: 'filter', rule: 'enum' });
   });
 });
+
+describe('filters on GET /v1/metrics/overview', () => {
+  it('answers the overview of the filtered events exactly, from the warm tier and the archive', async () => {
+    const keep = (e: EnrichedEvent) =>
+      e.project === PROJECT && e.attribution.medium === 'cpc' && e.user_agent.os === 'iOS';
+    for (const [start, events, tier] of [
+      [WARM_DAY, warmEvents, 'warm'],
+      [COLD_DAY, coldEvents, 'cold'],
+    ] as const) {
+      const { status, body } = await get(
+        `/v1/metrics/overview?filter=medium:cpc&filter=os:iOS&${day(start)}`,
+      );
+      expect(status).toBe(200);
+      const kept = events.filter(keep);
+      const purchases = kept.filter((e) => e.type === 'purchase');
+      expect(purchases.length).toBeGreaterThan(0);
+      const revenue: Record<string, number> = {};
+      for (const e of purchases)
+        revenue[e.order!.currency] = (revenue[e.order!.currency] ?? 0) + revenueMinorUnits(e.order!.revenue);
+      expect(body).toMatchObject({
+        events: kept.length,
+        orders: purchases.length,
+        revenue: Object.fromEntries(Object.entries(revenue).map(([c, minor]) => [c, minor / 100])),
+        unique_visitors: truth(kept, 'visitors', () => '')[0]!.value,
+        active_now: null,
+        tiers: [tier],
+        degraded: [],
+      });
+    }
+  });
+});
