@@ -16,6 +16,13 @@ describe('the projects a broadcaster batch touches', () => {
     expect(projectsOf(event)).toEqual(new Set());
   });
 
+  it('reads a project the pattern does not cover from the record itself, and skips what is not a tweet', () => {
+    const event = mskEventOf([tweet({ project: 'Shop Europe' }), 'not json', tweet({ project: 7 })], {
+      topic: 'tweets.enriched',
+    });
+    expect(tweetProjectsOf(event)).toEqual(new Set(['Shop Europe']));
+  });
+
   it('finds no tweet projects in a batch of events', () => {
     const event = mskEventOf([JSON.stringify({ project: 'shop', event_id: 'e1' })], { topic: 'events.raw' });
     expect(tweetProjectsOf(event)).toEqual(new Set());
