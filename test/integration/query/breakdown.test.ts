@@ -6,6 +6,7 @@ import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
 import { seededRandom } from '../../../core/seeded-random.ts';
 import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
 import { connectLiveRedis } from '../../../io/push/redis-link.ts';
+import { breakdownRoute } from '../../../lambdas/query/breakdown.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
 import { startGateway } from '../../../local/gateway/index.ts';
@@ -397,5 +398,25 @@ describe('filters on GET /v1/metrics/overview', () => {
         degraded: [],
       });
     }
+  });
+});
+
+describe('a breakdown with a tier down', () => {
+  it('answers the part the warm tier holds and lists the cold tier as degraded', async () => {
+    // No archive configured: the cold tier cannot answer, as when S3 is unreachable.
+    const breakdown = breakdownRoute({ clickhouse: stack.client, tierTimeoutMs: 15_000 });
+    const query = { metric: 'events', by: 'browser', from: iso(COLD_DAY), to: iso(WARM_DAY + DAY_MS) };
+    const result = await breakdown(
+      PROJECT,
+      { rawQueryString: new URLSearchParams(query).toString(), queryStringParameters: query },
+      NOW,
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body as string)).toMatchObject({
+      rows: truth(warmEvents, 'events', KEY_OF.browser!, undefined, 10),
+      exact: true,
+      tiers: ['warm'],
+      degraded: [{ tier: 'cold', store: 's3' }],
+    });
   });
 });
