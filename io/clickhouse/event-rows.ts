@@ -14,8 +14,10 @@ import type { ColdTierConfig } from './cold-tier-config.ts';
  *
  * Each is what core/aggregation/warehouse-row.ts makes of the enriched event, so the warm and
  * cold tiers give one event the same keys (a missing value is '', a missing device 'unknown').
- * Aliases are given one level above the columns they are made of, never over a column of the
- * same name: older ClickHouse versions substitute an alias for the column in the same SELECT.
+ * A dimension whose name is another column's in its source (the warm table's `source` is where
+ * the event entered, `spate` or `segment`; its `referrer` is the whole URL) is named one SELECT
+ * above that column: ClickHouse reads an alias in place of a column of the same name anywhere
+ * in the SELECT that gives it, the WHERE included.
  */
 const DIMENSION_COLUMNS = `ts, type, is_bot, visitor, currency, revenue_minor, properties`;
 
