@@ -7,7 +7,7 @@ import { type Filter, parseFilters, queryValues } from '../../core/query/filter.
  * integration) has at most one filter.
  */
 export function requestFilters(
-  event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>,
+  event: Partial<Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>>,
 ): Filter[] {
   const single = event.queryStringParameters?.filter;
   const raw =
