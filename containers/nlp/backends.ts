@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { SentimentBackend } from '../../core/nlp/inference/backend.ts';
 import { LexiconBackend } from '../../core/nlp/inference/lexicon-backend.ts';
 import { HashedNgramBackend, isHashedNgramModel } from './hashed-ngram-backend.ts';
+import type { LengthBatchingSettings } from './length-batching.ts';
 import { type DevicePreference, OnnxBackend, type Precision } from './onnx-backend.ts';
 import { isTransformerHeadsDir, TransformerHeadsBackend } from './transformer-heads-backend.ts';
 import { loadVaderLexicon } from './vader-lexicon-file.ts';
@@ -26,6 +27,8 @@ export interface BackendChoice {
   readonly maxLength?: number;
   /** FP32 or FP16 weights (see OnnxBackendOptions.precision); auto when unset. */
   readonly precision?: Precision;
+  /** Batching by length on the transformer path; DEFAULT_LENGTH_BATCHING when unset. */
+  readonly lengthBatching?: LengthBatchingSettings;
   /** VADER's lexicon when the caller has it loaded already; read from the package otherwise. */
   readonly lexicon?: ReadonlyMap<string, number>;
 }
@@ -47,6 +50,7 @@ export async function openBackend(choice: BackendChoice): Promise<SentimentBacke
     device,
     maxLength: choice.maxLength ?? 128,
     ...(choice.precision !== undefined ? { precision: choice.precision } : {}),
+    ...(choice.lengthBatching !== undefined ? { lengthBatching: choice.lengthBatching } : {}),
   };
   // Per-head exports win over a model at the top: a deploy adds them beside the shipped model.
   if (heads) return TransformerHeadsBackend.load(dir, options);

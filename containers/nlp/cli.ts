@@ -154,6 +154,7 @@ export function registerNlp(program: Command): void {
           ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
           device: config.device,
           precision: config.precision ?? 'auto',
+          lengthBatching: config.lengthBatching,
         });
         const { scoreTweets } = await import('./score.ts');
         try {

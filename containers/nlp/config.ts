@@ -6,6 +6,7 @@ import { TOPICS } from '../../core/topics.ts';
 import { EnvReader } from '../../io/config/env-reader.ts';
 import { type KafkaConfig, readKafkaConfig } from '../../io/config/kafka-config.ts';
 import { type BackendKind, parseBackendKind } from './backends.ts';
+import { DEFAULT_LENGTH_BATCHING, type LengthBatchingSettings } from './length-batching.ts';
 import type { DevicePreference, Precision } from './onnx-backend.ts';
 
 /** Everything the worker reads from its environment, read once at start. */
@@ -30,6 +31,8 @@ export interface NlpWorkerConfig {
   readonly maxBatchSize: number;
   readonly maxWaitMs: number;
   readonly maxQueued: number;
+  /** Batching by length on the transformer path (docs/models.md, "Batching by length"). */
+  readonly lengthBatching: LengthBatchingSettings;
   /** Most records produced in one transaction; a fetched batch is split into chunks of at most this size. */
   readonly maxTransactionRecords: number;
   /** Enrichment time one transaction should hold: the chunk size follows the measured rate (see TransactionSizer). */
@@ -109,6 +112,9 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
   if (kafka.auth === 'msk-iam' && kafka.region === undefined) {
     throw new Error('AWS_REGION: is required when SPATE_KAFKA_AUTH=msk-iam (tokens are signed for a region)');
   }
+  const lengthBatchingFlag = text('SPATE_NLP_LENGTH_BATCHING', String(DEFAULT_LENGTH_BATCHING.enabled))!;
+  if (lengthBatchingFlag !== 'true' && lengthBatchingFlag !== 'false')
+    throw new Error(`SPATE_NLP_LENGTH_BATCHING: must be true or false, got "${lengthBatchingFlag}"`);
   const emfFlag = text('SPATE_METRICS_EMF', 'false')!;
   if (emfFlag !== 'true' && emfFlag !== 'false') throw new Error('SPATE_METRICS_EMF: must be true or false');
   // A model to fetch means the model is what should run, unless a backend is named; locally
@@ -133,6 +139,15 @@ export function readNlpWorkerConfig(env: Readonly<Record<string, string | undefi
     maxBatchSize,
     maxWaitMs: int('SPATE_NLP_MAX_WAIT_MS', 10, 0),
     maxQueued: Math.max(maxBatchSize, int('SPATE_NLP_MAX_QUEUED', 8 * maxBatchSize, 1)),
+    lengthBatching: {
+      enabled: lengthBatchingFlag === 'true',
+      maxTokens: int('SPATE_NLP_MAX_BATCH_TOKENS', DEFAULT_LENGTH_BATCHING.maxTokens, 1),
+      maxRows: int('SPATE_NLP_MAX_BATCH_ROWS', DEFAULT_LENGTH_BATCHING.maxRows, 1),
+      // Unset: the device's estimate (length-batching.ts).
+      ...(text('SPATE_NLP_RUN_COST_TOKENS') !== undefined
+        ? { runCostTokens: int('SPATE_NLP_RUN_COST_TOKENS', 0, 0) }
+        : {}),
+    },
     maxTransactionRecords: int('SPATE_NLP_MAX_TXN_RECORDS', 2000, 1),
     transactionTargetMs: int('SPATE_NLP_TXN_TARGET_MS', 100, 1),
     // Every partition of tweets.raw at once: their chunks share model batches and transactions.

@@ -1,11 +1,23 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
 import type { ModelScores, SentimentBackend } from '../../core/nlp/inference/backend.ts';
+import {
+  inInputOrder,
+  type LengthBatchLimits,
+  planLengthBatches,
+  type TokenCounts,
+} from '../../core/nlp/inference/length-batches.ts';
 import { padBatch, sentimentLabelMap, softmaxRows } from '../../core/nlp/inference/sequence-classifier.ts';
 import { sentimentFromProbabilities } from '../../core/nlp/sentiment.ts';
+import {
+  DEFAULT_LENGTH_BATCHING,
+  type LengthBatchingSettings,
+  lengthBatchLimits,
+} from './length-batching.ts';
 
 /**
  * Any Hugging Face sequence-classification model exported to ONNX (input_ids,
@@ -37,15 +49,24 @@ export interface OnnxBackendOptions {
    * model.onnx; fp16 = model_fp16.onnx (an error when missing), on either provider.
    */
   readonly precision?: Precision;
+  /** Batching by length (length-batching.ts); DEFAULT_LENGTH_BATCHING when unset. */
+  readonly lengthBatching?: LengthBatchingSettings;
 }
 
 export type Precision = 'auto' | 'fp32' | 'fp16';
 
 /**
  * One Hugging Face sequence-classification export: its tokenizer, its session, its labels
- * (config.json id2label, unmapped); `probabilities` answers each text's softmax row.
+ * (config.json id2label, unmapped); `probabilities` answers each text's softmax row. With
+ * length batching a call's texts run in runs of similar length (core/nlp/inference/length-batches.ts)
+ * instead of one tensor padded to the longest.
  */
 export class SequenceClassifierSession {
+  private readonly fed = { runs: 0, rows: 0, realTokens: 0, paddedTokens: 0 };
+  private tokenized = 0;
+  /** token_type_ids is all zeros: one buffer, grown when a run needs more, viewed by every run. */
+  private zeros = new BigInt64Array(0);
+
   private constructor(
     readonly session: ort.InferenceSession,
     private readonly tokenizer: Tokenizer,
@@ -53,6 +74,9 @@ export class SequenceClassifierSession {
     readonly device: string,
     private readonly maxLength: number,
     private readonly padId: number,
+    /** Equal keys: the same tokenizer.json and tokenizer_config.json, so the same ids for a text. */
+    readonly tokenizerKey: string,
+    private readonly batchLimits: LengthBatchLimits | undefined,
   ) {}
 
   static async load(dir: string, options: OnnxBackendOptions): Promise<SequenceClassifierSession> {
@@ -67,6 +91,9 @@ export class SequenceClassifierSession {
       ? read('tokenizer_config.json')
       : {};
     const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+    const tokenizerKey = createHash('sha256')
+      .update(JSON.stringify([tokenizerJson, tokenizerConfig]))
+      .digest('hex');
     const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : 0;
     const { session, device } = await openSession(dir, options);
     return new SequenceClassifierSession(
@@ -76,31 +103,82 @@ export class SequenceClassifierSession {
       device,
       options.maxLength,
       padId,
+      tokenizerKey,
+      lengthBatchLimits(options.lengthBatching ?? DEFAULT_LENGTH_BATCHING, device, options.maxLength),
     );
+  }
+
+  /** Whether this session splits a call's texts into runs by length itself. */
+  get batchesByLength(): boolean {
+    return this.batchLimits !== undefined;
+  }
+
+  /** What the model was fed so far: runs, rows, real and padded tokens. */
+  get tokenCounts(): TokenCounts {
+    return { ...this.fed };
+  }
+
+  /** Texts this session's tokenizer has encoded so far (heads sharing ids encode none). */
+  get tokenizedTexts(): number {
+    return this.tokenized;
   }
 
   tokenCount(text: string): number {
     return Math.min(this.maxLength, this.tokenizer.encode(text).ids.length);
   }
 
+  /** Each text's token ids, uncut (the maxLength cut happens when a run is padded). */
+  encode(texts: readonly string[]): number[][] {
+    this.tokenized += texts.length;
+    return texts.map((t) => this.tokenizer.encode(t).ids);
+  }
+
   /** Softmax over each text's logits, rows in input order. */
   async probabilities(texts: readonly string[]): Promise<number[][]> {
-    if (texts.length === 0) return [];
-    const encoded = texts.map((t) => this.tokenizer.encode(t).ids);
-    const batch = padBatch(encoded, this.maxLength, this.padId);
-    const dims = [texts.length, batch.width];
+    return this.probabilitiesOf(this.encode(texts));
+  }
+
+  /** As `probabilities`, from token ids this session's tokenizer (or an identical one) produced. */
+  async probabilitiesOf(ids: readonly (readonly number[])[]): Promise<number[][]> {
+    if (ids.length === 0) return [];
+    if (this.batchLimits === undefined) return this.run(ids);
+    const plan = planLengthBatches(
+      ids.map((s) => Math.min(s.length, this.maxLength)),
+      this.batchLimits,
+    );
+    const rows: number[][] = [];
+    // One run after another: the binding runs each one synchronously anyway, and a run's
+    // activations are freed before the next one allocates its own.
+    for (const { start, end, width } of plan.batches) {
+      const run = await this.run(
+        plan.order.slice(start, end).map((i) => ids[i]!),
+        width,
+      );
+      rows.push(...run);
+    }
+    return inInputOrder(plan, rows);
+  }
+
+  private async run(sequences: readonly (readonly number[])[], width?: number): Promise<number[][]> {
+    const batch = padBatch(sequences, this.maxLength, this.padId, width);
+    const dims = [sequences.length, batch.width];
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', batch.inputIds, dims),
       attention_mask: new ort.Tensor('int64', batch.attentionMask, dims),
     };
     if (this.session.inputNames.includes('token_type_ids')) {
-      feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(batch.inputIds.length), dims);
+      if (this.zeros.length < batch.inputIds.length) this.zeros = new BigInt64Array(batch.inputIds.length);
+      feeds.token_type_ids = new ort.Tensor('int64', this.zeros.subarray(0, batch.inputIds.length), dims);
     }
+    this.fed.runs++;
+    this.fed.rows += sequences.length;
+    this.fed.paddedTokens += batch.inputIds.length;
+    for (const s of sequences) this.fed.realTokens += Math.min(s.length, batch.width);
     const out = await this.session.run(feeds);
     const logits = out.logits ?? out[this.session.outputNames[0] ?? 'logits'];
     if (logits === undefined) throw new Error('model output: no logits');
     const classes = Number(logits.dims[1]);
-    return softmaxRows(logits.data as Float32Array, texts.length, classes);
+    return softmaxRows(logits.data as Float32Array, sequences.length, classes);
   }
 
   async close(): Promise<void> {
@@ -129,8 +207,13 @@ export class OnnxBackend implements SentimentBackend {
     return new OnnxBackend(await SequenceClassifierSession.load(dir, options), labels);
   }
 
+  get tokenCounts(): TokenCounts {
+    return this.classifier.tokenCounts;
+  }
+
+  /** 0 while the session batches by length itself: the micro-batcher then hands it whole flushes. */
   lengthOf(text: string): number {
-    return this.classifier.tokenCount(text);
+    return this.classifier.batchesByLength ? 0 : this.classifier.tokenCount(text);
   }
 
   /** Sentiment only: a sequence classifier has one head; toxicity then comes from the risk rules. */

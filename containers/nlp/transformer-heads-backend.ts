@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelScores, SentimentBackend } from '../../core/nlp/inference/backend.ts';
+import type { TokenCounts } from '../../core/nlp/inference/length-batches.ts';
 import { sentimentLabelMap, toxicityLabelIndex } from '../../core/nlp/inference/sequence-classifier.ts';
 import { type OnnxBackendOptions, SequenceClassifierSession, sentimentFromLabels } from './onnx-backend.ts';
 
@@ -15,6 +16,10 @@ import { type OnnxBackendOptions, SequenceClassifierSession, sentimentFromLabels
  * read from each config.json's id2label: sentiment's to negative/neutral/positive, the
  * toxicity heads' "yes" class to toxicity.offensive and toxicity.hate. Without both toxicity
  * heads, toxicity comes from the risk rules.
+ *
+ * A micro-batch is tokenized once: cardiffnlp's heads are all fine-tuned twitter-roberta-base
+ * with the same tokenizer, so a head whose tokenizer files equal the sentiment head's takes
+ * its ids instead of encoding every tweet again.
  */
 export const HEAD_DIRS = { sentiment: 'sentiment', offensive: 'offensive', hate: 'hate' } as const;
 
@@ -59,16 +64,43 @@ export class TransformerHeadsBackend implements SentimentBackend {
     });
   }
 
+  private get sessions(): SequenceClassifierSession[] {
+    const t = this.toxicity;
+    return t === undefined ? [this.sentiment] : [this.sentiment, t.offensive.session, t.hate.session];
+  }
+
+  /** What the heads' models were fed so far, all heads together. */
+  get tokenCounts(): TokenCounts {
+    const sum = { runs: 0, rows: 0, realTokens: 0, paddedTokens: 0 };
+    for (const s of this.sessions) {
+      const c = s.tokenCounts;
+      sum.runs += c.runs;
+      sum.rows += c.rows;
+      sum.realTokens += c.realTokens;
+      sum.paddedTokens += c.paddedTokens;
+    }
+    return sum;
+  }
+
+  /** Texts tokenized so far, all heads together: one per tweet when the heads share a tokenizer. */
+  get tokenizedTexts(): number {
+    return this.sessions.reduce((n, s) => n + s.tokenizedTexts, 0);
+  }
+
+  /** 0 while the heads batch by length themselves: the micro-batcher then hands them whole flushes. */
   lengthOf(text: string): number {
-    return this.sentiment.tokenCount(text);
+    return this.sentiment.batchesByLength ? 0 : this.sentiment.tokenCount(text);
   }
 
   async infer(texts: readonly string[]): Promise<ModelScores[]> {
     if (texts.length === 0) return [];
+    const ids = this.sentiment.encode(texts);
+    const probabilities = (head: SequenceClassifierSession) =>
+      head.probabilitiesOf(head.tokenizerKey === this.sentiment.tokenizerKey ? ids : head.encode(texts));
     const [sentiment, offensive, hate] = await Promise.all([
-      this.sentiment.probabilities(texts),
-      this.toxicity?.offensive.session.probabilities(texts),
-      this.toxicity?.hate.session.probabilities(texts),
+      this.sentiment.probabilitiesOf(ids),
+      this.toxicity && probabilities(this.toxicity.offensive.session),
+      this.toxicity && probabilities(this.toxicity.hate.session),
     ]);
     return sentiment.map((row, i) => {
       const scores: ModelScores = { sentiment: sentimentFromLabels(this.sentimentLabels, row) };

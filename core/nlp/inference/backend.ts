@@ -18,7 +18,10 @@ export interface SentimentBackend {
   readonly device: string;
   /** Results in input order, one per text. */
   infer(texts: readonly string[]): Promise<ModelScores[]>;
-  /** How long an input is for length bucketing (tokens, or 0 when padding does not matter). */
+  /**
+   * How long an input is for the micro-batcher's length buckets: tokens, or 0 when padding does
+   * not matter or the backend splits each batch by length itself (length-batches.ts).
+   */
   lengthOf(text: string): number;
   close(): Promise<void>;
 }

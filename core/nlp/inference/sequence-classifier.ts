@@ -76,13 +76,16 @@ export interface PaddedBatch {
   readonly attentionMask: BigInt64Array;
 }
 
-/** Pads to the longest sequence (at most maxLength; longer ones keep their last token, e.g. [SEP]). */
+/**
+ * Pads to `width`, by default the longest sequence (at most maxLength; longer ones keep their
+ * last token, e.g. [SEP]). A length-batching plan passes its run's width, rounded up on CUDA.
+ */
 export function padBatch(
   sequences: readonly (readonly number[])[],
   maxLength: number,
   padId: number,
+  width = Math.max(1, Math.min(maxLength, Math.max(...sequences.map((s) => s.length)))),
 ): PaddedBatch {
-  const width = Math.max(1, Math.min(maxLength, Math.max(...sequences.map((s) => s.length))));
   const inputIds = new BigInt64Array(sequences.length * width).fill(BigInt(padId));
   const attentionMask = new BigInt64Array(sequences.length * width);
   for (const [row, seq] of sequences.entries()) {

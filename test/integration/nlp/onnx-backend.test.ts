@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBackend } from '../../../containers/nlp/backends.ts';
+import { DEFAULT_LENGTH_BATCHING } from '../../../containers/nlp/length-batching.ts';
 import { OnnxBackend } from '../../../containers/nlp/onnx-backend.ts';
 import { classifierOnnx } from '../../../core/nlp/model/onnx-graph.ts';
 import {
@@ -83,16 +84,24 @@ describe('ONNX backend on CPU with a Hugging Face-style export', () => {
   });
 
   it('gives the same answer for a text alone and padded inside a batch', async () => {
-    const backend = await OnnxBackend.load(hfDir, { device: 'cpu', maxLength: 16 });
+    // Without length batching, so that the short text really is padded to the long one.
+    const lengthBatching = { ...DEFAULT_LENGTH_BATCHING, enabled: false };
+    const backend = await OnnxBackend.load(hfDir, { device: 'cpu', maxLength: 16, lengthBatching });
+    const batching = await OnnxBackend.load(hfDir, { device: 'cpu', maxLength: 16 });
     try {
       const short = 'great service';
       const long = 'the courier lost my parcel , nobody answers the phone and the refund never came , awful';
       const [alone] = await backend.infer([short]);
       const [inBatch] = await backend.infer([short, long]);
       expect(inBatch!.sentiment.score).toBeCloseTo(alone!.sentiment.score, 5);
+      // Alone, the short text ran unpadded; beside the long one, both rows took its 16 tokens.
+      expect(backend.tokenCounts.paddedTokens).toBe(backend.lengthOf(short) + 2 * 16);
+      // The micro-batcher buckets by this length; a backend that batches by length itself says 0.
       expect(backend.lengthOf(long)).toBe(16);
+      expect(batching.lengthOf(long)).toBe(0);
     } finally {
       await backend.close();
+      await batching.close();
     }
   });
 

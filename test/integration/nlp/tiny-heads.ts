@@ -51,5 +51,6 @@ export async function productionBackend(
     ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
     device: config.device,
     precision: config.precision ?? 'auto',
+    lengthBatching: config.lengthBatching,
   });
 }

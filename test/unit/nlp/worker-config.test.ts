@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { instanceName, readNlpWorkerConfig } from '../../../containers/nlp/config.ts';
 import { emfLine } from '../../../containers/nlp/emf.ts';
+import { DEFAULT_LENGTH_BATCHING, lengthBatchLimits } from '../../../containers/nlp/length-batching.ts';
 import { TransactionSizer } from '../../../containers/nlp/transaction-sizer.ts';
 import { taskIdFromMetadata } from '../../../containers/nlp/transactional-id.ts';
 
@@ -72,6 +73,43 @@ describe('readNlpWorkerConfig', () => {
     expect(() => readNlpWorkerConfig({ SPATE_NLP_PRECISION: 'int8' })).toThrow(
       /SPATE_NLP_PRECISION: must be auto, fp32 or fp16, got "int8"/,
     );
+  });
+
+  it('reads batching by length: on by default with the device deciding the run cost, each setting checked', () => {
+    expect(readNlpWorkerConfig({}).lengthBatching).toEqual({
+      enabled: true,
+      maxTokens: 16_384,
+      maxRows: 256,
+    });
+    expect(
+      readNlpWorkerConfig({
+        SPATE_NLP_LENGTH_BATCHING: 'false',
+        SPATE_NLP_MAX_BATCH_TOKENS: '8192',
+        SPATE_NLP_MAX_BATCH_ROWS: '64',
+        SPATE_NLP_RUN_COST_TOKENS: '0',
+      }).lengthBatching,
+    ).toEqual({ enabled: false, maxTokens: 8192, maxRows: 64, runCostTokens: 0 });
+    expect(() => readNlpWorkerConfig({ SPATE_NLP_LENGTH_BATCHING: 'on' })).toThrow(
+      /SPATE_NLP_LENGTH_BATCHING: must be true or false, got "on"/,
+    );
+    expect(() => readNlpWorkerConfig({ SPATE_NLP_MAX_BATCH_TOKENS: '0' })).toThrow(
+      /SPATE_NLP_MAX_BATCH_TOKENS: must be an integer >= 1/,
+    );
+    expect(() => readNlpWorkerConfig({ SPATE_NLP_RUN_COST_TOKENS: '-5' })).toThrow(
+      /SPATE_NLP_RUN_COST_TOKENS: must be an integer >= 0/,
+    );
+  });
+
+  it('turns the batching settings into a plan per device: widths in multiples of 8 and dearer runs on CUDA', () => {
+    const cuda = lengthBatchLimits(DEFAULT_LENGTH_BATCHING, 'cuda', 128)!;
+    const cpu = lengthBatchLimits(DEFAULT_LENGTH_BATCHING, 'cpu', 128)!;
+    expect(cuda).toMatchObject({ maxTokens: 16_384, maxRows: 256, padMultiple: 8, maxWidth: 128 });
+    expect(cpu).toMatchObject({ padMultiple: 1, maxWidth: 128 });
+    expect(cuda.runCostTokens).toBeGreaterThan(cpu.runCostTokens);
+    expect(
+      lengthBatchLimits({ ...DEFAULT_LENGTH_BATCHING, runCostTokens: 7 }, 'cuda', 64)!.runCostTokens,
+    ).toBe(7);
+    expect(lengthBatchLimits({ ...DEFAULT_LENGTH_BATCHING, enabled: false }, 'cuda', 128)).toBeUndefined();
   });
 
   it('makes any host name fit a transactional id', () => {
