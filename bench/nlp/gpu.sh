@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The CUDA path of the tweet NLP worker, on a machine with a GPU and the CUDA build of
 # onnxruntime-node: runs the transformer path's tests on CUDA (FP32 and FP16 against the CPU),
-# then prints tweets/s per batch size for FP32 and FP16 weights.
+# then prints tweets/s per batch size for FP32 and FP16 weights, with batching by length on and off.
 #
 #   bench/nlp/gpu.sh [model-dir]
 #
 # model-dir: as the worker reads it (sentiment/, offensive/, hate/ per-head exports; see
 # docs/models.md); without it the tiny RoBERTa-shaped model built by the tests is used, which
 # measures the path around the model, not a production model. Extra settings:
-#   BATCHES=1,8,32,64,128,256  TWEETS=4096  PRECISIONS=fp32,fp16
+#   BATCHES=1,8,32,64,128,256  TWEETS=4096  PRECISIONS=fp32,fp16  LENGTH_BATCHING=on,off
 # Exits 2 with "no CUDA provider" when onnxruntime-node has no CUDA provider or no GPU answers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,7 +33,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 echo "== CUDA path tests (test/gpu, the gpu project that SPATE_NLP_TEST_CUDA=1 adds)"
 SPATE_NLP_TEST_CUDA=1 npx vitest run --project gpu
 
-echo "== tweets/s per batch size"
-args=(--device cuda --batches "${BATCHES:-1,8,32,64,128,256}" --tweets "${TWEETS:-4096}" --precisions "${PRECISIONS:-fp32,fp16}")
+echo "== tweets/s per batch size, batching by length on and off"
+args=(--device cuda --batches "${BATCHES:-1,8,32,64,128,256}" --tweets "${TWEETS:-4096}" --precisions "${PRECISIONS:-fp32,fp16}" --length-batching "${LENGTH_BATCHING:-on,off}")
 if [[ -n "$model_dir" ]]; then args+=(--model "$model_dir"); fi
 npx tsx bench/nlp/gpu-throughput.ts "${args[@]}"
