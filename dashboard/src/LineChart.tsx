@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { timeAxis } from './time-axis.ts';
 
 export interface ChartSeries {
   readonly label: string;
@@ -30,6 +31,9 @@ export function LineChart(props: {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
+    const x = timeAxis((labels) => {
+      el.dataset.xLabels = JSON.stringify(labels);
+    });
     const chart = new uPlot(
       {
         width: el.clientWidth || 600,
@@ -48,7 +52,8 @@ export function LineChart(props: {
               points: { show: points, size: 5 },
             })),
         ],
-        axes: [{}, { size: 50 }],
+        axes: [x.axis, { size: 50 }],
+        hooks: { draw: [x.draw] },
       },
       [[]],
       el,

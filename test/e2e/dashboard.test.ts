@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './headless-chromium.ts';
+import { LAYOUT_WIDTHS, layoutProblems } from './layout-probe.ts';
 import {
   ensureDashboardBuilt,
   type LocalStackProcess,
@@ -146,6 +147,21 @@ describe('dashboard in headless Chromium', () => {
       (await page.getByTestId('hashtags').locator('li:not(.empty)').count()) > 0 ? true : undefined,
     );
     await page.getByTestId('tweets-panel').screenshot({ path: join(OUTPUT, 'dashboard-tweets.png') });
+  });
+
+  it('lays out at a desktop, a laptop and a phone width with nothing cut short or overlapping', async () => {
+    for (const size of LAYOUT_WIDTHS) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      // The charts redraw on resize (a ResizeObserver) and report where their labels went.
+      const problems = await until(`a settled layout at ${size.width} px`, async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        const found = await layoutProblems(page);
+        return found.some((p) => p.includes('no x-axis labels')) ? undefined : found;
+      });
+      await page.screenshot({ path: join(OUTPUT, `dashboard-${size.name}.png`), fullPage: true });
+      expect({ width: size.width, problems }).toEqual({ width: size.width, problems: [] });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('says the hot tier is down when redis-server stops, and keeps the last numbers', async () => {
