@@ -91,9 +91,7 @@ export class SequenceClassifierSession {
       ? read('tokenizer_config.json')
       : {};
     const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-    const tokenizerKey = createHash('sha256')
-      .update(JSON.stringify([tokenizerJson, tokenizerConfig]))
-      .digest('hex');
+    const tokenizerKey = tokenizerIdentity(tokenizerJson, tokenizerConfig);
     const padId = typeof config.pad_token_id === 'number' ? config.pad_token_id : 0;
     const { session, device } = await openSession(dir, options);
     return new SequenceClassifierSession(
@@ -184,6 +182,32 @@ export class SequenceClassifierSession {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * Fields of tokenizer_config.json that @huggingface/tokenizers never reads: each fine-tune's
+ * export writes its own repository name there, which must not keep heads with the same
+ * tokenizer from sharing token ids (the maxLength cut is the session's own).
+ */
+const TOKENIZER_METADATA = [
+  'name_or_path',
+  '_name_or_path',
+  'model_max_length',
+  'tokenizer_file',
+  'special_tokens_map_file',
+];
+
+/** Equal for two heads whose tokenizers give the same ids for every text. */
+export function tokenizerIdentity(
+  tokenizerJson: Record<string, unknown>,
+  tokenizerConfig: Record<string, unknown>,
+): string {
+  const config = Object.fromEntries(
+    Object.entries(tokenizerConfig).filter(([key]) => !TOKENIZER_METADATA.includes(key)),
+  );
+  return createHash('sha256')
+    .update(JSON.stringify([tokenizerJson, config]))
+    .digest('hex');
 }
 
 export class OnnxBackend implements SentimentBackend {

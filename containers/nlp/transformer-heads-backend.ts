@@ -17,9 +17,9 @@ import { type OnnxBackendOptions, SequenceClassifierSession, sentimentFromLabels
  * toxicity heads' "yes" class to toxicity.offensive and toxicity.hate. Without both toxicity
  * heads, toxicity comes from the risk rules.
  *
- * A micro-batch is tokenized once: cardiffnlp's heads are all fine-tuned twitter-roberta-base
- * with the same tokenizer, so a head whose tokenizer files equal the sentiment head's takes
- * its ids instead of encoding every tweet again.
+ * A micro-batch is tokenized once: cardiffnlp's heads are all RoBERTa-base fine-tunes with
+ * RoBERTa's tokenizer, so a head whose tokenizer is the sentiment head's (tokenizerIdentity)
+ * takes its ids instead of encoding every tweet again.
  */
 export const HEAD_DIRS = { sentiment: 'sentiment', offensive: 'offensive', hate: 'hate' } as const;
 

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransformerHeadsBackend } from '../../../containers/nlp/transformer-heads-backend.ts';
@@ -81,6 +81,16 @@ describe('batching by length on the transformer path', () => {
     const shared = heads3(await productionBackend(heads.modelDir));
     const mixedDir = join(heads.modelDir, '..', 'mixed-tokenizers');
     cpSync(heads.modelDir, mixedDir, { recursive: true });
+    // Each fine-tune's export names itself in tokenizer_config.json: still the same tokenizer.
+    const offensiveConfig = join(mixedDir, 'offensive', 'tokenizer_config.json');
+    writeFileSync(
+      offensiveConfig,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(offensiveConfig, 'utf8')),
+        name_or_path: 'cardiffnlp/twitter-roberta-base-offensive',
+        model_max_length: 512,
+      }),
+    );
     // A hate head fine-tuned from another base model: its own vocabulary and merges.
     writeTinyRoberta(join(mixedDir, 'hate'), {
       labels: HEADS.hate.labels,
