@@ -74,7 +74,7 @@ export class SequenceClassifierSession {
     readonly device: string,
     private readonly maxLength: number,
     private readonly padId: number,
-    /** Equal keys: the same tokenizer.json and tokenizer_config.json, so the same ids for a text. */
+    /** Equal keys: the same tokenizer up to metadata (tokenizerIdentity), so the same ids for a text. */
     readonly tokenizerKey: string,
     private readonly batchLimits: LengthBatchLimits | undefined,
   ) {}
