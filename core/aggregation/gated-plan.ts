@@ -28,10 +28,10 @@ export interface GateReading {
   readonly stored: StoredSights;
   readonly state: StateSnapshot;
   /**
-   * The counted offsets among the records past the high-water when another consumer of the
-   * partition already judged every one of them (verdict-log.ts); null when this one leads.
+   * The verdicts other consumers of the partition left for records past the high-water
+   * (verdict-log.ts): offset -> counted. This consumer judges the records without one.
    */
-  readonly decided: ReadonlySet<number> | null;
+  readonly verdicts: ReadonlyMap<number, boolean>;
 }
 
 export interface GatedPlan<E> {
@@ -51,12 +51,21 @@ export function freshEvents<E extends { readonly offset: number }>(
   return unappliedEvents(batch.events, highWater);
 }
 
+/** The records past the high-water that no consumer of the partition judged yet. */
+export function undecidedEvents<E extends { readonly offset: number }>(
+  fresh: readonly E[],
+  verdicts: ReadonlyMap<number, boolean>,
+): E[] {
+  return fresh.filter((e) => !verdicts.has(e.offset));
+}
+
 /**
  * The hot tier's whole decision for one batch, pure: the records past the high-water, of
- * those the first sights of their ids, their effect on the aggregates, and (when this consumer
- * leads) the first sights and verdicts to record. `sightings` are of the fresh records; a
- * follower, with `decided` read, needs none. The io side reads, calls this, and applies the
- * plan in one atomic step.
+ * those the first sights of their ids (by the verdicts other consumers left, and for the rest
+ * by this consumer's own judgement), their effect on the aggregates, and the first sights and
+ * verdicts this consumer adds. `sightings` are of the undecided records (undecidedEvents), in
+ * offset order; with every record judged already, none are needed. The io side reads, calls
+ * this, and applies the plan in one atomic step.
  */
 export function planGatedBatch<E extends { readonly offset: number }>(
   aggregation: Aggregation<E>,
@@ -68,9 +77,9 @@ export function planGatedBatch<E extends { readonly offset: number }>(
 ): GatedPlan<E> {
   const fresh = freshEvents(batch, reading.highWater);
   const plan = new RedisPlan();
-  const { decided } = reading;
-  if (decided !== null) {
-    const counted = fresh.filter((e) => decided.has(e.offset));
+  const { verdicts } = reading;
+  if (fresh.every((e) => verdicts.has(e.offset))) {
+    const counted = fresh.filter((e) => verdicts.get(e.offset));
     aggregation.plan(counted, reading.state, plan, nowMs);
     return {
       plan,
@@ -78,17 +87,25 @@ export function planGatedBatch<E extends { readonly offset: number }>(
       fresh: fresh.length,
     };
   }
-  const verdict = judgeSightings(sightings, reading.stored);
-  aggregation.plan(verdict.counted, reading.state, plan, nowMs);
-  const opened = planFirstSights(plan, batch, clock, reading.segments, verdict.unrecorded, nowMs);
-  const counted = new Set(verdict.counted.map((e) => e.offset));
+  // A copy of a judged record is found by its stored first sight, as any other copy.
+  const judged = judgeSightings(sightings, reading.stored);
+  const judgedCounted = new Set(judged.counted.map((e) => e.offset));
+  const counted = fresh.filter((e) => verdicts.get(e.offset) ?? judgedCounted.has(e.offset));
+  aggregation.plan(counted, reading.state, plan, nowMs);
+  const opened = planFirstSights(plan, batch, clock, reading.segments, judged.unrecorded, nowMs);
   const expireAt = segmentExpiry(clock, generationAt(clock, nowMs));
+  // Every fresh record's verdict, the judged ones again with their values: one contiguous write.
   planVerdicts(
     plan,
     batch,
     fresh.map((e) => e.offset),
-    counted,
+    new Set(counted.map((e) => e.offset)),
     expireAt,
   );
-  return { plan, verdict, fresh: fresh.length, ...(opened ? { opened } : {}) };
+  return {
+    plan,
+    verdict: { counted, copies: fresh.length - counted.length, unrecorded: judged.unrecorded },
+    fresh: fresh.length,
+    ...(opened ? { opened } : {}),
+  };
 }

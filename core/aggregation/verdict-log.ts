@@ -8,7 +8,9 @@ import type { RedisPlan } from './redis-plan.ts';
  * partition (first-sights.ts), so the first consumer to reach an offset (the leader) looks the
  * ids up and writes the answers here, in the same atomic step as its first sights. The others
  * read their batch's bytes instead of looking every id up in every live segment: the lookups,
- * most of the dedup's Redis CPU, are paid once per record instead of once per consumer.
+ * most of the dedup's Redis CPU, are paid once per record instead of once per consumer. A
+ * consumer leads only for the records of its batch nobody judged yet (usually the batch's
+ * tail: the consumers of a partition run side by side and reach new records in turns).
  *
  * Bytes of 506 offsets share a string, created at full size on its first write (a string
  * grown by SETRANGE would be given up to twice its length), expiring with the segment the
@@ -53,26 +55,25 @@ export function verdictRanges(
 }
 
 /**
- * The counted records among `offsets` when every one of them has a verdict, else null: one
- * undecided offset makes this consumer the leader of the batch.
+ * The verdicts left for `offsets`: offset -> counted (true) or a copy (false), for the offsets
+ * some consumer already judged. The others are this consumer's to judge: it leads for them.
  */
-export function decidedCounts(
+export function readVerdicts(
   ranges: readonly VerdictRange[],
   bytes: readonly string[],
   offsets: readonly number[],
-): Set<number> | null {
+): Map<number, boolean> {
   const byOffset = new Map<number, string>();
   ranges.forEach((r, i) => {
     const text = bytes[i] ?? '';
     for (let j = 0; j < text.length; j++) byOffset.set(r.fromOffset + j, text[j]!);
   });
-  const counted = new Set<number>();
+  const out = new Map<number, boolean>();
   for (const offset of offsets) {
     const verdict = byOffset.get(offset);
-    if (verdict === COUNTED) counted.add(offset);
-    else if (verdict !== COPY) return null;
+    if (verdict === COUNTED || verdict === COPY) out.set(offset, verdict === COUNTED);
   }
-  return counted;
+  return out;
 }
 
 /** Adds the verdicts of the batch's fresh records (in offset order) to the plan. */

@@ -15,12 +15,17 @@ import {
   sightingsOf,
   sightLookup,
 } from '../../core/aggregation/first-sights.ts';
-import { freshEvents, type GatedBatch, planGatedBatch } from '../../core/aggregation/gated-plan.ts';
+import {
+  freshEvents,
+  type GatedBatch,
+  planGatedBatch,
+  undecidedEvents,
+} from '../../core/aggregation/gated-plan.ts';
 import type { PositionedEvent } from '../../core/aggregation/msk-batch.ts';
 import { parseHighWater } from '../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { encodePlan } from '../../core/aggregation/redis-plan.ts';
-import { decidedCounts, verdictRanges } from '../../core/aggregation/verdict-log.ts';
+import { readVerdicts, verdictRanges } from '../../core/aggregation/verdict-log.ts';
 import { ConflictError } from '../../core/errors/spate-error.ts';
 import { APPLY_PLAN_LUA } from './apply-script.ts';
 import { GATE_READ_LUA } from './gate-read-script.ts';
@@ -150,21 +155,23 @@ export class OffsetGate<E extends { readonly offset: number } = PositionedEvent>
       ? ((replies[replies.length - 1]?.[1] ?? []) as (string | number)[])
       : replies.slice(replies.length - ranges.length).map(([, text]) => String(text ?? ''));
     const fresh = freshEvents(batch, highWater);
-    const decided = decidedCounts(
+    const verdicts = readVerdicts(
       ranges,
       dedupRead.slice(0, ranges.length).map(String),
       fresh.map((e) => e.offset),
     );
+    const undecided = undecidedEvents(fresh, verdicts);
     const live = liveSegments(this.clock, segments, nowMs);
-    this.lastRead.set(partitionKey, { live, led: decided === null });
+    this.lastRead.set(partitionKey, { live, led: undecided.length > 0 });
     let roundTrips = 2;
     let stored = new Map<string, number>();
     let sightings: Sighting<E>[] = [];
-    if (decided === null) {
-      // This consumer is the first to reach some of these records: it judges them by their ids.
+    if (undecided.length > 0) {
+      // This consumer is the first to reach these records: it judges them by their ids.
+      const mine = new Set(undecided.map((e) => e.offset));
       sightings = guess
-        ? guessedSightings.filter((s) => s.event.offset > highWater)
-        : sightingsOf(fresh, identityOf);
+        ? guessedSightings.filter((s) => mine.has(s.event.offset))
+        : sightingsOf(undecided, identityOf);
       if (guess && sameSegments(guess, live)) {
         stored = foundSights(guessedLookup, dedupRead.slice(ranges.length) as number[]);
       } else if (live.length > 0) {
@@ -179,7 +186,7 @@ export class OffsetGate<E extends { readonly offset: number } = PositionedEvent>
       this.clock,
       batch,
       sightings,
-      { highWater, segments, stored, state, decided },
+      { highWater, segments, stored, state, verdicts },
       nowMs,
     );
     const { keys, args } = encodePlan(plan, [gateKey]);

@@ -6,11 +6,16 @@ import {
   sightingsOf,
   sightLookup,
 } from '../../../core/aggregation/first-sights.ts';
-import { freshEvents, type GatedBatch, planGatedBatch } from '../../../core/aggregation/gated-plan.ts';
+import {
+  freshEvents,
+  type GatedBatch,
+  planGatedBatch,
+  undecidedEvents,
+} from '../../../core/aggregation/gated-plan.ts';
 import { parseHighWater } from '../../../core/aggregation/offset-gate.ts';
 import { redisKeys } from '../../../core/aggregation/redis-keys.ts';
 import type { RedisPlan } from '../../../core/aggregation/redis-plan.ts';
-import { decidedCounts, verdictRanges } from '../../../core/aggregation/verdict-log.ts';
+import { readVerdicts, verdictRanges } from '../../../core/aggregation/verdict-log.ts';
 
 const fieldId = (f: Buffer | string) => (typeof f === 'string' ? f : f.toString('latin1'));
 
@@ -87,12 +92,12 @@ export function prepareBatch<E extends { readonly offset: number }>(
   const fresh = freshEvents(batch, highWater);
   const ranges = verdictRanges(batch, batch.events[0]!.offset, batch.lastOffset);
   const bytes = ranges.map((r) => (store.strings.get(r.key) ?? '').slice(r.start, r.end + 1));
-  const decided = decidedCounts(
+  const verdicts = readVerdicts(
     ranges,
     bytes,
     fresh.map((e) => e.offset),
   );
-  const sightings = decided === null ? sightingsOf(fresh, (e) => aggregation.identityOf(e)) : [];
+  const sightings = sightingsOf(undecidedEvents(fresh, verdicts), (e) => aggregation.identityOf(e));
   const stored = new Map<string, number>();
   const lookup = sightLookup(batch, liveSegments(clock, segments, nowMs), sightings);
   lookup.digests.forEach((digest, i) => {
@@ -107,7 +112,7 @@ export function prepareBatch<E extends { readonly offset: number }>(
     clock,
     batch,
     sightings,
-    { highWater, segments, stored, state, decided },
+    { highWater, segments, stored, state, verdicts },
     nowMs,
   );
   return () => store.apply(plan, gateKey, highWater, batch.lastOffset);

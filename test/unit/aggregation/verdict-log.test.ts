@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RedisPlan } from '../../../core/aggregation/redis-plan.ts';
 import {
-  decidedCounts,
   planVerdicts,
+  readVerdicts,
   VERDICT_CHUNK,
   verdictRanges,
 } from '../../../core/aggregation/verdict-log.ts';
@@ -23,14 +23,21 @@ describe('the verdict log', () => {
     ]);
   });
 
-  it('follows the verdicts when every record has one, and leads when one has none', () => {
+  it('reads the verdicts left for the records; the others are undecided', () => {
     const ranges = verdictRanges(where, 10, 14);
-    expect(decidedCounts(ranges, ['cdxcd'], [10, 11, 13, 14])).toEqual(new Set([10, 13]));
+    expect(readVerdicts(ranges, ['cdxcd'], [10, 11, 13, 14])).toEqual(
+      new Map([
+        [10, true],
+        [11, false],
+        [13, true],
+        [14, false],
+      ]),
+    );
     // Offset 12 held no event when the leader wrote; a record there now has no verdict.
-    expect(decidedCounts(ranges, ['cdxcd'], [10, 12])).toBeNull();
+    expect(readVerdicts(ranges, ['cdxcd'], [10, 12])).toEqual(new Map([[10, true]]));
     // Zeros (a chunk made for a later range) and a short reply (a missing key) decide nothing.
-    expect(decidedCounts(ranges, ['cd\u0000cd'], [12])).toBeNull();
-    expect(decidedCounts(ranges, [''], [10])).toBeNull();
+    expect(readVerdicts(ranges, ['cd\u0000cd'], [12])).toEqual(new Map());
+    expect(readVerdicts(ranges, [''], [10])).toEqual(new Map());
   });
 
   it('writes one byte per offset, gaps marked, split at chunk boundaries', () => {
