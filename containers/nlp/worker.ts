@@ -73,6 +73,7 @@ export async function startNlpWorker(
     ...(config.modelDir !== undefined ? { modelDir: config.modelDir } : {}),
     device: config.device,
     precision: config.precision ?? 'auto',
+    lengthBatching: config.lengthBatching,
   });
   metrics.gpuInUse.set(backend.device === 'cuda' ? 1 : 0);
   const batcher = new MicroBatcher<string, ModelScores>(

@@ -28,6 +28,7 @@ const ENRICHED_FIELDS = [
   'entities',
   'id',
   'lang',
+  'project',
   'retweet',
   'risk',
   'sentiment',
