@@ -3,7 +3,9 @@ import type { EnrichedEvent } from '../events/enriched-event.ts';
 export const JOURNEY_LENGTH = 3;
 /** A trail older than this is a new visit; its steps do not join the previous ones. */
 export const JOURNEY_IDLE_MS = 30 * 60_000;
-const SEPARATOR = ' > ';
+/** Between the steps of a journey as the hot tier stores it: `/ > /products/p1 > add_to_cart`. */
+export const JOURNEY_SEPARATOR = ' > ';
+const SEPARATOR = JOURNEY_SEPARATOR;
 const TRAIL_SEPARATOR = '\u001f';
 
 /** A page view is its path (what people navigate); every other event is its type. */
