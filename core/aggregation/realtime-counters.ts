@@ -1,4 +1,5 @@
 import type { Aggregation } from './aggregation.ts';
+import { planBreakdowns } from './breakdown-counters.ts';
 import { identityOfEvent, revenueMinorUnits, visitorOf } from './event-decoding.ts';
 import type { PositionedEvent } from './msk-batch.ts';
 import { counterFields, redisKeys } from './redis-keys.ts';
@@ -76,5 +77,9 @@ export const realtimeAggregation: Aggregation = {
   consumer: 'realtime',
   identityOf: identityOfEvent,
   stateKeys: () => [],
-  plan: (events, _state, plan, nowMs) => planRealtime(events, plan, nowMs),
+  plan: (events, _state, plan, nowMs) => {
+    planRealtime(events, plan, nowMs);
+    // The live breakdowns count the same events in the same atomic step (breakdown-counters.ts).
+    planBreakdowns(events, plan, nowMs);
+  },
 };

@@ -1,3 +1,5 @@
+import { type BoundedTally, type TallyBound, tallyOperands } from './bounded-tally.ts';
+
 /**
  * What one batch does to the hot tier, gathered in memory so that the number of commands
  * grows with the distinct keys a batch touches, not with its events, and then sent as one
@@ -26,6 +28,11 @@ export class RedisPlan {
   readonly claims = new Map<string, Map<string, string>>();
   /** Absolute expiry (epoch seconds) per key; the latest wins. */
   readonly expiries = new Map<string, number>();
+  /**
+   * Tallies whose values the apply step admits under a bound (core/aggregation/bounded-tally.ts):
+   * the breakdown buckets.
+   */
+  readonly boundedTallies = new Map<string, BoundedTally>();
 
   hashIncrement(key: string, field: string, by: number, expireAtSec: number): void {
     if (!Number.isInteger(by)) throw new Error(`hash increment ${key} ${field}: ${by} is not an integer`);
@@ -89,6 +96,17 @@ export class RedisPlan {
     this.claims.set(key, fields);
   }
 
+  /** The bounded tally of `key`, to add a batch's values to; made empty on first use. */
+  boundedTally(key: string, bound: TallyBound, expireAtSec: number): BoundedTally {
+    let tally = this.boundedTallies.get(key);
+    if (tally === undefined) {
+      tally = { bound, members: new Map() };
+      this.boundedTallies.set(key, tally);
+    }
+    this.expire(key, expireAtSec);
+    return tally;
+  }
+
   private expire(key: string, atSec: number): void {
     const current = this.expiries.get(key);
     if (current === undefined || atSec > current) this.expiries.set(key, atSec);
@@ -104,7 +122,8 @@ export class RedisPlan {
       this.hashSets.size === 0 &&
       this.hashDeletes.size === 0 &&
       this.ranges.size === 0 &&
-      this.claims.size === 0
+      this.claims.size === 0 &&
+      this.boundedTallies.size === 0
     );
   }
 }
@@ -125,7 +144,8 @@ export interface EncodedPlan {
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
  * s key value pxat | F packed-field-sets (packedFieldSets) | d key field | r key size at bytes |
- * E at packed-key-indexes (uint32 each). Merges follow the adds, so a merge sees this batch's elements.
+ * E at packed-key-indexes (uint32 each) | B key bounded-tally (tallyOperands). Merges follow the
+ * adds, so a merge sees this batch's elements.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
   const keys = [...leadingKeys];
@@ -163,6 +183,8 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
   for (const [key, { value, expireAtMs }] of plan.strings) {
     ops.push('s', ref(key), value, String(expireAtMs));
   }
+  for (const [key, tally] of plan.boundedTallies)
+    if (tally.members.size > 0) ops.push('B', ref(key), ...tallyOperands(tally));
   const fieldSets = packedFieldSets(plan, ref);
   if (fieldSets.length > 0) ops.push('F', fieldSets);
   for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);

@@ -72,6 +72,49 @@ while i <= n do
     end
     redis.call('SETRANGE', KEYS[tonumber(ARGV[i + 1])], ARGV[i + 3], ARGV[i + 4])
     i = i + 5
+  elseif op == 'B' then
+    -- A bounded tally (core/aggregation/bounded-tally.ts): each value takes a place while the
+    -- bucket has room, and keeps it; the rest count as "other". Decided here, atomically with
+    -- every other writer of the bucket, so the bound holds exactly.
+    local k = tonumber(ARGV[i + 1])
+    local places = tonumber(ARGV[i + 2])
+    local currencies = tonumber(ARGV[i + 3])
+    local members = tonumber(ARGV[i + 4])
+    i = i + 5
+    for m = 1, members do
+      local slot = nil
+      if string.sub(ARGV[i], 1, 1) == 'v' then
+        local value = string.sub(ARGV[i], 2)
+        if redis.call('HEXISTS', KEYS[k], 'e:' .. value) == 1 then
+          slot = value
+        elseif tonumber(redis.call('HGET', KEYS[k], '#') or '0') < places then
+          redis.call('HINCRBY', KEYS[k], '#', 1)
+          slot = value
+        end
+      end
+      local function field(metric)
+        if slot then return metric .. ':' .. slot end
+        return '*' .. metric
+      end
+      redis.call('HINCRBY', KEYS[k], field('e'), ARGV[i + 1])
+      if ARGV[i + 2] ~= '0' then redis.call('HINCRBY', KEYS[k], field('o'), ARGV[i + 2]) end
+      local kinds = tonumber(ARGV[i + 3])
+      i = i + 4
+      for c = 1, kinds do
+        local kept = redis.call('HEXISTS', KEYS[k], '$:' .. ARGV[i]) == 1
+        if not kept and tonumber(redis.call('HGET', KEYS[k], '$') or '0') < currencies then
+          redis.call('HSET', KEYS[k], '$:' .. ARGV[i], '1')
+          redis.call('HINCRBY', KEYS[k], '$', 1)
+          kept = true
+        end
+        if kept then
+          redis.call('HINCRBY', KEYS[k], field('r:' .. ARGV[i]), ARGV[i + 1])
+        else
+          redis.call('HINCRBY', KEYS[k], '!r', 1)
+        end
+        i = i + 2
+      end
+    end
   elseif op == 'E' then
     local packed = ARGV[i + 2]
     for at = 1, #packed, 4 do

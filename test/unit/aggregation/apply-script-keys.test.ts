@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planBreakdowns } from '../../../core/aggregation/breakdown-counters.ts';
 import { dedupClock } from '../../../core/aggregation/dedup-directory.ts';
 import { identityOfEvent } from '../../../core/aggregation/event-decoding.ts';
 import { judgeSightings, planFirstSights, sightingsOf } from '../../../core/aggregation/first-sights.ts';
@@ -23,7 +24,7 @@ function calls(script: string): { command: string; key: string }[] {
 
 const T = Date.parse('2026-01-15T10:00:30.000Z');
 
-/** A plan with every kind of op: counters, top-N, HLL adds and merges, funnel state, first sights. */
+/** A plan with every kind of op: counters, breakdowns, top-N, HLL adds and merges, funnel state, first sights. */
 function fullPlan(): RedisPlan {
   const events = [
     enrichedEvent({ type: 'page_view', product: { id: 'p1' }, user_id: 'a' }),
@@ -37,6 +38,7 @@ function fullPlan(): RedisPlan {
   const [batch] = partitionBatches(mskEventOf(events, { partition: 3, firstOffset: 40 }));
   const plan = new RedisPlan();
   planRealtime(batch!.events, plan, T);
+  planBreakdowns(batch!.events, plan, T);
   planWindows(batch!.events, plan, T);
   funnelsAggregation(parseFunnelCatalog(undefined)).plan(batch!.events, new Map(), plan, T);
   const verdict = judgeSightings(sightingsOf(batch!.events, identityOfEvent), new Map());
@@ -121,6 +123,14 @@ describe('the apply script and ElastiCache Serverless', () => {
         continue;
       }
       refs.push(Number(text[i + 1]));
+      if (op === 'B') {
+        // A bounded tally: the bound, then per member its counts and its currencies' revenue.
+        let at = i + 5;
+        for (let m = 0; m < Number(text[i + 4]); m++) at += 4 + 2 * Number(text[at + 3]);
+        i = at;
+        packedOps.add(op);
+        continue;
+      }
       if (op === 'p' || op === 'm') {
         const n = Number(text[i + 2]);
         if (op === 'm') for (let s = 1; s <= n; s++) refs.push(Number(text[i + 2 + s]));
@@ -131,7 +141,7 @@ describe('the apply script and ElastiCache Serverless', () => {
       }
     }
     expect(i).toBe(text.length);
-    expect(packedOps).toEqual(new Set(['F', 'E']));
+    expect(packedOps).toEqual(new Set(['F', 'E', 'B']));
     for (const r of refs) {
       expect(Number.isInteger(r)).toBe(true);
       expect(r).toBeGreaterThanOrEqual(1);
