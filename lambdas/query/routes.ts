@@ -30,6 +30,7 @@ import type { ErrorAnswerStyle } from '../error-answers.ts';
 import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
 import { breakdownRoute } from './breakdown.ts';
 import { filteredOverviewRoute } from './filtered-overview.ts';
+import { topJourneysRoute } from './journeys.ts';
 import { readKafkaOps } from './ops.ts';
 import {
   activeNow,
@@ -136,6 +137,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   const breakdown = breakdownRoute(deps);
   const filtered = filteredReaders(deps.clickhouse, coldConfig);
   const filteredOverview = filteredOverviewRoute(deps);
+  const journeys = topJourneysRoute(deps);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const range = timeRange(q, nowMs, 5 * MINUTE * 1000);
@@ -386,6 +388,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     if (path === '/v1/ops') return json(200, await ops(project, nowMs));
     try {
       if (path === '/v1/tweets/summary') return json(200, await tweetSummary(project, q, nowMs));
+      if (path === '/v1/journeys/top') return json(200, await journeys(project, q, nowMs));
       if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
       const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
       if (funnelMatch) {
@@ -410,6 +413,7 @@ export const QUERY_ROUTE_KEYS = [
   'GET /v1/metrics/{name}',
   'GET /v1/funnels/{id}',
   'GET /v1/tweets/summary',
+  'GET /v1/journeys/top',
   'GET /v1/ops',
   'GET /v1/snapshot',
 ] as const;
