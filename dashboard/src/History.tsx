@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
+import { SeriesCsvButton } from './CsvButton.tsx';
 import type { DashboardConfig } from './config.ts';
+import { type DashboardFilter, filterQuery } from './filters.ts';
 import { LineChart } from './LineChart.tsx';
 
 const RANGES = [
@@ -11,7 +13,8 @@ const RANGES = [
 ] as const;
 
 /** History from the query API, which answers older ranges from the warm tier. */
-export function History(props: { config: DashboardConfig }) {
+export function History(props: { config: DashboardConfig; filters?: readonly DashboardFilter[] }) {
+  const filters = filterQuery(props.filters ?? []);
   const [range, setRange] = useState<(typeof RANGES)[number]>(RANGES[0]);
   const [data, setData] = useState<{ xs: number[]; values: number[]; tiers: string[]; error?: string }>({
     xs: [],
@@ -21,9 +24,13 @@ export function History(props: { config: DashboardConfig }) {
   useEffect(() => {
     let cancelled = false;
     const from = new Date(Date.now() - range.ms).toISOString();
-    fetch(`${props.config.apiBase}/v1/metrics/timeseries?metric=events&from=${from}&step=${range.step}`, {
-      headers: { authorization: `Bearer ${props.config.token}` },
-    })
+    const filtered = filters ? `&${filters}` : '';
+    fetch(
+      `${props.config.apiBase}/v1/metrics/timeseries?metric=events&from=${from}&step=${range.step}${filtered}`,
+      {
+        headers: { authorization: `Bearer ${props.config.token}` },
+      },
+    )
       .then(async (r) => {
         const body = (await r.json()) as {
           points?: { t: number; value: number }[];
@@ -43,7 +50,7 @@ export function History(props: { config: DashboardConfig }) {
     return () => {
       cancelled = true;
     };
-  }, [range, props.config]);
+  }, [range, props.config, filters]);
   return (
     <section className="panel span2">
       <h2>
@@ -61,6 +68,7 @@ export function History(props: { config: DashboardConfig }) {
           ))}
         </span>
         <span className="note">{data.error ?? `from ${data.tiers.join(' + ') || '…'}`}</span>
+        <SeriesCsvButton title="History" xs={data.xs} series={[{ label: 'events', values: data.values }]} />
       </h2>
       <LineChart xs={data.xs} series={[{ label: 'events', values: data.values }]} height={160} />
     </section>

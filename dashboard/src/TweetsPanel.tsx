@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
+import { CsvButton } from './CsvButton.tsx';
 import { count, sentiment, seriesColumns } from './format.ts';
 import { LineChart } from './LineChart.tsx';
 
@@ -41,7 +42,14 @@ export function TweetsPanel(props: { tweets: JsonObject | undefined; alerts: Jso
           <LineChart xs={chart.xs} series={chart.series} height={150} testId="sentiment-chart" points />
         </div>
         <div>
-          <h3>Top hashtags (5 min)</h3>
+          <h3>
+            Top hashtags (5 min)
+            <CsvButton
+              title="Hashtags"
+              header={['hashtag', 'tweets', 'sentiment']}
+              rows={() => hashtags.map((h) => [h.tag, h.n, h.sentiment])}
+            />
+          </h3>
           <ol className="top" data-testid="hashtags">
             {hashtags.length === 0 && <li className="empty">no hashtags in the last 5 minutes</li>}
             {hashtags.map((h) => (

@@ -1,5 +1,8 @@
+import type { ReactNode } from 'react';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
+import { CsvButton } from './CsvButton.tsx';
 import { count } from './format.ts';
+import { RankedList } from './RankedList.tsx';
 
 type Item = { member: string; score: number };
 
@@ -7,7 +10,7 @@ export function Tile(props: {
   label: string;
   value: string;
   testId?: string;
-  sub?: string;
+  sub?: ReactNode;
   tileKey?: string;
 }) {
   return (
@@ -21,22 +24,30 @@ export function Tile(props: {
   );
 }
 
-export function TopList(props: { title: string; data: JsonObject | undefined }) {
+/**
+ * A live top list (a `top:*` channel). With `pick`, a click on a row filters the dashboard by
+ * it, as `pick` names it (the traffic sources' members are `source` values).
+ */
+export function TopList(props: {
+  title: string;
+  data: JsonObject | undefined;
+  pick?: (member: string) => void;
+  /** The CSV's name for the members: `source`, `product`. */
+  column?: string;
+}) {
   const items = ((props.data?.items ?? []) as Item[]).slice(0, 8);
-  const max = items[0]?.score ?? 1;
+  const rows = items.map((item) => ({ key: item.member, value: item.score }));
   return (
     <section className="panel">
-      <h2>{props.title}</h2>
-      <ol className="top">
-        {items.length === 0 && <li className="empty">nothing in the last 5 minutes</li>}
-        {items.map((item) => (
-          <li key={item.member}>
-            <span className="bar" style={{ width: `${(item.score / max) * 100}%` }} />
-            <span className="name">{item.member}</span>
-            <span className="num">{count(item.score)}</span>
-          </li>
-        ))}
-      </ol>
+      <h2>
+        {props.title}
+        <CsvButton
+          title={props.title}
+          header={[props.column ?? 'member', 'count']}
+          rows={() => rows.map((r) => [r.key, r.value])}
+        />
+      </h2>
+      <RankedList rows={rows} empty="nothing in the last 5 minutes" onPick={props.pick} />
     </section>
   );
 }
@@ -45,7 +56,14 @@ export function Funnel(props: { data: JsonObject | undefined }) {
   const steps = (props.data?.steps ?? []) as { label: string; users: number; conversion: number }[];
   return (
     <section className="panel">
-      <h2>Funnel (last 30 min)</h2>
+      <h2>
+        Funnel (last 30 min)
+        <CsvButton
+          title="Funnel"
+          header={['step', 'users', 'conversion']}
+          rows={() => steps.map((st) => [st.label, st.users, st.conversion])}
+        />
+      </h2>
       <table className="funnel">
         <tbody>
           {steps.map((s) => (
@@ -65,7 +83,14 @@ export function Ops(props: { ops: JsonObject | undefined; live: JsonObject | und
   const consumers = (props.ops?.consumers ?? []) as { group: string; topic: string; lag: number }[];
   return (
     <section className="panel">
-      <h2>Pipeline</h2>
+      <h2>
+        Pipeline
+        <CsvButton
+          title="Pipeline lag"
+          header={['consumer_group', 'topic', 'lag']}
+          rows={() => consumers.map((c) => [c.group, c.topic, c.lag])}
+        />
+      </h2>
       <dl className="ops">
         <dt>ingest rate</dt>
         <dd data-testid="ops-ingest">{count(props.live?.ingest_per_s ?? props.ops?.ingest_per_s)} /s</dd>

@@ -6,9 +6,13 @@
  */
 export interface TileSpec {
   readonly label: string;
-  /** Field of the overview snapshot. */
+  /**
+   * Field of the overview snapshot, or one derived from it (comparison-figures.ts tileOverview):
+   * the shell has no such field and shows a dash until the app has loaded.
+   */
   readonly key: string;
-  readonly format: 'count' | 'money';
+  /** `percent`: a rate (0.034) written as `3.4%`. */
+  readonly format: 'count' | 'money' | 'percent';
   readonly testId?: string;
 }
 
@@ -19,4 +23,6 @@ export const HEADLINE_TILES: readonly TileSpec[] = [
   { label: 'Visitors (5 min)', key: 'unique_visitors', format: 'count' },
   { label: 'Orders (5 min)', key: 'orders', format: 'count' },
   { label: 'Revenue (5 min)', key: 'revenue', format: 'money' },
+  { label: 'Conversion (5 min)', key: 'conversion_rate', format: 'percent', testId: 'conversion-rate' },
+  { label: 'Order value (5 min)', key: 'average_order_value', format: 'money', testId: 'order-value' },
 ];
