@@ -1,18 +1,29 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
+import { BreakdownPanel } from './BreakdownPanel.tsx';
+import { SeriesCsvButton } from './CsvButton.tsx';
 import type { DashboardConfig } from './config.ts';
-import { age, count, money, seriesColumns } from './format.ts';
+import { FilterChips } from './FilterChips.tsx';
+import { type DashboardFilter, withFilter } from './filters.ts';
+import { age, seriesColumns } from './format.ts';
+import { HeadlineTiles } from './HeadlineTiles.tsx';
 import { History } from './History.tsx';
+import { JourneysPanel } from './JourneysPanel.tsx';
 import { LineChart } from './LineChart.tsx';
 import { earlyFeedState, type FeedState, LiveFeed } from './live-feed.ts';
-import { Funnel, Ops, Tile, TopList } from './panels.tsx';
+import { Funnel, Ops, TopList } from './panels.tsx';
 import { TweetsPanel } from './TweetsPanel.tsx';
-import { HEADLINE_TILES } from './tiles.ts';
+import { useBaselines } from './use-baselines.ts';
+import { useFilteredView } from './use-filtered-view.ts';
+import { useFilters } from './use-filters.ts';
 
 const byType = (p: unknown) => (p && typeof p === 'object' ? (p as Record<string, number>) : {});
 const single = (label: string) => (p: unknown) => (typeof p === 'number' ? { [label]: p } : {});
 
 export const FIRST_NUMBERS_MARK = 'spate:first-numbers';
+
+/** The live top pages and sources count page views: their filtered stand-ins count the same. */
+const PAGE_VIEWS: readonly DashboardFilter[] = [{ dimension: 'type', value: 'page_view' }];
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(Date.now());
@@ -31,6 +42,14 @@ export function App(props: { config: DashboardConfig }) {
     return () => live.stop();
   }, [props.config]);
   const now = useNow(1000);
+  // While a filter is set, the tiles and the events chart are the query API's, polled.
+  const { filters, setFilters } = useFilters();
+  const filtered = useFilteredView(props.config, filters);
+  const baselines = useBaselines(props.config, filters);
+  const pick = (dimension: string) => (value: string) =>
+    setFilters(withFilter(filters, { dimension, value }));
+  const onPick = (f: DashboardFilter) => setFilters(withFilter(filters, f));
+  const breakdown = { config: props.config, filters, onPick };
   const ch = (name: string) => feed?.channels[name] as JsonObject | undefined;
   const overview = ch('overview');
   const eventsData = ch('timeseries:events');
@@ -39,6 +58,7 @@ export function App(props: { config: DashboardConfig }) {
   const events = useMemo(() => seriesColumns(eventsData, byType), [eventsData]);
   const revenue = useMemo(() => seriesColumns(revenueData, byType), [revenueData]);
   const orders = useMemo(() => seriesColumns(ordersData, single('orders')), [ordersData]);
+  const shownEvents = filtered?.events ?? events;
   const lastGood = feed?.updatedAt.overview;
   const hasNumbers = overview !== undefined;
   useEffect(() => {
@@ -77,37 +97,63 @@ export function App(props: { config: DashboardConfig }) {
           </div>
         )}
       </div>
-      <section className="tiles">
-        {HEADLINE_TILES.map((t) => (
-          <Tile
-            key={t.key}
-            label={t.label}
-            tileKey={t.key}
-            value={t.format === 'money' ? money(overview?.[t.key]) : count(overview?.[t.key])}
-            {...(t.testId ? { testId: t.testId } : {})}
-          />
-        ))}
-      </section>
+      <FilterChips
+        filters={filters}
+        onChange={setFilters}
+        tiers={filtered?.tiers ?? []}
+        degraded={filtered?.degraded ?? []}
+        error={filtered?.error}
+      />
+      <HeadlineTiles overview={filtered ? filtered.overview : overview} baselines={baselines} />
       <div className="grid">
         <section className="panel wide">
-          <h2>Events per second by type (last 5 min)</h2>
-          <LineChart xs={events.xs} series={events.series} testId="events-chart" />
+          <h2>
+            {filtered ? 'Events per 10 s, filtered (last 5 min)' : 'Events per second by type (last 5 min)'}
+            <SeriesCsvButton title="Events" {...shownEvents} />
+          </h2>
+          <LineChart xs={shownEvents.xs} series={shownEvents.series} testId="events-chart" />
         </section>
         <section className="panel">
-          <h2>Revenue per second</h2>
+          <h2>
+            Revenue per second
+            <SeriesCsvButton title="Revenue" {...revenue} />
+          </h2>
           <LineChart xs={revenue.xs} series={revenue.series} height={140} />
         </section>
         <section className="panel">
-          <h2>Orders per second</h2>
+          <h2>
+            Orders per second
+            <SeriesCsvButton title="Orders" {...orders} />
+          </h2>
           <LineChart xs={orders.xs} series={orders.series} height={140} />
         </section>
         <Funnel data={ch('funnel')} />
-        <TopList title="Top products" data={ch('top:products')} />
-        <TopList title="Top pages" data={ch('top:pages')} />
-        <TopList title="Traffic sources" data={ch('top:referrers')} />
+        <TopList title="Top products" data={ch('top:products')} column="product" />
+        {filtered ? (
+          <BreakdownPanel {...breakdown} title="Top pages" by="page" metric="events" scope={PAGE_VIEWS} />
+        ) : (
+          <TopList title="Top pages" data={ch('top:pages')} column="page" pick={pick('page')} />
+        )}
+        {filtered ? (
+          <BreakdownPanel
+            {...breakdown}
+            title="Traffic sources"
+            by="source"
+            metric="events"
+            scope={PAGE_VIEWS}
+          />
+        ) : (
+          <TopList title="Traffic sources" data={ch('top:referrers')} column="source" pick={pick('source')} />
+        )}
+        <BreakdownPanel {...breakdown} title="Countries" by="country" metric="visitors" />
+        <BreakdownPanel {...breakdown} title="Devices" by="device" metric="visitors" />
+        <BreakdownPanel {...breakdown} title="Campaigns" by="campaign" metric="visitors" />
+        <TopList title="Top carts" data={ch('top:carts')} column="product" />
+        <TopList title="Top purchases" data={ch('top:purchases')} column="product" />
+        <JourneysPanel config={props.config} />
         <TweetsPanel tweets={ch('tweets')} alerts={ch('alerts')} />
         <Ops ops={feed?.ops} live={ch('ops')} />
-        <History config={props.config} />
+        <History config={props.config} filters={filters} />
       </div>
     </main>
   );
