@@ -1,3 +1,4 @@
+import type { BreakdownSpan } from '../../core/query/breakdown-query.ts';
 import type { SqlPart } from '../../core/query/dimension.ts';
 import type { Tier } from '../../core/query/tier-routing.ts';
 import { ARCHIVED_IDENTITY, archiveSource } from './cold-reader.ts';
@@ -7,10 +8,10 @@ import type { ColdTierConfig } from './cold-tier-config.ts';
  * Event rows: one row per event id, with the same columns whichever tier holds it, so that a
  * breakdown or a filtered series is one statement over the warm table, the archive, or both:
  *
- *   ts, type, is_bot, visitor, currency, revenue_minor (purchases), properties (JSON text), and
- *   one column per fixed dimension of core/query/dimension.ts: source, medium, campaign (the
- *   visit's attribution), referrer (the referring host, without www.), device, browser, os,
- *   country, page (the path).
+ *   ts, type, is_bot, visitor, currency, revenue_minor (purchases), properties (JSON text),
+ *   session_id (the client's session id, '' where it sent none), and one column per fixed
+ *   dimension of core/query/dimension.ts: source, medium, campaign (the visit's attribution),
+ *   referrer (the referring host, without www.), device, browser, os, country, page (the path).
  *
  * Each is what core/aggregation/warehouse-row.ts makes of the enriched event, so the warm and
  * cold tiers give one event the same keys (a missing value is '', a missing device 'unknown').
@@ -19,7 +20,7 @@ import type { ColdTierConfig } from './cold-tier-config.ts';
  * above that column: ClickHouse reads an alias in place of a column of the same name anywhere
  * in the SELECT that gives it, the WHERE included.
  */
-const DIMENSION_COLUMNS = `ts, type, is_bot, visitor, currency, revenue_minor, properties`;
+const DIMENSION_COLUMNS = `ts, type, is_bot, visitor, currency, revenue_minor, properties, session_id`;
 
 /** `ts` within [from, to) of the span, as query parameters named after the tier. */
 export function spanWithin(tier: Tier, fromMs: number, toMs: number): SqlPart {
@@ -37,7 +38,7 @@ export function spanWithin(tier: Tier, fromMs: number, toMs: number): SqlPart {
 export function warmEventRowsSql(within: string): string {
   return `SELECT ${DIMENSION_COLUMNS}, attribution_source AS source, attribution_medium AS medium, campaign,
        domainWithoutWWW(referrer_url) AS referrer, device_type AS device, browser, os, country, page_path AS page
-FROM (SELECT ts, type, is_bot, visitor, currency, revenue_minor, properties, attribution_source,
+FROM (SELECT ts, type, is_bot, visitor, currency, revenue_minor, properties, session_id, attribution_source,
              attribution_medium, campaign, referrer AS referrer_url, device_type, browser, os, country, page_path
       FROM events
       WHERE project = {project:String} AND ${within})`;
@@ -50,6 +51,7 @@ const ARCHIVED_DIMENSION_FIELDS = [
   'user_agent Nullable(String)',
   'geo Nullable(String)',
   'properties Nullable(String)',
+  'session_id Nullable(String)',
 ];
 
 /**
@@ -75,11 +77,29 @@ FROM (SELECT parseDateTime64BestEffort(timestamp, 3, 'UTC') AS ts, type,
              ifNull(user_id, ifNull(anonymous_id, '')) AS visitor,
              JSONExtractString(ifNull(order, ''), 'currency') AS currency,
              toInt64(round(JSONExtractFloat(ifNull(order, ''), 'revenue') * 100)) AS revenue_minor,
-             ifNull(properties, '') AS properties, page AS page_json, attribution AS attribution_json,
-             user_agent AS user_agent_json, geo AS geo_json
+             ifNull(properties, '') AS properties, ifNull(session_id, '') AS session_id,
+             page AS page_json, attribution AS attribution_json, user_agent AS user_agent_json, geo AS geo_json
       FROM ${archiveSource(config, range, ARCHIVED_DIMENSION_FIELDS)}
       WHERE project = {project:String}
       ORDER BY kafka_topic, kafka_partition, kafka_offset
       LIMIT 1 BY project, ${ARCHIVED_IDENTITY})
 WHERE ${within}`;
+}
+
+/**
+ * A span's event rows with their query parameters: the warm table, or the archive through s3()
+ * (which needs the cold tier's config). Spans of one statement are joined with UNION ALL.
+ */
+export function spanEventRows(
+  project: string,
+  span: BreakdownSpan,
+  cold: ColdTierConfig | undefined,
+): SqlPart {
+  const within = spanWithin(span.tier, span.fromMs, span.toMs);
+  if (span.tier === 'warm') return { sql: warmEventRowsSql(within.sql), params: within.params };
+  if (!cold) throw new Error('no cold tier configured');
+  return {
+    sql: coldEventRowsSql(cold, { project, fromMs: span.fromMs, toMs: span.toMs }, within.sql),
+    params: within.params,
+  };
 }
