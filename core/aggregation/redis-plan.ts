@@ -144,7 +144,7 @@ export interface EncodedPlan {
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
  * s key value pxat | F packed-field-sets (packedFieldSets) | d key field | r key size at bytes |
- * E at packed-key-indexes (uint32 each) | B key bounded-tally (tallyOperands). Merges follow the
+ * E at key-indexes (comma-separated) | B key bounded-tally (tallyOperands). Merges follow the
  * adds, so a merge sees this batch's elements.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
@@ -189,21 +189,18 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
   if (fieldSets.length > 0) ops.push('F', fieldSets);
   for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);
   for (const [key, { size, writes }] of plan.ranges)
-    for (const { at, bytes } of writes)
-      ops.push('r', ref(key), String(size), String(at), Buffer.from(bytes, 'latin1'));
+    for (const { at, bytes } of writes) ops.push('r', ref(key), String(size), String(at), bytes);
   // Keys sharing an expiry (every shard a batch's first sights touch, each minute's counters)
-  // go in one op: its cost follows the bytes, not an op of three arguments per key.
-  const byExpiry = new Map<number, number[]>();
+  // go in one op: its cost follows the bytes, not an op of three arguments per key. As text:
+  // a command whose arguments are all strings is written by the client in one piece, one with
+  // a Buffer among them argument by argument.
+  const byExpiry = new Map<number, string[]>();
   for (const [key, at] of plan.expiries) {
     const refs = byExpiry.get(at) ?? [];
-    refs.push(Number(ref(key)));
+    refs.push(ref(key));
     byExpiry.set(at, refs);
   }
-  for (const [at, refs] of byExpiry) {
-    const packed = Buffer.allocUnsafe(4 * refs.length);
-    for (const [i, r] of refs.entries()) packed.writeUInt32BE(r, 4 * i);
-    ops.push('E', String(at), packed);
-  }
+  for (const [at, refs] of byExpiry) ops.push('E', String(at), refs.join(','));
   return { keys, args: ops };
 }
 

@@ -116,10 +116,8 @@ while i <= n do
       end
     end
   elseif op == 'E' then
-    local packed = ARGV[i + 2]
-    for at = 1, #packed, 4 do
-      local a, b, c, d = string.byte(packed, at, at + 3)
-      redis.call('EXPIREAT', KEYS[((a * 256 + b) * 256 + c) * 256 + d], ARGV[i + 1])
+    for k in string.gmatch(ARGV[i + 2], '%d+') do
+      redis.call('EXPIREAT', KEYS[tonumber(k)], ARGV[i + 1])
     end
     i = i + 3
   else

@@ -89,6 +89,15 @@ describe('the apply script and ElastiCache Serverless', () => {
     for (const key of keys) expect(text).not.toContain(key);
   });
 
+  it('sends a plan without first sights as text only, which the client writes in one piece', () => {
+    const plan = new RedisPlan();
+    planRealtime(partitionBatches(mskEventOf([enrichedEvent({ type: 'page_view' })]))[0]!.events, plan, T);
+    planVerdicts(plan, { topic: 'events.raw', partition: 3 }, [40], new Set([40]), T / 1000 + 86_400);
+    const { args } = encodePlan(plan, ['{sp}:gate:x:events.raw:3']);
+    expect(args.filter((a) => typeof a !== 'string')).toEqual([]);
+    expect(args).toContain('E');
+  });
+
   it('walks the encoded ops to key indexes that exist', () => {
     const { keys, args } = encodePlan(fullPlan(), ['{sp}:gate:x:events.raw:3']);
     const text = args.map((a) => (typeof a === 'string' ? a : ''));
@@ -115,9 +124,9 @@ describe('the apply script and ElastiCache Serverless', () => {
         continue;
       }
       if (op === 'E') {
-        const packed = packedAt(i + 2);
-        expect(packed.length % 4).toBe(0);
-        for (let at = 0; at < packed.length; at += 4) refs.push(packed.readUInt32BE(at));
+        const list = text[i + 2]!;
+        expect(list).toMatch(/^\d+(,\d+)*$/);
+        for (const r of list.split(',')) refs.push(Number(r));
         packedOps.add(op);
         i += 3;
         continue;
