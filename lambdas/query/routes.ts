@@ -42,6 +42,7 @@ import {
 } from './overview.ts';
 import { oneOf, ParamError, QUERY_METRICS, seconds, TOP_DIMENSIONS, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
+import { sessionsRoute } from './sessions.ts';
 
 export interface QueryDeps {
   readonly redis: Redis;
@@ -137,6 +138,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   const breakdown = breakdownRoute(deps);
   const filtered = filteredReaders(deps.clickhouse, coldConfig);
   const filteredOverview = filteredOverviewRoute(deps);
+  const sessions = sessionsRoute(deps);
   const journeys = topJourneysRoute(deps);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
@@ -384,6 +386,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     if (path === '/v1/metrics/timeseries')
       return json(200, await timeseries(project, q, nowMs, requestFilters(event)));
     if (path === '/v1/metrics/breakdown') return breakdown(project, event, nowMs);
+    if (path === '/v1/metrics/sessions') return json(200, await sessions(project, event, nowMs));
     if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
     if (path === '/v1/ops') return json(200, await ops(project, nowMs));
     try {
