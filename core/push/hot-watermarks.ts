@@ -1,16 +1,29 @@
 import type { MSKEvent } from 'aws-lambda';
 import { parseHighWater } from '../aggregation/offset-gate.ts';
-import { TOPICS } from '../topics.ts';
+import { MAPPINGS, type MappingDefinition } from '../mappings.ts';
 
 /**
- * The hot-tier aggregators whose numbers the channels show, by the topic they read (their
- * `consumer` names in core/aggregation). The broadcaster reads the same records in its own
+ * The hot-tier aggregators whose numbers the channels show, by the topic they read: every
+ * mapping of core/mappings.ts that writes the hot tier and pushes nothing (the broadcaster
+ * writes its ledger there too). A hot aggregator's function name is the `consumer` its
+ * aggregation names its offset gates by (core/aggregation), so a mapping added there is waited
+ * for here without a list to keep in step. The broadcaster reads the same records in its own
  * group, so it waits until these have applied them before it reads Redis.
  */
-export const HOT_CONSUMERS: Readonly<Record<string, readonly string[]>> = {
-  [TOPICS.eventsRaw.name]: ['realtime', 'windows', 'funnels'],
-  [TOPICS.tweetsEnriched.name]: ['tweets'],
-};
+export function hotConsumersOf(
+  mappings: readonly MappingDefinition[],
+): Readonly<Record<string, readonly string[]>> {
+  const byTopic: Record<string, string[]> = {};
+  for (const m of mappings) {
+    if (!m.writes.includes('hot') || m.writes.includes('push')) continue;
+    const consumers = byTopic[m.topic] ?? [];
+    if (!consumers.includes(m.functionName)) consumers.push(m.functionName);
+    byTopic[m.topic] = consumers;
+  }
+  return byTopic;
+}
+
+export const HOT_CONSUMERS: Readonly<Record<string, readonly string[]>> = hotConsumersOf(MAPPINGS);
 
 /** A consumer's offset gate that must reach `offset` on one topic-partition. */
 export interface Watermark {

@@ -105,10 +105,11 @@ export interface BreakdownSpan {
 /**
  * Which tier reads which part of [from, to): older than the warm tier keeps from the archive,
  * the rest from the warm tier, split where the metric routes split (routeByAge, at whole
- * seconds). The hot tier keeps no breakdowns yet: its part is read from the warm tier too, which
- * holds every event the stream delivered and trails it by seconds (the warehouse mapping's batch
- * window). The answer lists `warm` for it, the tier that did answer, so a caller can tell that
- * the last seconds may be missing rather than believe the hot tier counted them.
+ * seconds). The hot tier's breakdowns (core/query/hot-breakdown.ts) answer only whole recent
+ * minutes, unfiltered, and only when whole; any other part of its day is read from the warm tier,
+ * which holds every event the stream delivered and trails it by seconds (the warehouse mapping's
+ * batch window). The answer lists `warm` for it, the tier that did answer, so a caller can tell
+ * that the last seconds may be missing rather than believe the hot tier counted them.
  */
 export function breakdownSpans(q: Pick<BreakdownQuery, 'fromMs' | 'toMs'>, nowMs: number): BreakdownSpan[] {
   const spans: BreakdownSpan[] = [];

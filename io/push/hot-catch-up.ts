@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { unreached, type Watermark } from '../../core/push/hot-watermarks.ts';
+import { readHighWaters } from '../redis/hot-read-model.ts';
 
 export interface CatchUpOptions {
   /** The longest the broadcaster waits for the aggregators before it reads what is there. */
@@ -28,9 +28,7 @@ export async function waitForHotTier(
   const deadline = now() + options.timeoutMs;
   let pending = [...watermarks];
   while (pending.length > 0) {
-    const highWaters = await redis.mget(
-      ...pending.map((w) => redisKeys.gate(w.consumer, w.topic, w.partition)),
-    );
+    const highWaters = await readHighWaters(redis, pending);
     pending = unreached(pending, highWaters);
     if (pending.length === 0 || now() >= deadline) break;
     await sleep(Math.min(options.pollMs, Math.max(0, deadline - now())));

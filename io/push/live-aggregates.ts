@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
+import { type MergedTally, mergeTallyReadings } from '../../core/aggregation/bounded-tally.ts';
 import type { FunnelDefinition } from '../../core/aggregation/funnel-definition.ts';
-import { redisKeys, WINDOW_KINDS, type WindowKind } from '../../core/aggregation/redis-keys.ts';
-import { bucketsBetween, MINUTE, WINDOW_BUCKET_SECONDS } from '../../core/aggregation/time-buckets.ts';
-import { mergeTallies, tallyFromPairs } from '../../core/aggregation/window-merge.ts';
+import { WINDOW_KINDS, type WindowKind } from '../../core/aggregation/redis-keys.ts';
+import { MINUTE } from '../../core/aggregation/time-buckets.ts';
+import { breakdownsSnapshot } from '../../core/push/breakdowns-snapshot.ts';
 import { type Channel, parseChannel, type TopDimension } from '../../core/push/channels.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
 import {
@@ -14,6 +15,16 @@ import {
   timeseriesSnapshot,
   topSnapshot,
 } from '../../core/push/snapshots.ts';
+import { FIXED_DIMENSIONS, type FixedDimension } from '../../core/query/dimension.ts';
+import {
+  countActiveNow,
+  countVisitors,
+  lastSeconds,
+  readBreakdownMinutes,
+  readFunnelMinutes,
+  readSecondCounters,
+  readWindowTally,
+} from '../redis/hot-read-model.ts';
 import { liveAlerts, liveTweets } from './tweet-aggregates.ts';
 
 const KIND_OF: Record<TopDimension, WindowKind> = {
@@ -59,47 +70,43 @@ export class LiveAggregates {
   }
 
   seconds(): Promise<CounterHash[]> {
-    return this.#once('seconds', async () => {
-      const pipeline = this.#redis.pipeline();
-      for (let s = this.fromSecond; s < this.fromSecond + LIVE_WINDOW_SECONDS; s++)
-        pipeline.hgetall(redisKeys.counters(this.#project, 's', s));
-      return unwrap<CounterHash>(await pipeline.exec());
-    });
+    return this.#once('seconds', () =>
+      readSecondCounters(this.#redis, this.#project, this.fromSecond, LIVE_WINDOW_SECONDS),
+    );
   }
 
   visitors(): Promise<{ unique: number; activeNow: number }> {
     return this.#once('visitors', async () => {
-      const nowSec = Math.floor(this.nowMs / 1000);
-      const minutes = (span: number) =>
-        bucketsBetween(nowSec - span + 1, nowSec + 1, MINUTE).map((m) =>
-          redisKeys.uniques(this.#project, 'm', m),
-        );
       const [unique, activeNow] = await Promise.all([
-        this.#redis.pfcount(...minutes(LIVE_WINDOW_SECONDS)),
-        // Active now: seen in this minute or the one before.
-        this.#redis.pfcount(...minutes(MINUTE + 1)),
+        countVisitors(this.#redis, this.#project, 'm', lastSeconds(this.nowMs, LIVE_WINDOW_SECONDS)),
+        countActiveNow(this.#redis, this.#project, this.nowMs),
       ]);
       return { unique, activeNow };
     });
   }
 
   window(kind: WindowKind): Promise<Map<string, number>> {
-    return this.#once(`w:${kind}`, async () => {
-      const nowSec = Math.floor(this.nowMs / 1000);
-      const pipeline = this.#redis.pipeline();
-      for (const b of bucketsBetween(nowSec - LIVE_WINDOW_SECONDS + 1, nowSec + 1, WINDOW_BUCKET_SECONDS))
-        pipeline.zrange(redisKeys.window(this.#project, kind, b), '0', '-1', 'WITHSCORES');
-      return mergeTallies(unwrap<string[]>(await pipeline.exec()).map(tallyFromPairs));
-    });
+    return this.#once(`w:${kind}`, () =>
+      readWindowTally(this.#redis, this.#project, kind, lastSeconds(this.nowMs, LIVE_WINDOW_SECONDS)),
+    );
   }
 
   funnelMinutes(): Promise<CounterHash[]> {
-    return this.#once('funnel', async () => {
-      const nowSec = Math.floor(this.nowMs / 1000);
-      const pipeline = this.#redis.pipeline();
-      for (const m of bucketsBetween(nowSec - FUNNEL_WINDOW_SECONDS + 1, nowSec + 1, MINUTE))
-        pipeline.hgetall(redisKeys.funnelSteps(this.#project, m));
-      return unwrap<CounterHash>(await pipeline.exec());
+    return this.#once('funnel', () =>
+      readFunnelMinutes(this.#redis, this.#project, lastSeconds(this.nowMs, FUNNEL_WINDOW_SECONDS)),
+    );
+  }
+
+  /** Every fixed dimension's minute breakdowns over the live window, added up. */
+  breakdowns(): Promise<Map<FixedDimension, MergedTally>> {
+    return this.#once('breakdowns', async () => {
+      const minutes = await readBreakdownMinutes(
+        this.#redis,
+        this.#project,
+        FIXED_DIMENSIONS,
+        lastSeconds(this.nowMs, LIVE_WINDOW_SECONDS),
+      );
+      return new Map([...minutes].map(([d, readings]) => [d, mergeTallyReadings(readings)]));
     });
   }
 
@@ -132,13 +139,8 @@ export class LiveAggregates {
         return this.#once('tweets', () => liveTweets(this.#redis, this.#project, this.nowMs));
       case 'alerts':
         return this.#once('alerts', () => liveAlerts(this.#redis, this.#project, this.nowMs));
+      case 'breakdowns':
+        return breakdownsSnapshot(LIVE_WINDOW_SECONDS, await this.breakdowns());
     }
   }
-}
-
-function unwrap<T>(replies: Array<[Error | null, unknown]> | null): T[] {
-  return (replies ?? []).map(([err, value]) => {
-    if (err) throw err;
-    return value as T;
-  });
 }

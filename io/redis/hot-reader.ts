@@ -1,57 +1,52 @@
 import type { Redis } from 'ioredis';
-import { counterFields, redisKeys } from '../../core/aggregation/redis-keys.ts';
+import { type CounterGrain, counterFields, redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { bucketsBetween, DAY, MINUTE } from '../../core/aggregation/time-buckets.ts';
+import type { CounterHash } from '../../core/push/snapshots.ts';
 import type { QueryCache, TierReader } from '../../core/query/metric-answer.ts';
 import type { MetricQuery } from '../../core/query/metric-query.ts';
 import { stepStarts } from '../../core/query/metric-query.ts';
+import { readCounterHashes } from './hot-reads/counters.ts';
+import { countVisitors } from './hot-reads/visitors.ts';
 
 /**
- * Answers from the hot tier with one pipelined round trip: counters from per-second hashes
- * when the step is finer than a minute, per-minute hashes otherwise; visitors as the union
- * (PFCOUNT over several keys) of the minute or day HyperLogLogs inside each step.
+ * Answers from the hot tier: counters from per-second hashes when the step is finer than a
+ * minute, per-minute hashes otherwise, every step's in one pipelined read; visitors as the
+ * union (PFCOUNT over several keys) of the minute or day HyperLogLogs inside each step.
  */
 export function hotReader(redis: Redis): TierReader {
   return async (q: MetricQuery) => {
-    const pipeline = redis.pipeline();
-    const plan: Array<{ t: number; commands: number }> = [];
     const stepSec = q.stepSeconds;
-    for (const t of stepStarts(q)) {
-      const fromSec = Math.max(t, q.fromMs) / 1000;
-      const toSec = Math.min(t + stepSec * 1000, q.toMs) / 1000;
-      if (q.metric === 'visitors') {
+    const steps = stepStarts(q).map((t) => ({
+      t,
+      fromSec: Math.max(t, q.fromMs) / 1000,
+      toSec: Math.min(t + stepSec * 1000, q.toMs) / 1000,
+    }));
+    if (q.metric === 'visitors') {
+      const counts = steps.map(({ t, fromSec, toSec }) => {
         // Day HyperLogLogs only for steps of whole UTC days; a union of days would count
         // visitors outside a step that starts mid-day.
         const grain = fromSec % DAY === 0 && toSec % DAY === 0 ? 'd' : 'm';
-        const size = grain === 'd' ? DAY : MINUTE;
-        pipeline.pfcount(
-          ...bucketsBetween(fromSec, toSec, size).map((b) => redisKeys.uniques(q.project, grain, b)),
-        );
-        plan.push({ t, commands: 1 });
-        continue;
-      }
-      const grain = stepSec % MINUTE === 0 && fromSec % MINUTE === 0 ? 'm' : 's';
-      const buckets = bucketsBetween(fromSec, toSec, grain === 'm' ? MINUTE : 1);
-      for (const b of buckets) pipeline.hgetall(redisKeys.counters(q.project, grain, b));
-      plan.push({ t, commands: buckets.length });
+        return countVisitors(redis, q.project, grain, { fromSec, toSec }).then((n) => [t, n] as const);
+      });
+      return new Map(await Promise.all(counts));
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const perStep = steps.map(({ fromSec, toSec }) => {
+      const grain: CounterGrain = stepSec % MINUTE === 0 && fromSec % MINUTE === 0 ? 'm' : 's';
+      return bucketsBetween(fromSec, toSec, grain === 'm' ? MINUTE : 1).map((bucket) => ({ grain, bucket }));
+    });
+    const hashes = await readCounterHashes(redis, q.project, perStep.flat());
     const out = new Map<number, number>();
     let i = 0;
-    for (const { t, commands } of plan) {
+    steps.forEach(({ t }, s) => {
       let value = 0;
-      for (let c = 0; c < commands; c++, i++) {
-        const [err, reply] = replies[i] ?? [null, null];
-        if (err) throw err;
-        if (q.metric === 'visitors') value += Number(reply);
-        else value += fieldValue(q, (reply ?? {}) as Record<string, string>);
-      }
+      for (const end = i + (perStep[s]?.length ?? 0); i < end; i++) value += fieldValue(q, hashes[i] ?? {});
       out.set(t, value);
-    }
+    });
     return out;
   };
 }
 
-function fieldValue(q: MetricQuery, hash: Record<string, string>): number {
+function fieldValue(q: MetricQuery, hash: CounterHash): number {
   if (q.metric === 'revenue') return Number(hash[counterFields.revenue(q.currency ?? '')] ?? 0);
   if (q.type) return Number(hash[counterFields.type(q.type)] ?? 0);
   let sum = 0;

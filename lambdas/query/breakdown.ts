@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Redis } from 'ioredis';
+import { mergeTallyReadings } from '../../core/aggregation/bounded-tally.ts';
 import { breakdownCsv } from '../../core/query/breakdown-csv.ts';
 import {
   addBreakdownRows,
@@ -12,24 +14,35 @@ import {
 } from '../../core/query/breakdown-query.ts';
 import { parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
+import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
+import { readBreakdownMinutes } from '../../io/redis/hot-read-model.ts';
 import { oneOf, ParamError, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
 
 export interface BreakdownDeps {
   readonly clickhouse: ClickHouseClient;
+  /** The hot tier: ranges of the last minutes are answered from its live breakdowns when it has them whole. */
+  readonly redis?: Redis;
   /** Where ClickHouse finds the S3 archive; without it the cold tier is reported unavailable. */
   readonly cold?: ColdTierConfig;
   readonly tierTimeoutMs: number;
 }
 
 type Query = Readonly<Record<string, string | undefined>>;
+type Tier = 'hot' | 'warm' | 'cold';
+interface Answer {
+  readonly rows: BreakdownRow[];
+  readonly tiers: Tier[];
+  readonly degraded: Tier[];
+  readonly exact: boolean;
+}
 type Result = APIGatewayProxyStructuredResultV2;
 
 const DAY_MS = 86_400_000;
-const TIER_STORE = { warm: 'clickhouse', cold: 's3' } as const;
+const TIER_STORE = { hot: 'redis', warm: 'clickhouse', cold: 's3' } as const;
 
 /** A breakdown question from a request: every parameter checked, each error naming its parameter. */
 export function breakdownQueryOf(
@@ -62,8 +75,10 @@ export function breakdownQueryOf(
 
 /**
  * `GET /v1/metrics/breakdown`: metric per value of a dimension, largest first, from the tiers
- * the range needs (core/query/breakdown-query.ts breakdownSpans). A tier that fails or is slow
- * is reported in `degraded` and the rest is answered, as on the other metric routes.
+ * the range needs: the hot tier's live breakdowns for whole recent minutes when they are whole
+ * (core/query/hot-breakdown.ts), else the warm and cold tiers (core/query/breakdown-query.ts
+ * breakdownSpans). A tier that fails or is slow is reported in `degraded` and the rest is
+ * answered, as on the other metric routes.
  */
 export function breakdownRoute(deps: BreakdownDeps) {
   const t = deps.tierTimeoutMs;
@@ -76,7 +91,38 @@ export function breakdownRoute(deps: BreakdownDeps) {
       spans.map((s) => s.tier).join('+'),
     );
 
-  async function answer(q: BreakdownQuery, nowMs: number) {
+  /**
+   * The hot tier's answer when it has one: a range of whole, still kept minutes, answered exactly
+   * (no value of the metric pushed into "other" by the bound). Otherwise undefined, and the warm
+   * tier answers, as it holds every event; a hot tier that fails says so in `degraded`.
+   */
+  async function fromHotTier(q: BreakdownQuery, nowMs: number, degraded: Tier[]) {
+    const dimension = hotBreakdownDimension(q, nowMs);
+    if (deps.redis === undefined || dimension === undefined) return undefined;
+    try {
+      const range = { fromSec: q.fromMs / 1000, toSec: q.toMs / 1000 };
+      const minutes = await withinDeadline(
+        readBreakdownMinutes(deps.redis, q.project, [dimension], range),
+        t,
+        'hot',
+      );
+      const hot = hotBreakdownRows(q, mergeTallyReadings(minutes.get(dimension) ?? []));
+      return hot.exact ? hot.rows : undefined;
+    } catch {
+      degraded.push('hot');
+      return undefined;
+    }
+  }
+
+  async function answer(q: BreakdownQuery, nowMs: number): Promise<Answer> {
+    const degraded: Tier[] = [];
+    const hot = await fromHotTier(q, nowMs, degraded);
+    if (hot) return { rows: hot, tiers: ['hot'], degraded: [], exact: true };
+    const warm = await fromStoredTiers(q, nowMs);
+    return { ...warm, degraded: [...degraded, ...warm.degraded] };
+  }
+
+  async function fromStoredTiers(q: BreakdownQuery, nowMs: number): Promise<Answer> {
     const spans = breakdownSpans(q, nowMs);
     try {
       return { rows: await read(q, spans), tiers: spans.map((s) => s.tier), degraded: [], exact: true };

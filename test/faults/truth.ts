@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { counterFields, redisKeys } from '../../core/aggregation/redis-keys.ts';
+import { BREAKDOWN_KEEP_SECONDS } from '../../core/aggregation/breakdown-counters.ts';
+import { counterFields } from '../../core/aggregation/redis-keys.ts';
 import { TOPICS } from '../../core/topics.ts';
+import { readBreakdownMinutes, readCounterHashes } from '../../io/redis/hot-read-model.ts';
 import { listArchiveKeys, readArchiveObject } from '../../io/s3/archive-reader.ts';
 import { createS3Client } from '../../io/s3/client.ts';
 import type { LocalEndpoints } from '../../local/stack/endpoints.ts';
@@ -105,7 +107,10 @@ export interface TierTally {
   readonly duplicated: number;
 }
 
-/** Hot tier: per-minute, per-type counters summed, bucket by bucket against the raw events. */
+/**
+ * Hot tier: per-minute, per-type counters, bucket by bucket against the raw events, and the live
+ * breakdown by type of the minutes it keeps, both read as the query API and the channels read them.
+ */
 export async function hotTally(endpoints: LocalEndpoints, truth: RawTruth): Promise<TierTally> {
   const want = new Map<string, number>();
   for (const r of truth.events)
@@ -113,18 +118,43 @@ export async function hotTally(endpoints: LocalEndpoints, truth: RawTruth): Prom
   const redis = new Redis(endpoints.redis, { lazyConnect: true, maxRetriesPerRequest: 2 });
   try {
     await redis.connect();
-    const pipeline = redis.pipeline();
     const minutes = [...new Set(truth.events.map((r) => r.minute))];
-    for (const m of minutes) pipeline.hgetall(redisKeys.counters(endpoints.project, 'm', m));
-    const replies = (await pipeline.exec()) ?? [];
+    // Read as the query API and the live channels read them (io/redis/hot-read-model.ts).
+    const hashes = await readCounterHashes(
+      redis,
+      endpoints.project,
+      minutes.map((bucket) => ({ grain: 'm' as const, bucket })),
+    );
     const got = new Map<string, number>();
     minutes.forEach((m, i) => {
-      const hash = (replies[i]?.[1] ?? {}) as Record<string, string>;
-      for (const [field, n] of Object.entries(hash)) {
+      for (const [field, n] of Object.entries(hashes[i] ?? {})) {
         if (field.startsWith(counterFields.type(''))) got.set(`${m} ${field.slice(2)}`, Number(n));
       }
     });
-    return compareCounts(want, got);
+    // The live breakdown by type (the realtime aggregator's bounded minute hashes, never full
+    // with a handful of types) must hold the same counts, for the minutes it still keeps.
+    const kept = minutes.filter((m) => (m + 60 + BREAKDOWN_KEEP_SECONDS) * 1000 > Date.now() + 30_000);
+    const counters = compareCounts(want, got);
+    if (kept.length === 0) return counters;
+    const first = Math.min(...kept);
+    const byType = await readBreakdownMinutes(redis, endpoints.project, ['type'], {
+      fromSec: first,
+      toSec: Math.max(...kept) + 60,
+    });
+    const wantLive = new Map([...want].filter(([key]) => kept.includes(Number(key.split(' ')[0]))));
+    const gotLive = new Map<string, number>();
+    for (const [i, reading] of (byType.get('type') ?? []).entries()) {
+      const m = first + 60 * i;
+      if (!kept.includes(m)) continue;
+      for (const [type, counts] of reading.values) gotLive.set(`${m} ${type}`, counts.events);
+      if (reading.other.events > 0) gotLive.set(`${m} (other)`, reading.other.events);
+    }
+    const live = compareCounts(wantLive, gotLive);
+    return {
+      counted: counters.counted,
+      lost: Math.max(counters.lost, live.lost),
+      duplicated: Math.max(counters.duplicated, live.duplicated),
+    };
   } finally {
     redis.disconnect();
   }

@@ -3,15 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import { mergeTallyReadings } from '../../../core/aggregation/bounded-tally.ts';
+import { funnelFor, parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { WINDOW_KINDS, type WindowKind } from '../../../core/aggregation/redis-keys.ts';
 import { MAPPINGS } from '../../../core/mappings.ts';
+import { funnelSnapshot } from '../../../core/push/snapshots.ts';
+import { FIXED_DIMENSIONS, parseDimension } from '../../../core/query/dimension.ts';
 import { answerMetric, type TierReader } from '../../../core/query/metric-answer.ts';
+import { readBreakdown } from '../../../io/clickhouse/breakdown-reader.ts';
 import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../../io/clickhouse/cold-tier-config.ts';
 import { warmReader } from '../../../io/clickhouse/warm-reader.ts';
-import { hotReader } from '../../../io/redis/hot-reader.ts';
-import { readFunnelSteps, readWindowTally } from '../../../io/redis/hot-windows.ts';
+import {
+  hotReader,
+  readBreakdownMinutes,
+  readFunnelMinutes,
+  readWindowTally,
+} from '../../../io/redis/hot-read-model.ts';
 import { createArchiveFunction } from '../../../lambdas/archive/handler.ts';
 import { createFunnelsFunction } from '../../../lambdas/funnels/handler.ts';
 import { createRealtimeFunction } from '../../../lambdas/realtime/handler.ts';
@@ -141,6 +149,7 @@ describe('every number of the query layer equals SQL over the raw archived event
     };
     const now = Date.now();
     const range = { project: 'shop', fromMs: now - 3_600_000, toMs: now + 60_000 };
+    const seconds = { fromSec: Math.floor(range.fromMs / 1000), toSec: Math.floor(range.toMs / 1000) };
     const raw = `(SELECT * FROM ${archiveSource(cold, { ...range, fromMs: now - 86_400_000 }, ['product Nullable(String)'])}
                   WHERE project = 'shop' LIMIT 1 BY kafka_topic, kafka_partition, kafka_offset)`;
     const sql = async <T>(query: string) => (await client.query({ query, format: 'JSONEachRow' })).json<T>();
@@ -221,7 +230,7 @@ describe('every number of the query layer equals SQL over the raw archived event
     for (const [kind, query] of tallies) {
       const truth = new Map((await sql<{ m: string; n: string }>(query)).map((r) => [r.m, Number(r.n)]));
       expect(truth.size).toBeGreaterThan(0);
-      expect(await readWindowTally(redis.client, 'shop', kind, range.fromMs, range.toMs)).toEqual(truth);
+      expect(await readWindowTally(redis.client, 'shop', kind, seconds)).toEqual(truth);
     }
 
     const funnelRows = await sql<{ visitor: string; type: string; has_product: number; ts_ms: string }>(
@@ -231,10 +240,54 @@ describe('every number of the query layer equals SQL over the raw archived event
              FROM ${raw})
        WHERE NOT ifNull(is_bot, false) AND visitor != '' ORDER BY kafka_partition, kafka_offset`,
     );
-    const steps = await readFunnelSteps(redis.client, 'shop', range.fromMs, range.toMs);
+    // As the funnel route and channel read it: the minute hashes summed per step of the definition.
+    const funnel = funnelSnapshot(
+      funnelFor(parseFunnelCatalog(undefined), 'shop'),
+      3600,
+      await readFunnelMinutes(redis.client, 'shop', seconds),
+    ) as { steps: { users: number }[] };
+    const steps = funnel.steps.map((s) => s.users);
     const truthSteps = funnelTruth(funnelRows.map((r) => ({ ...r, ts_ms: Number(r.ts_ms) })));
     expect(truthSteps[0]).toBeGreaterThan(0);
     expect(steps).toEqual(truthSteps.slice(0, steps.length));
     expect(steps.length).toBeGreaterThanOrEqual(truthSteps.filter((s) => s > 0).length);
+
+    // Live breakdowns (the realtime aggregator's bounded minute hashes, read as the breakdowns
+    // channel and route read them) against the warm tier's breakdown of the same minutes.
+    const minuteMs = 60_000;
+    // Nine minutes back: the load ran a moment ago, and the hot tier keeps ten.
+    const recent = {
+      fromMs: Math.floor(now / minuteMs) * minuteMs - 9 * minuteMs,
+      toMs: Math.ceil((now + 1) / minuteMs) * minuteMs,
+    };
+    const hotMinutes = await readBreakdownMinutes(redis.client, 'shop', FIXED_DIMENSIONS, {
+      fromSec: recent.fromMs / 1000,
+      toSec: recent.toMs / 1000,
+    });
+    for (const dimension of FIXED_DIMENSIONS) {
+      const hot = mergeTallyReadings(hotMinutes.get(dimension)!);
+      const warmRows = await readBreakdown(
+        client,
+        undefined,
+        {
+          project: 'shop',
+          metric: 'events',
+          by: parseDimension(dimension, 'by'),
+          filters: [],
+          ...recent,
+          limit: 1000,
+        },
+        [{ tier: 'warm', ...recent }],
+      );
+      const want = new Map(warmRows.map((r) => [r.key, r.value]));
+      const got = new Map([...hot.values].map(([key, counts]) => [key, counts.events]));
+      // Every event once, under its value or in "other"; whole wherever nothing went to "other".
+      expect([...got.values()].reduce((a, b) => a + b, 0) + hot.other.events, dimension).toBe(
+        report.accepted,
+      );
+      if (hot.other.events === 0) expect(got, dimension).toEqual(want);
+      else
+        for (const [key, n] of got) expect(n, `${dimension} ${key}`).toBeLessThanOrEqual(want.get(key) ?? 0);
+    }
   }, 420_000);
 });

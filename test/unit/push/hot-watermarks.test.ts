@@ -1,6 +1,12 @@
 import type { MSKEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { unreached, watermarksOf } from '../../../core/push/hot-watermarks.ts';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import { funnelsAggregation } from '../../../core/aggregation/funnels.ts';
+import { realtimeAggregation } from '../../../core/aggregation/realtime-counters.ts';
+import { windowsAggregation } from '../../../core/aggregation/sliding-windows.ts';
+import { tweetsAggregation } from '../../../core/aggregation/tweets.ts';
+import { defineAggregatorMapping, MAPPINGS } from '../../../core/mappings.ts';
+import { HOT_CONSUMERS, hotConsumersOf, unreached, watermarksOf } from '../../../core/push/hot-watermarks.ts';
 import { enrichedEvent, mskEventOf } from '../aggregation/factories.ts';
 
 /** Two MSK events' records merged into one invocation, as a mapping reading several partitions sends. */
@@ -41,5 +47,22 @@ describe('hot-tier watermarks of a broadcaster batch', () => {
   it('rejects a gate that does not hold an offset', () => {
     const marks = watermarksOf(mskEventOf([enrichedEvent()]));
     expect(() => unreached(marks, ['x', '0', '0'])).toThrow(/high-water "x" is not an integer/);
+  });
+
+  it('waits for every hot mapping of core/mappings.ts, by the consumer its aggregation names its gates by', () => {
+    const consumers = [
+      realtimeAggregation,
+      windowsAggregation,
+      funnelsAggregation(parseFunnelCatalog(undefined)),
+      tweetsAggregation,
+    ].map((a) => a.consumer);
+    expect(Object.values(HOT_CONSUMERS).flat().sort()).toEqual([...consumers].sort());
+    // A hot aggregator added to the mappings is waited for with no list to edit; the broadcaster is not.
+    const more = hotConsumersOf([
+      ...MAPPINGS,
+      defineAggregatorMapping('sessions', 'events.raw', 5000, 0, ['hot']),
+    ]);
+    expect(more['events.raw']).toEqual(['realtime', 'windows', 'funnels', 'sessions']);
+    expect(more['tweets.enriched']).toEqual(['tweets']);
   });
 });
