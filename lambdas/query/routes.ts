@@ -3,9 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { type FunnelCatalog, funnelFor } from '../../core/aggregation/funnel-definition.ts';
-import { redisKeys, WINDOW_KINDS } from '../../core/aggregation/redis-keys.ts';
-import { bucketsBetween, MINUTE, WINDOW_BUCKET_SECONDS } from '../../core/aggregation/time-buckets.ts';
-import { mergeTallies, tallyFromPairs } from '../../core/aggregation/window-merge.ts';
+import { WINDOW_KINDS } from '../../core/aggregation/redis-keys.ts';
+import { MINUTE } from '../../core/aggregation/time-buckets.ts';
 import { verifyDashboardToken } from '../../core/auth/dashboard-token.ts';
 import { SpateError } from '../../core/errors/spate-error.ts';
 import { ALL_CHANNELS, parseChannelList } from '../../core/push/channels.ts';
@@ -24,7 +23,14 @@ import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import type { SecretSource } from '../../io/config/secret-setting.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
-import { readAlertMinutes, readTweetMinutes, TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
+import { TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
+import {
+  lastSeconds,
+  readAlertMinutes,
+  readFunnelMinutes,
+  readTweetMinutes,
+  readWindowTally,
+} from '../../io/redis/hot-read-model.ts';
 import { hotReader } from '../../io/redis/hot-reader.ts';
 import type { ErrorAnswerStyle } from '../error-answers.ts';
 import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
@@ -256,38 +262,29 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   async function top(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const dimension = oneOf(q, 'dimension', TOP_DIMENSIONS);
     const window = seconds(q, 'window', 300, 10, 3600);
-    const nowSec = Math.floor(nowMs / 1000);
-    const pipeline = deps.redis.pipeline();
-    for (const b of bucketsBetween(nowSec - window + 1, nowSec + 1, WINDOW_BUCKET_SECONDS))
-      pipeline.zrange(redisKeys.window(project, DIMENSION_KIND[dimension], b), '0', '-1', 'WITHSCORES');
-    const replies = (await withTimeout(pipeline.exec(), t, 'redis')) ?? [];
-    const tallies = replies.map(([err, v]) => {
-      if (err) throw err;
-      return tallyFromPairs(v as string[]);
-    });
-    return { ...topSnapshot(dimension, window, mergeTallies(tallies)), tiers: ['hot'] };
+    const tally = await withTimeout(
+      readWindowTally(deps.redis, project, DIMENSION_KIND[dimension], lastSeconds(nowMs, window)),
+      t,
+      'redis',
+    );
+    return { ...topSnapshot(dimension, window, tally), tiers: ['hot'] };
   }
 
   async function funnel(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
     if (id !== 'default') return undefined;
     const window = seconds(q, 'window', 1800, 60, 86_400);
-    const nowSec = Math.floor(nowMs / 1000);
-    const pipeline = deps.redis.pipeline();
-    for (const m of bucketsBetween(nowSec - window + 1, nowSec + 1, MINUTE))
-      pipeline.hgetall(redisKeys.funnelSteps(project, m));
-    const replies = (await withTimeout(pipeline.exec(), t, 'redis')) ?? [];
-    const minutes = replies.map(([err, v]) => {
-      if (err) throw err;
-      return v as Record<string, string>;
-    });
+    const minutes = await withTimeout(
+      readFunnelMinutes(deps.redis, project, lastSeconds(nowMs, window)),
+      t,
+      'redis',
+    );
     return { id, ...funnelSnapshot(funnelFor(deps.funnels, project), window, minutes), tiers: ['hot'] };
   }
 
   /** The project's tweets of the last `window` (the hot tier keeps a day): sentiment, hashtags, alerts. */
   async function tweetSummary(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const window = seconds(q, 'window', TWEET_WINDOW_SECONDS, 60, 86_400);
-    const nowSec = Math.floor(nowMs / 1000);
-    const range = { fromSec: nowSec - window + 1, toSec: nowSec + 1 };
+    const range = lastSeconds(nowMs, window);
     const [minutes, alerts] = await withTimeout(
       Promise.all([
         readTweetMinutes(deps.redis, project, range),
