@@ -64,7 +64,9 @@ export const MAPPINGS: readonly MappingDefinition[] = [
   // has its own function so a slow funnel state read never holds back the counters.
   aggregator('realtime', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
   aggregator('windows', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
-  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 0, ['hot']),
+  // Funnels also reach the warm tier's ClickHouse: projects' run-time funnels are kept there
+  // (io/clickhouse/project-funnel-store.ts), read at most once per TTL, never per event.
+  aggregator('funnels', TOPICS.eventsRaw.name, 5000, 0, ['hot', 'warm']),
   // Warm tier: ClickHouse wants few large inserts (about one a second per table at most), and
   // each partition's batch is an insert of its own that makes a part in the table and in each
   // rollup: 10k records or 5 s, whichever comes first. Live numbers come from the hot tier, so

@@ -1,12 +1,20 @@
 import type { EnrichedEvent } from '../events/enriched-event.ts';
 import { EVENT_TYPE_PATTERN } from '../events/event-types.ts';
 
-/** A step matches an event type, optionally only when the event carries a product. */
+/**
+ * A step matches an event type, optionally only when the event carries a product and only when
+ * its custom properties have the given values.
+ */
 export interface FunnelStep {
   readonly type: string;
   readonly withProduct: boolean;
   /** As configured, e.g. `page_view+product`; also the step's label. */
   readonly label: string;
+  /**
+   * Property name to value, each read as text as filters read it (core/query/dimension.ts):
+   * a string as itself, a number or boolean as its JSON text (`42`, `true`).
+   */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 export interface FunnelDefinition {
@@ -47,7 +55,17 @@ export function defineFunnel(
 }
 
 export function stepMatches(step: FunnelStep, event: EnrichedEvent): boolean {
-  return event.type === step.type && (!step.withProduct || event.product != null);
+  if (event.type !== step.type || (step.withProduct && event.product == null)) return false;
+  if (step.properties === undefined) return true;
+  for (const [name, value] of Object.entries(step.properties))
+    if (propertyText(event.properties?.[name]) !== value) return false;
+  return true;
+}
+
+/** A property's value as text, as core/query/dimension.ts reads it in SQL ('' when missing). */
+export function propertyText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** The funnel of each project: configured ones by name, the default for every other. */

@@ -1,6 +1,6 @@
 import type { Aggregation, StateSnapshot } from './aggregation.ts';
 import { identityOfEvent, visitorOf } from './event-decoding.ts';
-import { type FunnelCatalog, funnelFor } from './funnel-definition.ts';
+import { type FunnelCatalog, type FunnelDefinition, funnelFor } from './funnel-definition.ts';
 import { advanceFunnel, decodeProgress, encodeProgress, type FunnelProgress } from './funnel-progress.ts';
 import {
   decodeTrail,
@@ -11,6 +11,7 @@ import {
   type Trail,
 } from './journeys.ts';
 import type { PositionedEvent } from './msk-batch.ts';
+import { type ProjectFunnel, revisionKey } from './project-funnel.ts';
 import { redisKeys } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
 import { bucketStart, HOT_TTL_SECONDS, HOUR, MINUTE } from './time-buckets.ts';
@@ -22,12 +23,57 @@ function counted(events: readonly PositionedEvent[], nowMs: number): PositionedE
   );
 }
 
+/** The funnels projects defined at run time, as last read from their store. */
+export interface ProjectFunnels {
+  of(project: string): readonly ProjectFunnel[];
+}
+
+const NO_PROJECT_FUNNELS: ProjectFunnels = { of: () => [] };
+
+/** A funnel an event advances, with the keys its counts and its visitors' progress live in. */
+interface Track {
+  readonly funnel: FunnelDefinition;
+  readonly progressKey: string;
+  readonly stepsKey: (minute: number) => string;
+}
+
+function tracksOf(
+  catalog: FunnelCatalog,
+  projectFunnels: ProjectFunnels,
+  project: string,
+  visitor: string,
+  timeMs: number | null,
+): Track[] {
+  const tracks: Track[] = [
+    {
+      funnel: funnelFor(catalog, project),
+      progressKey: redisKeys.funnelProgress(project, visitor),
+      stepsKey: (minute) => redisKeys.funnelSteps(project, minute),
+    },
+  ];
+  for (const f of projectFunnels.of(project)) {
+    // A funnel counts from its creation (or last edit) on: an older event, replayed or late,
+    // is left to the warm tier's answer over history.
+    if (timeMs !== null && timeMs < f.revisionMs) continue;
+    const revision = revisionKey(f);
+    tracks.push({
+      funnel: f.definition,
+      progressKey: redisKeys.projectFunnelProgress(project, revision, visitor),
+      stepsKey: (minute) => redisKeys.projectFunnelSteps(project, revision, minute),
+    });
+  }
+  return tracks;
+}
+
 /**
  * Per-visitor funnel progress and journeys. The visitor's state is read before planning and
  * written back in the same atomic step as the counts, so a redelivered batch, rejected by the
  * gate, cannot advance anyone twice. Bots are left out: funnels describe people.
  */
-export function funnelsAggregation(catalog: FunnelCatalog): Aggregation {
+export function funnelsAggregation(
+  catalog: FunnelCatalog,
+  projectFunnels: ProjectFunnels = NO_PROJECT_FUNNELS,
+): Aggregation {
   return {
     consumer: 'funnels',
     identityOf: identityOfEvent,
@@ -36,7 +82,8 @@ export function funnelsAggregation(catalog: FunnelCatalog): Aggregation {
       for (const { event } of events) {
         const visitor = visitorOf(event);
         if (visitor === null || event.is_bot) continue;
-        keys.add(redisKeys.funnelProgress(event.project, visitor));
+        for (const track of tracksOf(catalog, projectFunnels, event.project, visitor, null))
+          keys.add(track.progressKey);
         keys.add(redisKeys.journeyTrail(event.project, visitor));
       }
       return [...keys];
@@ -49,22 +96,16 @@ export function funnelsAggregation(catalog: FunnelCatalog): Aggregation {
         const visitor = visitorOf(event)!;
         const p = event.project;
         const ts = timeMs;
-        const progressKey = redisKeys.funnelProgress(p, visitor);
-        const before = progress.has(progressKey)
-          ? progress.get(progressKey)!
-          : decodeProgress(state.get(progressKey));
-        const funnel = funnelFor(catalog, p);
-        const advance = advanceFunnel(funnel, before, event, ts);
-        progress.set(progressKey, advance.progress);
-        windowOf.set(progressKey, funnel.windowMs);
         const minute = bucketStart(ts, MINUTE);
-        for (const step of advance.reached) {
-          plan.hashIncrement(
-            redisKeys.funnelSteps(p, minute),
-            String(step),
-            1,
-            minute + MINUTE + HOT_TTL_SECONDS,
-          );
+        for (const { funnel, progressKey, stepsKey } of tracksOf(catalog, projectFunnels, p, visitor, ts)) {
+          const before = progress.has(progressKey)
+            ? progress.get(progressKey)!
+            : decodeProgress(state.get(progressKey));
+          const advance = advanceFunnel(funnel, before, event, ts);
+          progress.set(progressKey, advance.progress);
+          windowOf.set(progressKey, funnel.windowMs);
+          for (const step of advance.reached)
+            plan.hashIncrement(stepsKey(minute), String(step), 1, minute + MINUTE + HOT_TTL_SECONDS);
         }
 
         const trailKey = redisKeys.journeyTrail(p, visitor);

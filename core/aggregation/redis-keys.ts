@@ -10,9 +10,10 @@
  * | {sp}:{p}:w:rv:{b10}                | hash  | revenue per currency (cents) per 10-s bucket       | bucket end + 24 h|
  * | {sp}:{p}:f:m:{min}                 | hash  | funnel: field = step index, value = users reaching | bucket end + 24 h|
  * | {sp}:{p}:f:u:{visitor}             | string| funnel progress `step:startedMs`                   | session end      |
+ * | {sp}:{p}:rf:{id.rev}:m:{min}       | hash  | a run-time funnel's revision (project-funnel.ts): the same as f:m | bucket end + 24 h|
+ * | {sp}:{p}:rf:{id.rev}:u:{visitor}   | string| progress in that revision, as f:u                  | session end      |
  * | {sp}:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
  * | {sp}:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
- * | {sp}:{p}:bd:{dimension}:{min}      | hash  | live breakdown, at most 50 values + other (breakdown-counters.ts) | bucket end + 10 min|
  * | {sp}:{p}:tw:m:{min}                | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
  * | {sp}:{p}:tw:w:ht:{b10}             | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
  * | {sp}:{p}:tw:al:{min}               | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
@@ -21,6 +22,7 @@
  * | {sp}:dd:{topic}:{part}:{gen.seg}:{shard} | hash | first sights: 12-byte id digest -> offset (mod 2^31) | generation end + dedup window |
  * | {sp}:dd:{topic}:{part}:v:{chunk}   | string| a byte per offset: counted `c` or copy `d` (506 offsets a chunk) | generation end + dedup window |
  * | {sp}:q:{hash}                      | string| cached query result                                | a few seconds    |
+ * | {sp}:qs:{hour}                     | hash  | query cache lookups of the hour: hit, miss         | bucket end + 24 h|
  *
  * Every key starts with the hash tag {sp}: ElastiCache Serverless runs in cluster mode, where
  * one Lua call or MULTI may only touch keys of one slot, and a batch's atomic step spans
@@ -56,6 +58,10 @@ export const redisKeys = {
   windowRevenue: (project: string, bucket: number) => `${KEY_ROOT}:${project}:w:rv:${bucket}`,
   funnelSteps: (project: string, minute: number) => `${KEY_ROOT}:${project}:f:m:${minute}`,
   funnelProgress: (project: string, visitor: string) => `${KEY_ROOT}:${project}:f:u:${visitor}`,
+  projectFunnelSteps: (project: string, revision: string, minute: number) =>
+    `${KEY_ROOT}:${project}:rf:${revision}:m:${minute}`,
+  projectFunnelProgress: (project: string, revision: string, visitor: string) =>
+    `${KEY_ROOT}:${project}:rf:${revision}:u:${visitor}`,
   journeys: (project: string, hour: number) => `${KEY_ROOT}:${project}:j:h:${hour}`,
   journeyTrail: (project: string, visitor: string) => `${KEY_ROOT}:${project}:j:u:${visitor}`,
   tweetMinute: (project: string, minute: number) => `${KEY_ROOT}:${project}:tw:m:${minute}`,
@@ -64,6 +70,7 @@ export const redisKeys = {
   gate: (consumer: string, topic: string, partition: number) =>
     `${KEY_ROOT}:gate:${consumer}:${topic}:${partition}`,
   cachedQuery: (hash: string) => `${KEY_ROOT}:q:${hash}`,
+  queryCacheLookups: (hour: number) => `${KEY_ROOT}:qs:${hour}`,
   dedupDirectory: (topic: string, partition: number) => `${KEY_ROOT}:dd:${topic}:${partition}`,
   dedupVerdicts: (topic: string, partition: number, chunk: number) =>
     `${KEY_ROOT}:dd:${topic}:${partition}:v:${chunk}`,

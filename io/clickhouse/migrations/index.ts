@@ -6,6 +6,7 @@ import { tweetsTable } from './004-tweets.ts';
 import { warehouseIds } from './005-warehouse-ids.ts';
 import { warehouseIdsTtl } from './006-warehouse-ids-ttl.ts';
 import { tweetProjects } from './007-tweet-projects.ts';
+import { projectFunnels } from './008-project-funnels.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   warehouseIds,
   warehouseIdsTtl,
   tweetProjects,
+  projectFunnels,
 ];

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Redis } from 'ioredis';
+import { type FunnelCatalog, funnelFor } from '../../core/aggregation/funnel-definition.ts';
+import {
+  DEFAULT_FUNNEL_ID,
+  FUNNEL_ID_PATTERN,
+  funnelView,
+  MAX_FUNNELS_PER_PROJECT,
+  newFunnelId,
+  type ProjectFunnel,
+  parseFunnelInput,
+  projectFunnel,
+  revisionKey,
+} from '../../core/aggregation/project-funnel.ts';
+import { redisKeys } from '../../core/aggregation/redis-keys.ts';
+import { bucketsBetween, MINUTE } from '../../core/aggregation/time-buckets.ts';
+import { InputError, NotFoundError, SpateError, UnavailableError } from '../../core/errors/spate-error.ts';
+import { funnelSnapshot } from '../../core/push/snapshots.ts';
+import { WARM_SPAN_MS } from '../../core/query/metric-query.ts';
+import { readFunnelHistory } from '../../io/clickhouse/funnel-history.ts';
+import { ProjectFunnelStore } from '../../io/clickhouse/project-funnel-store.ts';
+import { seconds, timeRange } from './params.ts';
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+export interface FunnelDefinitionDeps {
+  readonly redis: Redis;
+  readonly clickhouse: ClickHouseClient;
+  readonly funnels: FunnelCatalog;
+}
+
+const MAX_BODY_BYTES = 16_384;
+
+const json = (statusCode: number, body: unknown): Result => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+function bodyOf(event: APIGatewayProxyEventV2): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new InputError(`body: at most ${MAX_BODY_BYTES} bytes`, {
+      status: 413,
+      code: 'too_large',
+      field: 'body',
+      rule: 'maxBodyBytes',
+    });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InputError('body: must be JSON: {"name": ..., "steps": [...]}', {
+      code: 'invalid_funnel',
+      field: 'body',
+      rule: 'format',
+    });
+  }
+}
+
+const COLLECTION = '/v1/funnels';
+const ONE = /^\/v1\/funnels\/([^/]+)$/;
+
+/**
+ * A project's funnels through the API: list and create on /v1/funnels, edit and delete on
+ * /v1/funnels/{id}, and the answer of a funnel defined at run time (the deploy-time one, id
+ * `default`, stays with routes.ts): its live counts from the hot tier over `window`, or, with
+ * `from`, visitors per step over history from the warm tier. Writes go to ClickHouse
+ * (io/clickhouse/project-funnel-store.ts), which the funnels aggregator reads within its TTL.
+ */
+export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
+  const store = new ProjectFunnelStore(deps.clickhouse);
+
+  async function existing(project: string, id: string): Promise<ProjectFunnel> {
+    if (id === DEFAULT_FUNNEL_ID)
+      throw new InputError(
+        'id: the default funnel is set at deploy time (SPATE_FUNNELS) and cannot change here',
+        {
+          code: 'invalid_funnel',
+          field: 'id',
+          rule: 'readOnly',
+        },
+      );
+    const funnel = FUNNEL_ID_PATTERN.test(id) ? await store.get(project, id) : undefined;
+    if (!funnel) throw new NotFoundError(`funnel: "${id}" is not defined`, { field: 'id' });
+    return funnel;
+  }
+
+  async function list(project: string) {
+    return {
+      funnels: [
+        {
+          id: DEFAULT_FUNNEL_ID,
+          name: 'Default',
+          read_only: true,
+          steps: funnelFor(deps.funnels, project).steps.map((s) => ({ type: s.type, label: s.label })),
+        },
+        ...(await store.list(project)).map(funnelView),
+      ],
+    };
+  }
+
+  async function create(project: string, event: APIGatewayProxyEventV2, nowMs: number) {
+    const input = parseFunnelInput(bodyOf(event));
+    if ((await store.list(project)).length >= MAX_FUNNELS_PER_PROJECT)
+      throw new InputError(`funnels: a project keeps at most ${MAX_FUNNELS_PER_PROJECT}; delete one first`, {
+        code: 'invalid_funnel',
+        field: 'funnels',
+        rule: 'maxItems',
+      });
+    const funnel = projectFunnel(project, newFunnelId(randomUUID()), input, nowMs, nowMs);
+    await store.save(funnel);
+    return funnel;
+  }
+
+  async function edit(project: string, id: string, event: APIGatewayProxyEventV2, nowMs: number) {
+    const input = parseFunnelInput(bodyOf(event));
+    const before = await existing(project, id);
+    // Revisions only grow, even when the clock steps back: the latest save is the highest.
+    const funnel = projectFunnel(
+      project,
+      id,
+      input,
+      before.createdMs,
+      Math.max(nowMs, before.revisionMs + 1),
+    );
+    await store.save(funnel);
+    return funnel;
+  }
+
+  /** Live: each step's attempts counted by the funnels aggregator in the last `window`. */
+  async function live(funnel: ProjectFunnel, q: Record<string, string | undefined>, nowMs: number) {
+    const window = seconds(q, 'window', 1800, 60, 86_400);
+    const nowSec = Math.floor(nowMs / 1000);
+    const pipeline = deps.redis.pipeline();
+    for (const m of bucketsBetween(nowSec - window + 1, nowSec + 1, MINUTE))
+      pipeline.hgetall(redisKeys.projectFunnelSteps(funnel.project, revisionKey(funnel), m));
+    const replies = (await pipeline.exec()) ?? [];
+    const minutes = replies.map(([err, v]) => {
+      if (err) throw err;
+      return v as Record<string, string>;
+    });
+    return { ...funnelSnapshot(funnel.definition, window, minutes), tiers: ['hot'] };
+  }
+
+  /**
+   * History: visitors per step from the warm tier's event rows, over the part of the range it
+   * keeps (30 days), said in `from`. Counted for the funnel's current steps whenever it was made.
+   */
+  async function history(funnel: ProjectFunnel, q: Record<string, string | undefined>, nowMs: number) {
+    const range = timeRange(q, nowMs, 7 * 86_400_000);
+    const fromMs = Math.max(range.fromMs, nowMs - WARM_SPAN_MS);
+    const reached =
+      fromMs < range.toMs
+        ? await readFunnelHistory(deps.clickhouse, funnel.project, funnel.definition, {
+            fromMs,
+            toMs: range.toMs,
+          })
+        : funnel.definition.steps.map(() => 0);
+    return {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(range.toMs).toISOString(),
+      counts: 'visitors',
+      steps: funnel.definition.steps.map((step, i) => {
+        const prev = i === 0 ? undefined : reached[i - 1]!;
+        const users = reached[i]!;
+        return {
+          label: step.label,
+          users,
+          conversion: prev === undefined ? 1 : prev === 0 ? 0 : Math.round((users / prev) * 1000) / 1000,
+        };
+      }),
+      tiers: ['warm'],
+    };
+  }
+
+  async function answer(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
+    const funnel = await existing(project, id);
+    const numbers = q.from !== undefined ? await history(funnel, q, nowMs) : await live(funnel, q, nowMs);
+    return { id: funnel.id, name: funnel.name, ...numbers };
+  }
+
+  /** Whether this route answers the request: every method on the collection and on one funnel but the default's GET. */
+  function handles(method: string, path: string): boolean {
+    if (path === COLLECTION) return true;
+    const match = ONE.exec(path);
+    return match !== null && !(method === 'GET' && match[1] === DEFAULT_FUNNEL_ID);
+  }
+
+  async function route(project: string, event: APIGatewayProxyEventV2, nowMs: number): Promise<Result> {
+    const method = event.requestContext.http.method;
+    const path = event.rawPath.replace(/\/+$/, '');
+    const id = ONE.exec(path)?.[1];
+    try {
+      if (id === undefined) {
+        if (method === 'GET') return json(200, await list(project));
+        if (method === 'POST') return json(201, funnelView(await create(project, event, nowMs)));
+        return json(405, { message: `${COLLECTION} answers GET and POST` });
+      }
+      if (method === 'GET')
+        return json(200, await answer(project, id, event.queryStringParameters ?? {}, nowMs));
+      if (method === 'PUT') return json(200, funnelView(await edit(project, id, event, nowMs)));
+      if (method === 'DELETE') {
+        const before = await existing(project, id);
+        await store.remove(before, Math.max(nowMs, before.revisionMs + 1));
+        return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+      }
+      return json(405, { message: `${COLLECTION}/{id} answers GET, PUT and DELETE` });
+    } catch (err) {
+      if (err instanceof SpateError) throw err;
+      throw new UnavailableError('funnels: the store (clickhouse) or the hot tier (redis) is not answering', {
+        cause: err,
+      });
+    }
+  }
+
+  return { handles, route };
+}
