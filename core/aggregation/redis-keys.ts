@@ -14,6 +14,7 @@
  * | {sp}:{p}:rf:{id.rev}:u:{visitor}   | string| progress in that revision, as f:u                  | session end      |
  * | {sp}:{p}:j:h:{hour}                | zset  | journeys `a > b > c` of length 3                   | bucket end + 24 h|
  * | {sp}:{p}:j:u:{visitor}             | string| the visitor's last two steps                        | 30 min idle      |
+ * | {sp}:{p}:bd:{dimension}:{min}      | hash  | live breakdown, at most 50 values + other (breakdown-counters.ts) | bucket end + 10 min|
  * | {sp}:{p}:tw:m:{min}                | hash  | tweets: n, n:{label}, a (alerts); per topic t:{x}:n / t:{x}:s and hashtag h:{x}:n / h:{x}:s (score sum ×10⁴) | bucket end + 24 h|
  * | {sp}:{p}:tw:w:ht:{b10}             | zset  | hashtags per 10-s bucket (top-N window)            | bucket end + 24 h|
  * | {sp}:{p}:tw:al:{min}               | zset  | toxicity alerts: tweet id scored by risk           | bucket end + 24 h|
