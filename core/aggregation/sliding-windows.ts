@@ -4,6 +4,7 @@ import { identityOfEvent, revenueMinorUnits } from './event-decoding.ts';
 import type { PositionedEvent } from './msk-batch.ts';
 import { redisKeys, WINDOW_KINDS, type WindowKind } from './redis-keys.ts';
 import type { RedisPlan } from './redis-plan.ts';
+import { planSessions, sessionStateKeys } from './session-plan.ts';
 import { bucketStart, HOT_TTL_SECONDS, WINDOW_BUCKET_SECONDS } from './time-buckets.ts';
 
 /** What one event adds to the top-N buckets: (kind, member, weight). */
@@ -56,9 +57,13 @@ export function planWindows(events: readonly PositionedEvent[], plan: RedisPlan,
   }
 }
 
+/** The windows and, sharing their consumer, gate and dedup, the live sessions (session-plan.ts). */
 export const windowsAggregation: Aggregation = {
   consumer: 'windows',
   identityOf: identityOfEvent,
-  stateKeys: () => [],
-  plan: (events, _state, plan, nowMs) => planWindows(events, plan, nowMs),
+  stateKeys: sessionStateKeys,
+  plan: (events, state, plan, nowMs) => {
+    planWindows(events, plan, nowMs);
+    planSessions(events, state, plan, nowMs);
+  },
 };

@@ -18,10 +18,11 @@ export type Channel =
   | { readonly kind: 'tweets' }
   | { readonly kind: 'alerts' }
   | { readonly kind: 'ops' }
+  | { readonly kind: 'sessions' }
   /** Live breakdowns by every fixed dimension (core/push/breakdowns-snapshot.ts). */
   | { readonly kind: 'breakdowns' };
 
-const PLAIN = ['overview', 'funnel', 'tweets', 'alerts', 'ops', 'breakdowns'] as const;
+const PLAIN = ['overview', 'funnel', 'tweets', 'alerts', 'ops', 'sessions', 'breakdowns'] as const;
 
 /** Every channel there is; small enough to list, so the broadcaster can walk them all. */
 export const ALL_CHANNELS: readonly string[] = [

@@ -9,6 +9,7 @@ import type { ChannelLedger } from './channel-ledger.ts';
 import type { ConnectionRegistry } from './connection-registry.ts';
 import type { FanOut, FanOutReport } from './fan-out.ts';
 import { LiveAggregates } from './live-aggregates.ts';
+import { channelSnapshot } from './session-channel.ts';
 
 export type ChannelOutcome =
   | {
@@ -134,7 +135,7 @@ export class Broadcaster {
     );
     const recorded = await Promise.all(
       claimed.map(async (channel): Promise<ChannelOutcome> => {
-        const snapshot = await live.snapshot(channel);
+        const snapshot = await channelSnapshot(this.#deps.redis, project, live, channel);
         if (snapshot === undefined) return { channel, outcome: 'no-data' };
         await ledger.record(project, channel, JSON.stringify(snapshot), live.nowMs);
         return { channel, outcome: 'recorded' };
@@ -149,7 +150,7 @@ export class Broadcaster {
     const frames = new Map<string, { text: string; frame: Frame }>();
     await Promise.all(
       channels.map(async (channel) => {
-        const snapshot = await live.snapshot(channel);
+        const snapshot = await channelSnapshot(this.#deps.redis, project, live, channel);
         if (snapshot === undefined) return outcomes.push({ channel, outcome: 'no-data' });
         const recorded = await ledger.record(project, channel, JSON.stringify(snapshot), live.nowMs);
         if (!recorded.changed) return outcomes.push({ channel, outcome: 'unchanged' });
