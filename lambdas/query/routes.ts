@@ -23,6 +23,7 @@ import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import type { SecretSource } from '../../io/config/secret-setting.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
+import { channelSnapshot } from '../../io/push/session-channel.ts';
 import { TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
 import {
   lastSeconds,
@@ -319,7 +320,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
             channels
               .filter((c) => out[c] === undefined)
               .map(async (c) => {
-                const data = await live.snapshot(c);
+                const data = await channelSnapshot(deps.redis, project, live, c);
                 if (data) out[c] = data;
               }),
           );
