@@ -15,6 +15,7 @@ import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.
 import type { Filter } from '../../core/query/filter.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
+import { cachedTierReader } from '../../core/query/tier-cache.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
@@ -32,11 +33,13 @@ import {
   readTweetMinutes,
   readWindowTally,
 } from '../../io/redis/hot-read-model.ts';
-import { hotReader } from '../../io/redis/hot-reader.ts';
+import { hotReader, redisQueryCache } from '../../io/redis/hot-reader.ts';
+import { queryCacheLookupRecorder, readQueryCacheHitRate } from '../../io/redis/query-cache-stats.ts';
 import type { ErrorAnswerStyle } from '../error-answers.ts';
 import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
 import { breakdownRoute } from './breakdown.ts';
 import { filteredOverviewRoute } from './filtered-overview.ts';
+import { funnelDefinitionsRoute } from './funnel-definitions.ts';
 import { topJourneysRoute } from './journeys.ts';
 import { readKafkaOps } from './ops.ts';
 import {
@@ -50,6 +53,7 @@ import {
 import { oneOf, ParamError, QUERY_METRICS, seconds, TOP_DIMENSIONS, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
 import { sessionsRoute } from './sessions.ts';
+import { USER_EVENTS_PATH, userEventsRoute } from './user-events.ts';
 
 export interface QueryDeps {
   readonly redis: Redis;
@@ -66,7 +70,15 @@ export interface QueryDeps {
   readonly cold?: ColdTierConfig;
   readonly wsUrl?: string;
   readonly now?: () => number;
+  /** How long a warm or cold span's answer is served from the query cache. @default QUERY_CACHE_TTL_MS */
+  readonly queryCacheTtlMs?: number;
 }
+
+/**
+ * Long enough that a wall of dashboards polling one range costs one tier read, short enough
+ * that a late event in the warm tier shows within a poll or two.
+ */
+export const QUERY_CACHE_TTL_MS = 10_000;
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -144,9 +156,23 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   const ledger = new ChannelLedger(deps.redis);
   const breakdown = breakdownRoute(deps);
   const filtered = filteredReaders(deps.clickhouse, coldConfig);
+  // Warm and cold spans of a series are answered from the query cache for a few seconds; the
+  // hot span never is (core/query/tier-cache.ts).
+  const cache = redisQueryCache(deps.redis, deps.queryCacheTtlMs ?? QUERY_CACHE_TTL_MS);
+  const lookups = queryCacheLookupRecorder(deps.redis, now);
+  const cached = (tier: 'warm' | 'cold', reader: TierReader) =>
+    cachedTierReader(tier, reader, cache, lookups);
+  const series = {
+    warm: cached('warm', warm),
+    cold: cached('cold', cold),
+    filteredWarm: cached('warm', filtered.warm),
+    filteredCold: cached('cold', filtered.cold),
+  };
   const filteredOverview = filteredOverviewRoute(deps);
   const sessions = sessionsRoute(deps);
   const journeys = topJourneysRoute(deps);
+  const funnelDefinitions = funnelDefinitionsRoute(deps);
+  const userEvents = userEventsRoute(deps);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const range = timeRange(q, nowMs, 5 * MINUTE * 1000);
@@ -239,10 +265,10 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         filters.length > 0
           ? {
               hot: guard('warm', filtered.warm),
-              warm: guard('warm', filtered.warm),
-              cold: guard('cold', filtered.cold),
+              warm: guard('warm', series.filteredWarm),
+              cold: guard('cold', series.filteredCold),
             }
-          : { hot: guard('hot', hot), warm: guard('warm', warm), cold: guard('cold', cold) },
+          : { hot: guard('hot', hot), warm: guard('warm', series.warm), cold: guard('cold', series.cold) },
         nowMs,
       );
     } catch (err) {
@@ -343,7 +369,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         return { ok: false as const, ms: Date.now() - started, error: (err as Error).message };
       }
     };
-    const [redis, clickhouse, kafka] = await Promise.all([
+    const [redis, clickhouse, kafka, queryCache] = await Promise.all([
       check('redis', () =>
         new LiveAggregates(deps.redis, project, deps.funnels.fallback, nowMs).snapshot('ops'),
       ),
@@ -352,6 +378,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         async () => (await deps.clickhouse.ping()).success || Promise.reject(new Error('ping failed')),
       ),
       check('kafka', async () => readKafkaOps(await deps.kafkaAdmin())),
+      check('redis', () => readQueryCacheHitRate(deps.redis, nowMs)),
     ]);
     const degraded = [
       ...(redis.ok ? [] : [{ component: 'redis', tier: 'hot', error: redis.error }]),
@@ -364,18 +391,21 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
       consumers: kafka.ok ? kafka.value.lag : [],
       dlq: kafka.ok ? kafka.value.dlq : null,
       mapping_failures: kafka.ok ? kafka.value.mapping_failures : null,
+      query_cache: queryCache.ok ? queryCache.value : null,
       degraded,
     };
   }
 
   return async function route(event: APIGatewayProxyEventV2): Promise<Result> {
     const nowMs = now();
-    if (event.requestContext.http.method !== 'GET')
-      return json(405, { message: 'only GET is answered here' });
+    const method = event.requestContext.http.method;
+    const path = event.rawPath.replace(/\/+$/, '');
+    const definesFunnels = funnelDefinitions.handles(method, path);
+    if (method !== 'GET' && !definesFunnels) return json(405, { message: 'only GET is answered here' });
     // A missing, forged or expired token is a DashboardTokenError: 401.
     const project = projectOf(event, await deps.tokenKey(), nowMs);
     const q = event.queryStringParameters ?? {};
-    const path = event.rawPath.replace(/\/+$/, '');
+    if (definesFunnels) return funnelDefinitions.route(project, event, nowMs);
     if (path === '/v1/metrics/overview') {
       const filters = requestFilters(event);
       if (filters.length > 0) return json(200, await filteredOverview(project, q, filters, nowMs));
@@ -387,6 +417,8 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     if (path === '/v1/metrics/sessions') return json(200, await sessions(project, event, nowMs));
     if (path === '/v1/snapshot') return json(200, await snapshot(project, q, nowMs));
     if (path === '/v1/ops') return json(200, await ops(project, nowMs));
+    const person = USER_EVENTS_PATH.exec(path);
+    if (person) return json(200, await userEvents(project, person[1]!, q, nowMs));
     try {
       if (path === '/v1/tweets/summary') return json(200, await tweetSummary(project, q, nowMs));
       if (path === '/v1/journeys/top') return json(200, await journeys(project, q, nowMs));
@@ -413,8 +445,13 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
 export const QUERY_ROUTE_KEYS = [
   'GET /v1/metrics/{name}',
   'GET /v1/funnels/{id}',
+  'GET /v1/funnels',
+  'POST /v1/funnels',
+  'PUT /v1/funnels/{id}',
+  'DELETE /v1/funnels/{id}',
   'GET /v1/tweets/summary',
   'GET /v1/journeys/top',
   'GET /v1/ops',
   'GET /v1/snapshot',
+  'GET /v1/users/{id}/events',
 ] as const;

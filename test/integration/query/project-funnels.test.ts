@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
+import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import type { EventType } from '../../../core/events/event-types.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
+import { connectLiveRedis } from '../../../io/push/redis-link.ts';
+import { createFunnelsFunction } from '../../../lambdas/funnels/handler.ts';
+import type { AggregatorFunction } from '../../../lambdas/hot-aggregator.ts';
+import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
+import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
+import { startGateway } from '../../../local/gateway/index.ts';
+import type { RunningGateway } from '../../../local/gateway/types.ts';
+import { createLambdaContext } from '../../../local/lambda/context.ts';
+import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
+import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
+import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
+import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, each asserted.
+type Answer = Record<string, any>;
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+// The query function runs on this clock, which the test moves. It starts a little in the past,
+// so the funnel's live events (after its creation) are never in the future of the hot tier's
+// clock (the aggregator's real one); the warm day is three whole UTC days back, inside the warm
+// tier's retention, which follows the real clock. Expectations come from the events only.
+const START = Date.now() - 30 * MINUTE_MS;
+const WARM_DAY = Math.floor(START / DAY_MS) * DAY_MS - 3 * DAY_MS;
+let clock = START;
+
+let stack: ColdArchiveStack;
+let redis: TestRedis;
+let warehouse: WarehouseFunction;
+let funnels: AggregatorFunction;
+let gateway: RunningGateway;
+let closeRedis: () => void;
+let offset = 0;
+
+beforeAll(async () => {
+  stack = await startColdArchiveStack('funnels');
+  redis = await startTestRedis();
+  const clickhouse = { url: stack.endpoint.url, username: 'default', password: '', database: 'default' };
+  warehouse = createWarehouseFunction({
+    clickhouse,
+    breaker: { failureThreshold: 3, openMs: 1000 },
+    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
+  });
+  funnels = createFunnelsFunction({
+    redis: { url: redis.url },
+    breaker: { failureThreshold: 3, openMs: 1000 },
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+    funnels: parseFunnelCatalog(undefined),
+    clickhouse,
+    // Read again before every batch: an edit counts from the next batch on.
+    projectFunnelsTtlMs: 0,
+  });
+  const live = connectLiveRedis(redis.url, 2000);
+  closeRedis = () => live.disconnect();
+  const route = createQueryRoutes({
+    redis: live,
+    clickhouse: stack.client,
+    cold: stack.cold,
+    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
+    tokenKey: async () => SECRET,
+    funnels: parseFunnelCatalog(undefined),
+    tierTimeoutMs: 15_000,
+    now: () => clock,
+  });
+  gateway = await startGateway({
+    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
+    log: () => undefined,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  closeRedis?.();
+  await funnels?.close();
+  await warehouse?.close();
+  await stack?.close();
+  await redis?.stop();
+});
+
+async function call(method: string, path: string, body?: unknown, raw?: string) {
+  const response = await fetch(`${gateway.httpUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokenFor()}`, 'content-type': 'application/json' },
+    ...(body !== undefined || raw !== undefined ? { body: raw ?? JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as Answer };
+}
+
+/** Sends events through the funnels function, as the mapping delivers events.raw. */
+async function aggregate(events: readonly EnrichedEvent[]) {
+  await funnels.handler(
+    mskEventOf(events, { partition: 0, firstOffset: offset }),
+    createLambdaContext('funnels'),
+  );
+  offset += events.length;
+}
+
+const at = (ms: number) => new Date(ms).toISOString();
+const step = (
+  visitor: string,
+  type: EventType,
+  ms: number,
+  properties: Record<string, unknown> | null = null,
+) => enrichedEvent({ project: PROJECT, user_id: visitor, type, timestamp: at(ms), properties });
+
+describe('funnels defined at run time', () => {
+  let id: string;
+
+  it('are created through the API, listed beside the default, and count from their creation on', async () => {
+    const created = await call('POST', '/v1/funnels', {
+      name: 'Pro plan',
+      steps: ['page_view', { type: 'add_to_cart' }, { type: 'purchase', properties: { plan: 'pro' } }],
+    });
+    expect(created.status).toBe(201);
+    id = created.body.id;
+    expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(created.body.steps.map((s: { label: string }) => s.label)).toEqual([
+      'page_view',
+      'add_to_cart',
+      'purchase[plan=pro]',
+    ]);
+    const listed = await call('GET', '/v1/funnels');
+    expect(listed.body.funnels.map((f: { id: string }) => f.id)).toEqual(['default', id]);
+
+    const t = START + 1000;
+    await aggregate([
+      // Before the funnel existed: the hot tier leaves it to history.
+      step('early', 'page_view', START - 5000),
+      step('early', 'add_to_cart', t + 1),
+      // All three steps; a free plan's purchase stops at the second; one visitor only looks.
+      step('v1', 'page_view', t + 10),
+      step('v1', 'add_to_cart', t + 20),
+      step('v1', 'purchase', t + 30, { plan: 'pro' }),
+      step('v2', 'page_view', t + 40),
+      step('v2', 'add_to_cart', t + 50),
+      step('v2', 'purchase', t + 60, { plan: 'free' }),
+      step('v3', 'page_view', t + 70),
+      // Out of order: a cart before any page view takes no step.
+      step('v4', 'add_to_cart', t + 80),
+      { ...step('bot', 'page_view', t + 90), is_bot: true },
+    ]);
+    clock = START + 5 * MINUTE_MS;
+    const answer = await call('GET', `/v1/funnels/${id}?window=30m`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ id, name: 'Pro plan', tiers: ['hot'] });
+    expect(answer.body.steps.map((s: { users: number }) => s.users)).toEqual([3, 2, 1]);
+    // The deploy-time funnel counts the same events, in its own keys, the early one included.
+    const fallback = await call('GET', '/v1/funnels/default?window=30m');
+    expect(fallback.body.steps[0].users).toBe(4);
+  });
+
+  it('are edited: the new steps count from the edit on, apart from the old ones', async () => {
+    const edited = await call('PUT', `/v1/funnels/${id}`, {
+      name: 'Straight to purchase',
+      steps: ['page_view', 'purchase'],
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ id, name: 'Straight to purchase' });
+    const t = clock + 1000;
+    await aggregate([
+      step('v5', 'page_view', t),
+      step('v5', 'purchase', t + 10),
+      step('v6', 'page_view', t + 20),
+    ]);
+    clock = t + MINUTE_MS;
+    const answer = await call('GET', `/v1/funnels/${id}?window=30m`);
+    expect(answer.body.name).toBe('Straight to purchase');
+    expect(answer.body.steps.map((s: { label: string; users: number }) => [s.label, s.users])).toEqual([
+      ['page_view', 2],
+      ['purchase', 1],
+    ]);
+  });
+
+  it('refuse bad definitions with a 400 naming the field and the rule', async () => {
+    const cases: Array<[unknown, string, string]> = [
+      [{ steps: ['page_view', 'purchase'] }, 'name', 'required'],
+      [{ name: 'x', steps: ['page_view'] }, 'steps', 'minItems'],
+      [{ name: 'x', steps: Array(11).fill('page_view') }, 'steps', 'maxItems'],
+      [{ name: 'x', steps: ['page_view', { type: 'Bought it' }] }, 'steps[1].type', 'pattern'],
+      [{ name: 'x', steps: ['page_view', 'purchase+coupon'] }, 'steps[1]', 'pattern'],
+      [
+        { name: 'x', steps: ['page_view', { type: 'purchase', properties: { plan: 1 } }] },
+        'steps[1].properties.plan',
+        'type',
+      ],
+    ];
+    for (const [body, field, rule] of cases) {
+      const answer = await call('POST', '/v1/funnels', body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body).toMatchObject({ field, rule });
+      expect(answer.body.message).toContain(field);
+    }
+    const notJson = await call('POST', '/v1/funnels', undefined, '{"name": ');
+    expect(notJson).toMatchObject({ status: 400, body: { field: 'body', rule: 'format' } });
+    const edit = await call('PUT', `/v1/funnels/${id}`, { name: 'x', steps: ['page_view'] });
+    expect(edit).toMatchObject({ status: 400, body: { field: 'steps' } });
+    expect(
+      (await call('PUT', '/v1/funnels/default', { name: 'x', steps: ['page_view', 'purchase'] })).body,
+    ).toMatchObject({
+      field: 'id',
+      rule: 'readOnly',
+    });
+    for (const unknown of ['nosuch', 'f000000000000'])
+      expect(
+        (await call('PUT', `/v1/funnels/${unknown}`, { name: 'x', steps: ['page_view', 'purchase'] })).status,
+      ).toBe(404);
+    expect((await call('PATCH', '/v1/funnels')).status).toBeGreaterThanOrEqual(400);
+    const anonymous = await fetch(`${gateway.httpUrl}/v1/funnels`, { method: 'POST', body: '{}' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('answer over history from the warm tier, matching the events seeded there', async () => {
+    const random = seededRandom(21);
+    const events: EnrichedEvent[] = [];
+    for (let v = 0; v < 80; v++) {
+      let ms = WARM_DAY + v * 17 * MINUTE_MS;
+      for (let n = 0; n < 6; n++) {
+        ms += Math.floor(random() * 20 * MINUTE_MS) + 1;
+        const r = random();
+        const type: EventType = r < 0.45 ? 'page_view' : r < 0.75 ? 'add_to_cart' : 'purchase';
+        events.push(
+          step(`h${v}`, type, ms, type === 'purchase' ? { plan: random() < 0.5 ? 'pro' : 'free' } : null),
+        );
+      }
+    }
+    await warehouse.handler(
+      mskEventOf(events, { partition: 0, firstOffset: 0 }),
+      createLambdaContext('warehouse'),
+    );
+    const steps = ['page_view', { type: 'add_to_cart' }, { type: 'purchase', properties: { plan: 'pro' } }];
+    const created = await call('POST', '/v1/funnels', { name: 'History', steps });
+    const from = at(WARM_DAY);
+    const to = at(WARM_DAY + 2 * DAY_MS);
+    const answer = await call('GET', `/v1/funnels/${created.body.id}?from=${from}&to=${to}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ tiers: ['warm'], counts: 'visitors', from, to });
+    const truth = historyTruth(events, [
+      (e) => e.type === 'page_view',
+      (e) => e.type === 'add_to_cart',
+      (e) => e.type === 'purchase' && e.properties?.plan === 'pro',
+    ]);
+    expect(truth[2]).toBeGreaterThan(0);
+    expect(answer.body.steps.map((s: { users: number }) => s.users)).toEqual(truth);
+  });
+
+  it('are deleted: gone from the list and the answers', async () => {
+    expect((await call('DELETE', `/v1/funnels/${id}`)).status).toBe(204);
+    expect((await call('GET', `/v1/funnels/${id}`)).status).toBe(404);
+    expect((await call('DELETE', `/v1/funnels/${id}`)).status).toBe(404);
+    const listed = await call('GET', '/v1/funnels');
+    expect(listed.body.funnels.map((f: { id: string }) => f.id)).not.toContain(id);
+    // The aggregator drops it too: later events count into no key of it.
+    const firstSteps = async () => {
+      const keys = await redis.client.keys(`{sp}:${PROJECT}:rf:${id}.*:m:*`);
+      const counted = await Promise.all(keys.map((k) => redis.client.hgetall(k)));
+      return counted.reduce((n, h) => n + Number(h['0'] ?? 0), 0);
+    };
+    const before = await firstSteps();
+    expect(before).toBe(3 + 2);
+    await aggregate([step('v7', 'page_view', clock + 1000)]);
+    expect(await firstSteps()).toBe(before);
+  });
+});
+
+/**
+ * Visitors reaching each step, from the events: a visitor reaches step k when, from some event
+ * taking the first step, the later steps follow in order within the funnel's 30 minutes.
+ */
+function historyTruth(
+  events: readonly EnrichedEvent[],
+  steps: Array<(e: EnrichedEvent) => boolean>,
+): number[] {
+  const byVisitor = new Map<string, EnrichedEvent[]>();
+  for (const e of events) byVisitor.set(e.user_id!, [...(byVisitor.get(e.user_id!) ?? []), e]);
+  const reached = steps.map(() => 0);
+  for (const list of byVisitor.values()) {
+    const sorted = [...list].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    let best = 0;
+    sorted.forEach((first, i) => {
+      if (!steps[0]!(first)) return;
+      const start = Date.parse(first.timestamp);
+      let level = 1;
+      for (const e of sorted.slice(i + 1)) {
+        if (Date.parse(e.timestamp) - start > 30 * MINUTE_MS || level === steps.length) break;
+        if (steps[level]!(e)) level += 1;
+      }
+      best = Math.max(best, level);
+    });
+    for (let k = 0; k < best; k++) reached[k]! += 1;
+  }
+  return reached;
+}
