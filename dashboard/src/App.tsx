@@ -12,6 +12,7 @@ import { JourneysPanel } from './JourneysPanel.tsx';
 import { LineChart } from './LineChart.tsx';
 import { earlyFeedState, type FeedState, LiveFeed } from './live-feed.ts';
 import { Funnel, Ops, TopList } from './panels.tsx';
+import { SessionsPanel } from './SessionsPanel.tsx';
 import { TweetsPanel } from './TweetsPanel.tsx';
 import { useBaselines } from './use-baselines.ts';
 import { useFilteredView } from './use-filtered-view.ts';
@@ -128,6 +129,7 @@ export function App(props: { config: DashboardConfig }) {
           <LineChart xs={orders.xs} series={orders.series} height={140} />
         </section>
         <Funnel data={ch('funnel')} />
+        <SessionsPanel data={ch('sessions')} />
         <TopList title="Top products" data={ch('top:products')} column="product" />
         {filtered ? (
           <BreakdownPanel {...breakdown} title="Top pages" by="page" metric="events" scope={PAGE_VIEWS} />
