@@ -1,5 +1,6 @@
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeTallyReadings } from '../../../core/aggregation/bounded-tally.ts';
 import {
@@ -166,6 +167,36 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
     expect(ttl).toBeLessThanOrEqual(11 * 60);
   });
 
+  it('stays within the bound in the worst case: the longest values, each with purchases in many currencies', async () => {
+    // 100 names of the longest length kept (200 bytes), each bought in 5 currencies where 3 are kept.
+    const currencies = ['EUR', 'USD', 'GBP', 'JPY', 'CHF'];
+    const events = Array.from({ length: 500 }, (_, i) =>
+      withCampaign(`${String(Math.floor(i / 5)).padStart(6, '0')}${'x'.repeat(194)}`, {
+        project: 'worst',
+        timestamp: at(i),
+        type: 'purchase',
+        order: { id: `o${i}`, revenue: 123_456.78, currency: currencies[i % currencies.length]! },
+      }),
+    );
+    const gate = new OffsetGate(redis.client, realtimeAggregation);
+    for (let from = 0; from < events.length; from += 500) {
+      const [batch] = partitionBatches(
+        mskEventOf(events.slice(from, from + 500), { partition: 9, firstOffset: from }),
+      );
+      await gate.apply(batch!, NOW);
+    }
+    const key = breakdownKey('worst', 'campaign', MINUTE_MS / 1000);
+    const hash = await redis.client.hgetall(key);
+    expect({ places: hash['#'], currencies: hash.$ }).toEqual({ places: '50', currencies: '3' });
+    expect(Number(hash['!r'])).toBeGreaterThan(0);
+    // Every field the bound allows is there: this is the largest a breakdown hash gets.
+    expect(Object.keys(hash).length).toBe(BREAKDOWN_FIELDS_PER_KEY);
+    // redis-server 7 measured 61,033 bytes here.
+    expect(Number(await redis.client.memory('USAGE', key))).toBeLessThanOrEqual(
+      BREAKDOWN_BOUND_BYTES_PER_KEY,
+    );
+  });
+
   it('pushes the burst on the breakdowns channel with the real campaigns on top and the rest in "other"', async () => {
     const live = new LiveAggregates(redis.client, 'shop', parseFunnelCatalog(undefined).fallback, NOW);
     const snapshot = (await live.snapshot('breakdowns')) as {
@@ -222,6 +253,21 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
       `metric=orders&by=campaign&from=${new Date(MINUTE_MS + 1000).toISOString()}&to=${to}`,
     );
     expect(ragged).toMatchObject({ tiers: [], degraded: [{ tier: 'warm', store: 'clickhouse' }] });
+    // A hot tier that does not answer is listed, and the warm tier is asked instead.
+    const down = new Redis('redis://127.0.0.1:9', { lazyConnect: true, maxRetriesPerRequest: 0 });
+    down.on('error', () => undefined);
+    const withoutHot = breakdownRoute({ redis: down, clickhouse, tierTimeoutMs: 2000 });
+    const query = `metric=orders&by=campaign&from=${from}&to=${to}`;
+    const params = Object.fromEntries(new URLSearchParams(query));
+    const answer = await withoutHot('shop', { rawQueryString: query, queryStringParameters: params }, NOW);
+    expect(JSON.parse(answer.body as string)).toMatchObject({
+      tiers: [],
+      degraded: [
+        { tier: 'hot', store: 'redis' },
+        { tier: 'warm', store: 'clickhouse' },
+      ],
+    });
+    down.disconnect();
     await clickhouse.close();
   });
 });
