@@ -4,6 +4,7 @@ import { BreakdownPanel } from './BreakdownPanel.tsx';
 import { SeriesCsvButton } from './CsvButton.tsx';
 import type { DashboardConfig } from './config.ts';
 import { FilterChips } from './FilterChips.tsx';
+import { FunnelsEditor } from './FunnelsEditor.tsx';
 import { type DashboardFilter, withFilter } from './filters.ts';
 import { age, seriesColumns } from './format.ts';
 import { HeadlineTiles } from './HeadlineTiles.tsx';
@@ -129,6 +130,7 @@ export function App(props: { config: DashboardConfig }) {
           <LineChart xs={orders.xs} series={orders.series} height={140} />
         </section>
         <Funnel data={ch('funnel')} />
+        <FunnelsEditor config={props.config} />
         <SessionsPanel data={ch('sessions')} />
         <TopList title="Top products" data={ch('top:products')} column="product" />
         {filtered ? (
