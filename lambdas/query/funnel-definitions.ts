@@ -19,6 +19,7 @@ import { bucketsBetween, MINUTE } from '../../core/aggregation/time-buckets.ts';
 import { InputError, NotFoundError, SpateError, UnavailableError } from '../../core/errors/spate-error.ts';
 import { funnelSnapshot } from '../../core/push/snapshots.ts';
 import { WARM_SPAN_MS } from '../../core/query/metric-query.ts';
+import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readFunnelHistory } from '../../io/clickhouse/funnel-history.ts';
 import { ProjectFunnelStore } from '../../io/clickhouse/project-funnel-store.ts';
 import { seconds, timeRange } from './params.ts';
@@ -29,6 +30,7 @@ export interface FunnelDefinitionDeps {
   readonly redis: Redis;
   readonly clickhouse: ClickHouseClient;
   readonly funnels: FunnelCatalog;
+  readonly tierTimeoutMs: number;
 }
 
 const MAX_BODY_BYTES = 16_384;
@@ -189,25 +191,37 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
     return match !== null && !(method === 'GET' && match[1] === DEFAULT_FUNNEL_ID);
   }
 
-  async function route(project: string, event: APIGatewayProxyEventV2, nowMs: number): Promise<Result> {
+  async function answerRequest(
+    project: string,
+    event: APIGatewayProxyEventV2,
+    nowMs: number,
+  ): Promise<Result> {
     const method = event.requestContext.http.method;
     const path = event.rawPath.replace(/\/+$/, '');
     const id = ONE.exec(path)?.[1];
+    if (id === undefined) {
+      if (method === 'GET') return json(200, await list(project));
+      if (method === 'POST') return json(201, funnelView(await create(project, event, nowMs)));
+      return json(405, { message: `${COLLECTION} answers GET and POST` });
+    }
+    if (method === 'GET')
+      return json(200, await answer(project, id, event.queryStringParameters ?? {}, nowMs));
+    if (method === 'PUT') return json(200, funnelView(await edit(project, id, event, nowMs)));
+    if (method === 'DELETE') {
+      const before = await existing(project, id);
+      await store.remove(before, Math.max(nowMs, before.revisionMs + 1));
+      return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
+    }
+    return json(405, { message: `${COLLECTION}/{id} answers GET, PUT and DELETE` });
+  }
+
+  /**
+   * A store that fails or is slow is answered 503 within a bound, as a tier is elsewhere: a
+   * save or a read of history may take a few round trips, so it gets two tier timeouts.
+   */
+  async function route(project: string, event: APIGatewayProxyEventV2, nowMs: number): Promise<Result> {
     try {
-      if (id === undefined) {
-        if (method === 'GET') return json(200, await list(project));
-        if (method === 'POST') return json(201, funnelView(await create(project, event, nowMs)));
-        return json(405, { message: `${COLLECTION} answers GET and POST` });
-      }
-      if (method === 'GET')
-        return json(200, await answer(project, id, event.queryStringParameters ?? {}, nowMs));
-      if (method === 'PUT') return json(200, funnelView(await edit(project, id, event, nowMs)));
-      if (method === 'DELETE') {
-        const before = await existing(project, id);
-        await store.remove(before, Math.max(nowMs, before.revisionMs + 1));
-        return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
-      }
-      return json(405, { message: `${COLLECTION}/{id} answers GET, PUT and DELETE` });
+      return await withinDeadline(answerRequest(project, event, nowMs), 2 * deps.tierTimeoutMs, 'funnels');
     } catch (err) {
       if (err instanceof SpateError) throw err;
       throw new UnavailableError('funnels: the store (clickhouse) or the hot tier (redis) is not answering', {

@@ -145,6 +145,12 @@ describe('query API', () => {
         expect.objectContaining({ component: 'kafka' }),
       ]),
     );
+    // A project's funnels live in ClickHouse: with it down, they are said to be unavailable.
+    const started = Date.now();
+    const funnels = await get('/v1/funnels');
+    expect(funnels.status).toBe(503);
+    expect(funnels.body.message).toMatch(/^funnels: the store \(clickhouse\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('serves a snapshot the broadcaster checked moments ago, and recomputes an old one', async () => {
