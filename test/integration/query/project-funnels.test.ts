@@ -11,6 +11,7 @@ import { createWarehouseFunction, type WarehouseFunction } from '../../../lambda
 import { startGateway } from '../../../local/gateway/index.ts';
 import type { RunningGateway } from '../../../local/gateway/types.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
+import { freePort } from '../../support/free-ports.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
 import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
 import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
@@ -264,6 +265,40 @@ describe('funnels defined at run time', () => {
     expect(before).toBe(3 + 2);
     await aggregate([step('v7', 'page_view', clock + 1000)]);
     expect(await firstSteps()).toBe(before);
+  });
+});
+
+describe('the funnels function with its store down', () => {
+  it('counts the deploy-time funnel all the same, without waiting on the store', async () => {
+    const down = createFunnelsFunction({
+      redis: { url: redis.url },
+      breaker: { failureThreshold: 3, openMs: 1000 },
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+      funnels: parseFunnelCatalog(undefined),
+      // Nothing listens here.
+      clickhouse: {
+        url: `http://127.0.0.1:${await freePort()}`,
+        username: 'default',
+        password: '',
+        database: 'default',
+      },
+    });
+    try {
+      const t = Date.now() - 60_000;
+      const events = [0, 1].map((i) => ({ ...step(`d${i}`, 'page_view', t + i), project: 'storeless' }));
+      const started = Date.now();
+      const [report] = await down.handler(
+        mskEventOf(events, { partition: 3 }),
+        createLambdaContext('funnels'),
+      );
+      expect(report).toMatchObject({ applied: 2 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const keys = await redis.client.keys('{sp}:storeless:f:m:*');
+      const counted = await Promise.all(keys.map((k) => redis.client.hget(k, '0')));
+      expect(counted.reduce((n, v) => n + Number(v ?? 0), 0)).toBe(2);
+    } finally {
+      await down.close();
+    }
   });
 });
 
