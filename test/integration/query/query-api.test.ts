@@ -151,6 +151,15 @@ describe('query API', () => {
     expect(funnels.status).toBe(503);
     expect(funnels.body.message).toMatch(/^funnels: the store \(clickhouse\)/);
     expect(Date.now() - started).toBeLessThan(10_000);
+    // A person's events: the warm tier's part is said to be down, not answered as none.
+    const person = await get('/v1/users/alice/events');
+    expect(person.status).toBe(200);
+    expect(person.body).toMatchObject({
+      events: [],
+      tiers: [],
+      degraded: [{ tier: 'warm', store: 'clickhouse' }],
+      next_before: null,
+    });
   });
 
   it('serves a snapshot the broadcaster checked moments ago, and recomputes an old one', async () => {
