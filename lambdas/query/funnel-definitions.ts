@@ -179,16 +179,29 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
   }
 
   async function answer(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
-    const funnel = await existing(project, id);
+    // The deploy-time funnel is answered here over history only (its live counts are routes.ts's).
+    const funnel =
+      id === DEFAULT_FUNNEL_ID
+        ? projectFunnel(project, id, { name: 'Default', steps: funnelFor(deps.funnels, project).steps }, 0, 0)
+        : await existing(project, id);
     const numbers = q.from !== undefined ? await history(funnel, q, nowMs) : await live(funnel, q, nowMs);
     return { id: funnel.id, name: funnel.name, ...numbers };
   }
 
-  /** Whether this route answers the request: every method on the collection and on one funnel but the default's GET. */
-  function handles(method: string, path: string): boolean {
+  /**
+   * Whether this route answers the request: every method on the collection and on one funnel,
+   * but the default funnel's live GET (one without `from`).
+   */
+  function handles(event: APIGatewayProxyEventV2): boolean {
+    const path = event.rawPath.replace(/\/+$/, '');
     if (path === COLLECTION) return true;
     const match = ONE.exec(path);
-    return match !== null && !(method === 'GET' && match[1] === DEFAULT_FUNNEL_ID);
+    if (match === null) return false;
+    const liveDefault =
+      event.requestContext.http.method === 'GET' &&
+      match[1] === DEFAULT_FUNNEL_ID &&
+      event.queryStringParameters?.from === undefined;
+    return !liveDefault;
   }
 
   async function answerRequest(

@@ -247,6 +247,19 @@ describe('funnels defined at run time', () => {
     ]);
     expect(truth[2]).toBeGreaterThan(0);
     expect(answer.body.steps.map((s: { users: number }) => s.users)).toEqual(truth);
+    // The deploy-time funnel over history too; its live answer stays the hot tier's.
+    const fallback = await call('GET', `/v1/funnels/default?from=${from}&to=${to}`);
+    expect(fallback.body).toMatchObject({ id: 'default', tiers: ['warm'], counts: 'visitors' });
+    expect(fallback.body.steps.map((s: { users: number }) => s.users)).toEqual(
+      historyTruth(events, [
+        (e) => e.type === 'page_view',
+        (e) => e.type === 'page_view' && e.product !== null,
+        (e) => e.type === 'add_to_cart',
+        (e) => e.type === 'checkout_started',
+        (e) => e.type === 'purchase',
+      ]),
+    );
+    expect(fallback.body.steps[0].users).toBeGreaterThan(0);
   });
 
   it('are deleted: gone from the list and the answers', async () => {
