@@ -400,7 +400,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     const nowMs = now();
     const method = event.requestContext.http.method;
     const path = event.rawPath.replace(/\/+$/, '');
-    const definesFunnels = funnelDefinitions.handles(method, path);
+    const definesFunnels = funnelDefinitions.handles(event);
     if (method !== 'GET' && !definesFunnels) return json(405, { message: 'only GET is answered here' });
     // A missing, forged or expired token is a DashboardTokenError: 401.
     const project = projectOf(event, await deps.tokenKey(), nowMs);
