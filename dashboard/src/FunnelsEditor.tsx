@@ -1,13 +1,29 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { DashboardConfig } from './config.ts';
 import { type FunnelStepInput, linesFromSteps, stepsFromLines } from './funnel-form.ts';
-import { queryJson } from './use-polled.ts';
+import { queryJson, usePolled } from './use-polled.ts';
 
 interface StoredFunnel {
   readonly id: string;
   readonly name: string;
   readonly read_only?: boolean;
   readonly steps: ReadonlyArray<FunnelStepInput & { label: string }>;
+}
+
+/** A funnel's attempts per step in the last 30 minutes, as the funnels aggregator counts them. */
+function LiveCounts(props: { config: DashboardConfig; id: string }) {
+  const { data } = usePolled(
+    props.id,
+    () => queryJson<{ steps: Array<{ users: number }> }>(props.config, `/v1/funnels/${props.id}?window=30m`),
+    10_000,
+  );
+  if (!data) return null;
+  return (
+    <span className="funnel-counts" data-testid={`funnel-counts-${props.id}`}>
+      {' '}
+      ({data.steps.map((s) => s.users).join(' → ')} in 30 min)
+    </span>
+  );
 }
 
 /** A write to the query API; its `{ message }` (which names the field) on an error answer. */
@@ -75,7 +91,7 @@ export function FunnelsEditor(props: { config: DashboardConfig }) {
             <strong>{f.name}</strong> {f.steps.map((s) => s.label).join(' → ')}
             {!f.read_only && (
               <>
-                {' '}
+                <LiveCounts config={props.config} id={f.id} />{' '}
                 <button
                   type="button"
                   onClick={() => {

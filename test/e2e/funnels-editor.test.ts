@@ -8,15 +8,18 @@ import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts'
 import { migrate } from '../../io/clickhouse/migration.ts';
 import { MIGRATIONS } from '../../io/clickhouse/migrations/index.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
+import { createFunnelsFunction } from '../../lambdas/funnels/handler.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../lambdas/query/routes.ts';
 import { startGateway } from '../../local/gateway/index.ts';
 import type { RunningGateway } from '../../local/gateway/types.ts';
+import { createLambdaContext } from '../../local/lambda/context.ts';
 import {
   type ColdArchiveStack,
   startColdArchiveStack,
 } from '../integration/aggregation/cold-archive-stack.ts';
 import { startTestRedis, type TestRedis } from '../integration/aggregation/redis-server.ts';
 import { PROJECT, SECRET, tokenFor } from '../integration/push/push-stack.ts';
+import { enrichedEvent, mskEventOf } from '../unit/aggregation/factories.ts';
 import { launchChromium } from './headless-chromium.ts';
 import { LAYOUT_WIDTHS, layoutProblems } from './layout-probe.ts';
 import { ROOT } from './local-stack-process.ts';
@@ -103,6 +106,27 @@ describe('the funnels editor in headless Chromium', () => {
       .toContain('page_view+product → add_to_cart → purchase[plan=pro]');
     const [, created] = await storedFunnels();
     expect(created).toMatchObject({ name: 'Pro checkout' });
+    // Its live counts, from the hot tier, once a visitor goes through it.
+    const funnels = createFunnelsFunction({
+      redis: { url: redis.url },
+      breaker: { failureThreshold: 3, openMs: 1000 },
+      retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+      funnels: parseFunnelCatalog(undefined),
+      clickhouse: { url: stack.endpoint.url, username: 'default', password: '', database: 'default' },
+    });
+    const t = Date.now();
+    const visit = [
+      { type: 'page_view' as const, product: { id: 'p1' } },
+      { type: 'add_to_cart' as const, product: { id: 'p1' } },
+      { type: 'purchase' as const, properties: { plan: 'pro' } },
+    ].map((e, i) =>
+      enrichedEvent({ ...e, project: PROJECT, user_id: 'buyer', timestamp: new Date(t + i).toISOString() }),
+    );
+    await funnels.handler(mskEventOf(visit), createLambdaContext('funnels'));
+    await funnels.close();
+    await expect
+      .poll(() => page.getByTestId(`funnel-counts-${created!.id}`).textContent(), { timeout: 30_000 })
+      .toContain('1 → 1 → 1 in 30 min');
     // The editor fits the page at every width the dashboard is checked at.
     for (const { width, height } of LAYOUT_WIDTHS) {
       await page.setViewportSize({ width, height });
