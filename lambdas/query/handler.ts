@@ -8,9 +8,10 @@ import { loadQueryConfig, type QueryConfig } from './query-config.ts';
 import { answerQuery, QUERY_ERROR_STYLE, queryTools } from './routes.ts';
 
 /**
- * The query API's routes for a config: one function behind GET /v1/metrics/*, /v1/funnels/*,
- * /v1/tweets/*, /v1/ops, /v1/snapshot, with one Redis connection, one ClickHouse client and a
- * Kafka admin made on first use.
+ * The query API's routes for a config: one function behind GET /v1/metrics/*, /v1/funnels/*
+ * (and the funnel writes: POST /v1/funnels, PUT and DELETE /v1/funnels/{id}), /v1/tweets/*,
+ * /v1/users/{id}/events, /v1/ops, /v1/snapshot, with one Redis connection, one ClickHouse
+ * client and a Kafka admin made on first use.
  */
 export function createQueryRoute(config: QueryConfig) {
   const kafka = createKafka(config.kafka, { requestTimeoutMs: config.tierTimeoutMs });
