@@ -132,6 +132,23 @@ describe('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(OUTPUT, 'dashboard-live.png'), fullPage: true });
   });
 
+  it('shows the live sessions of the load: sessions started, their figures and a chart per minute', async () => {
+    const sessions = await until('sessions to start', async () => {
+      const n = await number('sessions-count');
+      return n > 0 ? n : undefined;
+    });
+    expect(sessions).toBeGreaterThan(0);
+    expect(await page.getByTestId('sessions-bounce-rate').textContent()).toMatch(/^\d+(\.\d)? %$/);
+    expect(await page.getByTestId('sessions-duration').textContent()).toMatch(/^\d+ (s|min)/);
+    expect(await number('sessions-pages')).toBeGreaterThanOrEqual(0);
+    // The chart of sessions per minute drew its 30 minutes: it reports where its time labels went.
+    await until('the sessions chart drawn', async () => {
+      const labels = await page.getByTestId('sessions-chart').getAttribute('data-x-labels');
+      return JSON.parse(labels ?? '[]').length > 0 ? true : undefined;
+    });
+    await page.getByTestId('sessions-panel').screenshot({ path: join(OUTPUT, 'dashboard-sessions.png') });
+  });
+
   it('shows tweets: volume, sentiment by topic and hashtags, through the NLP worker', async () => {
     const tweets = await until(
       'tweets to arrive',
