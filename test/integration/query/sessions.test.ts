@@ -2,8 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import type { EventType } from '../../../core/events/event-types.ts';
-import type { SessionFigures } from '../../../core/query/sessions-query.ts';
+import {
+  addSessionSums,
+  type SessionFigures,
+  type SessionSums,
+  type SessionsQuery,
+  sessionFigures,
+} from '../../../core/query/sessions-query.ts';
 import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
+import { readSessions } from '../../../io/clickhouse/sessions-reader.ts';
 import { connectLiveRedis } from '../../../io/push/redis-link.ts';
 import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { sessionsRoute } from '../../../lambdas/query/sessions.ts';
@@ -294,6 +301,37 @@ describe('GET /v1/metrics/sessions', () => {
       expect(body, query).toMatchObject({ field, rule });
       expect(body.message, query).toMatch(new RegExp(`^${field}: `));
     }
+  });
+});
+
+describe('sessions across the tiers', () => {
+  it('counts a visit with events in both tiers once, reading them in one statement', async () => {
+    // The archive holds the warm day too: read it up to 02:30 from there and the rest from the
+    // warm table, so u2's visit (02:01 to 02:50, one session id) has events in both spans.
+    const cut = WARM_DAY + 2.5 * HOUR_MS;
+    const q: SessionsQuery = {
+      project: PROJECT,
+      filters: [],
+      fromMs: WARM_DAY,
+      toMs: WARM_DAY + DAY_MS,
+      stepSeconds: 86_400,
+    };
+    const cold = { tier: 'cold' as const, fromMs: WARM_DAY - 30 * MINUTE_MS, toMs: cut };
+    const warm = { tier: 'warm' as const, fromMs: cut, toMs: WARM_DAY + DAY_MS + 30 * MINUTE_MS };
+    const together = await readSessions(stack.client, stack.cold, q, [cold, warm]);
+    expect(sessionFigures(together.get(WARM_DAY)!)).toEqual(DAY_TOTALS);
+    // Read apart and added, as a summing reader would, u2's visit counts twice: its event of
+    // 02:50 alone makes a session in the warm span.
+    const apart = await Promise.all(
+      [cold, warm].map((span) => readSessions(stack.client, stack.cold, q, [span])),
+    );
+    const added = apart.reduce<SessionSums>((sum, part) => addSessionSums(sum, part.get(WARM_DAY)!), {
+      sessions: 0,
+      bounces: 0,
+      durationMs: 0,
+      pageViews: 0,
+    });
+    expect(added.sessions).toBe(DAY_TOTALS.sessions + 1);
   });
 });
 
