@@ -35,11 +35,13 @@ export function spanWithin(tier: Tier, fromMs: number, toMs: number): SqlPart {
  * `events` table, not the rollups (which keep no dimension): it holds each event id once, as the
  * rollups do, since only first copies are inserted (io/clickhouse/batch-writer.ts).
  */
-export function warmEventRowsSql(within: string): string {
+export function warmEventRowsSql(within: string, warmOnlyColumns: readonly string[] = []): string {
+  // Columns only the warm table has (a funnel's product_id), for a statement that reads it alone.
+  const extra = warmOnlyColumns.map((c) => `, ${c}`).join('');
   return `SELECT ${DIMENSION_COLUMNS}, attribution_source AS source, attribution_medium AS medium, campaign,
-       domainWithoutWWW(referrer_url) AS referrer, device_type AS device, browser, os, country, page_path AS page
+       domainWithoutWWW(referrer_url) AS referrer, device_type AS device, browser, os, country, page_path AS page${extra}
 FROM (SELECT ts, type, is_bot, visitor, currency, revenue_minor, properties, session_id, attribution_source,
-             attribution_medium, campaign, referrer AS referrer_url, device_type, browser, os, country, page_path
+             attribution_medium, campaign, referrer AS referrer_url, device_type, browser, os, country, page_path${extra}
       FROM events
       WHERE project = {project:String} AND ${within})`;
 }

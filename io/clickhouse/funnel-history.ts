@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FunnelDefinition } from '../../core/aggregation/funnel-definition.ts';
 import { dimensionSql } from '../../core/query/dimension.ts';
+import { type Filter, filterSql } from '../../core/query/filter.ts';
+import { spanWithin, warmEventRowsSql } from './event-rows.ts';
 
 /** How many visitors reached each step of a funnel over a range, first step first. */
 export type StepVisitors = number[];
@@ -27,7 +29,8 @@ function stepConditions(definition: FunnelDefinition): { sql: string[]; params: 
 }
 
 /**
- * A funnel over the warm tier's event rows in [from, to): per visitor, the furthest step
+ * A funnel over the warm tier's event rows in [from, to), of the events passing every filter:
+ * per visitor, the furthest step
  * reached by windowFunnel (steps in order, each within the funnel's window of the first step's
  * event, one event able to take consecutive steps at once, as core/aggregation/funnel-progress.ts
  * takes them), then the visitors at each step or beyond. A visitor counts once per step however
@@ -39,27 +42,32 @@ export async function readFunnelHistory(
   project: string,
   definition: FunnelDefinition,
   range: { readonly fromMs: number; readonly toMs: number },
+  filters: readonly Filter[] = [],
 ): Promise<StepVisitors> {
   const conditions = stepConditions(definition);
   const types = [...new Set(definition.steps.map((s) => s.type))];
+  // Event rows (event-rows.ts), so `filter=` reads every dimension as the other routes read it:
+  // the funnel of the events that pass every filter.
+  const within = spanWithin('warm', range.fromMs, range.toMs);
+  const filtered = filterSql(filters);
   const result = await client.query({
     query: `SELECT level, count() AS visitors
 FROM (
   SELECT visitor,
          windowFunnel({window_ms:UInt64})(toUInt64(toUnixTimestamp64Milli(ts)), ${conditions.sql.join(', ')}) AS level
-  FROM events
-  WHERE project = {project:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}
-    AND NOT is_bot AND visitor != '' AND type IN {types:Array(String)}
+  FROM (${warmEventRowsSql(within.sql, ['product_id'])})
+  WHERE NOT is_bot AND visitor != '' AND type IN {types:Array(String)}
+    ${filtered.conditions.map((c) => `AND ${c}`).join(' ')}
   GROUP BY visitor
 )
 WHERE level > 0
 GROUP BY level`,
     query_params: {
       ...conditions.params,
+      ...within.params,
+      ...filtered.params,
       project,
       window_ms: definition.windowMs,
-      from: range.fromMs / 1000,
-      to: range.toMs / 1000,
       types,
     },
     format: 'JSONEachRow',

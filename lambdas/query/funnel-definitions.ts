@@ -18,11 +18,13 @@ import { redisKeys } from '../../core/aggregation/redis-keys.ts';
 import { bucketsBetween, MINUTE } from '../../core/aggregation/time-buckets.ts';
 import { InputError, NotFoundError, SpateError, UnavailableError } from '../../core/errors/spate-error.ts';
 import { funnelSnapshot } from '../../core/push/snapshots.ts';
+import type { Filter } from '../../core/query/filter.ts';
 import { WARM_SPAN_MS } from '../../core/query/metric-query.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readFunnelHistory } from '../../io/clickhouse/funnel-history.ts';
 import { ProjectFunnelStore } from '../../io/clickhouse/project-funnel-store.ts';
 import { seconds, timeRange } from './params.ts';
+import { requestFilters } from './request-filters.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -151,15 +153,23 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
    * History: visitors per step from the warm tier's event rows, over the part of the range it
    * keeps (30 days), said in `from`. Counted for the funnel's current steps whenever it was made.
    */
-  async function history(funnel: ProjectFunnel, q: Record<string, string | undefined>, nowMs: number) {
+  async function history(
+    funnel: ProjectFunnel,
+    q: Record<string, string | undefined>,
+    filters: readonly Filter[],
+    nowMs: number,
+  ) {
     const range = timeRange(q, nowMs, 7 * 86_400_000);
     const fromMs = Math.max(range.fromMs, nowMs - WARM_SPAN_MS);
     const reached =
       fromMs < range.toMs
-        ? await readFunnelHistory(deps.clickhouse, funnel.project, funnel.definition, {
-            fromMs,
-            toMs: range.toMs,
-          })
+        ? await readFunnelHistory(
+            deps.clickhouse,
+            funnel.project,
+            funnel.definition,
+            { fromMs, toMs: range.toMs },
+            filters,
+          )
         : funnel.definition.steps.map(() => 0);
     return {
       from: new Date(fromMs).toISOString(),
@@ -178,13 +188,19 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
     };
   }
 
-  async function answer(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
+  async function answer(project: string, id: string, event: APIGatewayProxyEventV2, nowMs: number) {
+    const q = event.queryStringParameters ?? {};
     // The deploy-time funnel is answered here over history only (its live counts are routes.ts's).
     const funnel =
       id === DEFAULT_FUNNEL_ID
         ? projectFunnel(project, id, { name: 'Default', steps: funnelFor(deps.funnels, project).steps }, 0, 0)
         : await existing(project, id);
-    const numbers = q.from !== undefined ? await history(funnel, q, nowMs) : await live(funnel, q, nowMs);
+    // Filters apply over history, read from event rows; the live counts keep no dimension (as
+    // the other hot-tier answers, they take none).
+    const numbers =
+      q.from !== undefined
+        ? await history(funnel, q, requestFilters(event), nowMs)
+        : await live(funnel, q, nowMs);
     return { id: funnel.id, name: funnel.name, ...numbers };
   }
 
@@ -217,8 +233,7 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
       if (method === 'POST') return json(201, funnelView(await create(project, event, nowMs)));
       return json(405, { message: `${COLLECTION} answers GET and POST` });
     }
-    if (method === 'GET')
-      return json(200, await answer(project, id, event.queryStringParameters ?? {}, nowMs));
+    if (method === 'GET') return json(200, await answer(project, id, event, nowMs));
     if (method === 'PUT') return json(200, funnelView(await edit(project, id, event, nowMs)));
     if (method === 'DELETE') {
       const before = await existing(project, id);

@@ -224,9 +224,15 @@ describe('funnels defined at run time', () => {
         ms += Math.floor(random() * 20 * MINUTE_MS) + 1;
         const r = random();
         const type: EventType = r < 0.45 ? 'page_view' : r < 0.75 ? 'add_to_cart' : 'purchase';
-        events.push(
-          step(`h${v}`, type, ms, type === 'purchase' ? { plan: random() < 0.5 ? 'pro' : 'free' } : null),
+        const event = step(
+          `h${v}`,
+          type,
+          ms,
+          type === 'purchase' ? { plan: random() < 0.5 ? 'pro' : 'free' } : null,
         );
+        // Some steps are taken on a phone, for the filtered answer.
+        const device_type = random() < 0.6 ? ('mobile' as const) : ('desktop' as const);
+        events.push({ ...event, user_agent: { ...event.user_agent, device_type } });
       }
     }
     await warehouse.handler(
@@ -260,6 +266,38 @@ describe('funnels defined at run time', () => {
       ]),
     );
     expect(fallback.body.steps[0].users).toBeGreaterThan(0);
+    // Filtered: the funnel of the events that pass every filter.
+    const mobile = await call(
+      'GET',
+      `/v1/funnels/${created.body.id}?from=${from}&to=${to}&filter=device:mobile&filter=type:page_view`,
+    );
+    const onMobile = events.filter((e) => e.user_agent.device_type === 'mobile' && e.type === 'page_view');
+    expect(mobile.body.steps.map((s: { users: number }) => s.users)).toEqual(
+      historyTruth(onMobile, [
+        (e) => e.type === 'page_view',
+        (e) => e.type === 'add_to_cart',
+        (e) => e.type === 'purchase' && e.properties?.plan === 'pro',
+      ]),
+    );
+    const phoneTruth = historyTruth(
+      events.filter((e) => e.user_agent.device_type === 'mobile'),
+      [
+        (e) => e.type === 'page_view',
+        (e) => e.type === 'add_to_cart',
+        (e) => e.type === 'purchase' && e.properties?.plan === 'pro',
+      ],
+    );
+    const phone = await call(
+      'GET',
+      `/v1/funnels/${created.body.id}?from=${from}&to=${to}&filter=device:mobile`,
+    );
+    expect(phone.body.steps.map((s: { users: number }) => s.users)).toEqual(phoneTruth);
+    expect(phoneTruth).not.toEqual(truth);
+    expect(
+      (await call('GET', `/v1/funnels/${created.body.id}?from=${from}&filter=weather:rain`)).body,
+    ).toMatchObject({
+      field: 'filter',
+    });
   });
 
   it('are deleted: gone from the list and the answers', async () => {
