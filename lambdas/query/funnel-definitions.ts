@@ -69,9 +69,9 @@ const ONE = /^\/v1\/funnels\/([^/]+)$/;
 
 /**
  * A project's funnels through the API: list and create on /v1/funnels, edit and delete on
- * /v1/funnels/{id}, and the answer of a funnel defined at run time (the deploy-time one, id
- * `default`, stays with routes.ts): its live counts from the hot tier over `window`, or, with
- * `from`, visitors per step over history from the warm tier. Writes go to ClickHouse
+ * /v1/funnels/{id}, and the answer of a funnel defined at run time: its live counts from the
+ * hot tier over `window`, or, with `from`, visitors per step over history from the warm tier
+ * (the deploy-time funnel's too; its live counts stay with routes.ts). Writes go to ClickHouse
  * (io/clickhouse/project-funnel-store.ts), which the funnels aggregator reads within its TTL.
  */
 export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
@@ -161,18 +161,19 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
   ) {
     const range = timeRange(q, nowMs, 7 * 86_400_000);
     const fromMs = Math.max(range.fromMs, nowMs - WARM_SPAN_MS);
-    const reached =
-      fromMs < range.toMs
-        ? await readFunnelHistory(
-            deps.clickhouse,
-            funnel.project,
-            funnel.definition,
-            { fromMs, toMs: range.toMs },
-            filters,
-          )
-        : funnel.definition.steps.map(() => 0);
+    // A range wholly past the warm tier's 30 days has no answer here: no tier, every step 0.
+    const inWarm = fromMs < range.toMs;
+    const reached = inWarm
+      ? await readFunnelHistory(
+          deps.clickhouse,
+          funnel.project,
+          funnel.definition,
+          { fromMs, toMs: range.toMs },
+          filters,
+        )
+      : funnel.definition.steps.map(() => 0);
     return {
-      from: new Date(fromMs).toISOString(),
+      from: new Date(Math.min(fromMs, range.toMs)).toISOString(),
       to: new Date(range.toMs).toISOString(),
       counts: 'visitors',
       steps: funnel.definition.steps.map((step, i) => {
@@ -184,7 +185,7 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
           conversion: prev === undefined ? 1 : prev === 0 ? 0 : Math.round((users / prev) * 1000) / 1000,
         };
       }),
-      tiers: ['warm'],
+      tiers: inWarm ? ['warm'] : [],
     };
   }
 

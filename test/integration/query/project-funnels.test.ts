@@ -266,6 +266,13 @@ describe('funnels defined at run time', () => {
       ]),
     );
     expect(fallback.body.steps[0].users).toBeGreaterThan(0);
+    // A range wholly older than the warm tier's 30 days: no tier answers it.
+    const old = await call(
+      'GET',
+      `/v1/funnels/${created.body.id}?from=${at(START - 60 * DAY_MS)}&to=${at(START - 45 * DAY_MS)}`,
+    );
+    expect(old.body).toMatchObject({ tiers: [], to: at(START - 45 * DAY_MS) });
+    expect(old.body.steps.map((s: { users: number }) => s.users)).toEqual([0, 0, 0]);
     // Filtered: the funnel of the events that pass every filter.
     const mobile = await call(
       'GET',
