@@ -34,7 +34,9 @@ export function sessionStateKeys(events: readonly PositionedEvent[]): string[] {
 /** What an event changes in the figures of the minute its session started in. */
 interface Change {
   readonly started: number;
-  readonly bounces: number;
+  /** Sessions that reached their first page view (0 or 1), and their second (0 or 1). */
+  readonly viewed: number;
+  readonly multiPage: number;
   readonly durationMs: number;
   readonly pageViews: number;
 }
@@ -56,7 +58,7 @@ export function continueSession(
   const page = isPageView ? 1 : 0;
   const fresh = {
     session: { startMinute: bucketStart(timeMs, MINUTE), firstMs: timeMs, lastMs: timeMs, pageViews: page },
-    change: { started: 1, bounces: page, durationMs: 0, pageViews: page },
+    change: { started: 1, viewed: page, multiPage: 0, durationMs: 0, pageViews: page },
   };
   if (open === null) return { ...fresh, replaces: true };
   if (sessionId === '' && timeMs > open.lastMs + SESSION_GAP_MS) return { ...fresh, replaces: true };
@@ -67,12 +69,12 @@ export function continueSession(
     lastMs: Math.max(open.lastMs, timeMs),
     pageViews: open.pageViews + page,
   };
-  const bounce = (s: OpenSession) => (s.pageViews === 1 ? 1 : 0);
   return {
     session,
     change: {
       started: 0,
-      bounces: bounce(session) - bounce(open),
+      viewed: open.pageViews === 0 && page === 1 ? 1 : 0,
+      multiPage: open.pageViews === 1 && page === 1 ? 1 : 0,
       durationMs: session.lastMs - session.firstMs - (open.lastMs - open.firstMs),
       pageViews: page,
     },
@@ -93,7 +95,7 @@ export function continueSession(
  * under 200). It expires 30 minutes (SESSION_GAP_MS) after its last event or its processing,
  * whichever is later, so the hot tier holds the sessions active in the last 30 minutes
  * whatever ids clients send: 10,000 active sessions cost about 1.4 MB. A minute's hash
- * (4 fields) expires once the minute leaves the live window.
+ * (5 fields) expires once the minute leaves the live window.
  */
 export function planSessions(
   events: readonly PositionedEvent[],
@@ -121,7 +123,8 @@ export function planSessions(
     if (expireAt <= nowSec) continue;
     const minuteKey = sessionKeys.minute(event.project, session.startMinute);
     plan.hashIncrement(minuteKey, SESSION_FIELDS.started, change.started, expireAt);
-    plan.hashIncrement(minuteKey, SESSION_FIELDS.bounces, change.bounces, expireAt);
+    plan.hashIncrement(minuteKey, SESSION_FIELDS.viewed, change.viewed, expireAt);
+    plan.hashIncrement(minuteKey, SESSION_FIELDS.multiPage, change.multiPage, expireAt);
     plan.hashIncrement(minuteKey, SESSION_FIELDS.durationMs, change.durationMs, expireAt);
     plan.hashIncrement(minuteKey, SESSION_FIELDS.pageViews, change.pageViews, expireAt);
   }

@@ -32,7 +32,8 @@ export async function readSessionMinutes(
       minute,
       sums: {
         sessions: field(SESSION_FIELDS.started),
-        bounces: field(SESSION_FIELDS.bounces),
+        // A bounce: a session with a page view and not a second one.
+        bounces: field(SESSION_FIELDS.viewed) - field(SESSION_FIELDS.multiPage),
         durationMs: field(SESSION_FIELDS.durationMs),
         pageViews: field(SESSION_FIELDS.pageViews),
       },
