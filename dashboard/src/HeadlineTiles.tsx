@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { COMPARISON_PERIODS, comparisonParts } from './comparison.ts';
 import { baselineFigure, leadingCurrency, percent, tileFigure, tileOverview } from './comparison-figures.ts';
 import { count, money } from './format.ts';
@@ -38,10 +39,11 @@ export function HeadlineTiles(props: {
             tileKey={t.key}
             value={formatted(t, overview?.[t.key])}
             sub={parts.map((text, i) => (
-              <span key={COMPARISON_PERIODS[i]?.name} className="change">
+              // The separator stays outside the unbreakable parts: a narrow tile wraps there.
+              <Fragment key={COMPARISON_PERIODS[i]?.name}>
                 {i > 0 ? ' · ' : ''}
-                {text}
-              </span>
+                <span className="change">{text}</span>
+              </Fragment>
             ))}
             {...(t.testId ? { testId: t.testId } : {})}
           />
