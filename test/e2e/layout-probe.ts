@@ -8,10 +8,11 @@ export const LAYOUT_WIDTHS = [
 ] as const;
 
 /**
- * What a reader would see as broken on the page as laid out now: numbers cut short (a tile's
- * value wider than its box), and charts whose x-axis labels overlap. The axis labels are drawn
- * on a canvas, so each chart reports where it drew them (LineChart's data-x-labels); a chart
- * that drew none is reported too, or a chart that stopped reporting would pass unseen.
+ * What a reader would see as broken on the page as laid out now: a page wider than the window,
+ * numbers cut short (a tile's value wider than its box), and charts whose x-axis labels overlap.
+ * The axis labels are drawn on a canvas, so each chart reports where it drew them (LineChart's
+ * data-x-labels); a chart that drew none is reported too, or a chart that stopped reporting
+ * would pass unseen.
  */
 export async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -25,9 +26,16 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       querySelector(selector: string): Box | null;
     }
     const { document } = globalThis as unknown as {
-      document: { querySelectorAll(selector: string): Iterable<Box> };
+      document: {
+        querySelectorAll(selector: string): Iterable<Box>;
+        documentElement: { scrollWidth: number; clientWidth: number };
+      };
     };
     const problems: string[] = [];
+    // A page wider than its window scrolls sideways on a phone: something holds a column wide.
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1)
+      problems.push(`the page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window`);
     for (const el of document.querySelectorAll('.tile-value, .tile-label, h1, h2, h3')) {
       if (el.scrollWidth > el.clientWidth + 1)
         problems.push(`cut short: "${el.textContent}" needs ${el.scrollWidth} px, has ${el.clientWidth}`);
