@@ -14,7 +14,7 @@ export {
   readCounterHashes,
   readSecondCounters,
 } from './hot-reads/counters.ts';
-export { readFunnelMinutes } from './hot-reads/funnels.ts';
+export { readFunnelMinutes, readProjectFunnelMinutes } from './hot-reads/funnels.ts';
 export { type GateName, readHighWaters } from './hot-reads/gates.ts';
 export { lastSeconds, type SecondRange } from './hot-reads/replies.ts';
 export { readAlertMinutes, readHashtagWindow, readTweetMinutes } from './hot-reads/tweets.ts';

@@ -14,8 +14,6 @@ import {
   projectFunnel,
   revisionKey,
 } from '../../core/aggregation/project-funnel.ts';
-import { redisKeys } from '../../core/aggregation/redis-keys.ts';
-import { bucketsBetween, MINUTE } from '../../core/aggregation/time-buckets.ts';
 import { InputError, NotFoundError, SpateError, UnavailableError } from '../../core/errors/spate-error.ts';
 import { funnelSnapshot } from '../../core/push/snapshots.ts';
 import type { Filter } from '../../core/query/filter.ts';
@@ -23,6 +21,7 @@ import { WARM_SPAN_MS } from '../../core/query/metric-query.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readFunnelHistory } from '../../io/clickhouse/funnel-history.ts';
 import { ProjectFunnelStore } from '../../io/clickhouse/project-funnel-store.ts';
+import { lastSeconds, readProjectFunnelMinutes } from '../../io/redis/hot-read-model.ts';
 import { seconds, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
 
@@ -137,15 +136,12 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
   /** Live: each step's attempts counted by the funnels aggregator in the last `window`. */
   async function live(funnel: ProjectFunnel, q: Record<string, string | undefined>, nowMs: number) {
     const window = seconds(q, 'window', 1800, 60, 86_400);
-    const nowSec = Math.floor(nowMs / 1000);
-    const pipeline = deps.redis.pipeline();
-    for (const m of bucketsBetween(nowSec - window + 1, nowSec + 1, MINUTE))
-      pipeline.hgetall(redisKeys.projectFunnelSteps(funnel.project, revisionKey(funnel), m));
-    const replies = (await pipeline.exec()) ?? [];
-    const minutes = replies.map(([err, v]) => {
-      if (err) throw err;
-      return v as Record<string, string>;
-    });
+    const minutes = await readProjectFunnelMinutes(
+      deps.redis,
+      funnel.project,
+      revisionKey(funnel),
+      lastSeconds(nowMs, window),
+    );
     return { ...funnelSnapshot(funnel.definition, window, minutes), tiers: ['hot'] };
   }
 

@@ -18,3 +18,19 @@ export async function readFunnelMinutes(
     pipeline.hgetall(redisKeys.funnelSteps(project, m));
   return repliesOf<CounterHash>(await pipeline.exec());
 }
+
+/**
+ * The same minute hashes of one revision of a project's own funnel (core/aggregation/project-funnel.ts),
+ * which the funnels aggregator keeps apart from the deploy-time funnel's.
+ */
+export async function readProjectFunnelMinutes(
+  redis: Redis,
+  project: string,
+  revision: string,
+  range: SecondRange,
+): Promise<CounterHash[]> {
+  const pipeline = redis.pipeline();
+  for (const m of bucketsBetween(range.fromSec, range.toSec, MINUTE))
+    pipeline.hgetall(redisKeys.projectFunnelSteps(project, revision, m));
+  return repliesOf<CounterHash>(await pipeline.exec());
+}
