@@ -1,5 +1,6 @@
 import type { ChdbNative, NativeConnection } from './chdb-native.ts';
 import { type ConnectionState, INITIAL_STATE, planState } from './connection-state.ts';
+import { repairEmptyTotals } from './empty-totals.ts';
 import type { StatementJob } from './engine-protocol.ts';
 import type { StatementStats } from './summary.ts';
 
@@ -99,7 +100,7 @@ export class EngineConnection {
         )
       : await this.native.QueryAsyncConnection(this.connection, job.sql, job.format);
     return {
-      output: result.bytes,
+      output: repairEmptyTotals(job.format, result.bytes),
       stats: {
         readRows: result.rowsRead,
         readBytes: result.bytesRead,
