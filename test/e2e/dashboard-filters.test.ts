@@ -46,6 +46,10 @@ async function rowsOf(list: Locator): Promise<string[]> {
   });
 }
 
+/** The comparison line under a headline tile. */
+const tileSub = (key: string): Locator =>
+  page.locator('.tile', { has: page.locator(`[data-key="${key}"]`) }).locator('.tile-sub');
+
 const filtersInUrl = () => new URL(page.url()).searchParams.getAll('filter');
 
 /** A CSV download from the button `testId`, as the file the browser saved. */
@@ -117,6 +121,10 @@ describe('dashboard filters, comparisons, panels and CSV in headless Chromium', 
       return n > 0 ? n : undefined;
     });
     expect(filtered).toBeLessThan(unfiltered);
+    // The comparison is of the filtered figures too: none of google's events a day or week ago.
+    await until('the filtered events compared', async () =>
+      (await tileSub('events').textContent()) === 'new vs yesterday · new vs last week' ? true : undefined,
+    );
     await until('the tier said', async () =>
       /from the warm tier/.test((await page.getByTestId('filter-source').textContent()) ?? '')
         ? true
@@ -214,8 +222,11 @@ describe('dashboard filters, comparisons, panels and CSV in headless Chromium', 
   });
 
   it('shows each tile against yesterday and last week, and conversion rate and order value', async () => {
-    // Every tile carries the line; a period the warm tier could not answer reads as a dash
-    // (locally, chDB fails an overview of a range without events: a fresh stack's yesterday).
+    // A fresh stack has no events a day or a week ago: events are new against both.
+    await until('the events tile compared', async () =>
+      (await tileSub('events').textContent()) === 'new vs yesterday · new vs last week' ? true : undefined,
+    );
+    // Every tile carries the line (no conversion rate of no visitors: a dash).
     const change = String.raw`(new|—|[+\u2212]?[\d,]+%)`;
     const line = new RegExp(`^${change} vs yesterday · ${change} vs last week$`);
     const lines = await until('a comparison under every tile', async () => {
