@@ -166,6 +166,21 @@ describe('dashboard filters, comparisons, panels and CSV in headless Chromium', 
   });
 
   it('opens filtered from a shared link', async () => {
+    // With the app's script held back (a fresh page: nothing cached), the first paint is the
+    // shell's: it must not show the snapshot's figures (all traffic) in a filtered link's tiles.
+    const shell = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    let held = 0;
+    await shell.route(/\/assets\/.*\.js$/, async (route) => {
+      held += 1;
+      await new Promise((r) => setTimeout(r, 2500));
+      await route.continue().catch(() => undefined);
+    });
+    await shell.goto(`${stack.endpoints.dashboard}&filter=device:mobile`, { waitUntil: 'domcontentloaded' });
+    // The shell asks for the app once it has painted (or chosen not to paint) the snapshot.
+    await until('the app script asked for', async () => (held > 0 ? true : undefined));
+    expect(await shell.getByTestId('events-total').textContent()).toBe('—');
+    await shell.close();
+
     await page.goto(`${stack.endpoints.dashboard}&filter=device:mobile`);
     await until('the chip', async () =>
       (await page.getByTestId('filter-chip').allTextContents()).join() === 'device: mobile×'
