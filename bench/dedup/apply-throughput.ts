@@ -1,6 +1,7 @@
 /**
  * Hot-tier apply throughput, to compare a tree with event-id dedup against one without.
- * Run: npx tsx bench/dedup/apply-throughput.ts [perPartition=10000] [rounds=3]   (needs redis-server)
+ * Run: [BENCH_BATCH=5000] npx tsx bench/dedup/apply-throughput.ts [perPartition=10000] [rounds=3]   (needs redis-server;
+ * BENCH_BATCH is the records per MSK event)
  *
  * Uses only what both trees have (the three handlers, the test traffic), so the same file runs
  * in a checkout of the commit before dedup. Each round: 6 partitions of shop traffic in MSK
