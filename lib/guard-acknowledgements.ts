@@ -30,6 +30,10 @@ export const GUARD_ACKNOWLEDGEMENTS: Readonly<Record<string, GuardAcknowledgemen
       'IngestApiOPTIONS',
       'IngestApiPOST',
       'QueryApiGET',
+      // A project's funnel definitions: written with the same dashboard token, checked alike.
+      'QueryApiPOST',
+      'QueryApiPUT',
+      'QueryApiDELETE',
       'PushApidisconnectRoute',
       'PushApisubscribeRoute',
       'PushApiunsubscribeRoute',
@@ -39,7 +43,15 @@ export const GUARD_ACKNOWLEDGEMENTS: Readonly<Record<string, GuardAcknowledgemen
     control: 'CT.LAMBDA.PR.2',
     reason:
       "API Gateway's invoke permissions carry the API's execute-api ARN as SourceArn, built with Fn::Join, which the rule does not read as a reference.",
-    resources: ['IngestApiOPTIONS', 'IngestApiPOST', 'QueryApiGET', 'PushApi'],
+    resources: [
+      'IngestApiOPTIONS',
+      'IngestApiPOST',
+      'QueryApiGET',
+      'QueryApiPOST',
+      'QueryApiPUT',
+      'QueryApiDELETE',
+      'PushApi',
+    ],
   },
   lambda_inside_vpc_check: {
     control: 'CT.LAMBDA.PR.3',
