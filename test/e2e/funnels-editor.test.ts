@@ -130,7 +130,8 @@ describe('the funnels editor in headless Chromium', () => {
     // The editor fits the page at every width the dashboard is checked at.
     for (const { width, height } of LAYOUT_WIDTHS) {
       await page.setViewportSize({ width, height });
-      expect(await layoutProblems(page), `${width} px`).toEqual([]);
+      // The charts redraw on resize (a ResizeObserver), a frame or more after the window changes.
+      await expect.poll(() => layoutProblems(page), { message: `${width} px`, timeout: 15_000 }).toEqual([]);
       const overflow = await editor.evaluate((el) => {
         const box = el as unknown as { scrollWidth: number; clientWidth: number };
         return box.scrollWidth - box.clientWidth;
