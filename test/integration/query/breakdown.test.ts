@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
-import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
 import { seededRandom } from '../../../core/seeded-random.ts';
 import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
-import { connectLiveRedis } from '../../../io/push/redis-link.ts';
 import { breakdownRoute } from '../../../lambdas/query/breakdown.ts';
-import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
-import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
-import { startGateway } from '../../../local/gateway/index.ts';
-import type { RunningGateway } from '../../../local/gateway/types.ts';
-import { createLambdaContext } from '../../../local/lambda/context.ts';
-import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
-import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
-import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+import { enrichedEvent } from '../../unit/aggregation/factories.ts';
+import { PROJECT } from '../push/push-stack.ts';
+import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 const DAY_MS = 86_400_000;
 // The query function is given this clock. The days below are whole UTC days counted back from
@@ -131,62 +123,21 @@ const recentEvents = dayOfTraffic(3, NOW - 10 * 60_000, 20).map((e, i) => ({
   timestamp: new Date(NOW - 10 * 60_000 + i * 1000).toISOString(),
 }));
 
-let stack: ColdArchiveStack;
-let warehouse: WarehouseFunction;
-let redis: TestRedis;
-let gateway: RunningGateway;
-let closeRedis: () => void;
+let api: QueryApiStack;
 
 beforeAll(async () => {
-  stack = await startColdArchiveStack('breakdown');
-  redis = await startTestRedis();
-  warehouse = createWarehouseFunction({
-    clickhouse: { url: stack.endpoint.url, username: 'default', password: '', database: 'default' },
-    breaker: { failureThreshold: 3, openMs: 1000 },
-    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
-  });
+  api = await startQueryApiStack('breakdown', { now: () => NOW });
   const all = [...coldEvents, ...warmEvents, ...recentEvents];
   // Every event reaches both sinks, as from events.raw; a client then sends a third of them again
   // at new offsets: each tier must count those once.
-  const first = mskEventOf(all, { partition: 0, firstOffset: 0 });
-  const copies = mskEventOf(
-    all.filter((_, i) => i % 3 === 0),
-    { partition: 0, firstOffset: all.length },
-  );
-  for (const msk of [first, copies]) {
-    await warehouse.handler(msk, createLambdaContext('warehouse'));
-    await stack.archive.handler(msk, createLambdaContext('archive'));
-  }
-  const live = connectLiveRedis(redis.url, 2000);
-  closeRedis = () => live.disconnect();
-  const route = createQueryRoutes({
-    redis: live,
-    clickhouse: stack.client,
-    cold: stack.cold,
-    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenKey: async () => SECRET,
-    funnels: parseFunnelCatalog(undefined),
-    tierTimeoutMs: 15_000,
-    now: () => NOW,
-  });
-  gateway = await startGateway({
-    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
-    log: () => undefined,
-  });
+  await api.deliver(all);
+  await api.deliver(all.filter((_, i) => i % 3 === 0));
 }, 120_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  closeRedis?.();
-  await warehouse?.close();
-  await stack?.close();
-  await redis?.stop();
-});
+afterAll(() => api?.close());
 
 async function get(path: string) {
-  const response = await fetch(`${gateway.httpUrl}${path}`, {
-    headers: { authorization: `Bearer ${tokenFor()}` },
-  });
+  const response = await api.fetch(path);
   const text = await response.text();
   return {
     status: response.status,
@@ -229,8 +180,8 @@ describe('GET /v1/metrics/breakdown', () => {
       expect((body.rows as unknown[]).length, by).toBeGreaterThan(1);
     }
     // The archive does hold the client's copies: the answers above counted each id once.
-    const archived = await stack.client.query({
-      query: `SELECT count() AS n FROM ${archiveSource(stack.cold, { project: PROJECT, fromMs: COLD_DAY, toMs: COLD_DAY + DAY_MS })}
+    const archived = await api.archive.client.query({
+      query: `SELECT count() AS n FROM ${archiveSource(api.archive.cold, { project: PROJECT, fromMs: COLD_DAY, toMs: COLD_DAY + DAY_MS })}
               WHERE project = {project:String}`,
       query_params: { project: PROJECT },
       format: 'JSONEachRow',
@@ -404,7 +355,7 @@ describe('filters on GET /v1/metrics/overview', () => {
 describe('a breakdown with a tier down', () => {
   it('answers the part the warm tier holds and lists the cold tier as degraded', async () => {
     // No archive configured: the cold tier cannot answer, as when S3 is unreachable.
-    const breakdown = breakdownRoute({ clickhouse: stack.client, tierTimeoutMs: 15_000 });
+    const breakdown = breakdownRoute({ clickhouse: api.archive.client, tierTimeoutMs: 15_000 });
     const query = { metric: 'events', by: 'browser', from: iso(COLD_DAY), to: iso(WARM_DAY + DAY_MS) };
     const result = await breakdown(
       PROJECT,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import type { EventType } from '../../../core/events/event-types.ts';
 import {
@@ -11,17 +10,10 @@ import {
 } from '../../../core/query/sessions-query.ts';
 import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
 import { readSessions } from '../../../io/clickhouse/sessions-reader.ts';
-import { connectLiveRedis } from '../../../io/push/redis-link.ts';
-import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
 import { sessionsRoute } from '../../../lambdas/query/sessions.ts';
-import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
-import { startGateway } from '../../../local/gateway/index.ts';
-import type { RunningGateway } from '../../../local/gateway/types.ts';
-import { createLambdaContext } from '../../../local/lambda/context.ts';
-import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
-import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
-import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+import { enrichedEvent } from '../../unit/aggregation/factories.ts';
+import { PROJECT } from '../push/push-stack.ts';
+import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -104,62 +96,21 @@ function dayOfVisits(dayMs: number): EnrichedEvent[] {
 const warmEvents = dayOfVisits(WARM_DAY);
 const coldEvents = dayOfVisits(COLD_DAY);
 
-let stack: ColdArchiveStack;
-let warehouse: WarehouseFunction;
-let redis: TestRedis;
-let gateway: RunningGateway;
-let closeRedis: () => void;
+let api: QueryApiStack;
 
 beforeAll(async () => {
-  stack = await startColdArchiveStack('sessions');
-  redis = await startTestRedis();
-  warehouse = createWarehouseFunction({
-    clickhouse: { url: stack.endpoint.url, username: 'default', password: '', database: 'default' },
-    breaker: { failureThreshold: 3, openMs: 1000 },
-    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
-  });
+  api = await startQueryApiStack('sessions', { now: () => NOW });
   const all = [...coldEvents, ...warmEvents];
   // Every event reaches both sinks, as from events.raw; a client then sends every other one again
   // at new offsets. Counted twice, a copy would add page views and bounces would become visits.
-  const first = mskEventOf(all, { partition: 0, firstOffset: 0 });
-  const copies = mskEventOf(
-    all.filter((_, i) => i % 2 === 0),
-    { partition: 0, firstOffset: all.length },
-  );
-  for (const msk of [first, copies]) {
-    await warehouse.handler(msk, createLambdaContext('warehouse'));
-    await stack.archive.handler(msk, createLambdaContext('archive'));
-  }
-  const live = connectLiveRedis(redis.url, 2000);
-  closeRedis = () => live.disconnect();
-  const route = createQueryRoutes({
-    redis: live,
-    clickhouse: stack.client,
-    cold: stack.cold,
-    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenKey: async () => SECRET,
-    funnels: parseFunnelCatalog(undefined),
-    tierTimeoutMs: 15_000,
-    now: () => NOW,
-  });
-  gateway = await startGateway({
-    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
-    log: () => undefined,
-  });
+  await api.deliver(all);
+  await api.deliver(all.filter((_, i) => i % 2 === 0));
 }, 120_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  closeRedis?.();
-  await warehouse?.close();
-  await stack?.close();
-  await redis?.stop();
-});
+afterAll(() => api?.close());
 
 async function get(path: string) {
-  const response = await fetch(`${gateway.httpUrl}${path}`, {
-    headers: { authorization: `Bearer ${tokenFor()}` },
-  });
+  const response = await api.fetch(path);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -238,8 +189,8 @@ describe('GET /v1/metrics/sessions', () => {
       tiers: ['cold'],
       degraded: [],
     });
-    const archived = await stack.client.query({
-      query: `SELECT count() AS n FROM ${archiveSource(stack.cold, { project: PROJECT, fromMs: COLD_DAY, toMs: COLD_DAY + DAY_MS })}
+    const archived = await api.archive.client.query({
+      query: `SELECT count() AS n FROM ${archiveSource(api.archive.cold, { project: PROJECT, fromMs: COLD_DAY, toMs: COLD_DAY + DAY_MS })}
               WHERE project = {project:String}`,
       query_params: { project: PROJECT },
       format: 'JSONEachRow',
@@ -318,12 +269,12 @@ describe('sessions across the tiers', () => {
     };
     const cold = { tier: 'cold' as const, fromMs: WARM_DAY - 30 * MINUTE_MS, toMs: cut };
     const warm = { tier: 'warm' as const, fromMs: cut, toMs: WARM_DAY + DAY_MS + 30 * MINUTE_MS };
-    const together = await readSessions(stack.client, stack.cold, q, [cold, warm]);
+    const together = await readSessions(api.archive.client, api.archive.cold, q, [cold, warm]);
     expect(sessionFigures(together.get(WARM_DAY)!)).toEqual(DAY_TOTALS);
     // Read apart and added, as a summing reader would, u2's visit counts twice: its event of
     // 02:50 alone makes a session in the warm span.
     const apart = await Promise.all(
-      [cold, warm].map((span) => readSessions(stack.client, stack.cold, q, [span])),
+      [cold, warm].map((span) => readSessions(api.archive.client, api.archive.cold, q, [span])),
     );
     const added = apart.reduce<SessionSums>((sum, part) => addSessionSums(sum, part.get(WARM_DAY)!), {
       sessions: 0,
@@ -338,7 +289,7 @@ describe('sessions across the tiers', () => {
 describe('sessions with a tier down', () => {
   it('answers the part the warm tier holds and lists the cold tier as degraded', async () => {
     // No archive configured: the cold tier cannot answer, as when S3 is unreachable.
-    const sessions = sessionsRoute({ clickhouse: stack.client, tierTimeoutMs: 15_000 });
+    const sessions = sessionsRoute({ clickhouse: api.archive.client, tierTimeoutMs: 15_000 });
     const query = { from: iso(COLD_DAY), to: iso(WARM_DAY + DAY_MS), step: '1d' };
     const answer = await sessions(
       PROJECT,

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
-import { connectLiveRedis } from '../../../io/push/redis-link.ts';
-import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
-import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
-import { startGateway } from '../../../local/gateway/index.ts';
-import type { RunningGateway } from '../../../local/gateway/types.ts';
-import { createLambdaContext } from '../../../local/lambda/context.ts';
-import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
-import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
-import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+import { enrichedEvent } from '../../unit/aggregation/factories.ts';
+import { PROJECT } from '../push/push-stack.ts';
+import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, each asserted.
 type Answer = Record<string, any>;
@@ -23,11 +15,7 @@ const TODAY = Math.floor(NOW / DAY_MS) * DAY_MS;
 const WARM_DAY = TODAY - 3 * DAY_MS;
 const COLD_DAY = TODAY - 40 * DAY_MS;
 
-let stack: ColdArchiveStack;
-let redis: TestRedis;
-let warehouse: WarehouseFunction;
-let gateway: RunningGateway;
-let closeRedis: () => void;
+let api: QueryApiStack;
 
 const at = (ms: number) => new Date(ms).toISOString();
 const event = (
@@ -59,54 +47,17 @@ const events: EnrichedEvent[] = [
 ];
 
 beforeAll(async () => {
-  stack = await startColdArchiveStack('user-events');
-  redis = await startTestRedis();
-  warehouse = createWarehouseFunction({
-    clickhouse: { url: stack.endpoint.url, username: 'default', password: '', database: 'default' },
-    breaker: { failureThreshold: 3, openMs: 1000 },
-    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
-  });
+  api = await startQueryApiStack('user-events', { now: () => NOW });
   // Every event reaches both sinks, as from events.raw; a client then sends half of them again
   // at new offsets: each is listed once all the same.
-  const first = mskEventOf(events, { partition: 0, firstOffset: 0 });
-  const copies = mskEventOf(
-    events.filter((_, i) => i % 2 === 0),
-    { partition: 0, firstOffset: events.length },
-  );
-  for (const msk of [first, copies]) {
-    await warehouse.handler(msk, createLambdaContext('warehouse'));
-    await stack.archive.handler(msk, createLambdaContext('archive'));
-  }
-  const live = connectLiveRedis(redis.url, 2000);
-  closeRedis = () => live.disconnect();
-  const route = createQueryRoutes({
-    redis: live,
-    clickhouse: stack.client,
-    cold: stack.cold,
-    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenKey: async () => SECRET,
-    funnels: parseFunnelCatalog(undefined),
-    tierTimeoutMs: 15_000,
-    now: () => NOW,
-  });
-  gateway = await startGateway({
-    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
-    log: () => undefined,
-  });
+  await api.deliver(events);
+  await api.deliver(events.filter((_, i) => i % 2 === 0));
 }, 120_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  closeRedis?.();
-  await warehouse?.close();
-  await stack?.close();
-  await redis?.stop();
-});
+afterAll(() => api?.close());
 
 async function get(path: string) {
-  const response = await fetch(`${gateway.httpUrl}${path}`, {
-    headers: { authorization: `Bearer ${tokenFor()}` },
-  });
+  const response = await api.fetch(path);
   return { status: response.status, body: (await response.json()) as Answer };
 }
 
