@@ -3,19 +3,13 @@ import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import type { EventType } from '../../../core/events/event-types.ts';
 import { seededRandom } from '../../../core/seeded-random.ts';
-import { connectLiveRedis } from '../../../io/push/redis-link.ts';
 import { createFunnelsFunction } from '../../../lambdas/funnels/handler.ts';
 import type { AggregatorFunction } from '../../../lambdas/hot-aggregator.ts';
-import { createQueryRoutes, QUERY_ROUTE_KEYS } from '../../../lambdas/query/routes.ts';
-import { createWarehouseFunction, type WarehouseFunction } from '../../../lambdas/warehouse/handler.ts';
-import { startGateway } from '../../../local/gateway/index.ts';
-import type { RunningGateway } from '../../../local/gateway/types.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { freePort } from '../../support/free-ports.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
-import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
-import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
-import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
+import { PROJECT } from '../push/push-stack.ts';
+import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, each asserted.
 type Answer = Record<string, any>;
@@ -29,63 +23,32 @@ const START = Date.now() - 30 * MINUTE_MS;
 const WARM_DAY = Math.floor(START / DAY_MS) * DAY_MS - 3 * DAY_MS;
 let clock = START;
 
-let stack: ColdArchiveStack;
-let redis: TestRedis;
-let warehouse: WarehouseFunction;
+let api: QueryApiStack;
 let funnels: AggregatorFunction;
-let gateway: RunningGateway;
-let closeRedis: () => void;
 let offset = 0;
 
 beforeAll(async () => {
-  stack = await startColdArchiveStack('funnels');
-  redis = await startTestRedis();
-  const clickhouse = { url: stack.endpoint.url, username: 'default', password: '', database: 'default' };
-  warehouse = createWarehouseFunction({
-    clickhouse,
-    breaker: { failureThreshold: 3, openMs: 1000 },
-    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
-  });
+  api = await startQueryApiStack('funnels', { now: () => clock });
   funnels = createFunnelsFunction({
-    redis: { url: redis.url },
+    redis: { url: api.redis.url },
     breaker: { failureThreshold: 3, openMs: 1000 },
     retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
     funnels: parseFunnelCatalog(undefined),
-    clickhouse,
+    clickhouse: { url: api.archive.endpoint.url, username: 'default', password: '', database: 'default' },
     // Read again before every batch: an edit counts from the next batch on.
     projectFunnelsTtlMs: 0,
-  });
-  const live = connectLiveRedis(redis.url, 2000);
-  closeRedis = () => live.disconnect();
-  const route = createQueryRoutes({
-    redis: live,
-    clickhouse: stack.client,
-    cold: stack.cold,
-    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
-    tokenKey: async () => SECRET,
-    funnels: parseFunnelCatalog(undefined),
-    tierTimeoutMs: 15_000,
-    now: () => clock,
-  });
-  gateway = await startGateway({
-    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
-    log: () => undefined,
   });
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.close();
-  closeRedis?.();
   await funnels?.close();
-  await warehouse?.close();
-  await stack?.close();
-  await redis?.stop();
+  await api?.close();
 });
 
 async function call(method: string, path: string, body?: unknown, raw?: string) {
-  const response = await fetch(`${gateway.httpUrl}${path}`, {
+  const response = await api.fetch(path, {
     method,
-    headers: { authorization: `Bearer ${tokenFor()}`, 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     ...(body !== undefined || raw !== undefined ? { body: raw ?? JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -211,7 +174,7 @@ describe('funnels defined at run time', () => {
         (await call('PUT', `/v1/funnels/${unknown}`, { name: 'x', steps: ['page_view', 'purchase'] })).status,
       ).toBe(404);
     expect((await call('PATCH', '/v1/funnels')).status).toBeGreaterThanOrEqual(400);
-    const anonymous = await fetch(`${gateway.httpUrl}/v1/funnels`, { method: 'POST', body: '{}' });
+    const anonymous = await fetch(`${api.gateway.httpUrl}/v1/funnels`, { method: 'POST', body: '{}' });
     expect(anonymous.status).toBe(401);
   });
 
@@ -235,10 +198,7 @@ describe('funnels defined at run time', () => {
         events.push({ ...event, user_agent: { ...event.user_agent, device_type } });
       }
     }
-    await warehouse.handler(
-      mskEventOf(events, { partition: 0, firstOffset: 0 }),
-      createLambdaContext('warehouse'),
-    );
+    await api.deliver(events, { warmOnly: true });
     const steps = ['page_view', { type: 'add_to_cart' }, { type: 'purchase', properties: { plan: 'pro' } }];
     const created = await call('POST', '/v1/funnels', { name: 'History', steps });
     const from = at(WARM_DAY);
@@ -315,8 +275,8 @@ describe('funnels defined at run time', () => {
     expect(listed.body.funnels.map((f: { id: string }) => f.id)).not.toContain(id);
     // The aggregator drops it too: later events count into no key of it.
     const firstSteps = async () => {
-      const keys = await redis.client.keys(`{sp}:${PROJECT}:rf:${id}.*:m:*`);
-      const counted = await Promise.all(keys.map((k) => redis.client.hgetall(k)));
+      const keys = await api.redis.client.keys(`{sp}:${PROJECT}:rf:${id}.*:m:*`);
+      const counted = await Promise.all(keys.map((k) => api.redis.client.hgetall(k)));
       return counted.reduce((n, h) => n + Number(h['0'] ?? 0), 0);
     };
     const before = await firstSteps();
@@ -329,7 +289,7 @@ describe('funnels defined at run time', () => {
 describe('the funnels function with its store down', () => {
   it('counts the deploy-time funnel all the same, without waiting on the store', async () => {
     const down = createFunnelsFunction({
-      redis: { url: redis.url },
+      redis: { url: api.redis.url },
       breaker: { failureThreshold: 3, openMs: 1000 },
       retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
       funnels: parseFunnelCatalog(undefined),
@@ -351,8 +311,8 @@ describe('the funnels function with its store down', () => {
       );
       expect(report).toMatchObject({ applied: 2 });
       expect(Date.now() - started).toBeLessThan(10_000);
-      const keys = await redis.client.keys('{sp}:storeless:f:m:*');
-      const counted = await Promise.all(keys.map((k) => redis.client.hget(k, '0')));
+      const keys = await api.redis.client.keys('{sp}:storeless:f:m:*');
+      const counted = await Promise.all(keys.map((k) => api.redis.client.hget(k, '0')));
       expect(counted.reduce((n, v) => n + Number(v ?? 0), 0)).toBe(2);
     } finally {
       await down.close();
