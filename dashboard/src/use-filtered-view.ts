@@ -1,4 +1,5 @@
 import type { DashboardConfig } from './config.ts';
+import { earlyFilteredOverviewValue, takeEarlyFilteredOverview } from './early-filtered-overview.ts';
 import { type DashboardFilter, filterQuery } from './filters.ts';
 import type { ChartSeries } from './LineChart.tsx';
 import { queryJson, usePolled } from './use-polled.ts';
@@ -37,10 +38,16 @@ export function useFilteredView(
 ): FilteredView | undefined {
   const query = filterQuery(filters);
   const key = filters.length > 0 ? `${config.apiBase} ${query}` : undefined;
+  // A filtered link's first answer is the one index.html asked for and painted; asked again
+  // only if that failed, for the query API's own words on why.
   const overview = usePolled(
     key,
-    () => queryJson<OverviewAnswer>(config, `/v1/metrics/overview?${query}`),
+    () => {
+      const ask = () => queryJson<OverviewAnswer>(config, `/v1/metrics/overview?${query}`);
+      return takeEarlyFilteredOverview(query)?.catch(ask) ?? ask();
+    },
     FILTERED_POLL_MS,
+    key === undefined ? undefined : earlyFilteredOverviewValue(query),
   );
   const series = usePolled(
     key,

@@ -21,9 +21,17 @@ export async function queryJson<T>(config: DashboardConfig, path: string): Promi
 /**
  * `load` now and every `intervalMs` while `key` stays the same; a new key (other filters, other
  * parameters) starts over at once and drops the answers of the old one. `key` undefined: idle.
+ * `seed`: an answer for the first key that the page already has, shown from the first render.
  */
-export function usePolled<T>(key: string | undefined, load: () => Promise<T>, intervalMs: number): Polled<T> {
-  const [state, setState] = useState<Polled<T> & { key?: string }>({ data: undefined, error: undefined });
+export function usePolled<T>(
+  key: string | undefined,
+  load: () => Promise<T>,
+  intervalMs: number,
+  seed?: T,
+): Polled<T> {
+  const [state, setState] = useState<Polled<T> & { key?: string }>(() =>
+    seed === undefined ? { data: undefined, error: undefined } : { key, data: seed, error: undefined },
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: `load` is rebuilt each render; `key` says when it asks for something else.
   useEffect(() => {
     if (key === undefined) return;

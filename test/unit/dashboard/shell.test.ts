@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filterQuery, filtersFromSearch } from '../../../dashboard/src/filters.ts';
 import { count, money } from '../../../dashboard/src/format.ts';
 import { HEADLINE_TILES } from '../../../dashboard/src/tiles.ts';
 
@@ -27,6 +28,32 @@ describe('dashboard shell', () => {
     expect(snapshot).toBeLessThan(app);
     expect(html).toContain('window.__spateSnapshotValue = body');
     expect(html).toContain("performance.mark('spate:first-numbers')");
+  });
+
+  it("asks for a filtered link's overview with the app's own request, alongside the snapshot", () => {
+    const code = /\/\/ filters:start([\s\S]*?)\/\/ filters:end/.exec(html)?.[1];
+    if (!code) throw new Error('index.html has no filters:start ... filters:end block');
+    const shell = new Function(`${code}; return filterQuery;`)() as (search: string) => string;
+    const searches = [
+      '',
+      '?token=t',
+      '?token=t&filter=source:google',
+      '?filter=source%3Agoogle&token=t&filter=device:mobile',
+      // The last filter of a dimension wins and moves to where it stands, as in the app.
+      '?filter=device:mobile&filter=source:google&filter=device:desktop',
+      '?filter=prop.plan:pro+plus&filter=page:%2Fcart%3Fa%3D1',
+      '?filter=nocolon&filter=:empty&filter=campaign:&api=http://x',
+      '?filter=country:%E0%A4%A&filter=referrer:t.co',
+    ];
+    for (const search of searches) expect(shell(search)).toBe(filterQuery(filtersFromSearch(search)));
+    expect(shell('?token=t&filter=country:DE')).toBe('filter=country:DE');
+
+    const overview = html.indexOf("get('/v1/metrics/overview?' + filters)");
+    expect(overview).toBeGreaterThan(html.indexOf("get('/v1/snapshot')"));
+    expect(overview).toBeLessThan(html.indexOf('src="/src/main.tsx"'));
+    // Painted from the filtered answer, which the app then takes over (src/early-filtered-overview.ts).
+    expect(html).toContain('filtered.value = body');
+    expect(html).toMatch(/var tiles = filtered\s+\? filtered\.answer/);
   });
 
   it('formats the numbers with the same results as the app, and as en-US writes them', () => {
