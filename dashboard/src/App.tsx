@@ -18,11 +18,10 @@ import { TweetsPanel } from './TweetsPanel.tsx';
 import { useBaselines } from './use-baselines.ts';
 import { useFilteredView } from './use-filtered-view.ts';
 import { useFilters } from './use-filters.ts';
+import { useFirstNumbersMark } from './use-first-numbers-mark.ts';
 
 const byType = (p: unknown) => (p && typeof p === 'object' ? (p as Record<string, number>) : {});
 const single = (label: string) => (p: unknown) => (typeof p === 'number' ? { [label]: p } : {});
-
-export const FIRST_NUMBERS_MARK = 'spate:first-numbers';
 
 /** The live top pages and sources count page views: their filtered stand-ins count the same. */
 const PAGE_VIEWS: readonly DashboardFilter[] = [{ dimension: 'type', value: 'page_view' }];
@@ -62,12 +61,8 @@ export function App(props: { config: DashboardConfig }) {
   const orders = useMemo(() => seriesColumns(ordersData, single('orders')), [ordersData]);
   const shownEvents = filtered?.events ?? events;
   const lastGood = feed?.updatedAt.overview;
-  const hasNumbers = overview !== undefined;
-  useEffect(() => {
-    // The first paint that shows numbers, for the first-paint benchmark (bench/dashboard).
-    // rAF then a task: the mark lands just after the frame that shows them is painted.
-    if (hasNumbers) requestAnimationFrame(() => setTimeout(() => performance.mark(FIRST_NUMBERS_MARK), 0));
-  }, [hasNumbers]);
+  // A filtered page's numbers are its filtered figures: the snapshot's are of all traffic.
+  useFirstNumbersMark((filtered ? filtered.overview : overview) !== undefined);
 
   if (!props.config.token)
     return (
