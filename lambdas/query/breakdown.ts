@@ -2,6 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Redis } from 'ioredis';
 import { mergeTallyReadings } from '../../core/aggregation/bounded-tally.ts';
+import { beforeHotTier, type CachedAnswer, uncached } from '../../core/query/answer-cache.ts';
+import { answerKey } from '../../core/query/answer-key.ts';
 import { breakdownCsv } from '../../core/query/breakdown-csv.ts';
 import {
   addBreakdownRows,
@@ -29,6 +31,8 @@ export interface BreakdownDeps {
   /** Where ClickHouse finds the S3 archive; without it the cold tier is reported unavailable. */
   readonly cold?: ColdTierConfig;
   readonly tierTimeoutMs: number;
+  /** The query cache of whole warm and cold answers; without it every answer is read afresh. */
+  readonly answers?: CachedAnswer;
 }
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -122,8 +126,19 @@ export function breakdownRoute(deps: BreakdownDeps) {
     return { ...warm, degraded: [...degraded, ...warm.degraded] };
   }
 
-  async function fromStoredTiers(q: BreakdownQuery, nowMs: number): Promise<Answer> {
+  /**
+   * A whole answer of the warm and cold tiers over a range before the hot tier's day is kept a
+   * few seconds (core/query/answer-cache.ts): a wall of dashboards on one range costs one scan.
+   */
+  function fromStoredTiers(q: BreakdownQuery, nowMs: number): Promise<Answer> {
     const spans = breakdownSpans(q, nowMs);
+    const tiers = spans.map((s) => s.tier);
+    const key = beforeHotTier(q, nowMs) ? answerKey('breakdown', tiers, q) : undefined;
+    const whole = (a: Answer) => a.degraded.length === 0 && a.exact;
+    return (deps.answers ?? uncached)(key, () => readStoredTiers(q, spans), whole);
+  }
+
+  async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
     try {
       return { rows: await read(q, spans), tiers: spans.map((s) => s.tier), degraded: [], exact: true };
     } catch {
