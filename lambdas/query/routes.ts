@@ -12,6 +12,7 @@ import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { FRESH_SNAPSHOT_MS } from '../../core/push/snapshot-freshness.ts';
 import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
 import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.ts';
+import { answerCache } from '../../core/query/answer-cache.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
@@ -26,6 +27,7 @@ import { ChannelLedger } from '../../io/push/channel-ledger.ts';
 import { LiveAggregates } from '../../io/push/live-aggregates.ts';
 import { channelSnapshot } from '../../io/push/session-channel.ts';
 import { TWEET_WINDOW_SECONDS } from '../../io/push/tweet-aggregates.ts';
+import { redisAnswerStore } from '../../io/redis/answer-store.ts';
 import {
   lastSeconds,
   readAlertMinutes,
@@ -154,12 +156,15 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     ? coldReader(deps.clickhouse, coldConfig)
     : async () => Promise.reject(new Error('no cold tier configured'));
   const ledger = new ChannelLedger(deps.redis);
-  const breakdown = breakdownRoute(deps);
   const filtered = filteredReaders(deps.clickhouse, coldConfig);
   // Warm and cold spans of a series are answered from the query cache for a few seconds; the
   // hot span never is (core/query/tier-cache.ts).
-  const cache = redisQueryCache(deps.redis, deps.queryCacheTtlMs ?? QUERY_CACHE_TTL_MS);
+  const ttlMs = deps.queryCacheTtlMs ?? QUERY_CACHE_TTL_MS;
+  const cache = redisQueryCache(deps.redis, ttlMs);
   const lookups = queryCacheLookupRecorder(deps.redis, now);
+  // Whole warm and cold answers of the other routes, with the same TTL and hit rate.
+  const answers = answerCache(redisAnswerStore(deps.redis, ttlMs), lookups);
+  const breakdown = breakdownRoute({ ...deps, answers });
   const cached = (tier: 'warm' | 'cold', reader: TierReader) =>
     cachedTierReader(tier, reader, cache, lookups);
   const series = {
