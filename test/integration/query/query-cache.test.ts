@@ -1,7 +1,12 @@
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import { connectLiveRedis } from '../../../io/push/redis-link.ts';
+import { createQueryRoutes, QUERY_ROUTE_KEYS, type QueryDeps } from '../../../lambdas/query/routes.ts';
+import { startGateway } from '../../../local/gateway/index.ts';
 import { enrichedEvent } from '../../unit/aggregation/factories.ts';
-import { PROJECT } from '../push/push-stack.ts';
+import { PROJECT, SECRET, tokenFor } from '../push/push-stack.ts';
 import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field, each asserted.
@@ -83,5 +88,177 @@ describe('the query cache', () => {
     // Lookups: the series (miss, hit), the 2 h series (miss), Germany (miss), France (miss,
     // hit); the hot reads none.
     expect(ops.body.query_cache).toEqual({ hits: 2, misses: 4, hit_rate: 2 / 6 });
+  });
+});
+
+const TODAY = Math.floor(NOW / DAY_MS) * DAY_MS;
+// Only the archive holds it: a range from it is read from the cold tier and the warm tier.
+const COLD_DAY = TODAY - 40 * DAY_MS;
+// Short enough to wait out in a test, long enough for a repeat sent at once to find it.
+const SHORT_TTL_MS = 2000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Another container of the query function over the same stores and the same Redis (so the
+ * same cache and hit rate), configured apart: a short TTL, no cold tier, or a ClickHouse that
+ * does not answer.
+ */
+async function otherQueryFunction(deps: Partial<QueryDeps>) {
+  const live = connectLiveRedis(api.redis.url, 2000);
+  const route = createQueryRoutes({
+    redis: live,
+    clickhouse: api.archive.client,
+    kafkaAdmin: () => Promise.reject(new Error('no broker in this test')),
+    tokenKey: async () => SECRET,
+    funnels: parseFunnelCatalog(undefined),
+    tierTimeoutMs: 15_000,
+    now: () => NOW,
+    ...deps,
+  });
+  const gateway = await startGateway({
+    httpRoutes: QUERY_ROUTE_KEYS.map((routeKey) => ({ routeKey, functionName: 'query', handler: route })),
+    log: () => undefined,
+  });
+  return {
+    async get(path: string) {
+      const response = await fetch(`${gateway.httpUrl}${path}`, {
+        headers: { authorization: `Bearer ${tokenFor()}` },
+      });
+      return { status: response.status, body: (await response.json()) as Answer };
+    },
+    async close() {
+      await gateway.close();
+      live.disconnect();
+    },
+  };
+}
+
+type QueryFunction = Awaited<ReturnType<typeof otherQueryFunction>>;
+let shortLived: QueryFunction;
+let noWarmTier: QueryFunction;
+let deadClickHouse: ClickHouseClient;
+
+async function lookups(): Promise<{ hits: number; misses: number }> {
+  const { hits, misses } = (await get('/v1/ops')).body.query_cache;
+  return { hits, misses };
+}
+
+/** The lookups `during` made, from /v1/ops. */
+async function lookupsOf(during: () => Promise<unknown>) {
+  const before = await lookups();
+  await during();
+  const after = await lookups();
+  return { hits: after.hits - before.hits, misses: after.misses - before.misses };
+}
+
+/** Page views of distinct visitors, ten minutes apart from `dayMs` on: each one session. */
+const visits = (n: number, dayMs: number, country: string, from = 0) =>
+  Array.from({ length: n }, (_, i) =>
+    enrichedEvent({
+      project: PROJECT,
+      user_id: `v${from + i}`,
+      timestamp: iso(dayMs + (from + i) * 10 * 60_000),
+      geo: { country, region: null, city: null },
+    }),
+  );
+
+interface CachedRoute {
+  readonly name: string;
+  readonly route: string;
+  /** Its parameters besides the range. */
+  readonly params: Readonly<Record<string, string>>;
+  /** A number of the answer that counts the visits sent. */
+  readonly measure: (body: Answer) => number;
+  /** Parameters that make another question: each another key. */
+  readonly others: readonly Readonly<Record<string, string>>[];
+  /** The days its tests send visits on, apart from every other test's. */
+  readonly days: { readonly repeat: number; readonly ttl: number };
+}
+
+const ROUTES: readonly CachedRoute[] = [
+  {
+    name: 'breakdown',
+    route: '/v1/metrics/breakdown',
+    params: { metric: 'events', by: 'country' },
+    measure: (body) => (body.rows as Array<{ value: number }>).reduce((sum, r) => sum + r.value, 0),
+    others: [{ limit: '5' }, { by: 'device' }, { metric: 'visitors' }, { metric: 'orders' }],
+    days: { repeat: TODAY - 4 * DAY_MS, ttl: TODAY - 10 * DAY_MS },
+  },
+];
+
+/** The route's question over [from, to), with `params` for its own. */
+function pathOf(route: CachedRoute, fromMs: number, toMs: number, params: Record<string, string> = {}) {
+  const query = new URLSearchParams({ ...route.params, from: iso(fromMs), to: iso(toMs), ...params });
+  return `${route.route}?${query}`;
+}
+
+beforeAll(async () => {
+  shortLived = await otherQueryFunction({ queryCacheTtlMs: SHORT_TTL_MS });
+  deadClickHouse = createClient({ url: 'http://127.0.0.1:1', request_timeout: 2000 });
+  noWarmTier = await otherQueryFunction({ clickhouse: deadClickHouse, tierTimeoutMs: 2000 });
+  await api.deliver(visits(7, COLD_DAY, 'JP'));
+}, 60_000);
+
+afterAll(async () => {
+  await shortLived?.close();
+  await noWarmTier?.close();
+  await deadClickHouse?.close();
+});
+
+describe.each(ROUTES)('the query cache of $name answers', (route) => {
+  const dayOf = (dayMs: number, params: Record<string, string> = {}) =>
+    pathOf(route, dayMs, dayMs + DAY_MS, params);
+
+  it('answers a second identical question from the cache, even when the warm tier has changed', async () => {
+    const path = dayOf(route.days.repeat);
+    await store([...visits(30, route.days.repeat, 'DE'), ...visits(20, route.days.repeat, 'FR', 30)]);
+    let first: Answer = {};
+    let second: Answer = {};
+    const counted = await lookupsOf(async () => {
+      first = (await get(path)).body;
+      await store(visits(10, route.days.repeat, 'DE', 50));
+      second = (await get(path)).body;
+    });
+    expect(route.measure(first)).toBe(50);
+    expect(first.degraded).toEqual([]);
+    expect(second).toEqual(first);
+    expect(counted).toEqual({ hits: 1, misses: 1 });
+  });
+
+  it('keys it by every parameter, and by the filters in any order', async () => {
+    const path = dayOf(route.days.repeat);
+    let others: Awaited<ReturnType<typeof get>>[] = [];
+    const counted = await lookupsOf(async () => {
+      others = await Promise.all(route.others.map((params) => get(dayOf(route.days.repeat, params))));
+    });
+    expect(others.map((o) => o.status)).toEqual(route.others.map(() => 200));
+    expect(counted).toEqual({ hits: 0, misses: route.others.length });
+    // Read afresh: the visits sent after the first answer are in it.
+    expect(route.measure(others[0]!.body)).toBe(60);
+    const filtered = `${path}&filter=country:DE&filter=device:desktop`;
+    const reordered = `${path}&filter=device:desktop&filter=country:DE`;
+    let answers: Answer[] = [];
+    const filteredLookups = await lookupsOf(async () => {
+      answers = [(await get(filtered)).body, (await get(reordered)).body];
+    });
+    expect(filteredLookups).toEqual({ hits: 1, misses: 1 });
+    expect(route.measure(answers[0]!)).toBe(40);
+    // The same answer, but for the filters it echoes, in the order asked.
+    expect({ ...answers[1], filters: [] }).toEqual({ ...answers[0], filters: [] });
+  });
+
+  it('reads the tiers again once the TTL has passed', async () => {
+    const path = dayOf(route.days.ttl);
+    await store(visits(5, route.days.ttl, 'DE'));
+    const counted = await lookupsOf(async () => {
+      const first = await shortLived.get(path);
+      expect(route.measure(first.body)).toBe(5);
+      expect((await shortLived.get(path)).body).toEqual(first.body);
+    });
+    expect(counted).toEqual({ hits: 1, misses: 1 });
+    await store(visits(5, route.days.ttl, 'DE', 5));
+    await sleep(SHORT_TTL_MS + 200);
+    expect(route.measure((await shortLived.get(path)).body)).toBe(10);
   });
 });
