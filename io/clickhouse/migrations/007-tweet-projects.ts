@@ -13,7 +13,8 @@ import type { Migration } from '../migration.ts';
  * is not in the sort key: a sort key can only grow at its end, where a project would not narrow
  * a read, and a project's tweets of a day are few enough to scan.
  *
- * The rollups (tweets_minute, tweets_hour) stay totals over every project for now.
+ * The rollups (tweets_minute, tweets_hour) stayed totals over every project here; migration 9
+ * (009-tweet-rollup-projects.ts) counts each project apart, the totals before it as the default's.
  */
 export const tweetProjects: Migration = {
   version: 7,

@@ -7,6 +7,7 @@ import { warehouseIds } from './005-warehouse-ids.ts';
 import { warehouseIdsTtl } from './006-warehouse-ids-ttl.ts';
 import { tweetProjects } from './007-tweet-projects.ts';
 import { projectFunnels } from './008-project-funnels.ts';
+import { tweetRollupProjects } from './009-tweet-rollup-projects.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   warehouseIdsTtl,
   tweetProjects,
   projectFunnels,
+  tweetRollupProjects,
 ];
