@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
@@ -19,11 +19,26 @@ export interface ColdArchiveStack {
   close(): Promise<void>;
 }
 
-export async function startColdArchiveStack(name: string): Promise<ColdArchiveStack> {
-  const dirs = [
-    mkdtempSync(join(tmpdir(), `spate-${name}-s3-`)),
-    mkdtempSync(join(tmpdir(), `spate-${name}-ch-`)),
-  ];
+export interface ColdArchiveStackOptions {
+  /**
+   * Where S3 and ClickHouse keep their data, kept after close, so that a later stack on the
+   * same folder finds what this one stored (a bench loads once and measures later).
+   * @default two throwaway folders, removed on close
+   */
+  readonly dataDir?: string;
+}
+
+export async function startColdArchiveStack(
+  name: string,
+  options: ColdArchiveStackOptions = {},
+): Promise<ColdArchiveStack> {
+  const kept = options.dataDir;
+  const dirs = kept
+    ? [join(kept, 's3'), join(kept, 'clickhouse')].map((d) => {
+        mkdirSync(d, { recursive: true });
+        return d;
+      })
+    : [mkdtempSync(join(tmpdir(), `spate-${name}-s3-`)), mkdtempSync(join(tmpdir(), `spate-${name}-ch-`))];
   const s3 = await startLocalS3({ port: 0, dataDir: dirs[0]! });
   const endpoint = await startClickHouseEndpoint({ port: 0, dataDir: dirs[1]! });
   const client = createClient({ url: endpoint.url });
@@ -49,7 +64,7 @@ export async function startColdArchiveStack(name: string): Promise<ColdArchiveSt
       await client.close();
       await endpoint.close();
       await s3.close();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      if (!kept) for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
   };
 }

@@ -7,7 +7,11 @@ import { startGateway } from '../../../local/gateway/index.ts';
 import type { RunningGateway } from '../../../local/gateway/types.ts';
 import { createLambdaContext } from '../../../local/lambda/context.ts';
 import { mskEventOf } from '../../unit/aggregation/factories.ts';
-import { type ColdArchiveStack, startColdArchiveStack } from '../aggregation/cold-archive-stack.ts';
+import {
+  type ColdArchiveStack,
+  type ColdArchiveStackOptions,
+  startColdArchiveStack,
+} from '../aggregation/cold-archive-stack.ts';
 import { startTestRedis, type TestRedis } from '../aggregation/redis-server.ts';
 import { SECRET, tokenFor } from '../push/push-stack.ts';
 
@@ -34,8 +38,9 @@ export interface QueryApiStack {
 export async function startQueryApiStack(
   name: string,
   routes: Pick<QueryDeps, 'now'> & Partial<QueryDeps>,
+  options: ColdArchiveStackOptions = {},
 ): Promise<QueryApiStack> {
-  const archive = await startColdArchiveStack(name);
+  const archive = await startColdArchiveStack(name, options);
   const redis = await startTestRedis();
   const warehouse = createWarehouseFunction({
     clickhouse: { url: archive.endpoint.url, username: 'default', password: '', database: 'default' },

@@ -1,0 +1,305 @@
+/**
+ * Breakdown speed over a month of traffic, per tier.
+ * Run: npx tsx bench/query/breakdown-speed.ts [events=10000000] [warmRounds=3] [coldRounds=1] [dataDir]
+ *
+ * The load is kept in `dataDir` (default: a folder of the temp dir named after `events`): a
+ * second run on it skips the load and only measures, so the load can run while the machine is
+ * busy and the questions on a quiet one.
+ *
+ * On chDB, s3rver and redis-server started here with the query routes behind the local gateway
+ * (the query API stack of the integration tests), it loads `events` of seeded shop traffic
+ * (bench/query/seeded-traffic.ts) spread over the 30 days before now, through the warehouse
+ * and archive functions in MSK batches as the stream delivers them, compacts the archive as the
+ * nightly compaction would, then lets the traffic go on for ten more minutes through the
+ * realtime function too (the hot tier's live breakdowns). Then `GET /v1/metrics/breakdown` for
+ * every dimension, timed at the client, with the query cache off (a 1 ms TTL: every answer is
+ * computed):
+ *   - hot: the last 5 whole minutes (events, orders, EUR revenue: what the hot tier keeps);
+ *   - warm: the last 30 days (events and visitors), and the same filtered by country;
+ *   - cold: a year, asked with the route's clock 335 days on, so that the month loaded lies in
+ *     the year's archive part (the warm tier answers only the last 30 days of any clock).
+ * Every answer is checked against the generated events for events by country. Writes
+ * bench/query/results.json and bench/query/REPORT.md.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@clickhouse/client';
+import { parseFunnelCatalog } from '../../core/aggregation/funnel-definition.ts';
+import type { EnrichedEvent } from '../../core/events/enriched-event.ts';
+import { FIXED_DIMENSIONS } from '../../core/query/dimension.ts';
+import { createS3Client } from '../../io/s3/client.ts';
+import { compactArchive, listArchiveObjects } from '../../io/s3/compaction.ts';
+import { createRealtimeFunction } from '../../lambdas/realtime/handler.ts';
+import { createLambdaContext } from '../../local/lambda/context.ts';
+import { LOCAL_BUCKETS } from '../../local/s3/buckets.ts';
+import { PROJECT as DASHBOARD_PROJECT, tokenFor } from '../../test/integration/push/push-stack.ts';
+import { startQueryApiStack } from '../../test/integration/query/query-api-stack.ts';
+import { mskEventOf } from '../../test/unit/aggregation/factories.ts';
+import { percentile } from '../percentile.ts';
+import { type BreakdownSpeedResults, breakdownReportMd, type TierTimings } from './report-md.ts';
+import { seededTraffic } from './seeded-traffic.ts';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+const total = Number(process.argv[2] ?? 10_000_000);
+const warmRounds = Number(process.argv[3] ?? 3);
+const coldRounds = Number(process.argv[4] ?? 1);
+// The project the query API stack's dashboard token is for.
+const PROJECT = DASHBOARD_PROJECT;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const CHUNK = 20_000;
+const say = (line: string) => process.stderr.write(`[breakdown] ${line}\n`);
+
+const dataDir = process.argv[5] ?? join(tmpdir(), `spate-breakdown-speed-${total}`);
+
+/** Events by country, the truth every tier's answer is checked against. */
+type Tally = Map<string, number>;
+const countryOf = (e: EnrichedEvent) => e.geo?.country ?? '';
+function tallyInto(tally: Tally, events: readonly EnrichedEvent[], fromMs: number, toMs: number) {
+  for (const e of events) {
+    const t = Date.parse(e.timestamp);
+    if (t >= fromMs && t < toMs) tally.set(countryOf(e), (tally.get(countryOf(e)) ?? 0) + 1);
+  }
+}
+
+/** What a load left in `dataDir`, so that a later run measures without loading again. */
+interface Loaded {
+  readonly events: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly loadSeconds: number;
+  readonly archive: BreakdownSpeedResults['archive'];
+  readonly byCountry: [string, number][];
+  /** The live minutes earlier runs on this folder delivered: in the warm tier too since. */
+  readonly live?: { readonly runs: number; readonly events: number; readonly byCountry: [string, number][] };
+}
+const loadedFile = join(dataDir, 'loaded.json');
+const previous = existsSync(loadedFile)
+  ? (JSON.parse(readFileSync(loadedFile, 'utf8')) as Loaded)
+  : undefined;
+if (previous && previous.events !== total)
+  throw new Error(`${dataDir} holds ${previous.events} events, not ${total}`);
+
+let clock = Date.now();
+const stack = await startQueryApiStack(
+  'breakdown-speed',
+  { now: () => clock, queryCacheTtlMs: 1 },
+  { dataDir },
+);
+const realtime = createRealtimeFunction({
+  redis: { url: stack.redis.url },
+  breaker: { failureThreshold: 3, openMs: 1000 },
+  retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 500 },
+  funnels: parseFunnelCatalog(undefined),
+});
+
+/**
+ * The month: `total` events over the 30 days before now through the warehouse and archive
+ * functions, then the archive compacted as the nightly job would (days before today). It
+ * starts six hours inside the warm tier's 30 days, so neither the warehouse function's
+ * retention cut nor the table's TTL (both by the real clock) drops an event before the
+ * questions are asked, even a few hours later.
+ */
+async function loadMonth(): Promise<Loaded> {
+  const toMs = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const fromMs = toMs - 30 * DAY_MS + 6 * 3_600_000;
+  const byCountry: Tally = new Map();
+  const started = performance.now();
+  let loaded = 0;
+  for (const chunk of seededTraffic({ project: PROJECT, events: total, fromMs, toMs, seed: 2026 }, CHUNK)) {
+    await stack.deliver(chunk);
+    tallyInto(byCountry, chunk, fromMs, toMs);
+    loaded += chunk.length;
+    if (loaded % 500_000 === 0)
+      say(`${loaded} events loaded, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const loadSeconds = (performance.now() - started) / 1000;
+  say(`${loaded} events through the warehouse and archive functions in ${loadSeconds.toFixed(1)} s`);
+
+  const s3 = createS3Client({ region: 'us-east-1', endpoint: stack.archive.s3.endpoint });
+  // A month's compaction job reads millions of rows: more than the client's default 30 s.
+  const compactor = createClient({ url: stack.archive.endpoint.url, request_timeout: 900_000 });
+  const objectsBefore = (await listArchiveObjects(s3, LOCAL_BUCKETS.archive, 'events')).length;
+  const compactStarted = performance.now();
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  await compactArchive(
+    { s3, clickhouse: compactor, bucket: LOCAL_BUCKETS.archive, cold: stack.archive.cold },
+    { beforeDay: new Date(today).toISOString().slice(0, 10) },
+  );
+  await compactor.close();
+  const compactSeconds = (performance.now() - compactStarted) / 1000;
+  const objectsAfter = (await listArchiveObjects(s3, LOCAL_BUCKETS.archive, 'events')).length;
+  say(`archive: ${objectsBefore} objects, compacted to ${objectsAfter} in ${compactSeconds.toFixed(1)} s`);
+  const result: Loaded = {
+    events: loaded,
+    fromMs,
+    toMs,
+    loadSeconds: Math.round(loadSeconds),
+    archive: { objectsBefore, objectsAfter, compactSeconds: Math.round(compactSeconds) },
+    byCountry: [...byCountry],
+  };
+  writeFileSync(loadedFile, JSON.stringify(result));
+  return result;
+}
+
+/**
+ * Live traffic at the next offsets (after the month's): to the warehouse and the archive, as
+ * every event goes, and to the realtime function, which makes the hot tier's live breakdowns.
+ */
+async function deliverLive(events: EnrichedEvent[], firstOffset: number) {
+  const msk = mskEventOf(events, { partition: 0, firstOffset });
+  await stack.warehouse.handler(msk, createLambdaContext('warehouse'));
+  await stack.archive.archive.handler(msk, createLambdaContext('archive'));
+  await realtime.handler(msk, createLambdaContext('realtime'));
+}
+
+try {
+  const month = previous ?? (await loadMonth());
+  if (previous) say(`measuring the ${previous.events} events loaded into ${dataDir}`);
+  const all: Tally = new Map(month.byCountry);
+  for (const [country, n] of month.live?.byCountry ?? []) all.set(country, (all.get(country) ?? 0) + n);
+  const run = month.live?.runs ?? 0;
+
+  // Ten more minutes of the same traffic, at the same rate, ending at the current minute: the
+  // hot tier's live breakdowns are made by the realtime function as the stream delivers them.
+  const liveTo = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
+  const liveFrom = liveTo - 10 * MINUTE_MS;
+  const perMinute = Math.max(1, Math.round(total / ((month.toMs - month.fromMs) / MINUTE_MS)));
+  const generated = [
+    ...seededTraffic(
+      { project: PROJECT, events: perMinute * 10, fromMs: liveFrom, toMs: liveTo, seed: 2027 },
+      CHUNK,
+    ),
+  ].flat();
+  // Event ids of the live part are its own (and this run's), so none is taken for a copy of another.
+  const liveEvents = generated.map((e, i) => ({
+    ...e,
+    event_id: `00000000-0000-4000-9${String(run).padStart(3, '0')}-${String(i).padStart(12, '0')}`,
+  }));
+  await deliverLive(liveEvents, month.events + (month.live?.events ?? 0));
+  const liveByCountry: Tally = new Map(month.live?.byCountry ?? []);
+  tallyInto(liveByCountry, liveEvents, 0, Number.MAX_SAFE_INTEGER);
+  tallyInto(all, liveEvents, 0, Number.MAX_SAFE_INTEGER);
+  const live: Loaded['live'] = {
+    runs: run + 1,
+    events: (month.live?.events ?? 0) + liveEvents.length,
+    byCountry: [...liveByCountry],
+  };
+  writeFileSync(loadedFile, JSON.stringify({ ...month, live }));
+  const hotTruth: Tally = new Map();
+  tallyInto(hotTruth, liveEvents, liveTo - 5 * MINUTE_MS, liveTo);
+  clock = liveTo + 1000;
+
+  const dimensions = [...FIXED_DIMENSIONS, 'prop.plan'];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  async function ask(path: string): Promise<{
+    ms: number;
+    body: { rows: { key: string; value: number }[]; tiers: string[]; degraded: unknown[] };
+  }> {
+    const t0 = performance.now();
+    // A token valid at the route's clock, which the cold questions move 335 days on.
+    const response = await stack.fetch(path, {
+      headers: { authorization: `Bearer ${tokenFor(PROJECT, 400 * 86_400)}` },
+    });
+    const body = (await response.json()) as never;
+    const ms = performance.now() - t0;
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+    return { ms, body };
+  }
+  const exactFor = (rows: { key: string; value: number }[], truth: Tally) =>
+    JSON.stringify([...rows].sort((a, b) => (a.key < b.key ? -1 : 1))) ===
+    JSON.stringify(
+      [...truth].map(([key, value]) => ({ key, value })).sort((a, b) => (a.key < b.key ? -1 : 1)),
+    );
+
+  async function timeTier(
+    label: string,
+    rounds: number,
+    questions: readonly { path: string; truth?: Tally; tier: string }[],
+  ): Promise<TierTimings> {
+    const timings: number[] = [];
+    let exact = true;
+    const degraded = new Set<string>();
+    const tiers = new Set<string>();
+    for (let r = 0; r < rounds; r++)
+      for (const q of questions) {
+        const { ms, body } = await ask(q.path);
+        timings.push(ms);
+        for (const t of body.tiers) tiers.add(t);
+        for (const d of body.degraded) degraded.add(JSON.stringify(d));
+        if (!body.tiers.includes(q.tier)) exact = false;
+        if (q.truth && !exactFor(body.rows, q.truth)) exact = false;
+      }
+    const ms = (p: number) => Math.round(percentile(timings, p) * 10) / 10;
+    const result = {
+      label,
+      queries: timings.length,
+      p50Ms: ms(50),
+      p95Ms: ms(95),
+      maxMs: ms(100),
+      exact,
+      tiers: [...tiers],
+      degraded: [...degraded],
+    };
+    say(`${label}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms over ${result.queries}, exact ${exact}`);
+    return result;
+  }
+
+  const hotRange = `from=${iso(liveTo - 5 * MINUTE_MS)}&to=${iso(liveTo)}`;
+  const hot = await timeTier(
+    'hot: last 5 minutes',
+    warmRounds,
+    FIXED_DIMENSIONS.flatMap((by) =>
+      (['events', 'orders', 'revenue'] as const).map((metric) => ({
+        path: `/v1/metrics/breakdown?metric=${metric}&by=${by}&${hotRange}&limit=1000`,
+        tier: 'hot',
+        ...(by === 'country' && metric === 'events' ? { truth: hotTruth } : {}),
+      })),
+    ),
+  );
+
+  const warmRange = `from=${iso(clock - 30 * DAY_MS)}&to=${iso(liveTo)}`;
+  const warmQuestions = (filter: string) =>
+    dimensions.flatMap((by) =>
+      (['events', 'visitors'] as const).map((metric) => ({
+        path: `/v1/metrics/breakdown?metric=${metric}&by=${by}&${warmRange}&limit=1000${filter}`,
+        tier: 'warm',
+        ...(by === 'country' && metric === 'events' && filter === '' ? { truth: all } : {}),
+      })),
+    );
+  const warm = await timeTier('warm: last 30 days', warmRounds, warmQuestions(''));
+  const warmFiltered = await timeTier(
+    'warm: last 30 days, filter=country:DE',
+    warmRounds,
+    warmQuestions('&filter=country:DE'),
+  );
+
+  clock = liveTo + 335 * DAY_MS;
+  const coldRange = `from=${iso(clock - 365 * DAY_MS)}&to=${iso(clock)}`;
+  const cold = await timeTier(
+    'cold: a year (the month loaded, from the archive)',
+    coldRounds,
+    dimensions.flatMap((by) =>
+      (['events', 'visitors'] as const).map((metric) => ({
+        path: `/v1/metrics/breakdown?metric=${metric}&by=${by}&${coldRange}&limit=1000`,
+        tier: 'cold',
+        ...(by === 'country' && metric === 'events' ? { truth: all } : {}),
+      })),
+    ),
+  );
+
+  const results: BreakdownSpeedResults = {
+    at: new Date().toISOString(),
+    events: month.events + live.events,
+    loadSeconds: month.loadSeconds,
+    archive: month.archive,
+    liveEventsPerMinute: perMinute,
+    tiers: [hot, warm, warmFiltered, cold],
+  };
+  writeFileSync('bench/query/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('bench/query/REPORT.md', breakdownReportMd(results, process.argv.slice(2)));
+} finally {
+  await realtime.close();
+  await stack.close();
+}

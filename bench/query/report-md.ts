@@ -1,0 +1,66 @@
+/** The figures of one tier's questions (bench/query/breakdown-speed.ts). */
+export interface TierTimings {
+  readonly label: string;
+  readonly queries: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+  /** Every answer came from the tier asked for and matched the generated events where checked. */
+  readonly exact: boolean;
+  readonly tiers: readonly string[];
+  readonly degraded: readonly string[];
+}
+
+export interface BreakdownSpeedResults {
+  readonly at: string;
+  readonly events: number;
+  readonly loadSeconds: number;
+  readonly archive: {
+    readonly objectsBefore: number;
+    readonly objectsAfter: number;
+    readonly compactSeconds: number;
+  };
+  readonly liveEventsPerMinute: number;
+  readonly tiers: readonly TierTimings[];
+}
+
+/** The issue's targets, p95 per tier, by the label's first word. */
+const TARGET_MS: Readonly<Record<string, number>> = { hot: 50, warm: 300, cold: 3000 };
+
+/** REPORT.md from a run's results: nothing in it is written by hand. */
+export function breakdownReportMd(r: BreakdownSpeedResults, args: readonly string[]): string {
+  const targetOf = (t: TierTimings) => TARGET_MS[t.label.split(':')[0]!]!;
+  const verdict = (t: TierTimings) => (t.p95Ms < targetOf(t) ? 'met' : 'missed');
+  return `# Breakdown speed over a month of traffic
+
+\`npx tsx bench/query/breakdown-speed.ts ${args.join(' ')}\` at ${r.at} on the project's 2-core
+development machine: chDB, s3rver and redis-server started by the bench, the query routes behind
+the local gateway, every request timed at the client with the query cache off (every answer is
+computed). What the bench loads and asks is described at the top of
+\`bench/query/breakdown-speed.ts\`.
+
+- ${r.events.toLocaleString('en-US')} events of seeded shop traffic over 30 days, through the warehouse and
+  archive functions in batches of 20,000 in ${r.loadSeconds} s, then ${r.liveEventsPerMinute} a minute live for
+  ten minutes through the realtime function too;
+- the archive compacted as the nightly job would: ${r.archive.objectsBefore} objects became
+  ${r.archive.objectsAfter} in ${r.archive.compactSeconds} s.
+
+## Targets (p95)
+${r.tiers
+  .map((t) => `- ${t.label}: **${verdict(t)}** (${t.p95Ms} ms, target < ${targetOf(t)} ms)`)
+  .join('\n')}
+
+## Results
+| questions | queries | p50 ms | p95 ms | max ms | tiers that answered | degraded | exact |
+|---|---:|---:|---:|---:|---|---|---|
+${r.tiers
+  .map(
+    (t) =>
+      `| ${t.label} | ${t.queries} | ${t.p50Ms} | ${t.p95Ms} | ${t.maxMs} | ${t.tiers.join(', ')} | ${t.degraded.length === 0 ? 'none' : t.degraded.join(', ')} | ${t.exact ? 'yes' : 'no'} |`,
+  )
+  .join('\n')}
+
+"exact": every answer came from the tier the range asks for, and events by country matched the
+generated events exactly.
+`;
+}
