@@ -12,7 +12,7 @@ export type KeyedQuery = object & { readonly filters?: readonly Filter[] };
  * the same filters in another order (AND is commutative) and the order of an object's fields
  * read alike.
  */
-export function answerKey(answer: string, tiers: readonly Tier[], query: KeyedQuery): string {
+export function answerKey<Q extends KeyedQuery>(answer: string, tiers: readonly Tier[], query: Q): string {
   const { filters, ...rest } = query;
   return JSON.stringify([answer, tiers, canonical(rest), filtersKey(filters ?? [])]);
 }
