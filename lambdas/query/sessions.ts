@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { beforeHotTier, type CachedAnswer, uncached } from '../../core/query/answer-cache.ts';
+import { answerKey } from '../../core/query/answer-key.ts';
 import { type BreakdownSpan, breakdownSpans } from '../../core/query/breakdown-query.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import {
@@ -22,6 +24,8 @@ export interface SessionsDeps {
   /** Where ClickHouse finds the S3 archive; without it the cold tier is reported unavailable. */
   readonly cold?: ColdTierConfig;
   readonly tierTimeoutMs: number;
+  /** The query cache of whole warm and cold answers; without it every answer is read afresh. */
+  readonly answers?: CachedAnswer;
 }
 
 type Query = Readonly<Record<string, string | undefined>>;
@@ -64,8 +68,7 @@ export function sessionsRoute(deps: SessionsDeps) {
       spans.map((s) => s.tier).join('+'),
     );
 
-  async function answer(q: SessionsQuery, nowMs: number) {
-    const spans = breakdownSpans(sessionsReadRange(q), nowMs);
+  async function answer(q: SessionsQuery, spans: readonly BreakdownSpan[]) {
     try {
       return { byStep: await read(q, spans), tiers: spans.map((s) => s.tier), degraded: [], exact: true };
     } catch {
@@ -94,17 +97,34 @@ export function sessionsRoute(deps: SessionsDeps) {
     nowMs: number,
   ) {
     const q = sessionsQueryOf(project, event.queryStringParameters ?? {}, requestFilters(event), nowMs);
-    const a = await answer(q, nowMs);
     return {
       from: new Date(q.fromMs).toISOString(),
       to: new Date(q.toMs).toISOString(),
       step_s: q.stepSeconds,
       session_gap_s: SESSION_GAP_MS / 1000,
       filters: q.filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
-      ...sessionsAnswer(q, a.byStep),
-      exact: a.exact,
-      tiers: [...new Set(a.tiers)],
-      degraded: [...new Set(a.degraded)].map((tier) => ({ tier, store: TIER_STORE[tier] })),
+      ...(await figures(q, nowMs)),
     };
   };
+
+  /**
+   * The figures of the answer. A whole one over a range read before the hot tier's day is kept
+   * a few seconds (core/query/answer-cache.ts): a wall of dashboards on one range costs one scan.
+   */
+  function figures(q: SessionsQuery, nowMs: number) {
+    const range = sessionsReadRange(q);
+    const spans = breakdownSpans(range, nowMs);
+    const tiers = spans.map((s) => s.tier);
+    const key = beforeHotTier(range, nowMs) ? answerKey('sessions', tiers, q) : undefined;
+    const read = async () => {
+      const a = await answer(q, spans);
+      return {
+        ...sessionsAnswer(q, a.byStep),
+        exact: a.exact,
+        tiers: [...new Set(a.tiers)],
+        degraded: [...new Set(a.degraded)].map((tier) => ({ tier, store: TIER_STORE[tier] })),
+      };
+    };
+    return (deps.answers ?? uncached)(key, read, (a) => a.exact && a.degraded.length === 0);
+  }
 }
