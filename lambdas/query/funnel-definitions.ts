@@ -16,6 +16,8 @@ import {
 } from '../../core/aggregation/project-funnel.ts';
 import { InputError, NotFoundError, SpateError, UnavailableError } from '../../core/errors/spate-error.ts';
 import { funnelSnapshot } from '../../core/push/snapshots.ts';
+import { beforeHotTier, type CachedAnswer, uncached } from '../../core/query/answer-cache.ts';
+import { answerKey } from '../../core/query/answer-key.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { WARM_SPAN_MS } from '../../core/query/metric-query.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
@@ -32,6 +34,8 @@ export interface FunnelDefinitionDeps {
   readonly clickhouse: ClickHouseClient;
   readonly funnels: FunnelCatalog;
   readonly tierTimeoutMs: number;
+  /** The query cache of whole warm and cold answers; without it every answer is read afresh. */
+  readonly answers?: CachedAnswer;
 }
 
 const MAX_BODY_BYTES = 16_384;
@@ -146,6 +150,23 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
   }
 
   /**
+   * Visitors per step over a range the warm tier keeps, from its event rows. Over a range before
+   * the hot tier's day it is kept a few seconds (core/query/answer-cache.ts), keyed by the
+   * funnel's steps as they are now, so an edited funnel is read afresh.
+   */
+  function stepVisitors(
+    funnel: ProjectFunnel,
+    range: { fromMs: number; toMs: number },
+    filters: readonly Filter[],
+    nowMs: number,
+  ) {
+    const question = { project: funnel.project, definition: funnel.definition, ...range, filters };
+    const key = beforeHotTier(range, nowMs) ? answerKey('funnel-history', ['warm'], question) : undefined;
+    const read = () => readFunnelHistory(deps.clickhouse, funnel.project, funnel.definition, range, filters);
+    return (deps.answers ?? uncached)(key, read);
+  }
+
+  /**
    * History: visitors per step from the warm tier's event rows, over the part of the range it
    * keeps (30 days), said in `from`. Counted for the funnel's current steps whenever it was made.
    */
@@ -160,13 +181,7 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
     // A range wholly past the warm tier's 30 days has no answer here: no tier, every step 0.
     const inWarm = fromMs < range.toMs;
     const reached = inWarm
-      ? await readFunnelHistory(
-          deps.clickhouse,
-          funnel.project,
-          funnel.definition,
-          { fromMs, toMs: range.toMs },
-          filters,
-        )
+      ? await stepVisitors(funnel, { fromMs, toMs: range.toMs }, filters, nowMs)
       : funnel.definition.steps.map(() => 0);
     return {
       from: new Date(Math.min(fromMs, range.toMs)).toISOString(),
