@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { breakdownSpans } from '../../core/query/breakdown-query.ts';
+import { beforeHotTier, type CachedAnswer, uncached } from '../../core/query/answer-cache.ts';
+import { answerKey } from '../../core/query/answer-key.ts';
+import { type BreakdownSpan, breakdownSpans } from '../../core/query/breakdown-query.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
@@ -10,6 +12,8 @@ export interface FilteredOverviewDeps {
   readonly clickhouse: ClickHouseClient;
   readonly cold?: ColdTierConfig;
   readonly tierTimeoutMs: number;
+  /** The query cache of whole warm and cold answers; without it every answer is read afresh. */
+  readonly answers?: CachedAnswer;
 }
 
 const TIER_STORE = { warm: 'clickhouse', cold: 's3' } as const;
@@ -22,6 +26,26 @@ const TIER_STORE = { warm: 'clickhouse', cold: 's3' } as const;
  */
 export function filteredOverviewRoute(deps: FilteredOverviewDeps) {
   const t = deps.tierTimeoutMs;
+
+  /**
+   * A span's numbers. A span before the hot tier's day is kept a few seconds
+   * (core/query/answer-cache.ts); the warm span of a range up to now is read every time.
+   */
+  function spanNumbers(project: string, span: BreakdownSpan, filters: readonly Filter[], nowMs: number) {
+    const read = () =>
+      withinDeadline(
+        filteredOverview(deps.clickhouse, deps.cold, project, span, filters),
+        // A scan of the archive takes longer than a read of the warm table: four tier timeouts.
+        span.tier === 'cold' ? 4 * t : t,
+        span.tier,
+      );
+    const question = { project, fromMs: span.fromMs, toMs: span.toMs, filters };
+    const key = beforeHotTier(span, nowMs)
+      ? answerKey('filtered-overview', [span.tier], question)
+      : undefined;
+    return (deps.answers ?? uncached)(key, read);
+  }
+
   return async function overview(
     project: string,
     q: Readonly<Record<string, string | undefined>>,
@@ -31,14 +55,7 @@ export function filteredOverviewRoute(deps: FilteredOverviewDeps) {
     const range = timeRange(q, nowMs, 5 * 60_000);
     const spans = breakdownSpans(range, nowMs);
     const parts = await Promise.all(
-      spans.map((span) =>
-        withinDeadline(
-          filteredOverview(deps.clickhouse, deps.cold, project, span, filters),
-          // A scan of the archive takes longer than a read of the warm table: four tier timeouts.
-          span.tier === 'cold' ? 4 * t : t,
-          span.tier,
-        ).catch(() => undefined),
-      ),
+      spans.map((span) => spanNumbers(project, span, filters, nowMs).catch(() => undefined)),
     );
     const answered = parts.filter((p): p is OverviewNumbers => p !== undefined);
     return {
