@@ -13,6 +13,7 @@ import { FRESH_SNAPSHOT_MS } from '../../core/push/snapshot-freshness.ts';
 import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
 import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.ts';
 import { answerCache } from '../../core/query/answer-cache.ts';
+import { answerKey } from '../../core/query/answer-key.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
@@ -173,10 +174,10 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     filteredWarm: cached('warm', filtered.warm),
     filteredCold: cached('cold', filtered.cold),
   };
-  const filteredOverview = filteredOverviewRoute(deps);
-  const sessions = sessionsRoute(deps);
+  const filteredOverview = filteredOverviewRoute({ ...deps, answers });
+  const sessions = sessionsRoute({ ...deps, answers });
   const journeys = topJourneysRoute(deps);
-  const funnelDefinitions = funnelDefinitionsRoute(deps);
+  const funnelDefinitions = funnelDefinitionsRoute({ ...deps, answers });
   const userEvents = userEventsRoute(deps);
 
   async function overview(project: string, q: Record<string, string | undefined>, nowMs: number) {
@@ -187,6 +188,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     );
     const degraded: string[] = [];
     const tiers: string[] = [];
+    // The warm and cold spans' numbers come through the query cache, as a series' spans do.
     const parts: OverviewNumbers[] = [];
     // Asked alongside the range's reads rather than after them: one round trip less.
     const active = withTimeout(activeNow(deps.redis, project, nowMs), t, 'redis').catch(() => null);
@@ -205,7 +207,8 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         try {
           if (!coldConfig) throw new Error('no cold tier configured');
           // A scan of the archive takes longer than a rollup read: it gets four tier timeouts.
-          parts.push(await withTimeout(coldOverview(deps.clickhouse, coldConfig, project, r), 4 * t, 's3'));
+          const read = () => withTimeout(coldOverview(deps.clickhouse, coldConfig, project, r), 4 * t, 's3');
+          parts.push(await answers(answerKey('overview', ['cold'], { project, ...r }), read));
           tiers.push('cold');
         } catch {
           degraded.push('cold');
@@ -213,7 +216,10 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         continue;
       }
       try {
-        parts.push(await withTimeout(warmOverview(deps.clickhouse, project, r), t, 'clickhouse'));
+        const read = () => withTimeout(warmOverview(deps.clickhouse, project, r), t, 'clickhouse');
+        // A hot span read here, the hot tier having failed, is not the warm tier's to keep.
+        const key = span.tier === 'warm' ? answerKey('overview', ['warm'], { project, ...r }) : undefined;
+        parts.push(await answers(key, read));
         tiers.push('warm');
       } catch {
         degraded.push('warm');
