@@ -1,4 +1,6 @@
 import { METRIC_SERVICES, SPATE_METRICS } from '../../core/metrics/metric-names.ts';
+import type { TokenCounts } from '../../core/nlp/inference/length-batches.ts';
+import { NOTHING_FED, paddingBetween } from './padding.ts';
 
 /**
  * CloudWatch embedded metric format: one JSON log line that CloudWatch Logs turns into
@@ -7,7 +9,7 @@ import { METRIC_SERVICES, SPATE_METRICS } from '../../core/metrics/metric-names.
  */
 export interface EmfMetric {
   readonly name: string;
-  readonly unit: 'Count' | 'Count/Second' | 'Milliseconds';
+  readonly unit: 'Count' | 'Count/Second' | 'Milliseconds' | 'Percent';
   readonly value: number;
 }
 
@@ -34,12 +36,39 @@ export function emfLine(
   });
 }
 
-/** Writes the worker's scaling metrics every `intervalMs`; returns a stop function that writes a last line. */
+/** The worker's figures an EMF line reports; tokensFed is absent or undefined for a backend that pads nothing. */
+export interface WorkerEmfSource {
+  readonly totalLag: number;
+  ratePerSecond(): number;
+  tokensFed?(): TokenCounts | undefined;
+}
+
+/**
+ * Writes the worker's metrics every `intervalMs`: its scaling metrics, and for a padded model the
+ * tokens it fed over the interval and their padding share (padding.ts). Returns a stop function
+ * that writes a last line.
+ */
 export function publishWorkerEmf(
-  source: { readonly totalLag: number; ratePerSecond(): number },
+  source: WorkerEmfSource,
   options: { readonly namespace: string; readonly intervalMs: number },
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): () => void {
+  let fedBefore = NOTHING_FED;
+  const tokenMetrics = (): EmfMetric[] => {
+    const fed = source.tokensFed?.();
+    if (fed === undefined) return [];
+    const interval = paddingBetween(fedBefore, fed);
+    fedBefore = fed;
+    const real = { name: SPATE_METRICS.realTokens.name, unit: SPATE_METRICS.realTokens.unit };
+    const padded = { name: SPATE_METRICS.paddedTokens.name, unit: SPATE_METRICS.paddedTokens.unit };
+    const share = { name: SPATE_METRICS.paddingShare.name, unit: SPATE_METRICS.paddingShare.unit };
+    return [
+      { ...real, value: interval.realTokens },
+      { ...padded, value: interval.paddedTokens },
+      // An interval in which nothing ran has no share: a 0 would read as perfectly packed runs.
+      ...(interval.paddingPercent === undefined ? [] : [{ ...share, value: interval.paddingPercent }]),
+    ];
+  };
   const publish = () =>
     write(
       emfLine(
@@ -56,6 +85,7 @@ export function publishWorkerEmf(
             unit: SPATE_METRICS.tweetsPerSecond.unit,
             value: source.ratePerSecond(),
           },
+          ...tokenMetrics(),
         ],
         Date.now(),
       ),

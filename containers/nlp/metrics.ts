@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TokenCounts } from '../../core/nlp/inference/length-batches.ts';
 
 /** The worker's Prometheus metrics, on their own registry so several workers can share a process in tests. */
 export class NlpMetrics {
@@ -73,7 +74,23 @@ export class NlpMetrics {
     registers: [this.registry],
   });
 
+  // Read from the backend's own counters at each scrape: the backend counts, this only reports.
+  readonly realTokens = new Counter({
+    name: 'spate_nlp_real_tokens_total',
+    help: "Tokens of the tweets fed to the model, all heads together (a padded backend's only)",
+    registers: [this.registry],
+    collect: () => this.syncTokens(),
+  });
+  readonly paddedTokens = new Counter({
+    name: 'spate_nlp_padded_tokens_total',
+    help: 'Tokens of the tensors the model ran, padding included; padding share = 1 - real / padded',
+    registers: [this.registry],
+    collect: () => this.syncTokens(),
+  });
+
   private readonly recent: { at: number; n: number }[] = [];
+  private tokenSource: (() => TokenCounts) | undefined;
+  private tokensReported = { realTokens: 0, paddedTokens: 0 };
   private readonly lagByPartition = new Map<number, number>();
 
   countEnriched(n: number, now = Date.now()): void {
@@ -86,6 +103,24 @@ export class NlpMetrics {
   ratePerSecond(now = Date.now()): number {
     while (this.recent.length > 0 && this.recent[0]!.at < now - 10_000) this.recent.shift();
     return this.recent.reduce((s, r) => s + r.n, 0) / 10;
+  }
+
+  /** Reports the backend's token counters (padding.ts tokenCountsOf); a backend that pads nothing has none. */
+  watchTokens(source: () => TokenCounts): void {
+    this.tokenSource = source;
+  }
+
+  /** What the backend fed its model so far; undefined when it pads nothing. */
+  tokensFed(): TokenCounts | undefined {
+    return this.tokenSource?.();
+  }
+
+  private syncTokens(): void {
+    const fed = this.tokensFed();
+    if (fed === undefined) return;
+    this.realTokens.inc(fed.realTokens - this.tokensReported.realTokens);
+    this.paddedTokens.inc(fed.paddedTokens - this.tokensReported.paddedTokens);
+    this.tokensReported = { realTokens: fed.realTokens, paddedTokens: fed.paddedTokens };
   }
 
   setLag(partition: number, lag: number): void {

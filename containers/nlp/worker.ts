@@ -19,6 +19,7 @@ import { EnrichedTweetIds } from './enriched-ids.ts';
 import { completeTweets, createEnricher } from './enrichment.ts';
 import { GroupCommit } from './group-commit.ts';
 import { NlpMetrics, serveMetrics } from './metrics.ts';
+import { tokenCountsOf } from './padding.ts';
 import { watchRulesFile } from './rules-file.ts';
 import { TransactionSizer } from './transaction-sizer.ts';
 import { resolveTransactionalId } from './transactional-id.ts';
@@ -76,6 +77,8 @@ export async function startNlpWorker(
     lengthBatching: config.lengthBatching,
   });
   metrics.gpuInUse.set(backend.device === 'cuda' ? 1 : 0);
+  const tokensFed = tokenCountsOf(backend);
+  if (tokensFed !== undefined) metrics.watchTokens(tokensFed);
   const batcher = new MicroBatcher<string, ModelScores>(
     (texts) => backend.infer(texts),
     (text) => backend.lengthOf(text),

@@ -62,6 +62,12 @@ export const SPATE_METRICS = {
   // NLP worker's EMF lines (containers/nlp/emf.ts), service nlp.
   consumerLag: counted('ConsumerLag'),
   tweetsPerSecond: counted('TweetsPerSecond', 'Count/Second'),
+  /** Tokens of the tweets a padded model was fed over the line's interval, all heads together. */
+  realTokens: counted('RealTokens'),
+  /** Tokens of the tensors it ran over the interval, padding included. */
+  paddedTokens: counted('PaddedTokens'),
+  /** (PaddedTokens - RealTokens) / PaddedTokens in percent; absent from a line when nothing ran. */
+  paddingShare: counted('PaddingShare', 'Percent'),
   /** The ClickHouse host's CloudWatch agent (lib/warehouse): disk measurement used_percent. */
   diskUsedPercent: { name: 'disk_used_percent', unit: 'Percent', dimensions: ['path', 'fstype'] },
 } as const;
