@@ -18,7 +18,8 @@ import type { Migration } from '../migration.ts';
  *    default project as '' too, and tweetProjectOf refuses '' as a project's name.
  * 3. `project` reads the key back as the project's name, for readers to filter and group by.
  * No row is rewritten or moved, so nothing is counted twice, and each statement is idempotent,
- * so a migration cut short reruns.
+ * so a migration cut short reruns. MODIFY QUERY needs no experimental setting since ClickHouse
+ * 24.1 (the server image runs 25.8, chDB 26.x).
  */
 const perProject = (name: string, bucket: string, fn: string) => [
   // 0.7 is the hot tier's toxicity alert score (core/aggregation/tweets.ts TOXICITY_ALERT_SCORE).
