@@ -167,7 +167,8 @@ describe('dashboard filters, comparisons, panels and CSV in headless Chromium', 
 
   it('opens filtered from a shared link', async () => {
     // With the app's script held back (a fresh page: nothing cached), the first paint is the
-    // shell's: it must not show the snapshot's figures (all traffic) in a filtered link's tiles.
+    // shell's: a filtered link's tiles show its filtered overview, never the snapshot's figures
+    // (all traffic). test/e2e/dashboard-filtered-link.test.ts checks the figures on fixed events.
     const shell = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     let held = 0;
     await shell.route(/\/assets\/.*\.js$/, async (route) => {
@@ -175,10 +176,14 @@ describe('dashboard filters, comparisons, panels and CSV in headless Chromium', 
       await new Promise((r) => setTimeout(r, 2500));
       await route.continue().catch(() => undefined);
     });
+    const tilesAnswer = shell.waitForResponse((r) => new URL(r.url()).pathname === '/v1/metrics/overview');
     await shell.goto(`${stack.endpoints.dashboard}&filter=device:mobile`, { waitUntil: 'domcontentloaded' });
-    // The shell asks for the app once it has painted (or chosen not to paint) the snapshot.
+    const answer = (await (await tilesAnswer).json()) as { events: number; filters: unknown };
+    expect(answer.filters).toEqual([{ dimension: 'device', value: 'mobile' }]);
+    // The shell asks for the app once it has painted the filtered figures.
     await until('the app script asked for', async () => (held > 0 ? true : undefined));
-    expect(await shell.getByTestId('events-total').textContent()).toBe('—');
+    expect(await shell.getByTestId('events-total').textContent()).toBe(answer.events.toLocaleString('en-US'));
+    expect(await shell.getByTestId('active-now').textContent()).toBe('—');
     await shell.close();
 
     await page.goto(`${stack.endpoints.dashboard}&filter=device:mobile`);
