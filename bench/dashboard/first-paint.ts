@@ -145,39 +145,49 @@ async function measureVisit(page: Page, url: string): Promise<PaintSample> {
   await visitUntilPainted(page, url);
   // The paint entry is queued once the frame is presented, a little after the mark.
   await sleep(200);
-  return page.evaluate((name) => {
-    type Resource = {
-      startTime: number;
-      responseEnd: number;
-      serverTiming?: { name: string; duration: number }[];
-    };
-    // Node's types lack the DOM's timing entries: read the fields we use.
-    const resource = (path: string) =>
-      performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === path) as
-        | Resource
-        | undefined;
-    // The gateway's own time (its Server-Timing header): the rest is the network and the browser.
-    const gateway = (r: Resource | undefined) =>
-      r?.serverTiming?.find((t) => t.name === 'gateway')?.duration ?? Number.NaN;
+  // Inline callbacks only: tsx names a function bound to a const with a helper the page lacks.
+  const t = await page.evaluate((name) => {
     const paint = performance.getEntriesByName('first-contentful-paint')[0];
-    const snap = resource('/v1/snapshot');
-    // A filtered link's tiles: the filtered overview index.html asks for beside the snapshot.
-    const tiles = resource('/v1/metrics/overview');
     const nav = performance.getEntriesByType('navigation' as 'mark')[0] as unknown as
       | { domContentLoadedEventEnd?: number; responseEnd?: number }
       | undefined;
     return {
       mark: performance.getEntriesByName(name)[0]?.startTime ?? Number.NaN,
       fcp: paint?.startTime ?? Number.NaN,
-      snapshot: snap ? snap.responseEnd - snap.startTime : Number.NaN,
-      snapshotServer: gateway(snap),
-      snapshotStart: snap?.startTime ?? Number.NaN,
       domContentLoaded: nav?.domContentLoadedEventEnd ?? Number.NaN,
       html: nav?.responseEnd ?? Number.NaN,
-      tilesOverview: tiles ? tiles.responseEnd - tiles.startTime : Number.NaN,
-      tilesOverviewServer: gateway(tiles),
+      // Node's types lack the DOM's timing entries: read the fields we use.
+      resources: performance.getEntriesByType('resource').map((entry) => {
+        const e = entry as unknown as {
+          name: string;
+          startTime: number;
+          responseEnd: number;
+          serverTiming?: { name: string; duration: number }[];
+        };
+        return {
+          path: new URL(e.name).pathname,
+          startTime: e.startTime,
+          responseEnd: e.responseEnd,
+          // The gateway's own time (its Server-Timing header): the rest is the network and the browser.
+          gateway: e.serverTiming?.find((s) => s.name === 'gateway')?.duration ?? Number.NaN,
+        };
+      }),
     };
   }, MARK);
+  const snap = t.resources.find((r) => r.path === '/v1/snapshot');
+  // A filtered link's tiles: the filtered overview index.html asks for beside the snapshot.
+  const tiles = t.resources.find((r) => r.path === '/v1/metrics/overview');
+  return {
+    mark: t.mark,
+    fcp: t.fcp,
+    snapshot: snap ? snap.responseEnd - snap.startTime : Number.NaN,
+    snapshotServer: snap?.gateway ?? Number.NaN,
+    snapshotStart: snap?.startTime ?? Number.NaN,
+    domContentLoaded: t.domContentLoaded,
+    html: t.html,
+    tilesOverview: tiles ? tiles.responseEnd - tiles.startTime : Number.NaN,
+    tilesOverviewServer: tiles?.gateway ?? Number.NaN,
+  };
 }
 
 /**
