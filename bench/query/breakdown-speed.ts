@@ -154,8 +154,27 @@ async function deliverLive(events: EnrichedEvent[], firstOffset: number) {
   await realtime.handler(msk, createLambdaContext('realtime'));
 }
 
+/**
+ * Waits for the warm table's background work (a migration's MATERIALIZE PROJECTION over a month
+ * loaded before it) to finish, so the questions are timed on the table as it stays.
+ */
+async function settled() {
+  const started = performance.now();
+  for (;;) {
+    const result = await stack.archive.client.query({
+      query: 'SELECT count() AS n FROM system.mutations WHERE NOT is_done',
+      format: 'JSONEachRow',
+    });
+    const [row] = await result.json<{ n: string }>();
+    if (Number(row?.n ?? 0) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  say(`warm table settled in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
 try {
   const month = previous ?? (await loadMonth());
+  await settled();
   if (previous) say(`measuring the ${previous.events} events loaded into ${dataDir}`);
   const all: Tally = new Map(month.byCountry);
   for (const [country, n] of month.live?.byCountry ?? []) all.set(country, (all.get(country) ?? 0) + n);
@@ -222,13 +241,17 @@ try {
     let exact = true;
     const degraded = new Set<string>();
     const tiers = new Set<string>();
+    // Questions another tier answered: the hot tier hands a minute whose values overflowed its
+    // bound (more than 50 pages in a minute) to the warm tier, which holds them all.
+    const elsewhere = new Set<string>();
     for (let r = 0; r < rounds; r++)
       for (const q of questions) {
         const { ms, body } = await ask(q.path);
         timings.push(ms);
         for (const t of body.tiers) tiers.add(t);
         for (const d of body.degraded) degraded.add(JSON.stringify(d));
-        if (!body.tiers.includes(q.tier)) exact = false;
+        if (!body.tiers.includes(q.tier))
+          elsewhere.add(q.path.replace(/^.*metric=(\w+)&by=([\w.]+).*$/, '$1 by $2'));
         if (q.truth && !exactFor(body.rows, q.truth)) exact = false;
       }
     const ms = (p: number) => Math.round(percentile(timings, p) * 10) / 10;
@@ -241,6 +264,7 @@ try {
       exact,
       tiers: [...tiers],
       degraded: [...degraded],
+      answeredElsewhere: [...elsewhere],
     };
     say(`${label}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms over ${result.queries}, exact ${exact}`);
     return result;

@@ -5,10 +5,12 @@ export interface TierTimings {
   readonly p50Ms: number;
   readonly p95Ms: number;
   readonly maxMs: number;
-  /** Every answer came from the tier asked for and matched the generated events where checked. */
+  /** Every answer checked (events by country) matched the generated events. */
   readonly exact: boolean;
   readonly tiers: readonly string[];
   readonly degraded: readonly string[];
+  /** Questions that a tier other than the one named answered (metric by dimension). */
+  readonly answeredElsewhere: readonly string[];
 }
 
 export interface BreakdownSpeedResults {
@@ -60,7 +62,13 @@ ${r.tiers
   )
   .join('\n')}
 
-"exact": every answer came from the tier the range asks for, and events by country matched the
-generated events exactly.
+"exact": events by country matched the generated events exactly.
+${r.tiers
+  .filter((t) => t.answeredElsewhere.length > 0)
+  .map(
+    (t) =>
+      `- ${t.label}: answered by the next tier, as the hot tier's bound (50 values a minute) had overflowed: ${t.answeredElsewhere.join(', ')}.`,
+  )
+  .join('\n')}
 `;
 }

@@ -14,12 +14,13 @@ import {
   breakdownSpans,
   parseLimit,
 } from '../../core/query/breakdown-query.ts';
-import { parseDimension } from '../../core/query/dimension.ts';
+import { type FixedDimension, parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
+import { dayBreakdownDimension, readDayBreakdown } from '../../io/clickhouse/day-breakdown-reader.ts';
 import { readBreakdownMinutes } from '../../io/redis/hot-read-model.ts';
 import { oneOf, ParamError, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
@@ -41,7 +42,10 @@ interface Answer {
   readonly rows: BreakdownRow[];
   readonly tiers: Tier[];
   readonly degraded: Tier[];
+  /** Not added up from spans read apart after a failure (and so fit to keep in the cache). */
   readonly exact: boolean;
+  /** Visitors estimated from the warm tier's daily sketches (io/clickhouse/day-breakdown-reader.ts). */
+  readonly sketched?: boolean;
 }
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -88,6 +92,8 @@ export function breakdownRoute(deps: BreakdownDeps) {
   const t = deps.tierTimeoutMs;
   // A scan of the archive takes longer than a read of the warm table: it gets four tier timeouts.
   const deadline = (spans: readonly BreakdownSpan[]) => (spans.some((s) => s.tier === 'cold') ? 4 * t : t);
+  const readDays = (q: BreakdownQuery, dimension: FixedDimension) =>
+    withinDeadline(readDayBreakdown(deps.clickhouse, q, dimension), t, 'warm');
   const read = (q: BreakdownQuery, spans: readonly BreakdownSpan[]) =>
     withinDeadline(
       readBreakdown(deps.clickhouse, deps.cold, q, spans),
@@ -139,8 +145,12 @@ export function breakdownRoute(deps: BreakdownDeps) {
   }
 
   async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
+    // Unfiltered, over the warm tier alone: by whole days from the dimension's projection.
+    const days = dayBreakdownDimension(q, spans);
     try {
-      return { rows: await read(q, spans), tiers: spans.map((s) => s.tier), degraded: [], exact: true };
+      const rows = days ? await readDays(q, days) : await read(q, spans);
+      const sketched = days !== undefined && q.metric === 'visitors';
+      return { rows, tiers: spans.map((s) => s.tier), degraded: [], exact: true, sketched };
     } catch {
       if (spans.length < 2) return { rows: [], tiers: [], degraded: spans.map((s) => s.tier), exact: true };
     }
@@ -191,9 +201,10 @@ export function breakdownRoute(deps: BreakdownDeps) {
         ...(q.currency ? { currency: q.currency } : {}),
         filters: q.filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
         rows: a.rows,
-        // Visitors are exact (distinct ids over the raw rows of every span), unless a failed
-        // statement made the spans be read apart and added: then `exact` is false.
-        exact: a.exact,
+        // Visitors are exact (distinct ids over the raw rows of every span), unless they come
+        // from the warm tier's daily sketches (a range of more than a day, unfiltered) or a
+        // failed statement made the spans be read apart and added: then `exact` is false.
+        exact: a.exact && !a.sketched,
         tiers,
         degraded,
       }),

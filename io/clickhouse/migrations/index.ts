@@ -8,6 +8,7 @@ import { warehouseIdsTtl } from './006-warehouse-ids-ttl.ts';
 import { tweetProjects } from './007-tweet-projects.ts';
 import { projectFunnels } from './008-project-funnels.ts';
 import { tweetRollupProjects } from './009-tweet-rollup-projects.ts';
+import { breakdownProjections } from './010-breakdown-projections.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tweetProjects,
   projectFunnels,
   tweetRollupProjects,
+  breakdownProjections,
 ];

@@ -104,7 +104,7 @@ describe('migration 9: the tweet rollups count each project apart, on a warm tie
       await deliver(i + 1);
     }
     // Every statement again (a migration cut short reruns whole), then the ledger records it.
-    expect(await migrate(client, MIGRATIONS)).toEqual([9]);
+    expect(await migrate(client, MIGRATIONS.slice(0, 9))).toEqual([9]);
     await deliver(parts - 1);
 
     for (const table of ROLLUPS) {

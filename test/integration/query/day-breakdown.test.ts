@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
+import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
+import { FIXED_DIMENSIONS, type FixedDimension, parseDimension } from '../../../core/query/dimension.ts';
+import { seededRandom } from '../../../core/seeded-random.ts';
+import { dayBreakdownSql } from '../../../io/clickhouse/day-breakdown-reader.ts';
+import { enrichedEvent } from '../../unit/aggregation/factories.ts';
+import { PROJECT } from '../push/push-stack.ts';
+import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+// The query function is given this clock; the days below are whole UTC days counted back from
+// it (the warm tier's retention follows the real clock), and every expectation is computed from
+// the seeded events, never from the clock.
+const NOW = Date.now();
+const TODAY = Math.floor(NOW / DAY_MS) * DAY_MS;
+const FIRST_DAY = TODAY - 5 * DAY_MS;
+// Two whole days and the pieces of two more: 13:00 on the first day to 07:30 on the fourth.
+const RANGE = { fromMs: FIRST_DAY + 13 * HOUR_MS, toMs: FIRST_DAY + 3 * DAY_MS + 7.5 * HOUR_MS };
+
+const VISITS = [
+  { source: 'google', medium: 'cpc', campaign: 'spring', referrer: 'https://www.google.com/' },
+  { source: 'newsletter', medium: 'email', campaign: 'launch, day 1', referrer: undefined },
+  { source: 'facebook', medium: 'social', campaign: null, referrer: 'https://m.facebook.com/x' },
+  { source: '(direct)', medium: '(none)', campaign: null, referrer: undefined },
+];
+const AGENTS = [
+  { browser: 'Chrome', browser_version: '131', os: 'Android', device_type: 'mobile' as const },
+  { browser: 'Safari', browser_version: '18', os: 'macOS', device_type: 'desktop' as const },
+  { browser: 'Firefox', browser_version: '133', os: 'Linux', device_type: 'desktop' as const },
+];
+
+/** Four days of seeded shop traffic, every dimension varied, 400 visitors coming back. */
+function traffic(n: number): EnrichedEvent[] {
+  const random = seededRandom(11);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  return Array.from({ length: n }, (_, i) => {
+    const { referrer, ...visit } = pick(VISITS);
+    const purchase = random() < 0.2;
+    const path = pick(['/', '/shoes', '/shoes/red', '/checkout']);
+    const visitor = Math.floor(random() * 400);
+    return enrichedEvent({
+      project: random() < 0.9 ? PROJECT : 'other',
+      type: purchase ? 'purchase' : pick(['page_view', 'add_to_cart'] as const),
+      user_id: visitor % 4 === 0 ? null : `u${visitor}`,
+      anonymous_id: visitor % 4 === 0 ? `a${visitor}` : null,
+      is_bot: random() < 0.05,
+      timestamp: new Date(FIRST_DAY + Math.floor((i / n) * 4 * DAY_MS)).toISOString(),
+      page: { path, url: `https://shop.example${path}`, ...(referrer ? { referrer } : {}) },
+      order: purchase
+        ? {
+            id: `o${i}`,
+            revenue: Math.round(random() * 20_000) / 100,
+            currency: random() < 0.7 ? 'EUR' : 'USD',
+          }
+        : null,
+      user_agent: pick(AGENTS),
+      geo: random() < 0.1 ? null : { country: pick(['DE', 'FR', 'US']), region: null, city: null },
+      attribution: { ...visit, term: null, content: null, click_ids: {} },
+    });
+  });
+}
+
+/** Each dimension's value as the warm tier stores it (io/clickhouse/event-rows.ts). */
+const VALUE_OF: Record<FixedDimension, (e: EnrichedEvent) => string> = {
+  type: (e) => e.type,
+  source: (e) => e.attribution?.source ?? '',
+  medium: (e) => e.attribution?.medium ?? '',
+  campaign: (e) => e.attribution?.campaign ?? '',
+  referrer: (e) => (e.page?.referrer ? new URL(e.page.referrer).hostname.replace(/^www\./, '') : ''),
+  device: (e) => e.user_agent?.device_type ?? 'unknown',
+  browser: (e) => e.user_agent?.browser ?? '',
+  os: (e) => e.user_agent?.os ?? '',
+  country: (e) => e.geo?.country ?? '',
+  page: (e) => e.page?.path ?? '',
+};
+
+function truth(
+  events: readonly EnrichedEvent[],
+  metric: 'events' | 'orders' | 'revenue' | 'visitors',
+  by: FixedDimension,
+  range: { fromMs: number; toMs: number },
+) {
+  const sums = new Map<string, number>();
+  const visitors = new Map<string, Set<string>>();
+  for (const e of events) {
+    const t = Date.parse(e.timestamp);
+    if (e.project !== PROJECT || t < range.fromMs || t >= range.toMs) continue;
+    const key = VALUE_OF[by](e);
+    if (metric === 'visitors') {
+      if (!e.is_bot)
+        visitors.set(key, (visitors.get(key) ?? new Set()).add(e.user_id ?? e.anonymous_id ?? ''));
+    } else if (metric === 'events') sums.set(key, (sums.get(key) ?? 0) + 1);
+    else if (e.type === 'purchase' && (metric === 'orders' || e.order?.currency === 'EUR'))
+      sums.set(key, (sums.get(key) ?? 0) + (metric === 'orders' ? 1 : revenueMinorUnits(e.order!.revenue)));
+  }
+  for (const [key, ids] of visitors) sums.set(key, ids.size);
+  return [...sums]
+    .map(([key, value]) => ({ key, value: metric === 'revenue' ? value / 100 : value }))
+    .filter((r) => r.value > 0)
+    .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+describe('breakdowns of the warm tier by whole days (the breakdown projections)', () => {
+  let stack: QueryApiStack;
+  const events = traffic(6000);
+  const breakdown = async (metric: string, by: string, range: { fromMs: number; toMs: number }) => {
+    const response = await stack.fetch(
+      `/v1/metrics/breakdown?metric=${metric}&by=${by}&from=${new Date(range.fromMs).toISOString()}&to=${new Date(range.toMs).toISOString()}&limit=1000`,
+    );
+    expect(response.status).toBe(200);
+    return (await response.json()) as {
+      rows: { key: string; value: number }[];
+      tiers: string[];
+      exact: boolean;
+    };
+  };
+
+  beforeAll(async () => {
+    stack = await startQueryApiStack('day-breakdown', { now: () => NOW });
+    await stack.deliver(events, { warmOnly: true });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers events, orders and revenue by every dimension exactly, whole days and the pieces at the ends', async () => {
+    for (const by of FIXED_DIMENSIONS)
+      for (const metric of ['events', 'orders', 'revenue'] as const) {
+        const answer = await breakdown(metric, by, RANGE);
+        expect({ by, metric, rows: answer.rows }).toEqual({
+          by,
+          metric,
+          rows: truth(events, metric, by, RANGE),
+        });
+        expect(answer).toMatchObject({ tiers: ['warm'], exact: true });
+      }
+  });
+
+  it('reads the whole days from the dimension projection, not the rows', async () => {
+    const q = {
+      project: PROJECT,
+      metric: 'events' as const,
+      by: parseDimension('country', 'by'),
+      filters: [],
+      ...RANGE,
+      limit: 10,
+    };
+    const statement = dayBreakdownSql(q, 'country');
+    const result = await stack.archive.client.query({
+      query: `EXPLAIN ${statement.sql}`,
+      query_params: statement.params,
+      format: 'JSONEachRow',
+    });
+    const plan = (await result.json<{ explain: string }>()).map((r) => r.explain).join('\n');
+    expect(plan).toContain('ReadFromMergeTree (breakdown_country)');
+  });
+
+  it('estimates visitors over more than a day and says so; counts them exactly over a day', async () => {
+    for (const by of ['country', 'device', 'page'] as const) {
+      const estimate = await breakdown('visitors', by, RANGE);
+      expect(estimate.exact).toBe(false);
+      const want = truth(events, 'visitors', by, RANGE);
+      expect(estimate.rows.map((r) => r.key).sort()).toEqual(want.map((r) => r.key).sort());
+      // The sketch's error is about 0.5%; allow 2%, at least one visitor.
+      for (const row of want) {
+        const got = estimate.rows.find((r) => r.key === row.key)!.value;
+        expect(Math.abs(got - row.value)).toBeLessThanOrEqual(Math.max(1, row.value * 0.02));
+      }
+      const day = { fromMs: FIRST_DAY + DAY_MS, toMs: FIRST_DAY + 2 * DAY_MS };
+      const exact = await breakdown('visitors', by, day);
+      expect(exact).toMatchObject({ exact: true, rows: truth(events, 'visitors', by, day) });
+    }
+  });
+});
