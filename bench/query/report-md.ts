@@ -11,6 +11,8 @@ export interface TierTimings {
   readonly degraded: readonly string[];
   /** Questions that a tier other than the one named answered (metric by dimension). */
   readonly answeredElsewhere: readonly string[];
+  /** The questions whose slowest answers were slowest: what makes the tail. */
+  readonly slowest: readonly { readonly question: string; readonly maxMs: number }[];
 }
 
 export interface BreakdownSpeedResults {
@@ -63,6 +65,9 @@ ${r.tiers
   .join('\n')}
 
 "exact": events by country matched the generated events exactly.
+
+Slowest questions (each question's slowest answer):
+${r.tiers.map((t) => `- ${t.label}: ${t.slowest.map((q) => `${q.question} ${q.maxMs} ms`).join(', ')}`).join('\n')}
 ${r.tiers
   .filter((t) => t.answeredElsewhere.length > 0)
   .map(
