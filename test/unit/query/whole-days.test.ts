@@ -38,7 +38,7 @@ describe('splitWholeDays', () => {
         pieces.sort((a, b) => a.fromMs - b.fromMs);
         expect(pieces.every((p) => p.fromMs < p.toMs)).toBe(true);
         expect(pieces.reduce((sum, p) => sum + (p.toMs - p.fromMs), 0)).toBe(length);
-        pieces.forEach((p, i) => expect(p.fromMs).toBe(i === 0 ? fromMs : pieces[i - 1]!.toMs));
+        for (const [i, p] of pieces.entries()) expect(p.fromMs).toBe(i === 0 ? fromMs : pieces[i - 1]!.toMs);
         if (split.days) expect(Date.parse(split.days.fromDay) % DAY_MS).toBe(0);
       }),
     );
