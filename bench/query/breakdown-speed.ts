@@ -20,7 +20,7 @@
  *   - cold: a year, asked with the route's clock 335 days on, so that the month loaded lies in
  *     the year's archive part (the warm tier answers only the last 30 days of any clock).
  * Every answer is checked against the generated events for events by country. Writes
- * bench/query/results.json and bench/query/REPORT.md.
+ * bench/query/report.json and bench/query/REPORT.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -360,7 +360,7 @@ try {
     liveEventsPerMinute: perMinute,
     tiers: [hot, warm, warmFiltered, cold],
   };
-  writeFileSync('bench/query/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('bench/query/report.json', `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync('bench/query/REPORT.md', breakdownReportMd(results, process.argv.slice(2)));
 } finally {
   await realtime.close();
