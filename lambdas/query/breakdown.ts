@@ -44,7 +44,7 @@ interface Answer {
   readonly degraded: Tier[];
   /** Not added up from spans read apart after a failure (and so fit to keep in the cache). */
   readonly exact: boolean;
-  /** Visitors estimated from the warm tier's daily sketches (io/clickhouse/day-breakdown-reader.ts). */
+  /** Visitors estimated by a sketch over the warm tier's rows (io/clickhouse/warm-dimensions.ts). */
   readonly sketched?: boolean;
 }
 type Result = APIGatewayProxyStructuredResultV2;
@@ -145,7 +145,8 @@ export function breakdownRoute(deps: BreakdownDeps) {
   }
 
   async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
-    // Unfiltered, over the warm tier alone: by whole days from the dimension's projection.
+    // Unfiltered, over the warm tier alone: counts by whole days from the dimension's projection,
+    // visitors over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts).
     const days = dayBreakdownDimension(q, spans);
     try {
       const rows = days ? await readDays(q, days) : await read(q, spans);
@@ -202,7 +203,7 @@ export function breakdownRoute(deps: BreakdownDeps) {
         filters: q.filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
         rows: a.rows,
         // Visitors are exact (distinct ids over the raw rows of every span), unless they come
-        // from the warm tier's daily sketches (a range of more than a day, unfiltered) or a
+        // from the warm tier's sketch (a range of more than a day, unfiltered) or a
         // failed statement made the spans be read apart and added: then `exact` is false.
         exact: a.exact && !a.sketched,
         tiers,
