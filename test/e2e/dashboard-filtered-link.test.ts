@@ -10,6 +10,7 @@ import {
   type LocalStackProcess,
   startLocalStackProcess,
 } from './local-stack-process.ts';
+import { until as waitUntil } from './until.ts';
 
 /**
  * A filtered dashboard link's first paint: index.html paints the tiles from the filtered overview
@@ -35,16 +36,8 @@ interface Overview {
   readonly active_now: number | null;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms\n${stack.log().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000) =>
+  waitUntil(what, probe, timeoutMs, () => stack.log());
 
 async function api<T>(path: string): Promise<T> {
   const response = await fetch(`${stack.endpoints.http}${path}`, {

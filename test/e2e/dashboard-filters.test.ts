@@ -11,6 +11,7 @@ import {
   ROOT,
   startLocalStackProcess,
 } from './local-stack-process.ts';
+import { until as waitUntil } from './until.ts';
 
 const OUTPUT = join(ROOT, 'test-output');
 
@@ -19,16 +20,8 @@ let browser: Browser;
 let page: Page;
 let load: ChildProcess | undefined;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms\n${stack.log().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000) =>
+  waitUntil(what, probe, timeoutMs, () => stack.log());
 
 async function number(testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';

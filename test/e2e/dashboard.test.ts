@@ -11,6 +11,7 @@ import {
   ROOT,
   startLocalStackProcess,
 } from './local-stack-process.ts';
+import { until as waitUntil } from './until.ts';
 
 const OUTPUT = join(ROOT, 'test-output');
 
@@ -59,16 +60,8 @@ async function number(testId: string): Promise<number> {
   return Number(text.replace(/[^0-9.]/g, '') || Number.NaN);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms\n${stack.log().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000) =>
+  waitUntil(what, probe, timeoutMs, () => stack.log());
 
 beforeAll(async () => {
   ensureDashboardBuilt();
