@@ -7,6 +7,7 @@ import { archiveSource } from '../../../io/clickhouse/cold-reader.ts';
 import { breakdownRoute } from '../../../lambdas/query/breakdown.ts';
 import { enrichedEvent } from '../../unit/aggregation/factories.ts';
 import { PROJECT } from '../push/push-stack.ts';
+import { breakdownTruth as truth } from './breakdown-truth.ts';
 import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 const DAY_MS = 86_400_000;
@@ -69,35 +70,6 @@ function dayOfTraffic(seed: number, dayMs: number, n: number): EnrichedEvent[] {
       properties: plan < 0.3 ? null : { plan: plan < 0.7 ? 'free' : 'pro', seats: Math.floor(plan * 10) },
     });
   });
-}
-
-/** What the breakdown should answer, from the events themselves. */
-function truth(
-  events: readonly EnrichedEvent[],
-  metric: 'events' | 'visitors' | 'orders' | 'revenue',
-  keyOf: (e: EnrichedEvent) => string,
-  filter: (e: EnrichedEvent) => boolean = () => true,
-  limit = 1000,
-) {
-  const sums = new Map<string, number>();
-  const visitors = new Map<string, Set<string>>();
-  for (const e of events) {
-    if (e.project !== PROJECT || !filter(e)) continue;
-    const key = keyOf(e);
-    if (metric === 'visitors') {
-      const visitor = e.user_id ?? e.anonymous_id ?? '';
-      if (e.is_bot || visitor === '') continue;
-      visitors.set(key, (visitors.get(key) ?? new Set()).add(visitor));
-    } else if (metric === 'events') sums.set(key, (sums.get(key) ?? 0) + 1);
-    else if (e.type === 'purchase' && (metric === 'orders' || e.order?.currency === 'EUR'))
-      sums.set(key, (sums.get(key) ?? 0) + (metric === 'orders' ? 1 : revenueMinorUnits(e.order!.revenue)));
-  }
-  for (const [key, ids] of visitors) sums.set(key, ids.size);
-  return [...sums]
-    .map(([key, value]) => ({ key, value: metric === 'revenue' ? value / 100 : value }))
-    .filter((r) => r.value > 0)
-    .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .slice(0, limit);
 }
 
 const KEY_OF: Record<string, (e: EnrichedEvent) => string> = {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revenueMinorUnits } from '../../../core/aggregation/event-decoding.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { FIXED_DIMENSIONS, type FixedDimension, parseDimension } from '../../../core/query/dimension.ts';
 import { seededRandom } from '../../../core/seeded-random.ts';
 import { dayBreakdownSql } from '../../../io/clickhouse/day-breakdown-reader.ts';
 import { enrichedEvent } from '../../unit/aggregation/factories.ts';
 import { PROJECT } from '../push/push-stack.ts';
+import { breakdownTruth } from './breakdown-truth.ts';
 import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
 
 const DAY_MS = 86_400_000;
@@ -76,31 +76,17 @@ const VALUE_OF: Record<FixedDimension, (e: EnrichedEvent) => string> = {
   page: (e) => e.page?.path ?? '',
 };
 
-function truth(
+/** The breakdown of the project's events in `range`, from the events themselves. */
+const truth = (
   events: readonly EnrichedEvent[],
   metric: 'events' | 'orders' | 'revenue' | 'visitors',
   by: FixedDimension,
   range: { fromMs: number; toMs: number },
-) {
-  const sums = new Map<string, number>();
-  const visitors = new Map<string, Set<string>>();
-  for (const e of events) {
+) =>
+  breakdownTruth(events, metric, VALUE_OF[by], (e) => {
     const t = Date.parse(e.timestamp);
-    if (e.project !== PROJECT || t < range.fromMs || t >= range.toMs) continue;
-    const key = VALUE_OF[by](e);
-    if (metric === 'visitors') {
-      if (!e.is_bot)
-        visitors.set(key, (visitors.get(key) ?? new Set()).add(e.user_id ?? e.anonymous_id ?? ''));
-    } else if (metric === 'events') sums.set(key, (sums.get(key) ?? 0) + 1);
-    else if (e.type === 'purchase' && (metric === 'orders' || e.order?.currency === 'EUR'))
-      sums.set(key, (sums.get(key) ?? 0) + (metric === 'orders' ? 1 : revenueMinorUnits(e.order!.revenue)));
-  }
-  for (const [key, ids] of visitors) sums.set(key, ids.size);
-  return [...sums]
-    .map(([key, value]) => ({ key, value: metric === 'revenue' ? value / 100 : value }))
-    .filter((r) => r.value > 0)
-    .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
+    return t >= range.fromMs && t < range.toMs;
+  });
 
 describe('breakdowns of the warm tier by whole days (the breakdown projections)', () => {
   let stack: QueryApiStack;
