@@ -21,19 +21,26 @@ export interface GuardAcknowledgement {
 const LOG_GROUP_CHOICE =
   'Operational logs, not an audit trail (the account keeps CloudTrail): their retention is the configured logRetentionDays, a cost choice per environment, and CloudWatch Logs encrypts them at rest with its own keys; a customer key per log group adds a key policy to every writer for no reader it keeps out.';
 
+/**
+ * The HTTP APIs' method resources (logical id prefixes): the query API's are read with a dashboard
+ * token, and its POST, PUT and DELETE write a project's funnel definitions with the same token.
+ */
+const HTTP_API_METHODS = [
+  'IngestApiOPTIONS',
+  'IngestApiPOST',
+  'QueryApiGET',
+  'QueryApiPOST',
+  'QueryApiPUT',
+  'QueryApiDELETE',
+] as const;
+
 export const GUARD_ACKNOWLEDGEMENTS: Readonly<Record<string, GuardAcknowledgement>> = {
   api_gw_v2_authorization_type_configured_check: {
     control: 'CT.APIGATEWAY.PR.5',
     reason:
       'Ingest routes take Segment-style write keys and query routes dashboard tokens, both checked by the function (an API Gateway authorizer would add a call per request); CORS preflights must be open; WebSocket routes other than $connect cannot have an authorizer, $connect has one.',
     resources: [
-      'IngestApiOPTIONS',
-      'IngestApiPOST',
-      'QueryApiGET',
-      // A project's funnel definitions: written with the same dashboard token, checked alike.
-      'QueryApiPOST',
-      'QueryApiPUT',
-      'QueryApiDELETE',
+      ...HTTP_API_METHODS,
       'PushApidisconnectRoute',
       'PushApisubscribeRoute',
       'PushApiunsubscribeRoute',
@@ -43,15 +50,7 @@ export const GUARD_ACKNOWLEDGEMENTS: Readonly<Record<string, GuardAcknowledgemen
     control: 'CT.LAMBDA.PR.2',
     reason:
       "API Gateway's invoke permissions carry the API's execute-api ARN as SourceArn, built with Fn::Join, which the rule does not read as a reference.",
-    resources: [
-      'IngestApiOPTIONS',
-      'IngestApiPOST',
-      'QueryApiGET',
-      'QueryApiPOST',
-      'QueryApiPUT',
-      'QueryApiDELETE',
-      'PushApi',
-    ],
+    resources: [...HTTP_API_METHODS, 'PushApi'],
   },
   lambda_inside_vpc_check: {
     control: 'CT.LAMBDA.PR.3',
