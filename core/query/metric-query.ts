@@ -25,7 +25,15 @@ export interface Point {
 }
 
 export const HOT_SPAN_MS = 24 * 3_600_000;
+/** What the warm tier answers: the last 30 days. */
 export const WARM_SPAN_MS = 30 * 24 * 3_600_000;
+/**
+ * What the warm tier keeps (its tables' TTL, io/clickhouse/migrations/011-warm-margin.ts): a
+ * day more than it answers, so that routing may floor the warm boundary to a query's grid
+ * (core/query/tier-routing.ts) and a range that starts at the boundary never needs the archive.
+ */
+export const WARM_KEEP_DAYS = 31;
+export const WARM_KEEP_MS = WARM_KEEP_DAYS * 24 * 3_600_000;
 const MAX_POINTS = 10_000;
 
 /** Checks a query from outside; the error names the field and the rule. */

@@ -1,15 +1,16 @@
 import { clickhouseTime } from '../../core/aggregation/warehouse-row.ts';
+import { WARM_KEEP_DAYS } from '../../core/query/metric-query.ts';
 
 /**
- * How long the warm tables keep a row by its `ts` (the TTL of migrations 001 and 004). A row
+ * How long the warm tables keep a row by its `ts` (their TTL, migration 11). A row
  * older than that is dropped by ClickHouse as it is inserted, so history's rows only cost the
  * loader: claims, lookups and an insert per block of days, while live rows wait behind them.
  */
-export const WARM_RETENTION_DAYS = 30;
+export const WARM_RETENTION_DAYS = WARM_KEEP_DAYS;
 
 /**
  * One day more than the tables keep: our clock and the server's may differ, and a row the server
- * would keep must never be held back. A row between 30 and 31 days old is sent and dropped there.
+ * would keep must never be held back. A row in that day is sent and dropped there.
  */
 const SENT_DAYS = WARM_RETENTION_DAYS + 1;
 

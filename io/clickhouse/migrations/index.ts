@@ -9,6 +9,7 @@ import { tweetProjects } from './007-tweet-projects.ts';
 import { projectFunnels } from './008-project-funnels.ts';
 import { tweetRollupProjects } from './009-tweet-rollup-projects.ts';
 import { breakdownProjections } from './010-breakdown-projections.ts';
+import { warmMargin } from './011-warm-margin.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   projectFunnels,
   tweetRollupProjects,
   breakdownProjections,
+  warmMargin,
 ];

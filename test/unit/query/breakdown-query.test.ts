@@ -175,6 +175,12 @@ describe('breakdown spans', () => {
     expect(spans.map((s) => s.tier)).toEqual(['cold', 'warm']);
     expect(spans[0]!.toMs).toBe(spans[1]!.fromMs);
     expect(spans[1]!.fromMs - (NOW - 30 * DAY_MS)).toBeLessThanOrEqual(1000);
+    // The last 30 days to the millisecond: the warm tier's alone, no sliver of the archive.
+    for (const now of [NOW, NOW + 123]) {
+      expect(breakdownSpans({ fromMs: now - 30 * DAY_MS, toMs: now }, now)).toEqual([
+        { tier: 'warm', fromMs: now - 30 * DAY_MS, toMs: now },
+      ]);
+    }
     expect(breakdownSpans({ fromMs: NOW - 50 * DAY_MS, toMs: NOW - 40 * DAY_MS }, NOW)).toEqual([
       { tier: 'cold', fromMs: NOW - 50 * DAY_MS, toMs: NOW - 40 * DAY_MS },
     ]);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { answerMetric, type QueryCache, type TierReader } from '../../../core/query/metric-answer.ts';
-import { type MetricQuery, stepStarts, validateMetricQuery } from '../../../core/query/metric-query.ts';
+import {
+  type MetricQuery,
+  stepStarts,
+  validateMetricQuery,
+  WARM_KEEP_MS,
+  WARM_SPAN_MS,
+} from '../../../core/query/metric-query.ts';
 import { routeByAge, type Tier } from '../../../core/query/tier-routing.ts';
 
 const HOUR = 3_600_000;
@@ -46,12 +52,42 @@ describe('steps', () => {
 describe('routing by age', () => {
   it('sends the last day to Redis, the last month to the rollups, older to the archive', () => {
     expect(routeByAge(q(NOW - 40 * DAY, NOW), NOW)).toEqual([
-      { tier: 'cold', fromMs: NOW - 40 * DAY, toMs: NOW - 30 * DAY + HOUR },
-      { tier: 'warm', fromMs: NOW - 30 * DAY + HOUR, toMs: NOW - DAY + HOUR },
+      { tier: 'cold', fromMs: NOW - 40 * DAY, toMs: NOW - 30 * DAY },
+      { tier: 'warm', fromMs: NOW - 30 * DAY, toMs: NOW - DAY + HOUR },
       { tier: 'hot', fromMs: NOW - DAY + HOUR, toMs: NOW },
     ]);
     expect(routeByAge(q(NOW - HOUR, NOW), NOW).map((s) => s.tier)).toEqual(['hot']);
     expect(routeByAge(q(NOW - 3 * DAY, NOW - 2 * DAY), NOW).map((s) => s.tier)).toEqual(['warm']);
+  });
+
+  it.each([
+    ['seconds', 1],
+    ['minutes', 60],
+    ['hours', 3600],
+    ['days', 86_400],
+  ])(
+    'reads the last 30 days in steps of %s from the warm tier alone, however `from` falls on the grid',
+    (_, step) => {
+      // The warm tier keeps a day more than it answers (WARM_KEEP_MS): the step holding the
+      // boundary is whole there, so no sliver of the range goes to the archive.
+      for (const now of [NOW, NOW + 17 * 60_000 + 42_123]) {
+        const spans = routeByAge(q(now - 30 * DAY, now, step), now);
+        expect(spans[0]).toMatchObject({ tier: 'warm', fromMs: now - 30 * DAY });
+        expect(spans.map((s) => s.tier)).not.toContain('cold');
+      }
+    },
+  );
+
+  it('starts the warm tier after a step that reaches past what it keeps', () => {
+    const week = 7 * 86_400;
+    const from = NOW - 40 * DAY;
+    // Steps from `from`: one starts at NOW - 33 days and holds the boundary, but reaches 2 days
+    // past the warm tier's 31; the next, at NOW - 26 days, is the warm tier's first.
+    expect(routeByAge(q(from, NOW, week), NOW)).toEqual([
+      { tier: 'cold', fromMs: from, toMs: NOW - 26 * DAY },
+      { tier: 'warm', fromMs: NOW - 26 * DAY, toMs: NOW },
+    ]);
+    expect(WARM_KEEP_MS - WARM_SPAN_MS).toBe(DAY);
   });
 
   it('rejects bad queries, naming the field and the rule', () => {
