@@ -5,26 +5,31 @@ import {
   type BreakdownSpan,
   breakdownRows,
 } from '../../core/query/breakdown-query.ts';
-import type { FixedDimension } from '../../core/query/dimension.ts';
+import { type Dimension, dimensionSql, type FixedDimension } from '../../core/query/dimension.ts';
 import { splitWholeDays } from '../../core/query/whole-days.ts';
-import { BREAKDOWN_AGGREGATES, VISITOR_SKETCH, WARM_DIMENSION_SQL } from './warm-dimensions.ts';
+import {
+  BREAKDOWN_AGGREGATES,
+  DIMENSION_DAYS,
+  DIMENSION_DAYS_SINCE_SQL,
+  PROPERTY_KEYS,
+  VISITOR_SKETCH_STATE,
+  WARM_DIMENSION_SQL,
+} from './warm-dimensions.ts';
 
 const DAY_MS = 86_400_000;
 
 /**
- * Whether the warm tier alone can answer `q` from its breakdown projections (migration 10):
- * the warm tier alone, no filter (a projection keeps one dimension), a fixed dimension. Visitors
- * are estimated instead (VISITOR_SKETCH), so a range of a day or less, which raw rows count
+ * Whether the warm tier alone can answer `q` by whole days: the warm tier alone, no filter (a
+ * day's breakdown keeps one dimension). Counts by a fixed dimension come from its projection
+ * (migration 10), counts by a property and visitors from DIMENSION_DAYS (migration 12). Visitors
+ * are estimated there (VISITOR_SKETCH_STATE), so a range of a day or less, which raw rows count
  * exactly in time, is left to the exact count: only a longer range trades exactness for speed.
  */
-export function dayBreakdownDimension(
-  q: BreakdownQuery,
-  spans: readonly BreakdownSpan[],
-): FixedDimension | undefined {
+export function dayBreakdownDimension(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Dimension | undefined {
   if (spans.length !== 1 || spans[0]!.tier !== 'warm') return undefined;
-  if (q.filters.length > 0 || q.by.kind !== 'fixed') return undefined;
+  if (q.filters.length > 0) return undefined;
   if (q.metric === 'visitors' && q.toMs - q.fromMs <= DAY_MS) return undefined;
-  return q.by.name;
+  return q.by;
 }
 
 /** Each count's part per value (the projection's own aggregate) and how parts add up. */
@@ -38,28 +43,40 @@ const PARTS = {
   },
 } as const;
 
+/** Each metric's part per value and day as DIMENSION_DAYS keeps it, and from raw rows. */
+const DAY_TABLE_PARTS = {
+  events: { stored: 'events', rows: 'count()', total: PARTS.events.total },
+  orders: { stored: 'orders', rows: PARTS.orders.part, total: PARTS.orders.total },
+  revenue: {
+    stored: 'revenue',
+    rows: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
+    total: PARTS.revenue.total,
+  },
+  visitors: { stored: 'visitors', rows: VISITOR_SKETCH_STATE.sql, total: `${VISITOR_SKETCH_STATE.merge}(part)` },
+} as const;
+
 const ORDERED = `HAVING value > 0
 ORDER BY value DESC, key ASC
 LIMIT {limit:UInt32}`;
 
 /**
- * The statement of an unfiltered breakdown over the warm tier. Counts: the whole UTC days from
- * the dimension's projection (a few rows per value and day), the pieces of days at the range's
- * ends from raw rows, added per value, in one statement so the top `limit` values are the
- * range's. Visitors: the sketch over the range's rows, which a projection cannot hold (distinct
- * counts of days do not add up, and ClickHouse reads no partial state from one).
+ * The statement of an unfiltered breakdown over the warm tier, by whole UTC days and the
+ * pieces of days at the range's ends, added per value in one statement so the top `limit`
+ * values are the range's.
  */
-export function dayBreakdownSql(q: BreakdownQuery, dimension: FixedDimension) {
+export function dayBreakdownSql(q: BreakdownQuery, dimension: Dimension) {
+  if (dimension.kind === 'fixed' && q.metric !== 'visitors') return projectionSql(q, dimension.name);
+  return dayTableSql(q, dimension);
+}
+
+/**
+ * Counts by a fixed dimension: the whole days from the dimension's projection (a few rows per
+ * value and day), the pieces of days at the range's ends from raw rows.
+ */
+function projectionSql(q: BreakdownQuery, dimension: FixedDimension) {
+  if (q.metric === 'visitors') throw new Error('projectionSql: visitors are not kept in a projection');
   const key = WARM_DIMENSION_SQL[dimension];
   const params: Record<string, string | number> = { project: q.project, limit: q.limit };
-  if (q.metric === 'visitors')
-    return {
-      sql: `SELECT ${key} AS key, ${VISITOR_SKETCH} AS value FROM events
-WHERE project = {project:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}
-GROUP BY key
-${ORDERED}`,
-      params: { ...params, from: q.fromMs / 1000, to: q.toMs / 1000 },
-    };
   const { part, total } = PARTS[q.metric];
   const split = splitWholeDays(q.fromMs, q.toMs);
   const reads: string[] = [];
@@ -85,11 +102,62 @@ ${ORDERED}`;
   return { sql, params };
 }
 
+/**
+ * Visitors by any dimension, and counts by a property: the whole days DIMENSION_DAYS holds
+ * (from its first whole day on, DIMENSION_DAYS_SINCE) from there, a few rows per value and
+ * day; the rest of the range (the pieces of days at its ends, and days before the table's
+ * first) from raw rows. Visitors add up as sketch states, counts as sums. A property's ''
+ * (the events without it) is read from the days' property names (PROPERTY_KEYS).
+ */
+function dayTableSql(q: BreakdownQuery, dimension: Dimension) {
+  const { stored, rows, total } = DAY_TABLE_PARTS[q.metric];
+  const params: Record<string, string | number> = {
+    project: q.project,
+    limit: q.limit,
+    from: q.fromMs / 1000,
+    to: q.toMs / 1000,
+    dimension: dimension.name,
+    ...(q.metric === 'revenue' ? { currency: q.currency ?? '' } : {}),
+  };
+  const rowKey =
+    dimension.kind === 'fixed'
+      ? { sql: WARM_DIMENSION_SQL[dimension.name], params: {} }
+      : dimensionSql(dimension, 'property');
+  Object.assign(params, rowKey.params);
+  const split = splitWholeDays(q.fromMs, q.toMs);
+  // Raw rows: the range less the whole days the table answers for.
+  let rest = '';
+  const reads: string[] = [];
+  if (split.days) {
+    params.from_day = split.days.fromDay;
+    params.to_day = split.days.toDay;
+    const tableDays = `day >= {from_day:Date} AND day < {to_day:Date} AND day >= ${DIMENSION_DAYS_SINCE_SQL}`;
+    reads.push(
+      dimension.kind === 'fixed'
+        ? `SELECT value AS key, ${stored} AS part FROM ${DIMENSION_DAYS}
+      WHERE project = {project:String} AND dimension = {dimension:String} AND ${tableDays}`
+        : `SELECT if(dimension = '${PROPERTY_KEYS}', '', value) AS key, ${stored} AS part FROM ${DIMENSION_DAYS}
+      WHERE project = {project:String} AND ${tableDays}
+        AND (dimension = {dimension:String}
+             OR (dimension = '${PROPERTY_KEYS}' AND NOT has(JSONExtract(value, 'Array(String)'), {property:String})))`,
+    );
+    rest = ` AND (toDate(ts) < {from_day:Date} OR toDate(ts) >= {to_day:Date} OR toDate(ts) < ${DIMENSION_DAYS_SINCE_SQL})`;
+  }
+  reads.push(`SELECT ${rowKey.sql} AS key, ${rows} AS part FROM events
+      WHERE project = {project:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}${rest}
+      GROUP BY key`);
+  const sql = `SELECT key, ${total} AS value
+FROM (${reads.join('\nUNION ALL\n')})
+GROUP BY key
+${ORDERED}`;
+  return { sql, params };
+}
+
 /** The breakdown of `q` by whole days (dayBreakdownSql). */
 export async function readDayBreakdown(
   client: ClickHouseClient,
   q: BreakdownQuery,
-  dimension: FixedDimension,
+  dimension: Dimension,
 ): Promise<BreakdownRow[]> {
   if (q.fromMs >= q.toMs) return [];
   const statement = dayBreakdownSql(q, dimension);

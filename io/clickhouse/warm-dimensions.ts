@@ -35,6 +35,36 @@ export const BREAKDOWN_AGGREGATES = {
  * Visitors over a long range of the warm tier, estimated: a sketch (uniqCombined at precision
  * 14, about 0.5% error) of the visitor's 64-bit hash the table keeps (`user_hash`), three to
  * eight times faster than an exact count of the ids themselves. Bots and rows with no visitor
- * (whose hash is that of '') left out, as elsewhere.
+ * (whose hash is that of '') left out, as elsewhere. Kept as a state (`state`, of aggregate
+ * type `type`) so that days read from DIMENSION_DAYS and pieces of days read from the rows add
+ * up (`merge`): the union of sketches is the sketch of the union.
  */
-export const VISITOR_SKETCH = "uniqCombinedIf(14)(user_hash, NOT is_bot AND user_hash != cityHash64(''))";
+export const VISITOR_SKETCH_STATE = {
+  type: 'uniqCombined(14)',
+  sql: "uniqCombinedStateIf(14)(user_hash, NOT is_bot AND user_hash != cityHash64(''))",
+  merge: 'uniqCombinedMerge(14)',
+} as const;
+
+/**
+ * Each day's breakdown per project, dimension and value (migration 12): events, orders,
+ * revenue per currency in minor units, and visitors as VISITOR_SKETCH_STATE. `dimension` is a
+ * fixed dimension's name, `prop.<name>` for each top-level key of an event's properties (the
+ * value as core/query/dimension.ts dimensionSql reads it), and PROPERTY_KEYS: the event's
+ * property names, so the events that lack a property (its '' row) are counted by day too.
+ */
+export const DIMENSION_DAYS = 'event_dimension_days';
+/** The first day DIMENSION_DAYS holds whole (the latest mark; migration 12 says why). */
+export const DIMENSION_DAYS_SINCE = 'event_dimension_days_since';
+/** DIMENSION_DAYS_SINCE as a scalar; a day no table holds while it has no mark. */
+export const DIMENSION_DAYS_SINCE_SQL = `(SELECT if(count() = 0, toDate('2149-06-06'), max(since)) FROM ${DIMENSION_DAYS_SINCE})`;
+/** The dimension under which an event's sorted property names are kept, as a JSON array. */
+export const PROPERTY_KEYS = '@keys';
+
+/** What one event adds to DIMENSION_DAYS: a (dimension, value) pair per dimension it is broken down by. */
+export function dimensionDayPairsSql(): string {
+  const fixed = Object.entries(WARM_DIMENSION_SQL).map(([name, sql]) => `('${name}', toString(${sql}))`);
+  const properties = `arrayMap(kv -> ('prop.' || kv.1, if(JSONType(kv.2) = 'String', JSONExtractString(kv.2), kv.2)),
+                JSONExtractKeysAndValuesRaw(properties))`;
+  const keys = `[('${PROPERTY_KEYS}', toJSONString(arraySort(JSONExtractKeys(properties))))]`;
+  return `arrayConcat([${fixed.join(', ')}], ${properties}, ${keys})`;
+}

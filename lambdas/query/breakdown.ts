@@ -14,7 +14,7 @@ import {
   breakdownSpans,
   parseLimit,
 } from '../../core/query/breakdown-query.ts';
-import { type FixedDimension, parseDimension } from '../../core/query/dimension.ts';
+import { type Dimension, parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
@@ -44,7 +44,7 @@ interface Answer {
   readonly degraded: Tier[];
   /** Not added up from spans read apart after a failure (and so fit to keep in the cache). */
   readonly exact: boolean;
-  /** Visitors estimated by a sketch over the warm tier's rows (io/clickhouse/warm-dimensions.ts). */
+  /** Visitors estimated by the warm tier's sketch of days and rows (io/clickhouse/warm-dimensions.ts). */
   readonly sketched?: boolean;
 }
 type Result = APIGatewayProxyStructuredResultV2;
@@ -92,7 +92,7 @@ export function breakdownRoute(deps: BreakdownDeps) {
   const t = deps.tierTimeoutMs;
   // A scan of the archive takes longer than a read of the warm table: it gets four tier timeouts.
   const deadline = (spans: readonly BreakdownSpan[]) => (spans.some((s) => s.tier === 'cold') ? 4 * t : t);
-  const readDays = (q: BreakdownQuery, dimension: FixedDimension) =>
+  const readDays = (q: BreakdownQuery, dimension: Dimension) =>
     withinDeadline(readDayBreakdown(deps.clickhouse, q, dimension), t, 'warm');
   const read = (q: BreakdownQuery, spans: readonly BreakdownSpan[]) =>
     withinDeadline(
@@ -145,8 +145,8 @@ export function breakdownRoute(deps: BreakdownDeps) {
   }
 
   async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
-    // Unfiltered, over the warm tier alone: counts by whole days from the dimension's projection,
-    // visitors over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts).
+    // Unfiltered, over the warm tier alone: by whole days from the day's breakdowns, visitors
+    // over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts).
     const days = dayBreakdownDimension(q, spans);
     try {
       const rows = days ? await readDays(q, days) : await read(q, spans);

@@ -10,6 +10,7 @@ import { projectFunnels } from './008-project-funnels.ts';
 import { tweetRollupProjects } from './009-tweet-rollup-projects.ts';
 import { breakdownProjections } from './010-breakdown-projections.ts';
 import { warmMargin } from './011-warm-margin.ts';
+import { dimensionDays } from './012-dimension-days.ts';
 
 /** Every schema migration, in version order; applied at start, each at most once. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tweetRollupProjects,
   breakdownProjections,
   warmMargin,
+  dimensionDays,
 ];

@@ -3,6 +3,7 @@ import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { FIXED_DIMENSIONS, type FixedDimension, parseDimension } from '../../../core/query/dimension.ts';
 import { seededRandom } from '../../../core/seeded-random.ts';
 import { dayBreakdownSql } from '../../../io/clickhouse/day-breakdown-reader.ts';
+import { DIMENSION_DAYS, DIMENSION_DAYS_SINCE } from '../../../io/clickhouse/warm-dimensions.ts';
 import { enrichedEvent } from '../../unit/aggregation/factories.ts';
 import { PROJECT } from '../push/push-stack.ts';
 import { breakdownTruth } from './breakdown-truth.ts';
@@ -18,6 +19,8 @@ const TODAY = Math.floor(NOW / DAY_MS) * DAY_MS;
 const FIRST_DAY = TODAY - 5 * DAY_MS;
 // Two whole days and the pieces of two more: 13:00 on the first day to 07:30 on the fourth.
 const RANGE = { fromMs: FIRST_DAY + 13 * HOUR_MS, toMs: FIRST_DAY + 3 * DAY_MS + 7.5 * HOUR_MS };
+// The day breakdowns' first whole day: of RANGE's whole days, the first is read from rows, the second from the table.
+const SINCE_DAY = new Date(FIRST_DAY + 2 * DAY_MS).toISOString().slice(0, 10);
 
 const VISITS = [
   { source: 'google', medium: 'cpc', campaign: 'spring', referrer: 'https://www.google.com/' },
@@ -58,9 +61,25 @@ function traffic(n: number): EnrichedEvent[] {
       user_agent: pick(AGENTS),
       geo: random() < 0.1 ? null : { country: pick(['DE', 'FR', 'US']), region: null, city: null },
       attribution: { ...visit, term: null, content: null, click_ids: {} },
+      // A property of a few values, a number, an object, and events without any.
+      properties:
+        random() < 0.25
+          ? null
+          : {
+              plan: pick(['free', 'pro', 'team, annual']),
+              ...(random() < 0.5 ? { seats: Math.floor(random() * 4) } : {}),
+              ...(random() < 0.2 ? { cart: { items: Math.floor(random() * 3) } } : {}),
+            },
     });
   });
 }
+
+/** A property's value as the warm tier reads it (core/query/dimension.ts dimensionSql): text as itself, anything else as JSON, '' when missing. */
+const propertyOf = (name: string) => (e: EnrichedEvent) => {
+  const value = e.properties?.[name];
+  return value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+};
+const PROPERTIES = ['prop.plan', 'prop.seats', 'prop.cart'] as const;
 
 /** Each dimension's value as the warm tier stores it (io/clickhouse/event-rows.ts). */
 const VALUE_OF: Record<FixedDimension, (e: EnrichedEvent) => string> = {
@@ -80,13 +99,18 @@ const VALUE_OF: Record<FixedDimension, (e: EnrichedEvent) => string> = {
 const truth = (
   events: readonly EnrichedEvent[],
   metric: 'events' | 'orders' | 'revenue' | 'visitors',
-  by: FixedDimension,
+  by: FixedDimension | (typeof PROPERTIES)[number],
   range: { fromMs: number; toMs: number },
 ) =>
-  breakdownTruth(events, metric, VALUE_OF[by], (e) => {
-    const t = Date.parse(e.timestamp);
-    return t >= range.fromMs && t < range.toMs;
-  });
+  breakdownTruth(
+    events,
+    metric,
+    by.startsWith('prop.') ? propertyOf(by.slice(5)) : VALUE_OF[by as FixedDimension],
+    (e) => {
+      const t = Date.parse(e.timestamp);
+      return t >= range.fromMs && t < range.toMs;
+    },
+  );
 
 describe('breakdowns of the warm tier by whole days (the breakdown projections)', () => {
   let stack: QueryApiStack;
@@ -103,9 +127,19 @@ describe('breakdowns of the warm tier by whole days (the breakdown projections)'
     };
   };
 
+  const sql = async (query: string) => stack.archive.client.command({ query });
+
   beforeAll(async () => {
     stack = await startQueryApiStack('day-breakdown', { now: () => NOW });
     await stack.deliver(events, { warmOnly: true });
+    // A client's copies of all of them: stored once, so counted once in every day's breakdown.
+    await stack.deliver(events, { warmOnly: true });
+    // As if the day breakdowns (migration 12) had come two days into this traffic: the days
+    // before are the rows' to answer, and the table holds none of them.
+    await sql(`TRUNCATE TABLE ${DIMENSION_DAYS_SINCE}`);
+    await sql(`INSERT INTO ${DIMENSION_DAYS_SINCE} VALUES ('${SINCE_DAY}')`);
+    for (let day = FIRST_DAY; day < Date.parse(SINCE_DAY); day += DAY_MS)
+      await sql(`ALTER TABLE ${DIMENSION_DAYS} DROP PARTITION '${new Date(day).toISOString().slice(0, 10)}'`);
   });
   afterAll(async () => {
     await stack?.close();
@@ -133,7 +167,7 @@ describe('breakdowns of the warm tier by whole days (the breakdown projections)'
       ...RANGE,
       limit: 10,
     };
-    const statement = dayBreakdownSql(q, 'country');
+    const statement = dayBreakdownSql(q, q.by);
     const result = await stack.archive.client.query({
       query: `EXPLAIN ${statement.sql}`,
       query_params: statement.params,
@@ -143,8 +177,45 @@ describe('breakdowns of the warm tier by whole days (the breakdown projections)'
     expect(plan).toContain('ReadFromMergeTree (breakdown_country)');
   });
 
+  it('answers events, orders and revenue by a property exactly, its missing value included', async () => {
+    for (const by of PROPERTIES)
+      for (const metric of ['events', 'orders', 'revenue'] as const) {
+        const answer = await breakdown(metric, by, RANGE);
+        expect({ by, metric, rows: answer.rows }).toEqual({
+          by,
+          metric,
+          rows: truth(events, metric, by, RANGE),
+        });
+        expect(answer).toMatchObject({ tiers: ['warm'], exact: true });
+      }
+  });
+
+  it('reads visitors and properties of the days it holds from the day breakdowns', async () => {
+    for (const [metric, by] of [
+      ['visitors', 'page'],
+      ['events', 'prop.plan'],
+    ] as const) {
+      const q = {
+        project: PROJECT,
+        metric,
+        by: parseDimension(by, 'by'),
+        filters: [],
+        ...RANGE,
+        limit: 10,
+      };
+      const statement = dayBreakdownSql(q, q.by);
+      const result = await stack.archive.client.query({
+        query: `EXPLAIN ${statement.sql}`,
+        query_params: statement.params,
+        format: 'JSONEachRow',
+      });
+      const plan = (await result.json<{ explain: string }>()).map((r) => r.explain).join('\n');
+      expect(plan).toContain(`ReadFromMergeTree (default.${DIMENSION_DAYS})`);
+    }
+  });
+
   it('estimates visitors over more than a day and says so; counts them exactly over a day', async () => {
-    for (const by of ['country', 'device', 'page'] as const) {
+    for (const by of [...FIXED_DIMENSIONS, ...PROPERTIES]) {
       const estimate = await breakdown('visitors', by, RANGE);
       expect(estimate.exact).toBe(false);
       const want = truth(events, 'visitors', by, RANGE);
