@@ -58,9 +58,14 @@ function valueSql(metric: BreakdownMetric): string {
  * of the project's rows over its span, with the columns of io/clickhouse/event-rows.ts). Reading
  * the spans in one statement rather than one per tier keeps two things exact that a sum of
  * per-tier answers would not: visitors seen in both spans count once, and the top `limit` keys
- * are those of the whole range, not the union of each span's top keys.
+ * are those of the whole range, not the union of each span's top keys. `value` replaces the
+ * metric's own aggregate (a sketch of visitors over rows that keep their hash).
  */
-export function breakdownSql(q: BreakdownQuery, spans: readonly SqlPart[]): SqlPart {
+export function breakdownSql(
+  q: BreakdownQuery,
+  spans: readonly SqlPart[],
+  value = valueSql(q.metric),
+): SqlPart {
   if (spans.length === 0) throw new Error('breakdownSql: no span to read');
   const key = dimensionSql(q.by, 'by_property');
   const filters = filterSql(q.filters);
@@ -75,7 +80,7 @@ export function breakdownSql(q: BreakdownQuery, spans: readonly SqlPart[]): SqlP
     limit: q.limit,
     ...(q.metric === 'revenue' ? { currency: q.currency ?? '' } : {}),
   };
-  const sql = `SELECT ${key.sql} AS key, ${valueSql(q.metric)} AS value
+  const sql = `SELECT ${key.sql} AS key, ${value} AS value
 FROM (${spans.map((s) => s.sql).join('\nUNION ALL\n')})
 ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}\n` : ''}GROUP BY key
 HAVING value > 0

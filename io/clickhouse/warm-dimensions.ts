@@ -39,15 +39,18 @@ export const BREAKDOWN_AGGREGATES = {
  * type `type`) so that days read from DIMENSION_DAYS and pieces of days read from the rows add
  * up (`merge`): the union of sketches is the sketch of the union.
  */
-export const VISITOR_SKETCH_STATE = {
+const SKETCHED_VISITOR = "user_hash, NOT is_bot AND user_hash != cityHash64('')";
+export const VISITOR_SKETCH = {
+  /** The estimate over the rows read. */
+  value: `uniqCombinedIf(14)(${SKETCHED_VISITOR})`,
   type: 'uniqCombined(14)',
-  sql: "uniqCombinedStateIf(14)(user_hash, NOT is_bot AND user_hash != cityHash64(''))",
+  state: `uniqCombinedStateIf(14)(${SKETCHED_VISITOR})`,
   merge: 'uniqCombinedMerge(14)',
 } as const;
 
 /**
  * Each day's breakdown per project, dimension and value (migration 12): events, orders,
- * revenue per currency in minor units, and visitors as VISITOR_SKETCH_STATE. `dimension` is a
+ * revenue per currency in minor units, and visitors as VISITOR_SKETCH. `dimension` is a
  * fixed dimension's name, `prop.<name>` for each top-level key of an event's properties (the
  * value as core/query/dimension.ts dimensionSql reads it), and PROPERTY_KEYS: the event's
  * property names, so the events that lack a property (its '' row) are counted by day too.

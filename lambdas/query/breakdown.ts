@@ -20,7 +20,11 @@ import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-br
 import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
-import { dayBreakdownDimension, readDayBreakdown } from '../../io/clickhouse/day-breakdown-reader.ts';
+import {
+  dayBreakdownDimension,
+  readDayBreakdown,
+  sketchesVisitors,
+} from '../../io/clickhouse/day-breakdown-reader.ts';
 import { readBreakdownMinutes } from '../../io/redis/hot-read-model.ts';
 import { oneOf, ParamError, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
@@ -150,7 +154,7 @@ export function breakdownRoute(deps: BreakdownDeps) {
     const days = dayBreakdownDimension(q, spans);
     try {
       const rows = days ? await readDays(q, days) : await read(q, spans);
-      const sketched = days !== undefined && q.metric === 'visitors';
+      const sketched = sketchesVisitors(q, spans);
       return { rows, tiers: spans.map((s) => s.tier), degraded: [], exact: true, sketched };
     } catch {
       if (spans.length < 2) return { rows: [], tiers: [], degraded: spans.map((s) => s.tier), exact: true };
@@ -164,6 +168,7 @@ export function breakdownRoute(deps: BreakdownDeps) {
       tiers: answered.map((s) => s.tier),
       degraded: spans.filter((_, i) => parts[i] === undefined).map((s) => s.tier),
       exact: rows.length < 2,
+      sketched: spans.some((s, i) => parts[i] !== undefined && sketchesVisitors(q, [s])),
     };
   }
 
@@ -203,7 +208,7 @@ export function breakdownRoute(deps: BreakdownDeps) {
         filters: q.filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
         rows: a.rows,
         // Visitors are exact (distinct ids over the raw rows of every span), unless they come
-        // from the warm tier's sketch (a range of more than a day, unfiltered) or a
+        // from the warm tier's sketch (a range of more than a day of it alone) or a
         // failed statement made the spans be read apart and added: then `exact` is false.
         exact: a.exact && !a.sketched,
         tiers,

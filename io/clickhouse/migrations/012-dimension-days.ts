@@ -4,7 +4,7 @@ import {
   DIMENSION_DAYS,
   DIMENSION_DAYS_SINCE,
   dimensionDayPairsSql,
-  VISITOR_SKETCH_STATE,
+  VISITOR_SKETCH,
 } from '../warm-dimensions.ts';
 
 /**
@@ -42,7 +42,7 @@ export const dimensionDays: Migration = {
       events SimpleAggregateFunction(sum, UInt64),
       orders SimpleAggregateFunction(sum, UInt64),
       revenue SimpleAggregateFunction(sumMap, Tuple(Array(String), Array(Int64))),
-      visitors AggregateFunction(${VISITOR_SKETCH_STATE.type}, UInt64)
+      visitors AggregateFunction(${VISITOR_SKETCH.type}, UInt64)
     )
     ENGINE = AggregatingMergeTree
     PARTITION BY day
@@ -53,7 +53,7 @@ export const dimensionDays: Migration = {
             count() AS events,
             countIf(type = 'purchase') AS orders,
             sumMapIf([toString(currency)], [revenue_minor], type = 'purchase') AS revenue,
-            ${VISITOR_SKETCH_STATE.sql} AS visitors
+            ${VISITOR_SKETCH.state} AS visitors
      FROM events
      ARRAY JOIN ${dimensionDayPairsSql()} AS pair
      GROUP BY project, day, dimension, value`,

@@ -115,9 +115,14 @@ const truth = (
 describe('breakdowns of the warm tier by whole days (the breakdown projections)', () => {
   let stack: QueryApiStack;
   const events = traffic(6000);
-  const breakdown = async (metric: string, by: string, range: { fromMs: number; toMs: number }) => {
+  const breakdown = async (
+    metric: string,
+    by: string,
+    range: { fromMs: number; toMs: number },
+    filter = '',
+  ) => {
     const response = await stack.fetch(
-      `/v1/metrics/breakdown?metric=${metric}&by=${by}&from=${new Date(range.fromMs).toISOString()}&to=${new Date(range.toMs).toISOString()}&limit=1000`,
+      `/v1/metrics/breakdown?metric=${metric}&by=${by}&from=${new Date(range.fromMs).toISOString()}&to=${new Date(range.toMs).toISOString()}&limit=1000${filter}`,
     );
     expect(response.status).toBe(200);
     return (await response.json()) as {
@@ -219,15 +224,42 @@ describe('breakdowns of the warm tier by whole days (the breakdown projections)'
       const estimate = await breakdown('visitors', by, RANGE);
       expect(estimate.exact).toBe(false);
       const want = truth(events, 'visitors', by, RANGE);
-      expect(estimate.rows.map((r) => r.key).sort()).toEqual(want.map((r) => r.key).sort());
-      // The sketch's error is about 0.5%; allow 2%, at least one visitor.
-      for (const row of want) {
-        const got = estimate.rows.find((r) => r.key === row.key)!.value;
-        expect(Math.abs(got - row.value)).toBeLessThanOrEqual(Math.max(1, row.value * 0.02));
-      }
+      expectClose(estimate.rows, want);
       const day = { fromMs: FIRST_DAY + DAY_MS, toMs: FIRST_DAY + 2 * DAY_MS };
       const exact = await breakdown('visitors', by, day);
       expect(exact).toMatchObject({ exact: true, rows: truth(events, 'visitors', by, day) });
     }
   });
+
+  it('estimates filtered visitors over more than a day the same way, from the rows', async () => {
+    const germanMobile = (e: EnrichedEvent) => e.geo?.country === 'DE' && e.user_agent?.device_type === 'mobile';
+    const filter = '&filter=country:DE&filter=device:mobile';
+    for (const by of ['page', 'source', 'prop.plan'] as const) {
+      const estimate = await breakdown('visitors', by, RANGE, filter);
+      expect(estimate).toMatchObject({ exact: false, tiers: ['warm'] });
+      const keyOf = by.startsWith('prop.') ? propertyOf(by.slice(5)) : VALUE_OF[by as FixedDimension];
+      const inRange = (e: EnrichedEvent) =>
+        Date.parse(e.timestamp) >= RANGE.fromMs && Date.parse(e.timestamp) < RANGE.toMs && germanMobile(e);
+      expectClose(estimate.rows, breakdownTruth(events, 'visitors', keyOf, inRange));
+      const day = { fromMs: FIRST_DAY + DAY_MS, toMs: FIRST_DAY + 2 * DAY_MS };
+      const inDay = (e: EnrichedEvent) =>
+        Date.parse(e.timestamp) >= day.fromMs && Date.parse(e.timestamp) < day.toMs && germanMobile(e);
+      expect(await breakdown('visitors', by, day, filter)).toMatchObject({
+        exact: true,
+        rows: breakdownTruth(events, 'visitors', keyOf, inDay),
+      });
+    }
+  });
 });
+
+/** Sketched rows against the truth: the same keys, each within 2% (the sketch's error is about 0.5%), at least one visitor. */
+function expectClose(
+  rows: readonly { key: string; value: number }[],
+  want: readonly { key: string; value: number }[],
+) {
+  expect(rows.map((r) => r.key).sort()).toEqual(want.map((r) => r.key).sort());
+  for (const row of want) {
+    const got = rows.find((r) => r.key === row.key)!.value;
+    expect(Math.abs(got - row.value)).toBeLessThanOrEqual(Math.max(1, row.value * 0.02));
+  }
+}
