@@ -63,6 +63,7 @@ const DAY_TABLE_PARTS = {
   orders: { stored: 'orders', rows: PARTS.orders.part, total: PARTS.orders.total },
   revenue: {
     stored: 'revenue',
+    // As the table keeps it (currencies as String, not LowCardinality), for UNION ALL to match.
     rows: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
     total: PARTS.revenue.total,
   },
