@@ -8,7 +8,8 @@ import type { Migration } from '../migration.ts';
  * its rows and its rollup buckets whole, not half expired. Without the margin such a range got
  * a sliver of the archive: a scan of S3 for one second of data. The tweet tables keep the same
  * margin, so every warm table keeps what core/query/metric-query.ts says. Lengthening a TTL
- * drops nothing; the identity index keeps its day beyond the raw tables (migration 5).
+ * drops nothing (ClickHouse recomputes each part's expiry as a background mutation, which
+ * nothing waits on); the identity index keeps its day beyond the raw tables (migration 5).
  */
 export const warmMargin: Migration = {
   version: 11,
