@@ -1,8 +1,10 @@
 import type { BreakdownSpan } from '../../core/query/breakdown-query.ts';
 import type { SqlPart } from '../../core/query/dimension.ts';
+import { FIXED_DIMENSIONS } from '../../core/query/dimension.ts';
 import type { Tier } from '../../core/query/tier-routing.ts';
 import { ARCHIVED_IDENTITY, archiveSource } from './cold-reader.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
+import { WARM_DIMENSION_SQL } from './warm-dimensions.ts';
 
 /**
  * Event rows: one row per event id, with the same columns whichever tier holds it, so that a
@@ -33,15 +35,21 @@ export function spanWithin(tier: Tier, fromMs: number, toMs: number): SqlPart {
 /**
  * The warm tier's event rows of the project, `within` a time condition. Read from the raw
  * `events` table, not the rollups (which keep no dimension): it holds each event id once, as the
- * rollups do, since only first copies are inserted (io/clickhouse/batch-writer.ts).
+ * rollups do, since only first copies are inserted (io/clickhouse/batch-writer.ts). Each
+ * dimension is the expression of WARM_DIMENSION_SQL (the one the breakdown projections group
+ * by), made under a name of its own one SELECT down and renamed above, since some dimensions
+ * are named after another column of the table (`source`, `referrer`).
  */
 export function warmEventRowsSql(within: string, warmOnlyColumns: readonly string[] = []): string {
   // Columns only the warm table has (a funnel's product_id), for a statement that reads it alone.
   const extra = warmOnlyColumns.map((c) => `, ${c}`).join('');
-  return `SELECT ${DIMENSION_COLUMNS}, attribution_source AS source, attribution_medium AS medium, campaign,
-       domainWithoutWWW(referrer_url) AS referrer, device_type AS device, browser, os, country, page_path AS page${extra}
-FROM (SELECT ts, type, is_bot, visitor, currency, revenue_minor, properties, session_id, attribution_source,
-             attribution_medium, campaign, referrer AS referrer_url, device_type, browser, os, country, page_path${extra}
+  // In the order of FIXED_DIMENSIONS, as the cold rows list them (UNION ALL matches by place);
+  // `type` is among DIMENSION_COLUMNS already.
+  const dimensions = FIXED_DIMENSIONS.filter((d) => d !== 'type').map(
+    (d) => [d, WARM_DIMENSION_SQL[d]] as const,
+  );
+  return `SELECT ${DIMENSION_COLUMNS}, ${dimensions.map(([name]) => `dimension_${name} AS ${name}`).join(', ')}${extra}
+FROM (SELECT ${DIMENSION_COLUMNS}, ${dimensions.map(([name, sql]) => `${sql} AS dimension_${name}`).join(', ')}${extra}
       FROM events
       WHERE project = {project:String} AND ${within})`;
 }
