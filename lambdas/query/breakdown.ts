@@ -150,10 +150,11 @@ export function breakdownRoute(deps: BreakdownDeps) {
 
   async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
     // Unfiltered, over the warm tier alone: by whole days from the day's breakdowns, visitors
-    // over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts).
+    // over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts). Should those
+    // fail (a warm tier the warehouse function has not migrated yet), the rows answer.
     const days = dayBreakdownDimension(q, spans);
     try {
-      const rows = days ? await readDays(q, days) : await read(q, spans);
+      const rows = days ? await readDays(q, days).catch(() => read(q, spans)) : await read(q, spans);
       const sketched = sketchesVisitors(q, spans);
       return { rows, tiers: spans.map((s) => s.tier), degraded: [], exact: true, sketched };
     } catch {
