@@ -20,8 +20,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * Whether `q`'s visitors are estimated: over more than a day of the warm tier alone, visitors
- * are counted by a sketch of their hash (VISITOR_SKETCH), three to eight times faster than an
- * exact count of the ids, filtered or not; over a day or less, which the rows count exactly in
+ * are counted by a sketch of their hash (VISITOR_SKETCH), faster than an exact count of the
+ * ids, filtered or not; over a day or less, which the rows count exactly in
  * time, and wherever the archive is read, they are counted exactly.
  */
 export function sketchesVisitors(q: BreakdownQuery, spans: readonly BreakdownSpan[]): boolean {

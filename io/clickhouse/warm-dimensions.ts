@@ -33,8 +33,9 @@ export const BREAKDOWN_AGGREGATES = {
 
 /**
  * Visitors over a long range of the warm tier, estimated: a sketch (uniqCombined at precision
- * 14, about 0.5% error) of the visitor's 64-bit hash the table keeps (`user_hash`), three to
- * eight times faster than an exact count of the ids themselves. Bots and rows with no visitor
+ * 14, about 0.5% error) of the visitor's 64-bit hash the table keeps (`user_hash`), faster than an
+ * exact count of the ids themselves (three to eight times over all of a month's rows; 1.3 to
+ * 1.9 times over those of one country, where reading the key column weighs more). Bots and rows with no visitor
  * (whose hash is that of '') left out, as elsewhere. Kept as a state (`state`, of aggregate
  * type `type`) so that days read from DIMENSION_DAYS and pieces of days read from the rows add
  * up (`merge`): the union of sketches is the sketch of the union.
