@@ -80,7 +80,8 @@ LIMIT {limit:UInt32}`;
  * values are the range's.
  */
 export function dayBreakdownSql(q: BreakdownQuery, dimension: Dimension) {
-  if (dimension.kind === 'fixed' && q.metric !== 'visitors') return projectionSql(q, dimension.name);
+  if (dimension.kind === 'fixed' && q.metric !== 'visitors')
+    return projectionSql({ ...q, metric: q.metric }, dimension.name);
   return dayTableSql(q, dimension);
 }
 
@@ -88,8 +89,10 @@ export function dayBreakdownSql(q: BreakdownQuery, dimension: Dimension) {
  * Counts by a fixed dimension: the whole days from the dimension's projection (a few rows per
  * value and day), the pieces of days at the range's ends from raw rows.
  */
-function projectionSql(q: BreakdownQuery, dimension: FixedDimension) {
-  if (q.metric === 'visitors') throw new Error('projectionSql: visitors are not kept in a projection');
+function projectionSql(
+  q: BreakdownQuery & { readonly metric: keyof typeof PARTS },
+  dimension: FixedDimension,
+) {
   const key = WARM_DIMENSION_SQL[dimension];
   const params: Record<string, string | number> = { project: q.project, limit: q.limit };
   const { part, total } = PARTS[q.metric];
