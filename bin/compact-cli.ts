@@ -78,10 +78,11 @@ export function registerCompact(program: Command): void {
             },
           });
           // Repeating, a round with nothing to do says nothing.
-          if (flags.every === undefined || report.jobs > 0)
+          if (flags.every === undefined || report.jobs > 0 || report.summarized > 0)
             say(
               `compact: ${report.listed} objects listed, ${report.written.length} compacted objects written, ` +
-                `${report.deleted} sources deleted in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
+                `${report.deleted} sources deleted, ${report.summarized} earlier objects given day breakdowns ` +
+                `in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`,
             );
         } catch (err) {
           if (done > 0) say(`compact: ${done} compacted objects written before the error`);

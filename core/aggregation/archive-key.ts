@@ -55,6 +55,23 @@ export function compactedKey(parts: {
 /** File names of compacted objects start with this; the cold reader's globs match on it. */
 export const COMPACTED_NAME_PREFIX = 'compacted-';
 
+/** File names of a compacted object's day breakdowns start with this (no `compacted-` glob matches them). */
+export const DAY_BREAKDOWNS_NAME_PREFIX = 'breakdowns-';
+
+/**
+ * Where the day breakdowns of the compacted object at `compactedKey` lie
+ * (io/clickhouse/archive-day-breakdowns.ts): beside it, under the same id, so that an object's
+ * breakdowns are found, and deleted, from its key alone.
+ */
+export function dayBreakdownsKey(compactedKey: string): string {
+  const slash = compactedKey.lastIndexOf('/') + 1;
+  const name = compactedKey.slice(slash);
+  if (!name.startsWith(COMPACTED_NAME_PREFIX) || !name.endsWith('.parquet'))
+    throw new Error(`not a compacted object's key: ${compactedKey}`);
+  const id = name.slice(COMPACTED_NAME_PREFIX.length, -'.parquet'.length);
+  return `${compactedKey.slice(0, slash)}${DAY_BREAKDOWNS_NAME_PREFIX}${id}.native.zst`;
+}
+
 /** Where an archived row came from, so replay and cold reads keep offsets. */
 export interface ArchivePosition {
   readonly kafka_topic: string;

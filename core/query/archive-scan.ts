@@ -55,6 +55,18 @@ export function compactedArchiveGlobs(
   };
 }
 
+/**
+ * A glob that matches exactly these keys: their common prefix, then each rest as one
+ * alternative. ClickHouse lists under the part before the first brace (so a month's keys list
+ * only that month), then keeps the keys that match.
+ */
+export function exactKeysGlob(keys: readonly string[]): string {
+  if (keys.length === 1) return keys[0]!;
+  let common = keys[0]!;
+  for (const key of keys) while (!key.startsWith(common)) common = common.slice(0, -1);
+  return `${common}{${keys.map((k) => k.slice(common.length)).join(',')}}`;
+}
+
 /** The same for the tweet archive, whose objects belong to no project. */
 export function tweetArchiveGlob(prefix: string, fromMs: number, toMs: number): string {
   return `${trimmed(prefix)}/dt=${dayGlob(fromMs, toMs)}/hour=*/*.ndjson.gz`;

@@ -44,6 +44,24 @@ export function s3Source(
 }
 
 /**
+ * The rows of the compacted objects under `glob` (io/s3/compaction.ts), with the columns of
+ * ARCHIVE_COLUMNS and `extraColumns`: Parquet holds the typed columns and each row's JSON text,
+ * which fields beyond them read from.
+ */
+export function compactedRowsSql(
+  config: Pick<ColdTierConfig, 'bucketUrl' | 'credentials'>,
+  glob: string,
+  extraColumns: readonly string[] = [],
+): string {
+  const structure = [...ARCHIVE_COLUMNS, ...(extraColumns.length > 0 ? ['raw String'] : [])].join(', ');
+  const columns = [
+    ...ARCHIVE_COLUMNS.map((c) => `\`${columnName(c)}\``),
+    ...extraColumns.map((c) => `${jsonFieldSql(c)} AS \`${columnName(c)}\``),
+  ].join(', ');
+  return `SELECT ${columns} FROM ${s3Source(config, glob, structure, 'Parquet', null)}`;
+}
+
+/**
  * Every archived row a query's range can touch, as a subquery with the columns of
  * ARCHIVE_COLUMNS and `extraColumns` (`name Type`, archived fields beyond those the metrics
  * need): the gzip NDJSON objects not compacted yet, and the Parquet objects of compacted days
@@ -62,18 +80,8 @@ export function archiveSource(
     archiveGlob(config.prefix, q.project, q.fromMs, q.toMs),
     columns.join(', '),
   );
-  // Parquet holds the typed columns and each row's JSON text, which fields beyond them read from.
-  const parquetStructure = [...ARCHIVE_COLUMNS, ...(extraColumns.length > 0 ? ['raw String'] : [])].join(
-    ', ',
-  );
-  const parquetColumns = [
-    ...ARCHIVE_COLUMNS.map((c) => `\`${columnName(c)}\``),
-    ...extraColumns.map((c) => `${jsonFieldSql(c)} AS \`${columnName(c)}\``),
-  ].join(', ');
   const globs = compactedArchiveGlobs(config.prefix, q.project, q.fromMs, q.toMs);
-  const compacted = [globs.months, globs.days].map(
-    (glob) => `SELECT ${parquetColumns} FROM ${s3Source(config, glob, parquetStructure, 'Parquet', null)}`,
-  );
+  const compacted = [globs.months, globs.days].map((glob) => compactedRowsSql(config, glob, extraColumns));
   return `(SELECT ${names.join(', ')} FROM ${batches} UNION ALL ${compacted.join(' UNION ALL ')})`;
 }
 /**

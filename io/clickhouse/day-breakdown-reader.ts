@@ -11,6 +11,7 @@ import {
   BREAKDOWN_AGGREGATES,
   DIMENSION_DAYS,
   DIMENSION_DAYS_SINCE_SQL,
+  EVENT_ROWS_VISITOR_STATE,
   PROPERTY_KEYS,
   VISITOR_SKETCH,
   WARM_DIMENSION_SQL,
@@ -57,20 +58,36 @@ const PARTS = {
   },
 } as const;
 
-/** Each metric's part per value and day as DIMENSION_DAYS keeps it, and from raw rows. */
-const DAY_TABLE_PARTS = {
-  events: { stored: 'events', rows: 'count()', total: PARTS.events.total },
-  orders: { stored: 'orders', rows: PARTS.orders.part, total: PARTS.orders.total },
+/**
+ * Each metric's part per value and day as DIMENSION_DAYS keeps it (`stored`), from the warm
+ * table's rows (`rows`), and from event rows of either tier (`eventRows`,
+ * io/clickhouse/event-rows.ts); and how parts add up (`total`).
+ */
+export const DAY_TABLE_PARTS = {
+  events: { stored: 'events', rows: 'count()', eventRows: 'count()', total: PARTS.events.total },
+  orders: {
+    stored: 'orders',
+    rows: PARTS.orders.part,
+    eventRows: PARTS.orders.part,
+    total: PARTS.orders.total,
+  },
   revenue: {
     stored: 'revenue',
     // As the table keeps it (currencies as String, not LowCardinality), for UNION ALL to match.
     rows: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
+    eventRows: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
     total: PARTS.revenue.total,
   },
-  visitors: { stored: 'visitors', rows: VISITOR_SKETCH.state, total: `${VISITOR_SKETCH.merge}(part)` },
+  visitors: {
+    stored: 'visitors',
+    rows: VISITOR_SKETCH.state,
+    eventRows: EVENT_ROWS_VISITOR_STATE,
+    total: `${VISITOR_SKETCH.merge}(part)`,
+  },
 } as const;
 
-const ORDERED = `HAVING value > 0
+/** The end of a statement over (key, part) reads: the largest `limit` values. */
+export const ORDERED = `HAVING value > 0
 ORDER BY value DESC, key ASC
 LIMIT {limit:UInt32}`;
 
@@ -121,28 +138,57 @@ ${ORDERED}`;
 }
 
 /**
- * Visitors by any dimension, and counts by a property: the whole days DIMENSION_DAYS holds
- * (from its first whole day on, DIMENSION_DAYS_SINCE) from there, a few rows per value and
- * day; the rest of the range (the pieces of days at its ends, and days before the table's
- * first) from raw rows. Visitors add up as sketch states, counts as sums. A property's ''
- * (the events without it) is read from the days' property names (PROPERTY_KEYS).
+ * A (key, part) read of rows of the day breakdowns' shape (DIMENSION_DAYS, or the archive's,
+ * io/clickhouse/archive-day-breakdowns.ts) from `source`, of the project's `days` (a condition
+ * on `day`). A property's '' (the events without it) is read from the days' property names
+ * (PROPERTY_KEYS). Needs the parameters `project`, `dimension` and, for a property, `property`.
  */
-function dayTableSql(q: BreakdownQuery, dimension: Dimension) {
-  const { stored, rows, total } = DAY_TABLE_PARTS[q.metric];
+export function dimensionDaysRead(
+  source: string,
+  days: string,
+  dimension: Dimension,
+  metric: BreakdownQuery['metric'],
+): string {
+  const { stored } = DAY_TABLE_PARTS[metric];
+  return dimension.kind === 'fixed'
+    ? `SELECT value AS key, ${stored} AS part FROM ${source}
+      WHERE project = {project:String} AND dimension = {dimension:String} AND ${days}`
+    : `SELECT if(dimension = '${PROPERTY_KEYS}', '', value) AS key, ${stored} AS part FROM ${source}
+      WHERE project = {project:String} AND ${days}
+        AND (dimension = {dimension:String}
+             OR (dimension = '${PROPERTY_KEYS}' AND NOT has(JSONExtract(value, 'Array(String)'), {property:String})))`;
+}
+
+/** (key, part) reads with the query parameters they name. */
+export interface PartReads {
+  readonly reads: readonly string[];
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * The warm tier's reads of `q`'s metric by `dimension` over [from, to): the whole days
+ * DIMENSION_DAYS holds (from its first whole day on, DIMENSION_DAYS_SINCE) from there, a few
+ * rows per value and day; the rest of the range (the pieces of days at its ends, and days before
+ * the table's first) from raw rows. Visitors add up as sketch states, counts as sums.
+ */
+export function warmDayReads(
+  q: BreakdownQuery,
+  dimension: Dimension,
+  range: { readonly fromMs: number; readonly toMs: number },
+): PartReads {
+  const { rows } = DAY_TABLE_PARTS[q.metric];
   const params: Record<string, string | number> = {
     project: q.project,
-    limit: q.limit,
-    from: q.fromMs / 1000,
-    to: q.toMs / 1000,
+    from: range.fromMs / 1000,
+    to: range.toMs / 1000,
     dimension: dimension.name,
-    ...(q.metric === 'revenue' ? { currency: q.currency ?? '' } : {}),
   };
   const rowKey =
     dimension.kind === 'fixed'
       ? { sql: WARM_DIMENSION_SQL[dimension.name], params: {} }
       : dimensionSql(dimension, 'property');
   Object.assign(params, rowKey.params);
-  const split = splitWholeDays(q.fromMs, q.toMs);
+  const split = splitWholeDays(range.fromMs, range.toMs);
   // Raw rows: the range less the whole days the table answers for.
   let rest = '';
   const reads: string[] = [];
@@ -150,25 +196,31 @@ function dayTableSql(q: BreakdownQuery, dimension: Dimension) {
     params.from_day = split.days.fromDay;
     params.to_day = split.days.toDay;
     const tableDays = `day >= {from_day:Date} AND day < {to_day:Date} AND day >= ${DIMENSION_DAYS_SINCE_SQL}`;
-    reads.push(
-      dimension.kind === 'fixed'
-        ? `SELECT value AS key, ${stored} AS part FROM ${DIMENSION_DAYS}
-      WHERE project = {project:String} AND dimension = {dimension:String} AND ${tableDays}`
-        : `SELECT if(dimension = '${PROPERTY_KEYS}', '', value) AS key, ${stored} AS part FROM ${DIMENSION_DAYS}
-      WHERE project = {project:String} AND ${tableDays}
-        AND (dimension = {dimension:String}
-             OR (dimension = '${PROPERTY_KEYS}' AND NOT has(JSONExtract(value, 'Array(String)'), {property:String})))`,
-    );
+    reads.push(dimensionDaysRead(DIMENSION_DAYS, tableDays, dimension, q.metric));
     rest = ` AND (toDate(ts) < {from_day:Date} OR toDate(ts) >= {to_day:Date} OR toDate(ts) < ${DIMENSION_DAYS_SINCE_SQL})`;
   }
   reads.push(`SELECT ${rowKey.sql} AS key, ${rows} AS part FROM events
       WHERE project = {project:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}${rest}
       GROUP BY key`);
-  const sql = `SELECT key, ${total} AS value
-FROM (${reads.join('\nUNION ALL\n')})
+  return { reads, params };
+}
+
+/** The statement adding up (key, part) reads per key, the largest `limit` first. */
+export function partsSql(q: BreakdownQuery, parts: readonly PartReads[]) {
+  const params: Record<string, string | number> = Object.assign(
+    { limit: q.limit, ...(q.metric === 'revenue' ? { currency: q.currency ?? '' } : {}) },
+    ...parts.map((p) => p.params),
+  );
+  const sql = `SELECT key, ${DAY_TABLE_PARTS[q.metric].total} AS value
+FROM (${parts.flatMap((p) => p.reads).join('\nUNION ALL\n')})
 GROUP BY key
 ${ORDERED}`;
   return { sql, params };
+}
+
+/** Visitors by any dimension, and counts by a property, over the warm tier (warmDayReads). */
+function dayTableSql(q: BreakdownQuery, dimension: Dimension) {
+  return partsSql(q, [warmDayReads(q, dimension, q)]);
 }
 
 /** The breakdown of `q` by whole days (dayBreakdownSql). */

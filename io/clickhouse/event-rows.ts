@@ -2,7 +2,7 @@ import type { BreakdownSpan } from '../../core/query/breakdown-query.ts';
 import type { SqlPart } from '../../core/query/dimension.ts';
 import { FIXED_DIMENSIONS } from '../../core/query/dimension.ts';
 import type { Tier } from '../../core/query/tier-routing.ts';
-import { ARCHIVED_IDENTITY, archiveSource } from './cold-reader.ts';
+import { ARCHIVED_IDENTITY, archiveSource, compactedRowsSql } from './cold-reader.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
 import { WARM_DIMENSION_SQL } from './warm-dimensions.ts';
 
@@ -64,6 +64,28 @@ const ARCHIVED_DIMENSION_FIELDS = [
   'session_id Nullable(String)',
 ];
 
+/** The archived row's fields event rows read (the dimensions' objects kept as their JSON text). */
+const ARCHIVED_ROW = `parseDateTime64BestEffort(timestamp, 3, 'UTC') AS ts, type,
+             ifNull(is_bot, false) AS is_bot,
+             ifNull(user_id, ifNull(anonymous_id, '')) AS visitor,
+             JSONExtractString(ifNull(order, ''), 'currency') AS currency,
+             toInt64(round(JSONExtractFloat(ifNull(order, ''), 'revenue') * 100)) AS revenue_minor,
+             ifNull(properties, '') AS properties, ifNull(session_id, '') AS session_id,
+             page AS page_json, attribution AS attribution_json, user_agent AS user_agent_json, geo AS geo_json`;
+
+/** Event rows over rows of ARCHIVED_ROW (and `kept` columns of theirs): each fixed dimension read from its object's JSON. */
+function archivedEventRows(rows: string, kept = ''): string {
+  const field = (json: string, key: string) => `JSONExtractString(ifNull(${json}, ''), '${key}')`;
+  return `SELECT ${kept}${DIMENSION_COLUMNS},
+       ${field('attribution_json', 'source')} AS source, ${field('attribution_json', 'medium')} AS medium,
+       ${field('attribution_json', 'campaign')} AS campaign,
+       domainWithoutWWW(${field('page_json', 'referrer')}) AS referrer,
+       ifNull(nullIf(${field('user_agent_json', 'device_type')}, ''), 'unknown') AS device,
+       ${field('user_agent_json', 'browser')} AS browser, ${field('user_agent_json', 'os')} AS os,
+       ${field('geo_json', 'country')} AS country, ${field('page_json', 'path')} AS page
+FROM (${rows})`;
+}
+
 /**
  * The cold tier's event rows of the project over `range` (the archive objects read: see
  * archiveSource), `within` a time condition: each event id once, the copy the warm tier would
@@ -74,26 +96,23 @@ export function coldEventRowsSql(
   range: { readonly project: string; readonly fromMs: number; readonly toMs: number },
   within: string,
 ): string {
-  const field = (json: string, key: string) => `JSONExtractString(ifNull(${json}, ''), '${key}')`;
-  return `SELECT ${DIMENSION_COLUMNS},
-       ${field('attribution_json', 'source')} AS source, ${field('attribution_json', 'medium')} AS medium,
-       ${field('attribution_json', 'campaign')} AS campaign,
-       domainWithoutWWW(${field('page_json', 'referrer')}) AS referrer,
-       ifNull(nullIf(${field('user_agent_json', 'device_type')}, ''), 'unknown') AS device,
-       ${field('user_agent_json', 'browser')} AS browser, ${field('user_agent_json', 'os')} AS os,
-       ${field('geo_json', 'country')} AS country, ${field('page_json', 'path')} AS page
-FROM (SELECT parseDateTime64BestEffort(timestamp, 3, 'UTC') AS ts, type,
-             ifNull(is_bot, false) AS is_bot,
-             ifNull(user_id, ifNull(anonymous_id, '')) AS visitor,
-             JSONExtractString(ifNull(order, ''), 'currency') AS currency,
-             toInt64(round(JSONExtractFloat(ifNull(order, ''), 'revenue') * 100)) AS revenue_minor,
-             ifNull(properties, '') AS properties, ifNull(session_id, '') AS session_id,
-             page AS page_json, attribution AS attribution_json, user_agent AS user_agent_json, geo AS geo_json
+  return `${archivedEventRows(`SELECT ${ARCHIVED_ROW}
       FROM ${archiveSource(config, range, ARCHIVED_DIMENSION_FIELDS)}
       WHERE project = {project:String}
       ORDER BY kafka_topic, kafka_partition, kafka_offset
-      LIMIT 1 BY project, ${ARCHIVED_IDENTITY})
+      LIMIT 1 BY project, ${ARCHIVED_IDENTITY}`)}
 WHERE ${within}`;
+}
+
+/**
+ * The event rows of one compacted object (io/s3/compaction.ts), every project's, with the
+ * `project` column: compaction kept each event id once in it already.
+ */
+export function compactedEventRowsSql(config: ColdTierConfig, key: string): string {
+  return archivedEventRows(
+    `SELECT project, ${ARCHIVED_ROW} FROM (${compactedRowsSql(config, key, ARCHIVED_DIMENSION_FIELDS)})`,
+    'project, ',
+  );
 }
 
 /**

@@ -50,6 +50,14 @@ export const VISITOR_SKETCH = {
 } as const;
 
 /**
+ * VISITOR_SKETCH's state over event rows (io/clickhouse/event-rows.ts) of either tier, which keep
+ * the visitor, not its hash: the same hash (the warm table's `user_hash` is cityHash64 of
+ * `visitor`), so that states of both tiers add up.
+ */
+export const EVENT_ROWS_VISITOR_STATE =
+  "uniqCombinedStateIf(14)(cityHash64(visitor), NOT is_bot AND visitor != '')";
+
+/**
  * Each day's breakdown per project, dimension and value (migration 12): events, orders,
  * revenue per currency in minor units, and visitors as VISITOR_SKETCH. `dimension` is a
  * fixed dimension's name, `prop.<name>` for each top-level key of an event's properties (the
@@ -64,9 +72,15 @@ export const DIMENSION_DAYS_SINCE_SQL = `(SELECT if(count() = 0, toDate('2149-06
 /** The dimension under which an event's sorted property names are kept, as a JSON array. */
 export const PROPERTY_KEYS = '@keys';
 
-/** What one event adds to DIMENSION_DAYS: a (dimension, value) pair per dimension it is broken down by. */
-export function dimensionDayPairsSql(): string {
-  const fixed = Object.entries(WARM_DIMENSION_SQL).map(([name, sql]) => `('${name}', toString(${sql}))`);
+/**
+ * What one event adds to DIMENSION_DAYS: a (dimension, value) pair per dimension it is broken
+ * down by. `columns`: each fixed dimension's expression in the rows read (the warm table's, by
+ * default; event rows, io/clickhouse/event-rows.ts, name them after the dimension).
+ */
+export function dimensionDayPairsSql(
+  columns: Readonly<Record<FixedDimension, string>> = WARM_DIMENSION_SQL,
+): string {
+  const fixed = Object.entries(columns).map(([name, sql]) => `('${name}', toString(${sql}))`);
   const properties = `arrayMap(kv -> ('prop.' || kv.1, if(JSONType(kv.2) = 'String', JSONExtractString(kv.2), kv.2)),
                 JSONExtractKeysAndValuesRaw(properties))`;
   const keys = `[('${PROPERTY_KEYS}', toJSONString(arraySort(JSONExtractKeys(properties))))]`;

@@ -28,18 +28,28 @@
  * - A re-run over a finished compaction plans nothing: each period is one compacted object.
  * Each compacted row keeps its JSON text (`raw`), so fields beyond the typed columns are kept,
  * and the key of the NDJSON object it came from (`archive_key`): what the object covers.
+ *
+ * Day breakdowns: once a compacted object is written, its day breakdowns are written beside it
+ * (io/clickhouse/archive-day-breakdowns.ts), then the sources and their breakdowns are deleted.
+ * A breakdown reads a day from them only when the day's only object is that compacted one
+ * (core/archive/day-breakdown-plan.ts), so no moment of a run makes a reader count an event
+ * twice: while the sources remain, the day has two objects and is read from its rows. A
+ * compacted object without breakdowns (a run stopped between the writes, or one older than
+ * breakdowns) gets them from the next run.
  */
 
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ArchivedEvent } from '../../core/aggregation/archive-key.ts';
+import { type ArchivedEvent, dayBreakdownsKey } from '../../core/aggregation/archive-key.ts';
 import {
   type ArchiveObjectRef,
   type CompactionJob,
   parseArchiveObject,
   planCompaction,
 } from '../../core/archive/compaction-plan.ts';
-import { columnName, jsonFieldSql, sqlString } from '../../core/query/archive-scan.ts';
+import { compactedWithoutBreakdowns } from '../../core/archive/day-breakdown-plan.ts';
+import { columnName, exactKeysGlob, jsonFieldSql, sqlString } from '../../core/query/archive-scan.ts';
+import { archiveDayBreakdownsSql } from '../clickhouse/archive-day-breakdowns.ts';
 import { ARCHIVE_COLUMNS, ARCHIVED_IDENTITY, s3Source } from '../clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../clickhouse/cold-tier-config.ts';
 
@@ -76,6 +86,35 @@ export interface CompactionReport {
   readonly left: number;
   readonly written: readonly string[];
   readonly deleted: number;
+  /** Compacted objects of earlier runs given their day breakdowns in this one. */
+  readonly summarized: number;
+}
+
+/** Every key under the prefix, with its object's size, in key order. */
+export async function listArchiveKeys(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<{ readonly key: string; readonly bytes: number }[]> {
+  const root = `${prefix.replace(/^\/+|\/+$/g, '')}/`;
+  const keys: { key: string; bytes: number }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: root, ContinuationToken: token }),
+    );
+    for (const item of page.Contents ?? []) if (item.Key) keys.push({ key: item.Key, bytes: item.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The archive objects of a listing (batches and compacted objects), in key order. */
+function archiveObjectsOf(
+  prefix: string,
+  keys: readonly { key: string; bytes: number }[],
+): ArchiveObjectRef[] {
+  return keys.flatMap(({ key, bytes }) => parseArchiveObject(prefix, key, bytes) ?? []);
 }
 
 /** Every archive object under the prefix, with its size, in key order. */
@@ -84,32 +123,7 @@ export async function listArchiveObjects(
   bucket: string,
   prefix: string,
 ): Promise<ArchiveObjectRef[]> {
-  const root = `${prefix.replace(/^\/+|\/+$/g, '')}/`;
-  const objects: ArchiveObjectRef[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: root, ContinuationToken: token }),
-    );
-    for (const item of page.Contents ?? []) {
-      const parsed = item.Key ? parseArchiveObject(root, item.Key, item.Size ?? 0) : undefined;
-      if (parsed) objects.push(parsed);
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-/**
- * A glob that matches exactly these keys: their common prefix, then each rest as one
- * alternative. ClickHouse lists under the part before the first brace (so a month's keys list
- * only that month), then keeps the keys that match.
- */
-export function exactKeysGlob(keys: readonly string[]): string {
-  if (keys.length === 1) return keys[0]!;
-  let common = keys[0]!;
-  for (const key of keys) while (!key.startsWith(common)) common = common.slice(0, -1);
-  return `${common}{${keys.map((k) => k.slice(common.length)).join(',')}}`;
+  return archiveObjectsOf(prefix, await listArchiveKeys(s3, bucket, prefix));
 }
 
 /**
@@ -145,9 +159,22 @@ export async function writeCompactedObject(deps: CompactionDeps, job: Compaction
   await deps.clickhouse.command({ query: compactionSql(deps.cold, job) });
 }
 
-/** Deletes one job's sources: call only after its compacted object is written. */
+/**
+ * Writes the day breakdowns of the compacted object at `key`, beside it
+ * (io/clickhouse/archive-day-breakdowns.ts). Until they are there, readers read its rows.
+ */
+export async function writeDayBreakdowns(deps: CompactionDeps, key: string): Promise<void> {
+  await deps.clickhouse.command({ query: archiveDayBreakdownsSql(deps.cold, key, dayBreakdownsKey(key)) });
+}
+
+/**
+ * Deletes one job's sources, and the day breakdowns of the compacted ones: call only after its
+ * compacted object and its breakdowns are written. A source's breakdowns deleted before the
+ * source itself (one request deletes both, in no set order) leave it read by its rows, as is
+ * every day of two compacted objects (core/archive/day-breakdown-plan.ts).
+ */
 export async function deleteCompactedSources(deps: CompactionDeps, job: CompactionJob): Promise<number> {
-  const keys = [...job.batchKeys, ...job.compactedKeys];
+  const keys = [...job.batchKeys, ...job.compactedKeys, ...job.compactedKeys.map(dayBreakdownsKey)];
   let deleted = 0;
   for (let i = 0; i < keys.length; i += 1000) {
     const chunk = keys.slice(i, i + 1000);
@@ -194,7 +221,8 @@ export async function compactArchive(
   deps: CompactionDeps,
   options: CompactionOptions,
 ): Promise<CompactionReport> {
-  const objects = await listArchiveObjects(deps.s3, deps.bucket, deps.cold.prefix);
+  const keys = await listArchiveKeys(deps.s3, deps.bucket, deps.cold.prefix);
+  const objects = archiveObjectsOf(deps.cold.prefix, keys);
   const jobs = planCompaction(objects, {
     prefix: deps.cold.prefix,
     beforeDay: options.beforeDay,
@@ -208,9 +236,30 @@ export async function compactArchive(
     if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) break;
     const started = Date.now();
     await writeCompactedObject(deps, job);
+    await writeDayBreakdowns(deps, job.target);
     written.push(job.target);
     deleted += await deleteCompactedSources(deps, job);
     options.onJob?.(job, Date.now() - started);
   }
-  return { listed: objects.length, jobs: jobs.length, left: jobs.length - written.length, written, deleted };
+  // Compacted objects left without day breakdowns (made before they existed, or by a run cut
+  // short between the two writes) get them now, in the time left.
+  const unsummarized = compactedWithoutBreakdowns(
+    objects.filter((o) => options.project === undefined || o.project === options.project),
+    keys.map((k) => k.key),
+    jobs,
+  );
+  let summarized = 0;
+  for (const key of unsummarized) {
+    if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) break;
+    await writeDayBreakdowns(deps, key);
+    summarized += 1;
+  }
+  return {
+    listed: objects.length,
+    jobs: jobs.length,
+    left: jobs.length - written.length,
+    written,
+    deleted,
+    summarized,
+  };
 }

@@ -18,6 +18,10 @@ import { type Dimension, parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
 import { withinDeadline } from '../../core/query/within-deadline.ts';
+import {
+  archiveDaysDimension,
+  readArchiveDayBreakdown,
+} from '../../io/clickhouse/archive-breakdown-reader.ts';
 import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import {
@@ -149,6 +153,25 @@ export function breakdownRoute(deps: BreakdownDeps) {
   }
 
   async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
+    // Unfiltered, over more than a day reaching into the archive: its days by the breakdowns
+    // compaction made of them (io/clickhouse/archive-breakdown-reader.ts), visitors by a sketch.
+    // Where it has none (not compacted yet), or should that read fail, the rows answer.
+    const archiveDays = deps.cold && archiveDaysDimension(q, spans);
+    if (deps.cold && archiveDays) {
+      const rows = await withinDeadline(
+        readArchiveDayBreakdown(deps.clickhouse, deps.cold, q, archiveDays, spans),
+        deadline(spans),
+        spans.map((s) => s.tier).join('+'),
+      ).catch(() => undefined);
+      if (rows)
+        return {
+          rows,
+          tiers: spans.map((s) => s.tier),
+          degraded: [],
+          exact: true,
+          sketched: q.metric === 'visitors',
+        };
+    }
     // Unfiltered, over the warm tier alone: by whole days from the day's breakdowns, visitors
     // over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts). Should those
     // fail (a warm tier the warehouse function has not migrated yet), the rows answer.

@@ -7,8 +7,7 @@ import {
   parseArchiveObject,
   planCompaction,
 } from '../../../core/archive/compaction-plan.ts';
-import { compactedArchiveGlobs, jsonFieldSql } from '../../../core/query/archive-scan.ts';
-import { exactKeysGlob } from '../../../io/s3/compaction.ts';
+import { compactedArchiveGlobs, exactKeysGlob, jsonFieldSql } from '../../../core/query/archive-scan.ts';
 
 const HOUR_MS = 3_600_000;
 
