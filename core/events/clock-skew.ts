@@ -2,6 +2,8 @@ import { isoTime } from './iso-time.ts';
 
 const MAX_FUTURE_MS = 24 * 3_600_000;
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
+/** What Date's toISOString writes for a year from 2000 to 9999. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface CorrectedTime {
   readonly timestamp: string;
@@ -32,7 +34,9 @@ export function correctTimestamp(
   }
   if (ms > receivedAtMs + MAX_FUTURE_MS) return { timestamp: receivedAt, flag: 'future' };
   if (ms < EARLIEST_MS) return { timestamp: receivedAt, flag: 'before_2000' };
-  // An uncorrected timestamp that is already in canonical UTC form is kept as sent.
-  if (!corrected && timestamp.length === 24 && timestamp.endsWith('Z')) return { timestamp, flag: null };
+  // An uncorrected timestamp that is already in canonical UTC form is kept as sent. Every other
+  // form is written canonically: stored times then sort as text in time order, which the
+  // archive's readers rely on to skip what a range does not need (core/query/archive-scan.ts).
+  if (!corrected && CANONICAL_UTC.test(timestamp)) return { timestamp, flag: null };
   return { timestamp: new Date(ms).toISOString(), flag: null };
 }

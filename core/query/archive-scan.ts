@@ -72,6 +72,18 @@ export function tweetArchiveGlob(prefix: string, fromMs: number, toMs: number): 
   return `${trimmed(prefix)}/dt=${dayGlob(fromMs, toMs)}/hour=*/*.ndjson.gz`;
 }
 
+/**
+ * Archived rows stamped within a day of [from, to), by their time's text: `timestamp` is UTC in
+ * toISOString's form (core/events/clock-skew.ts), so it sorts as the times do. A compacted object's
+ * rows are in time order, so ClickHouse skips the row groups outside (Parquet's statistics), and
+ * a range within a month reads its days, not the month. The day's margin keeps the copies of an
+ * event that its retries stamped a little apart side by side for the readers' dedup.
+ */
+export function timestampAroundSql(fromMs: number, toMs: number): string {
+  const day = (ms: number) => sqlString(new Date(ms).toISOString().slice(0, 10));
+  return `timestamp >= ${day(fromMs - DAY_MS)} AND timestamp < ${day(toMs + 2 * DAY_MS)}`;
+}
+
 /** A SQL string literal; backslash and quote escaped as ClickHouse reads them. */
 export function sqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -6,6 +6,7 @@ import {
   compactedArchiveGlobs,
   jsonFieldSql,
   sqlString,
+  timestampAroundSql,
 } from '../../core/query/archive-scan.ts';
 import type { TierReader } from '../../core/query/metric-answer.ts';
 import type { MetricQuery } from '../../core/query/metric-query.ts';
@@ -46,19 +47,22 @@ export function s3Source(
 /**
  * The rows of the compacted objects under `glob` (io/s3/compaction.ts), with the columns of
  * ARCHIVE_COLUMNS and `extraColumns`: Parquet holds the typed columns and each row's JSON text,
- * which fields beyond them read from.
+ * which fields beyond them read from. `around`: only rows stamped within a day of [from, to),
+ * by their time's text (core/query/archive-scan.ts timestampAroundSql says why that is enough).
  */
 export function compactedRowsSql(
   config: Pick<ColdTierConfig, 'bucketUrl' | 'credentials'>,
   glob: string,
   extraColumns: readonly string[] = [],
+  around?: { readonly fromMs: number; readonly toMs: number },
 ): string {
   const structure = [...ARCHIVE_COLUMNS, ...(extraColumns.length > 0 ? ['raw String'] : [])].join(', ');
   const columns = [
     ...ARCHIVE_COLUMNS.map((c) => `\`${columnName(c)}\``),
     ...extraColumns.map((c) => `${jsonFieldSql(c)} AS \`${columnName(c)}\``),
   ].join(', ');
-  return `SELECT ${columns} FROM ${s3Source(config, glob, structure, 'Parquet', null)}`;
+  const where = around ? ` WHERE ${timestampAroundSql(around.fromMs, around.toMs)}` : '';
+  return `SELECT ${columns} FROM ${s3Source(config, glob, structure, 'Parquet', null)}${where}`;
 }
 
 /**
@@ -81,7 +85,7 @@ export function archiveSource(
     columns.join(', '),
   );
   const globs = compactedArchiveGlobs(config.prefix, q.project, q.fromMs, q.toMs);
-  const compacted = [globs.months, globs.days].map((glob) => compactedRowsSql(config, glob, extraColumns));
+  const compacted = [globs.months, globs.days].map((glob) => compactedRowsSql(config, glob, extraColumns, q));
   return `(SELECT ${names.join(', ')} FROM ${batches} UNION ALL ${compacted.join(' UNION ALL ')})`;
 }
 /**

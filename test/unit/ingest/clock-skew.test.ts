@@ -16,6 +16,11 @@ describe('correctTimestamp', () => {
     );
   });
 
+  it('writes a UTC time in any other form as toISOString does, so stored times sort as text', () => {
+    for (const sent of ['Tue, 30 Apr 2024 10:00 Z', '2024-04-30 10:00:00.000Z', '2024-04-30T10:00Z'])
+      expect(correctTimestamp(sent, undefined, received).timestamp, sent).toBe('2024-04-30T10:00:00.000Z');
+  });
+
   it('uses received_at when there is no timestamp', () => {
     expect(correctTimestamp(undefined, undefined, received)).toEqual({
       timestamp: '2024-05-01T12:00:00.000Z',
