@@ -1,10 +1,20 @@
+import { UnavailableError } from '../errors/spate-error.ts';
+
+/** A tier that did not answer in its time: told apart from one that failed, which may be tried another way. */
+export class TierTimeout extends UnavailableError {
+  override readonly name: string = 'TierTimeout';
+}
+
 /**
- * `p`, or a rejection naming `what` once `ms` have passed: a tier that is slow is reported as
+ * `p`, or a TierTimeout naming `what` once `ms` have passed: a tier that is slow is reported as
  * degraded rather than waited on, so the dashboard shows the rest.
  */
 export function withinDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(new TierTimeout(`${what}: no answer within ${ms} ms`, { code: 'tier_timeout' })),
+      ms,
+    );
     p.then(
       (v) => {
         clearTimeout(timer);

@@ -17,7 +17,7 @@ import {
 import { type Dimension, parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
-import { withinDeadline } from '../../core/query/within-deadline.ts';
+import { TierTimeout, withinDeadline } from '../../core/query/within-deadline.ts';
 import {
   archiveDaysDimension,
   readArchiveDayBreakdown,
@@ -29,6 +29,7 @@ import {
   readDayBreakdown,
   sketchesVisitors,
 } from '../../io/clickhouse/day-breakdown-reader.ts';
+import { isMissingTable } from '../../io/clickhouse/missing-table.ts';
 import { readBreakdownMinutes } from '../../io/redis/hot-read-model.ts';
 import { oneOf, ParamError, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
@@ -152,32 +153,52 @@ export function breakdownRoute(deps: BreakdownDeps) {
     return (deps.answers ?? uncached)(key, () => readStoredTiers(q, spans), whole);
   }
 
-  async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
-    // Unfiltered, over more than a day reaching into the archive: its days by the breakdowns
-    // compaction made of them (io/clickhouse/archive-breakdown-reader.ts), visitors by a sketch.
-    // Where it has none (not compacted yet), or should that read fail, the rows answer.
-    const archiveDays = deps.cold && archiveDaysDimension(q, spans);
-    if (deps.cold && archiveDays) {
+  /**
+   * Unfiltered, over more than a day reaching into the archive: its days by the breakdowns
+   * compaction made of them (io/clickhouse/archive-breakdown-reader.ts), visitors by a sketch.
+   * Undefined where the archive has none for the range (not compacted yet) or that read failed:
+   * the rows answer. One that took its whole time is not followed by the slower rows: the warm
+   * tier answers its part and the archive is listed as degraded.
+   */
+  async function fromArchiveDays(q: BreakdownQuery, spans: readonly BreakdownSpan[]) {
+    const dimension = deps.cold && archiveDaysDimension(q, spans);
+    if (!deps.cold || !dimension) return undefined;
+    const tiers = spans.map((s) => s.tier);
+    try {
       const rows = await withinDeadline(
-        readArchiveDayBreakdown(deps.clickhouse, deps.cold, q, archiveDays, spans),
+        readArchiveDayBreakdown(deps.clickhouse, deps.cold, q, dimension, spans),
         deadline(spans),
-        spans.map((s) => s.tier).join('+'),
-      ).catch(() => undefined);
-      if (rows)
-        return {
-          rows,
-          tiers: spans.map((s) => s.tier),
-          degraded: [],
-          exact: true,
-          sketched: q.metric === 'visitors',
-        };
+        tiers.join('+'),
+      );
+      return rows && { rows, tiers, degraded: [], exact: true, sketched: q.metric === 'visitors' };
+    } catch (err) {
+      if (!(err instanceof TierTimeout)) return undefined;
     }
+    const warm = spans.filter((s) => s.tier === 'warm');
+    const rows = warm.length > 0 ? await read(q, warm).catch(() => undefined) : undefined;
+    return {
+      rows: rows ?? [],
+      tiers: rows ? (['warm'] as Tier[]) : [],
+      degraded: spans.filter((s) => !rows || s.tier === 'cold').map((s) => s.tier),
+      exact: true,
+      sketched: rows !== undefined && sketchesVisitors(q, warm),
+    };
+  }
+
+  async function readStoredTiers(q: BreakdownQuery, spans: readonly BreakdownSpan[]): Promise<Answer> {
+    const archived = await fromArchiveDays(q, spans);
+    if (archived) return archived;
     // Unfiltered, over the warm tier alone: by whole days from the day's breakdowns, visitors
     // over more than a day by a sketch (io/clickhouse/day-breakdown-reader.ts). Should those
-    // fail (a warm tier the warehouse function has not migrated yet), the rows answer.
+    // be missing (a warm tier the warehouse function has not migrated yet), the rows answer; a
+    // read that failed otherwise, or took its whole timeout, is not tried again from the rows.
     const days = dayBreakdownDimension(q, spans);
     try {
-      const rows = days ? await readDays(q, days).catch(() => read(q, spans)) : await read(q, spans);
+      const rows = days
+        ? await readDays(q, days).catch((err: unknown) =>
+            isMissingTable(err) ? read(q, spans) : Promise.reject(err),
+          )
+        : await read(q, spans);
       const sketched = sketchesVisitors(q, spans);
       return { rows, tiers: spans.map((s) => s.tier), degraded: [], exact: true, sketched };
     } catch {

@@ -19,6 +19,7 @@ import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts
 import type { Metric } from '../../core/query/metric-query.ts';
 import { cachedTierReader } from '../../core/query/tier-cache.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
+import { withinDeadline } from '../../core/query/within-deadline.ts';
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { filteredReaders } from '../../io/clickhouse/filtered-readers.ts';
@@ -114,22 +115,6 @@ const DIMENSION_KIND = {
 
 const TIER_STORE: Record<Tier, string> = { hot: 'redis', warm: 'clickhouse', cold: 's3' };
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
 /** The project of the dashboard token in `Authorization: Bearer` or `?token=`. */
 function projectOf(event: APIGatewayProxyEventV2, secret: string, nowMs: number): string {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
@@ -191,12 +176,12 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     // The warm and cold spans' numbers come through the query cache, as a series' spans do.
     const parts: OverviewNumbers[] = [];
     // Asked alongside the range's reads rather than after them: one round trip less.
-    const active = withTimeout(activeNow(deps.redis, project, nowMs), t, 'redis').catch(() => null);
+    const active = withinDeadline(activeNow(deps.redis, project, nowMs), t, 'redis').catch(() => null);
     for (const span of spans) {
       const r = { fromMs: span.fromMs, toMs: span.toMs };
       if (span.tier === 'hot') {
         try {
-          parts.push(await withTimeout(hotOverview(deps.redis, project, r), t, 'redis'));
+          parts.push(await withinDeadline(hotOverview(deps.redis, project, r), t, 'redis'));
           tiers.push('hot');
           continue;
         } catch {
@@ -207,7 +192,8 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         try {
           if (!coldConfig) throw new Error('no cold tier configured');
           // A scan of the archive takes longer than a rollup read: it gets four tier timeouts.
-          const read = () => withTimeout(coldOverview(deps.clickhouse, coldConfig, project, r), 4 * t, 's3');
+          const read = () =>
+            withinDeadline(coldOverview(deps.clickhouse, coldConfig, project, r), 4 * t, 's3');
           parts.push(await answers(answerKey('overview', ['cold'], { project, ...r }), read));
           tiers.push('cold');
         } catch {
@@ -216,7 +202,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
         continue;
       }
       try {
-        const read = () => withTimeout(warmOverview(deps.clickhouse, project, r), t, 'clickhouse');
+        const read = () => withinDeadline(warmOverview(deps.clickhouse, project, r), t, 'clickhouse');
         // A hot span read here, the hot tier having failed, is not the warm tier's to keep.
         const key = span.tier === 'warm' ? answerKey('overview', ['warm'], { project, ...r }) : undefined;
         parts.push(await answers(key, read));
@@ -252,7 +238,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
       (tier: Tier, reader: TierReader): TierReader =>
       async (mq) => {
         try {
-          return await withTimeout(reader(mq), tier === 'cold' ? 4 * t : t, tier);
+          return await withinDeadline(reader(mq), tier === 'cold' ? 4 * t : t, tier);
         } catch {
           degraded.push(tier);
           return new Map();
@@ -300,7 +286,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   async function top(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const dimension = oneOf(q, 'dimension', TOP_DIMENSIONS);
     const window = seconds(q, 'window', 300, 10, 3600);
-    const tally = await withTimeout(
+    const tally = await withinDeadline(
       readWindowTally(deps.redis, project, DIMENSION_KIND[dimension], lastSeconds(nowMs, window)),
       t,
       'redis',
@@ -311,7 +297,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   async function funnel(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
     if (id !== 'default') return undefined;
     const window = seconds(q, 'window', 1800, 60, 86_400);
-    const minutes = await withTimeout(
+    const minutes = await withinDeadline(
       readFunnelMinutes(deps.redis, project, lastSeconds(nowMs, window)),
       t,
       'redis',
@@ -323,7 +309,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
   async function tweetSummary(project: string, q: Record<string, string | undefined>, nowMs: number) {
     const window = seconds(q, 'window', TWEET_WINDOW_SECONDS, 60, 86_400);
     const range = lastSeconds(nowMs, window);
-    const [minutes, alerts] = await withTimeout(
+    const [minutes, alerts] = await withinDeadline(
       Promise.all([
         readTweetMinutes(deps.redis, project, range),
         readAlertMinutes(deps.redis, project, range),
@@ -348,7 +334,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     const channels = q.channels ? parseChannelList(q.channels.split(','), 'channels') : [...ALL_CHANNELS];
     const out: Record<string, JsonObject> = {};
     try {
-      await withTimeout(
+      await withinDeadline(
         (async () => {
           for (const last of await ledger.lastSnapshots(project, channels))
             if (nowMs - last.at <= FRESH_SNAPSHOT_MS) out[last.channel] = JSON.parse(last.body) as JsonObject;
@@ -375,7 +361,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     const check = async <T>(what: string, p: () => Promise<T>) => {
       const started = Date.now();
       try {
-        return { ok: true as const, ms: Date.now() - started, value: await withTimeout(p(), t, what) };
+        return { ok: true as const, ms: Date.now() - started, value: await withinDeadline(p(), t, what) };
       } catch (err) {
         return { ok: false as const, ms: Date.now() - started, error: (err as Error).message };
       }
