@@ -27,6 +27,9 @@ export interface ArchiveDayPlan {
  * after the compaction, a second compacted object while a compaction replaces the first) means
  * the day's rows must be read, so that copies of an event in two objects count once; so must the
  * pieces of days at the range's ends. Days with no object hold nothing and are not read at all.
+ * Left as it is: copies of one event stamped on two days (a client's retry whose clock
+ * correction crossed midnight, core/events/clock-skew.ts: the stamps differ by the retry's
+ * network time) are each counted on their day, where a read of the rows keeps one of them.
  */
 export function planArchiveDays(
   prefix: string,
