@@ -1,5 +1,8 @@
 import { UnavailableError } from '../errors/spate-error.ts';
 
+/** A read of the archive (S3 through ClickHouse) is given this many tier timeouts: it lists and fetches objects. */
+export const ARCHIVE_TIMEOUTS = 4;
+
 /** A tier that did not answer in its time: told apart from one that failed, which may be tried another way. */
 export class TierTimeout extends UnavailableError {
   override readonly name: string = 'TierTimeout';

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
+import { ARCHIVE_TIMEOUTS } from '../../core/query/within-deadline.ts';
 import { connectClickHouse } from '../../io/clickhouse/connection.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
@@ -18,7 +19,10 @@ export function createQueryRoute(config: QueryConfig) {
   let admin: Promise<Admin> | undefined;
   return answerQuery({
     redis: connectLiveRedis(config.redis.url, config.tierTimeoutMs),
-    clickhouse: connectClickHouse(config.clickhouse),
+    // No statement outlives the longest a route waits for it (an archive read's deadline).
+    clickhouse: connectClickHouse(config.clickhouse, {
+      maxExecutionMs: ARCHIVE_TIMEOUTS * config.tierTimeoutMs,
+    }),
     cold: config.cold,
     kafkaAdmin: () => {
       admin ??= (async () => {

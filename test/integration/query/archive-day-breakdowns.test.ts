@@ -1,12 +1,17 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_BREAKDOWNS_NAME_PREFIX } from '../../../core/aggregation/archive-key.ts';
 import { utcDay } from '../../../core/archive/compaction-plan.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
+import { ARCHIVE_TIMEOUTS } from '../../../core/query/within-deadline.ts';
+import { connectClickHouse } from '../../../io/clickhouse/connection.ts';
 import { createS3Client } from '../../../io/s3/client.ts';
 import { type CompactionDeps, compactArchive, listArchiveKeys } from '../../../io/s3/compaction.ts';
+import { breakdownRoute } from '../../../lambdas/query/breakdown.ts';
 import { LOCAL_BUCKETS } from '../../../local/s3/buckets.ts';
+import { PROJECT } from '../push/push-stack.ts';
 import { dayOfTraffic, KEY_OF } from './breakdown-traffic.ts';
 import { breakdownTruth as truth } from './breakdown-truth.ts';
 import { type QueryApiStack, startQueryApiStack } from './query-api-stack.ts';
@@ -138,4 +143,54 @@ describe('breakdowns over compacted history, from the day breakdowns compaction 
     expectClose(estimated.rows, truth(truthEvents, 'visitors', KEY_OF.device!));
     expect((await breakdown('events', 'source')).rows).toEqual(truth(truthEvents, 'events', KEY_OF.source!));
   });
+});
+
+describe('an archive that does not answer in time', () => {
+  it('answers the warm tier’s part, lists the archive as degraded, and leaves no statement running', async () => {
+    // An S3 endpoint that takes connections and never answers.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const tierTimeoutMs = 250;
+    // The query function's client: ClickHouse stops a statement once no route waits for it.
+    const clickhouse = connectClickHouse(
+      { url: api.archive.endpoint.url, username: 'default', password: '', database: 'default' },
+      { maxExecutionMs: ARCHIVE_TIMEOUTS * tierTimeoutMs },
+    );
+    try {
+      const breakdown = breakdownRoute({
+        clickhouse,
+        cold: { ...api.archive.cold, bucketUrl: `http://127.0.0.1:${port}/${LOCAL_BUCKETS.archive}` },
+        tierTimeoutMs,
+      });
+      const query = { metric: 'events', by: 'device', from: iso(FROM), to: iso(TO) };
+      const result = await breakdown(
+        PROJECT,
+        { rawQueryString: new URLSearchParams(query).toString(), queryStringParameters: query },
+        NOW,
+      );
+      expect(result.statusCode).toBe(200);
+      const body = JSON.parse(result.body as string);
+      expect(body.degraded).toContainEqual({ tier: 'cold', store: 's3' });
+      // The warm tier's part, whole, unless chDB (one statement at a time) was still busy with
+      // the archive's when the warm tier's time ran out too: then it says so.
+      if (body.tiers.length > 0)
+        expect(body).toMatchObject({ tiers: ['warm'], rows: truth(inRange(warm), 'events', KEY_OF.device!) });
+      else expect(body.degraded).toContainEqual({ tier: 'warm', store: 'clickhouse' });
+      const running = async () => {
+        const answer = await api.archive.client.query({
+          query: `SELECT count() AS n FROM system.processes WHERE query LIKE {endpoint:String} AND query NOT LIKE '%system.processes%'`,
+          query_params: { endpoint: `%127.0.0.1:${port}%` },
+          format: 'JSONEachRow',
+        });
+        return Number((await answer.json<{ n: string }>())[0]?.n);
+      };
+      await expect.poll(running, { timeout: 20_000, interval: 250 }).toBe(0);
+    } finally {
+      await clickhouse.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 60_000);
 });
