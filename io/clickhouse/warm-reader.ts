@@ -38,6 +38,29 @@ SELECT greatest(toDateTime64(${start}(ts), 3, 'UTC'), {from:DateTime64(3)}) AS a
   GROUP BY at, type, currency)`;
 }
 
+/** Rollup rows of a range as a step series or an overview reads them: a source, its time column, filters and parameters. */
+export type RollupRows = Omit<StepSource, 'value'> & { readonly filters: readonly string[] };
+
+/**
+ * The minute or hour rollup's rows over `range`: the table itself where the range starts and
+ * ends on its buckets, else rollupWithEdges. Every reader of the rollups reads them through here.
+ */
+export function rollupRows(
+  bucket: keyof typeof ROLLUPS,
+  range: { readonly fromMs: number; readonly toMs: number },
+): RollupRows {
+  const { table, ms } = ROLLUPS[bucket];
+  const whole = { fromMs: Math.ceil(range.fromMs / ms) * ms, toMs: Math.floor(range.toMs / ms) * ms };
+  if (whole.fromMs === range.fromMs && whole.toMs === range.toMs)
+    return { time: bucket, from: table, filters: ['project = {project:String}'] };
+  return {
+    time: 'at',
+    from: rollupWithEdges(bucket),
+    filters: [],
+    params: { whole_from: whole.fromMs / 1000, whole_to: whole.toMs / 1000 },
+  };
+}
+
 /**
  * Answers from the minute rollup (hour rollup when every step is whole clock hours), with the
  * pieces of buckets at the range's ends from the raw rows. Visitors are unique within each
@@ -46,17 +69,6 @@ SELECT greatest(toDateTime64(${start}(ts), 3, 'UTC'), {from:DateTime64(3)}) AS a
 export function warmReader(client: ClickHouseClient): TierReader {
   return async (q) => {
     const bucket = q.stepSeconds % 3600 === 0 && stepOrigin(q) % 3_600_000 === 0 ? 'hour' : 'minute';
-    const { table, ms } = ROLLUPS[bucket];
-    const whole = { fromMs: Math.ceil(q.fromMs / ms) * ms, toMs: Math.floor(q.toMs / ms) * ms };
-    const source: StepSource =
-      whole.fromMs === q.fromMs && whole.toMs === q.toMs
-        ? { time: bucket, value: valueExpression(q), from: table, filters: ['project = {project:String}'] }
-        : {
-            time: 'at',
-            value: valueExpression(q),
-            from: rollupWithEdges(bucket),
-            params: { whole_from: whole.fromMs / 1000, whole_to: whole.toMs / 1000 },
-          };
-    return queryStepSeries(client, q, source);
+    return queryStepSeries(client, q, { ...rollupRows(bucket, q), value: valueExpression(q) });
   };
 }

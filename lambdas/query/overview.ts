@@ -8,6 +8,7 @@ import { type Filter, filterSql } from '../../core/query/filter.ts';
 import { archivedEventsSql } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { coldEventRowsSql, spanWithin, warmEventRowsSql } from '../../io/clickhouse/event-rows.ts';
+import { rollupRows } from '../../io/clickhouse/warm-reader.ts';
 import {
   countActiveNow,
   counterBuckets,
@@ -58,8 +59,10 @@ export function activeNow(redis: Redis, project: string, nowMs: number): Promise
 }
 
 /**
- * The warm tier's overview from the minute rollup (hour rollup for ranges of whole hours); the
- * rollups hold each event id once, since only first copies reach `events` (io/clickhouse/batch-writer.ts).
+ * The warm tier's overview from the minute rollup (hour rollup for ranges of whole hours), the
+ * pieces of minutes at the range's ends from the raw rows (io/clickhouse/warm-reader.ts
+ * rollupRows); the rollups hold each event id once, since only first copies reach `events`
+ * (io/clickhouse/batch-writer.ts).
  */
 export async function warmOverview(
   client: ClickHouseClient,
@@ -67,14 +70,19 @@ export async function warmOverview(
   range: TimeRange,
 ): Promise<OverviewNumbers> {
   const hourly = range.fromMs % 3_600_000 === 0 && range.toMs % 3_600_000 === 0;
-  const [table, bucket] = hourly ? ['events_hour', 'hour'] : ['events_minute', 'minute'];
+  const rows = rollupRows(hourly ? 'hour' : 'minute', range);
+  const where = [
+    ...rows.filters,
+    `${rows.time} >= {from:DateTime64(3)}`,
+    `${rows.time} < {to:DateTime64(3)}`,
+  ];
   const result = await client.query({
     query: `SELECT type, currency, countMerge(events) AS events, sumMerge(revenue_minor) AS revenue,
                    uniqMerge(visitors) AS visitors
-            FROM ${table}
-            WHERE project = {project:String} AND ${bucket} >= {from:DateTime64(3)} AND ${bucket} < {to:DateTime64(3)}
+            FROM ${rows.from}
+            WHERE ${where.join(' AND ')}
             GROUP BY type, currency WITH TOTALS`,
-    query_params: { project, from: range.fromMs / 1000, to: range.toMs / 1000 },
+    query_params: { ...rows.params, project, from: range.fromMs / 1000, to: range.toMs / 1000 },
     format: 'JSON',
   });
   return overviewFromRows((await result.json()) as unknown as OverviewRows);

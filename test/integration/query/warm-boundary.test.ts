@@ -13,8 +13,8 @@ const NOW = Date.now();
 const FROM = NOW - 30 * DAY_MS;
 
 /**
- * A day of events from the 30-day boundary's second minute on (the rollups' first minute is
- * only partly in the range), and some of three days ago: the warm tier
+ * A day of events from a second after the 30-day boundary on (the first in the piece of a minute
+ * the range starts with), and some of three days ago: the warm tier
  * holds them all, the archive none (delivered to the warm tier only), so an answer that read a
  * sliver of the range from the archive would say `cold` among its tiers.
  */
@@ -29,7 +29,7 @@ function traffic(): EnrichedEvent[] {
       order: i % 4 === 0 ? { id: `o${i}`, revenue: 12.5, currency: 'EUR' } : null,
     });
   return [
-    ...Array.from({ length: 40 }, (_, i) => at(FROM + 2 * MINUTE_MS + i * 30 * MINUTE_MS, i)),
+    ...Array.from({ length: 40 }, (_, i) => at(FROM + 1000 + i * 30 * MINUTE_MS, i)),
     ...Array.from({ length: 20 }, (_, i) => at(NOW - 3 * DAY_MS + i * MINUTE_MS, 40 + i)),
   ];
 }
