@@ -174,8 +174,8 @@ export async function writeDayBreakdowns(deps: CompactionDeps, key: string): Pro
  * every day of two compacted objects (core/archive/day-breakdown-plan.ts).
  */
 export async function deleteCompactedSources(deps: CompactionDeps, job: CompactionJob): Promise<number> {
-  const keys = [...job.batchKeys, ...job.compactedKeys, ...job.compactedKeys.map(dayBreakdownsKey)];
-  let deleted = 0;
+  const sources = [...job.batchKeys, ...job.compactedKeys];
+  const keys = [...sources, ...job.compactedKeys.map(dayBreakdownsKey)];
   for (let i = 0; i < keys.length; i += 1000) {
     const chunk = keys.slice(i, i + 1000);
     const result = await deps.s3.send(
@@ -189,9 +189,9 @@ export async function deleteCompactedSources(deps: CompactionDeps, job: Compacti
       throw new Error(
         `${job.target}: ${failed.length} sources not deleted (${failed[0]?.Key}: ${failed[0]?.Code}); a later run deletes them`,
       );
-    deleted += chunk.length;
   }
-  return deleted;
+  // The sources, not their breakdowns (which an object compacted before them never had).
+  return sources.length;
 }
 
 /**

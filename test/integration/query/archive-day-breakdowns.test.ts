@@ -133,7 +133,10 @@ describe('breakdowns over compacted history, from the day breakdowns compaction 
     expect(exactly.exact).toBe(true);
     expect(exactly.rows).toEqual(truth(truthEvents, 'visitors', KEY_OF.device!));
 
+    const batches = keys.filter((k) => k.endsWith('.ndjson.gz')).length;
     const report = await compactArchive(compaction, { beforeDay: utcDay(TODAY) });
+    // Sources only: the late batches and the objects they were compacted with.
+    expect(report.deleted).toBe(batches + report.jobs);
     // The objects with a late batch beside them (one month of each project) are compacted anew,
     // with their breakdowns; every other one only gets its breakdowns.
     expect(report.jobs).toBeGreaterThan(0);
