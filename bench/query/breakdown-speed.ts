@@ -11,16 +11,16 @@
  * (bench/query/seeded-traffic.ts) spread over the 30 days before now, through the warehouse
  * and archive functions in MSK batches as the stream delivers them, compacts the archive as the
  * nightly compaction would (with each compacted object's day breakdowns; on a month loaded
- * before, the nightly run is repeated, which gives them to objects that lack them), then lets the traffic go on for ten more minutes through the
- * realtime function too (the hot tier's live breakdowns). Then `GET /v1/metrics/breakdown` for
- * every dimension, timed at the client, with the query cache off (a 1 ms TTL: every answer is
- * computed):
+ * before, the nightly run is repeated, which gives them to objects that lack them), then lets
+ * the traffic go on for ten more minutes through the realtime function too (the hot tier's
+ * live breakdowns). Then `GET /v1/metrics/breakdown` for every dimension, timed at the
+ * client, with the query cache off (a 1 ms TTL: every answer is computed):
  *   - hot: the last 5 whole minutes (events, orders, EUR revenue: what the hot tier keeps);
  *   - warm: the last 30 days (today and the 29 days before, events and visitors), and the same
  *     filtered by country;
  *   - cold: a year, asked with the route's clock 335 days on, so that the month loaded lies in
- *     the year's archive part (the warm tier answers only the last 30 days of any clock): unfiltered, so
- *     the archive's whole days are read from their day breakdowns.
+ *     the year's archive part (the warm tier answers only the last 30 days of any clock):
+ *     unfiltered, so the archive's whole days are read from their day breakdowns.
  * Every answer is checked against the generated events for events by country. Writes
  * bench/query/report.json and bench/query/REPORT.md.
  */
