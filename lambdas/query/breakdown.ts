@@ -53,7 +53,7 @@ interface Answer {
   readonly degraded: Tier[];
   /** Not added up from spans read apart after a failure (and so fit to keep in the cache). */
   readonly exact: boolean;
-  /** Visitors estimated by the warm tier's sketch of days and rows (io/clickhouse/warm-dimensions.ts). */
+  /** Visitors estimated by the sketch of days and rows (io/clickhouse/warm-dimensions.ts), the archive's days' too. */
   readonly sketched?: boolean;
 }
 type Result = APIGatewayProxyStructuredResultV2;
@@ -254,8 +254,9 @@ export function breakdownRoute(deps: BreakdownDeps) {
         filters: q.filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
         rows: a.rows,
         // Visitors are exact (distinct ids over the raw rows of every span), unless they come
-        // from the warm tier's sketch (a range of more than a day of it alone) or a
-        // failed statement made the spans be read apart and added: then `exact` is false.
+        // from the sketch of days (more than a day of the warm tier alone, or of a range
+        // reaching into compacted archive days) or a failed statement made the spans be read
+        // apart and added: then `exact` is false.
         exact: a.exact && !a.sketched,
         tiers,
         degraded,
