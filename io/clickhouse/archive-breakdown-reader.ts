@@ -11,8 +11,8 @@ import { type Dimension, dimensionSql } from '../../core/query/dimension.ts';
 import { archiveDayBreakdownsSource, listProjectArchive } from './archive-day-breakdowns.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
 import {
-  DAY_TABLE_PARTS,
   dimensionDaysRead,
+  EVENT_ROW_PARTS,
   type PartReads,
   partsSql,
   warmDayReads,
@@ -66,7 +66,7 @@ export function archiveDayBreakdownSql(
     const within = `ts >= {archive${i}_from:DateTime64(3)} AND ts < {archive${i}_to:DateTime64(3)}`;
     parts.push({
       reads: [
-        `SELECT ${key.sql} AS key, ${DAY_TABLE_PARTS[q.metric].eventRows} AS part
+        `SELECT ${key.sql} AS key, ${EVENT_ROW_PARTS[q.metric]} AS part
       FROM (${coldEventRowsSql(cold, { project: q.project, ...range }, within)})
       GROUP BY key`,
       ],

@@ -4,7 +4,12 @@ import { FIXED_DIMENSIONS, type FixedDimension } from '../../core/query/dimensio
 import { s3Source } from './cold-reader.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
 import { compactedEventRowsSql } from './event-rows.ts';
-import { dimensionDayPairsSql, EVENT_ROWS_VISITOR_STATE, VISITOR_SKETCH } from './warm-dimensions.ts';
+import {
+  dimensionDayAggregatesSql,
+  dimensionDayPairsSql,
+  EVENT_ROWS_VISITOR_STATE,
+  VISITOR_SKETCH,
+} from './warm-dimensions.ts';
 
 /**
  * The day breakdowns of a compacted archive object: what the warm tier's DIMENSION_DAYS keeps
@@ -36,10 +41,7 @@ const EVENT_ROW_DIMENSIONS = Object.fromEntries(FIXED_DIMENSIONS.map((d) => [d, 
 export function archiveDayBreakdownsSql(cold: ColdTierConfig, compactedKey: string, target: string): string {
   return `INSERT INTO FUNCTION ${s3Source(cold, target, ARCHIVE_DAY_BREAKDOWN_COLUMNS, 'Native', 'zstd')}
 SELECT project, toDate(ts) AS day, pair.1 AS dimension, pair.2 AS value,
-       count() AS events,
-       countIf(type = 'purchase') AS orders,
-       sumMapIf([currency], [revenue_minor], type = 'purchase') AS revenue,
-       ${EVENT_ROWS_VISITOR_STATE} AS visitors
+       ${dimensionDayAggregatesSql(EVENT_ROWS_VISITOR_STATE)}
 FROM (${compactedEventRowsSql(cold, compactedKey)})
 ARRAY JOIN ${dimensionDayPairsSql(EVENT_ROW_DIMENSIONS)} AS pair
 GROUP BY project, day, dimension, value

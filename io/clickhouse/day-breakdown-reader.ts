@@ -11,6 +11,7 @@ import {
   BREAKDOWN_AGGREGATES,
   DIMENSION_DAYS,
   DIMENSION_DAYS_SINCE_SQL,
+  dimensionDayAggregates,
   EVENT_ROWS_VISITOR_STATE,
   PROPERTY_KEYS,
   VISITOR_SKETCH,
@@ -23,7 +24,8 @@ const DAY_MS = 86_400_000;
  * Whether `q`'s visitors are estimated: over more than a day of the warm tier alone, visitors
  * are counted by a sketch of their hash (VISITOR_SKETCH), faster than an exact count of the
  * ids, filtered or not; over a day or less, which the rows count exactly in
- * time, and wherever the archive is read, they are counted exactly.
+ * time, they are counted exactly. Ranges reaching into the archive are io/clickhouse/
+ * archive-breakdown-reader.ts's: sketched where its day breakdowns answer, else exact.
  */
 export function sketchesVisitors(q: BreakdownQuery, spans: readonly BreakdownSpan[]): boolean {
   return (
@@ -58,36 +60,21 @@ const PARTS = {
   },
 } as const;
 
-/**
- * Each metric's part per value and day as DIMENSION_DAYS keeps it (`stored`), from the warm
- * table's rows (`rows`), and from event rows of either tier (`eventRows`,
- * io/clickhouse/event-rows.ts); and how parts add up (`total`).
- */
-export const DAY_TABLE_PARTS = {
-  events: { stored: 'events', rows: 'count()', eventRows: 'count()', total: PARTS.events.total },
-  orders: {
-    stored: 'orders',
-    rows: PARTS.orders.part,
-    eventRows: PARTS.orders.part,
-    total: PARTS.orders.total,
-  },
-  revenue: {
-    stored: 'revenue',
-    // As the table keeps it (currencies as String, not LowCardinality), for UNION ALL to match.
-    rows: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
-    eventRows: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
-    total: PARTS.revenue.total,
-  },
-  visitors: {
-    stored: 'visitors',
-    rows: VISITOR_SKETCH.state,
-    eventRows: EVENT_ROWS_VISITOR_STATE,
-    total: `${VISITOR_SKETCH.merge}(part)`,
-  },
+/** How each metric's parts (per value and day, or per piece of rows) add up. */
+const PART_TOTALS = {
+  events: PARTS.events.total,
+  orders: PARTS.orders.total,
+  revenue: PARTS.revenue.total,
+  visitors: `${VISITOR_SKETCH.merge}(part)`,
 } as const;
 
+/** Each metric's part from the warm table's rows: as DIMENSION_DAYS keeps it (dimensionDayAggregates). */
+const WARM_ROW_PARTS = dimensionDayAggregates(VISITOR_SKETCH.state);
+/** The same from event rows of either tier (io/clickhouse/event-rows.ts), which keep no visitor hash. */
+export const EVENT_ROW_PARTS = dimensionDayAggregates(EVENT_ROWS_VISITOR_STATE);
+
 /** The end of a statement over (key, part) reads: the largest `limit` values. */
-export const ORDERED = `HAVING value > 0
+const ORDERED = `HAVING value > 0
 ORDER BY value DESC, key ASC
 LIMIT {limit:UInt32}`;
 
@@ -149,11 +136,11 @@ export function dimensionDaysRead(
   dimension: Dimension,
   metric: BreakdownQuery['metric'],
 ): string {
-  const { stored } = DAY_TABLE_PARTS[metric];
+  // The table's columns are named after the metrics.
   return dimension.kind === 'fixed'
-    ? `SELECT value AS key, ${stored} AS part FROM ${source}
+    ? `SELECT value AS key, ${metric} AS part FROM ${source}
       WHERE project = {project:String} AND dimension = {dimension:String} AND ${days}`
-    : `SELECT if(dimension = '${PROPERTY_KEYS}', '', value) AS key, ${stored} AS part FROM ${source}
+    : `SELECT if(dimension = '${PROPERTY_KEYS}', '', value) AS key, ${metric} AS part FROM ${source}
       WHERE project = {project:String} AND ${days}
         AND (dimension = {dimension:String}
              OR (dimension = '${PROPERTY_KEYS}' AND NOT has(JSONExtract(value, 'Array(String)'), {property:String})))`;
@@ -176,7 +163,6 @@ export function warmDayReads(
   dimension: Dimension,
   range: { readonly fromMs: number; readonly toMs: number },
 ): PartReads {
-  const { rows } = DAY_TABLE_PARTS[q.metric];
   const params: Record<string, string | number> = {
     project: q.project,
     from: range.fromMs / 1000,
@@ -199,7 +185,7 @@ export function warmDayReads(
     reads.push(dimensionDaysRead(DIMENSION_DAYS, tableDays, dimension, q.metric));
     rest = ` AND (toDate(ts) < {from_day:Date} OR toDate(ts) >= {to_day:Date} OR toDate(ts) < ${DIMENSION_DAYS_SINCE_SQL})`;
   }
-  reads.push(`SELECT ${rowKey.sql} AS key, ${rows} AS part FROM events
+  reads.push(`SELECT ${rowKey.sql} AS key, ${WARM_ROW_PARTS[q.metric]} AS part FROM events
       WHERE project = {project:String} AND ts >= {from:DateTime64(3)} AND ts < {to:DateTime64(3)}${rest}
       GROUP BY key`);
   return { reads, params };
@@ -211,7 +197,7 @@ export function partsSql(q: BreakdownQuery, parts: readonly PartReads[]) {
     { limit: q.limit, ...(q.metric === 'revenue' ? { currency: q.currency ?? '' } : {}) },
     ...parts.map((p) => p.params),
   );
-  const sql = `SELECT key, ${DAY_TABLE_PARTS[q.metric].total} AS value
+  const sql = `SELECT key, ${PART_TOTALS[q.metric]} AS value
 FROM (${parts.flatMap((p) => p.reads).join('\nUNION ALL\n')})
 GROUP BY key
 ${ORDERED}`;

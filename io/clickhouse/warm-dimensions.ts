@@ -58,6 +58,30 @@ export const EVENT_ROWS_VISITOR_STATE =
   "uniqCombinedStateIf(14)(cityHash64(visitor), NOT is_bot AND visitor != '')";
 
 /**
+ * What a day's breakdown keeps per value (DIMENSION_DAYS' columns, named after the metrics), as
+ * aggregates over rows, with `visitors` the visitor state of the rows read: VISITOR_SKETCH.state
+ * over the warm table, EVENT_ROWS_VISITOR_STATE over event rows. The warm tier's view (migration
+ * 12), the archive's day breakdowns (io/clickhouse/archive-day-breakdowns.ts) and the readers of
+ * the pieces of days beside them all make them from here, so the parts they read add up.
+ */
+export function dimensionDayAggregates(visitors: string) {
+  return {
+    events: BREAKDOWN_AGGREGATES.events,
+    orders: BREAKDOWN_AGGREGATES.orders,
+    // Currencies as String, not the warm table's LowCardinality, as the table keeps them.
+    revenue: "sumMapIf([toString(currency)], [revenue_minor], type = 'purchase')",
+    visitors,
+  } as const;
+}
+
+/** dimensionDayAggregates as a SELECT list, each under its column's name. */
+export function dimensionDayAggregatesSql(visitors: string): string {
+  return Object.entries(dimensionDayAggregates(visitors))
+    .map(([column, sql]) => `${sql} AS ${column}`)
+    .join(',\n       ');
+}
+
+/**
  * Each day's breakdown per project, dimension and value (migration 12): events, orders,
  * revenue per currency in minor units, and visitors as VISITOR_SKETCH. `dimension` is a
  * fixed dimension's name, `prop.<name>` for each top-level key of an event's properties (the

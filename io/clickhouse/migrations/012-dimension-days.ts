@@ -3,6 +3,7 @@ import type { Migration } from '../migration.ts';
 import {
   DIMENSION_DAYS,
   DIMENSION_DAYS_SINCE,
+  dimensionDayAggregatesSql,
   dimensionDayPairsSql,
   VISITOR_SKETCH,
 } from '../warm-dimensions.ts';
@@ -50,10 +51,7 @@ export const dimensionDays: Migration = {
     TTL day + INTERVAL ${WARM_KEEP_DAYS} DAY`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${DIMENSION_DAYS}_mv TO ${DIMENSION_DAYS} AS
      SELECT project, toDate(ts) AS day, pair.1 AS dimension, pair.2 AS value,
-            count() AS events,
-            countIf(type = 'purchase') AS orders,
-            sumMapIf([toString(currency)], [revenue_minor], type = 'purchase') AS revenue,
-            ${VISITOR_SKETCH.state} AS visitors
+            ${dimensionDayAggregatesSql(VISITOR_SKETCH.state)}
      FROM events
      ARRAY JOIN ${dimensionDayPairsSql()} AS pair
      GROUP BY project, day, dimension, value`,
