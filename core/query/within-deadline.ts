@@ -1,7 +1,12 @@
 import { UnavailableError } from '../errors/spate-error.ts';
 
 /** A read of the archive (S3 through ClickHouse) is given this many tier timeouts: it lists and fetches objects. */
-export const ARCHIVE_TIMEOUTS = 4;
+const ARCHIVE_TIMEOUTS = 4;
+
+/** How long a read of `tiers` is waited for: the tier timeout, ARCHIVE_TIMEOUTS of them where it reads the archive. */
+export function readDeadlineMs(tiers: readonly string[], tierTimeoutMs: number): number {
+  return tiers.includes('cold') ? ARCHIVE_TIMEOUTS * tierTimeoutMs : tierTimeoutMs;
+}
 
 /** A tier that did not answer in its time: told apart from one that failed, which may be tried another way. */
 export class TierTimeout extends UnavailableError {

@@ -17,7 +17,7 @@ import {
 import { type Dimension, parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
-import { ARCHIVE_TIMEOUTS, TierTimeout, withinDeadline } from '../../core/query/within-deadline.ts';
+import { readDeadlineMs, TierTimeout, withinDeadline } from '../../core/query/within-deadline.ts';
 import {
   archiveDaysDimension,
   readArchiveDayBreakdown,
@@ -99,9 +99,11 @@ export function breakdownQueryOf(
  */
 export function breakdownRoute(deps: BreakdownDeps) {
   const t = deps.tierTimeoutMs;
-  // A scan of the archive takes longer than a read of the warm table: it gets ARCHIVE_TIMEOUTS tier timeouts.
   const deadline = (spans: readonly BreakdownSpan[]) =>
-    spans.some((s) => s.tier === 'cold') ? ARCHIVE_TIMEOUTS * t : t;
+    readDeadlineMs(
+      spans.map((s) => s.tier),
+      t,
+    );
   const readDays = (q: BreakdownQuery, dimension: Dimension) =>
     withinDeadline(readDayBreakdown(deps.clickhouse, q, dimension), t, 'warm');
   const read = (q: BreakdownQuery, spans: readonly BreakdownSpan[]) =>

@@ -3,7 +3,7 @@ import { beforeHotTier, type CachedAnswer, uncached } from '../../core/query/ans
 import { answerKey } from '../../core/query/answer-key.ts';
 import { type BreakdownSpan, breakdownSpans } from '../../core/query/breakdown-query.ts';
 import type { Filter } from '../../core/query/filter.ts';
-import { ARCHIVE_TIMEOUTS, withinDeadline } from '../../core/query/within-deadline.ts';
+import { readDeadlineMs, withinDeadline } from '../../core/query/within-deadline.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { combineOverviews, filteredOverview, type OverviewNumbers } from './overview.ts';
 import { timeRange } from './params.ts';
@@ -35,8 +35,7 @@ export function filteredOverviewRoute(deps: FilteredOverviewDeps) {
     const read = () =>
       withinDeadline(
         filteredOverview(deps.clickhouse, deps.cold, project, span, filters),
-        // A scan of the archive takes longer than a read of the warm table: ARCHIVE_TIMEOUTS tier timeouts.
-        span.tier === 'cold' ? ARCHIVE_TIMEOUTS * t : t,
+        readDeadlineMs([span.tier], t),
         span.tier,
       );
     const question = { project, fromMs: span.fromMs, toMs: span.toMs, filters };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Admin } from 'kafkajs';
-import { ARCHIVE_TIMEOUTS } from '../../core/query/within-deadline.ts';
+import { readDeadlineMs } from '../../core/query/within-deadline.ts';
 import { connectClickHouse } from '../../io/clickhouse/connection.ts';
 import { createKafka } from '../../io/kafka/kafka-client.ts';
 import { connectLiveRedis } from '../../io/push/redis-link.ts';
@@ -21,7 +21,7 @@ export function createQueryRoute(config: QueryConfig) {
     redis: connectLiveRedis(config.redis.url, config.tierTimeoutMs),
     // No statement outlives the longest a route waits for it (an archive read's deadline).
     clickhouse: connectClickHouse(config.clickhouse, {
-      maxExecutionMs: ARCHIVE_TIMEOUTS * config.tierTimeoutMs,
+      maxExecutionMs: readDeadlineMs(['cold'], config.tierTimeoutMs),
     }),
     cold: config.cold,
     kafkaAdmin: () => {

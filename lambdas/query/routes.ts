@@ -19,7 +19,7 @@ import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts
 import type { Metric } from '../../core/query/metric-query.ts';
 import { cachedTierReader } from '../../core/query/tier-cache.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
-import { ARCHIVE_TIMEOUTS, withinDeadline } from '../../core/query/within-deadline.ts';
+import { readDeadlineMs, withinDeadline } from '../../core/query/within-deadline.ts';
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { filteredReaders } from '../../io/clickhouse/filtered-readers.ts';
@@ -191,9 +191,12 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
       if (span.tier === 'cold') {
         try {
           if (!coldConfig) throw new Error('no cold tier configured');
-          // A scan of the archive takes longer than a rollup read: it gets ARCHIVE_TIMEOUTS tier timeouts.
           const read = () =>
-            withinDeadline(coldOverview(deps.clickhouse, coldConfig, project, r), ARCHIVE_TIMEOUTS * t, 's3');
+            withinDeadline(
+              coldOverview(deps.clickhouse, coldConfig, project, r),
+              readDeadlineMs(['cold'], t),
+              's3',
+            );
           parts.push(await answers(answerKey('overview', ['cold'], { project, ...r }), read));
           tiers.push('cold');
         } catch {
@@ -238,7 +241,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
       (tier: Tier, reader: TierReader): TierReader =>
       async (mq) => {
         try {
-          return await withinDeadline(reader(mq), tier === 'cold' ? ARCHIVE_TIMEOUTS * t : t, tier);
+          return await withinDeadline(reader(mq), readDeadlineMs([tier], t), tier);
         } catch {
           degraded.push(tier);
           return new Map();

@@ -13,7 +13,7 @@ import {
   sessionsAnswer,
   sessionsReadRange,
 } from '../../core/query/sessions-query.ts';
-import { ARCHIVE_TIMEOUTS, withinDeadline } from '../../core/query/within-deadline.ts';
+import { readDeadlineMs, withinDeadline } from '../../core/query/within-deadline.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { readSessions } from '../../io/clickhouse/sessions-reader.ts';
 import { ParamError, seconds, timeRange } from './params.ts';
@@ -59,9 +59,11 @@ export function sessionsQueryOf(
  */
 export function sessionsRoute(deps: SessionsDeps) {
   const t = deps.tierTimeoutMs;
-  // A scan of the archive takes longer than a read of the warm table: it gets ARCHIVE_TIMEOUTS tier timeouts.
   const deadline = (spans: readonly BreakdownSpan[]) =>
-    spans.some((s) => s.tier === 'cold') ? ARCHIVE_TIMEOUTS * t : t;
+    readDeadlineMs(
+      spans.map((s) => s.tier),
+      t,
+    );
   const read = (q: SessionsQuery, spans: readonly BreakdownSpan[]) =>
     withinDeadline(
       readSessions(deps.clickhouse, deps.cold, q, spans),

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { WARM_SPAN_MS } from '../../core/query/metric-query.ts';
-import { ARCHIVE_TIMEOUTS, withinDeadline } from '../../core/query/within-deadline.ts';
+import { readDeadlineMs, withinDeadline } from '../../core/query/within-deadline.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import {
   readColdUserEvents,
@@ -107,8 +107,7 @@ export function userEventsRoute(deps: UserEventsDeps) {
               beforeMs: coldBeforeMs,
               limit: limit - events.length,
             }),
-            // A scan of the archive takes longer than a table read: ARCHIVE_TIMEOUTS tier timeouts, as elsewhere.
-            ARCHIVE_TIMEOUTS * deps.tierTimeoutMs,
+            readDeadlineMs(['cold'], deps.tierTimeoutMs),
             's3',
           ).catch(() => undefined)
         : undefined;

@@ -5,7 +5,7 @@ import { DAY_BREAKDOWNS_NAME_PREFIX } from '../../../core/aggregation/archive-ke
 import { utcDay } from '../../../core/archive/compaction-plan.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
 import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
-import { ARCHIVE_TIMEOUTS } from '../../../core/query/within-deadline.ts';
+import { readDeadlineMs } from '../../../core/query/within-deadline.ts';
 import { connectClickHouse } from '../../../io/clickhouse/connection.ts';
 import { createS3Client } from '../../../io/s3/client.ts';
 import { type CompactionDeps, compactArchive, listArchiveKeys } from '../../../io/s3/compaction.ts';
@@ -159,7 +159,7 @@ describe('an archive that does not answer in time', () => {
     // The query function's client: ClickHouse stops a statement once no route waits for it.
     const clickhouse = connectClickHouse(
       { url: api.archive.endpoint.url, username: 'default', password: '', database: 'default' },
-      { maxExecutionMs: ARCHIVE_TIMEOUTS * tierTimeoutMs },
+      { maxExecutionMs: readDeadlineMs(['cold'], tierTimeoutMs) },
     );
     try {
       const breakdown = breakdownRoute({
