@@ -1,14 +1,8 @@
 import { dayBreakdownsKey } from '../aggregation/archive-key.ts';
-import { splitWholeDays } from '../query/whole-days.ts';
+import { splitWholeDays, type TimeRange } from '../query/whole-days.ts';
 import { type ArchiveObjectRef, type CompactionJob, parseArchiveObject, utcDay } from './compaction-plan.ts';
 
 const DAY_MS = 86_400_000;
-
-/** A part of a range, [fromMs, toMs). */
-export interface TimeRange {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
 
 /** How a cold breakdown reads a project's archive over a range: by day breakdowns where it may, rows elsewhere. */
 export interface ArchiveDayPlan {

@@ -1,11 +1,17 @@
 const DAY_MS = 86_400_000;
 
+/** A part of time, [fromMs, toMs). */
+export interface TimeRange {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
 /** A range cut at UTC midnights: the whole days inside it, and the parts of days at its ends. */
 export interface DaySplit {
   /** Whole UTC days [fromDay, toDay), as YYYY-MM-DD; absent when no whole day lies inside. */
   readonly days?: { readonly fromDay: string; readonly toDay: string };
   /** The parts before the first whole day and after the last, [fromMs, toMs) each; none empty. */
-  readonly edges: readonly { readonly fromMs: number; readonly toMs: number }[];
+  readonly edges: readonly TimeRange[];
 }
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

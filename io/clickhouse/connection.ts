@@ -28,7 +28,7 @@ export function connectClickHouse(
             max_execution_time: Math.ceil(options.maxExecutionMs / 1000),
             // A read of S3 blocked on an endpoint that does not answer is not stopped by the
             // statement's limit: S3's own idle timeout is the same, with one more try (ClickHouse
-            // tries a hundred times by default).
+            // 26.7 waits 30 s and tries 500 times by default).
             s3_request_timeout_ms: String(options.maxExecutionMs),
             s3_retry_attempts: '1',
           },

@@ -1,5 +1,6 @@
 import { InputError } from '../../core/errors/spate-error.ts';
 import { TIMESERIES_METRICS, TOP_DIMENSIONS } from '../../core/push/channels.ts';
+import type { TimeRange } from '../../core/query/whole-days.ts';
 
 /** A bad query parameter: answered 400 with the field and the rule. */
 export class ParamError extends InputError {
@@ -29,10 +30,7 @@ export function isoTime(query: Query, field: string, fallbackMs: number): number
   return ms;
 }
 
-export interface TimeRange {
-  readonly fromMs: number;
-  readonly toMs: number;
-}
+export type { TimeRange };
 
 /** `from`/`to`, by default the last `defaultSpanMs`; `to` in the future is cut to now. */
 export function timeRange(query: Query, nowMs: number, defaultSpanMs: number): TimeRange {
