@@ -14,15 +14,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '@clickhouse/client';
-import { eventWarehouseBatch, type WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
-import type { EnrichedEvent } from '../../core/events/enriched-event.ts';
-import { migrate } from '../../io/clickhouse/migration.ts';
-import { MIGRATIONS } from '../../io/clickhouse/migrations/index.ts';
-import { openWarehouseSink, type WarehouseSink } from '../../io/clickhouse/warehouse-sink.ts';
 import { DIMENSION_DAYS } from '../../io/clickhouse/warm-dimensions.ts';
 import { startClickHouseEndpoint } from '../../local/clickhouse/index.ts';
 import { percentile } from '../percentile.ts';
 import { seededTraffic } from '../query/seeded-traffic.ts';
+import { type WarehouseDatabase, warehouseBatches, warehouseDatabase } from './warehouse-databases.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -58,42 +54,17 @@ const batches = [
 const endpointDir = await mkdtemp(join(tmpdir(), 'spate-ch-dimension-days-'));
 const endpoint = await startClickHouseEndpoint({ port: 0, dataDir: endpointDir });
 const admin = createClient({ url: endpoint.url, request_timeout: 300_000 });
-const sinks = {} as Record<Side, WarehouseSink>;
+const sides = {} as Record<Side, WarehouseDatabase>;
 try {
-  for (const side of SIDES) {
-    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database[side]}` });
-    const client = createClient({ url: endpoint.url, database: database[side] });
-    await migrate(client, MIGRATIONS);
-    if (side === 'without day breakdowns') await client.command({ query: `DROP VIEW ${DIMENSION_DAYS}_mv` });
-    await client.close();
-    sinks[side] = openWarehouseSink(
-      {
-        clickhouse: { url: endpoint.url, username: 'default', password: '', database: database[side] },
-        breaker: { failureThreshold: 5, openMs: 1000 },
-        retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
-      },
-      `bench-${database[side]}`,
-    );
-  }
-  let offset = 0;
-  const batchOf = (events: readonly EnrichedEvent[]): WarehouseBatch => {
-    const batch = eventWarehouseBatch({
-      topic: 'events.raw',
-      partition: 0,
-      firstOffset: offset,
-      lastOffset: offset + events.length - 1,
-      events: events.map((event, i) => ({ event, offset: offset + i, timeMs: Date.parse(event.timestamp) })),
-      undecodable: [],
-    });
-    offset += events.length;
-    return batch;
-  };
+  for (const side of SIDES) sides[side] = await warehouseDatabase(endpoint.url, admin, database[side]);
+  await sides['without day breakdowns'].client.command({ query: `DROP VIEW ${DIMENSION_DAYS}_mv` });
+  const batchOf = warehouseBatches();
   const insertMs: Record<Side, number[]> = { 'without day breakdowns': [], 'with day breakdowns': [] };
   for (const [b, events] of batches.entries()) {
     const batch = batchOf(events);
     for (const side of b % 2 === 0 ? SIDES : [...SIDES].reverse()) {
       const start = performance.now();
-      await sinks[side].write([batch]);
+      await sides[side].sink.write([batch]);
       insertMs[side].push(performance.now() - start);
     }
   }
@@ -104,11 +75,11 @@ try {
     });
     return Number((await result.json<{ n: string }>())[0]?.n);
   };
-  const sides = {} as Record<Side, Record<string, number>>;
+  const measured = {} as Record<Side, Record<string, number>>;
   for (const side of SIDES) {
     const ms = insertMs[side];
     const total = ms.reduce((a, b) => a + b, 0);
-    sides[side] = {
+    measured[side] = {
       rowsPerSecond: Math.round((batchCount * batchSize) / (total / 1000)),
       medianBatchMs: Math.round(percentile(ms, 50)),
       p95BatchMs: Math.round(percentile(ms, 95)),
@@ -121,11 +92,11 @@ try {
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
     batches: batchCount,
     batchSize,
-    sides,
+    sides: measured,
   };
   await writeFile(join(HERE, 'dimension-days.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const w = sides['with day breakdowns']!;
-  const wo = sides['without day breakdowns']!;
+  const w = measured['with day breakdowns']!;
+  const wo = measured['without day breakdowns']!;
   const slower = (a: number, b: number) => `${Math.round((a / b - 1) * 100)}%`;
   await writeFile(
     join(HERE, 'DIMENSION-DAYS.md'),
@@ -139,7 +110,7 @@ comment at the top of \`bench/clickhouse/dimension-days.ts\`.
 
 | | rows/s | median batch ms | p95 batch ms | events stored | day breakdown rows |
 |---|---:|---:|---:|---:|---:|
-${SIDES.map((s) => `| ${s} | ${sides[s]!.rowsPerSecond!.toLocaleString('en-US')} | ${sides[s]!.medianBatchMs} | ${sides[s]!.p95BatchMs} | ${sides[s]!.events!.toLocaleString('en-US')} | ${sides[s]!.dayBreakdownRows!.toLocaleString('en-US')} |`).join('\n')}
+${SIDES.map((s) => `| ${s} | ${measured[s]!.rowsPerSecond!.toLocaleString('en-US')} | ${measured[s]!.medianBatchMs} | ${measured[s]!.p95BatchMs} | ${measured[s]!.events!.toLocaleString('en-US')} | ${measured[s]!.dayBreakdownRows!.toLocaleString('en-US')} |`).join('\n')}
 
 With the day breakdowns a batch takes ${slower(w.medianBatchMs!, wo.medianBatchMs!)} longer at the median and
 ${slower(w.p95BatchMs!, wo.p95BatchMs!)} longer at p95. Client, endpoint and engine share the machine.
@@ -147,7 +118,7 @@ ${slower(w.p95BatchMs!, wo.p95BatchMs!)} longer at p95. Client, endpoint and eng
   );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  for (const side of SIDES) await sinks[side]?.close();
+  for (const side of SIDES) await sides[side]?.close();
   await admin.close();
   await endpoint.close();
   await rm(endpointDir, { recursive: true, force: true });

@@ -16,20 +16,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import {
-  deduplicationToken,
-  eventWarehouseBatch,
-  type WarehouseBatch,
-} from '../../core/aggregation/warehouse-row.ts';
+import { deduplicationToken, type WarehouseBatch } from '../../core/aggregation/warehouse-row.ts';
 import type { EnrichedEvent } from '../../core/events/enriched-event.ts';
-import { migrate } from '../../io/clickhouse/migration.ts';
-import { MIGRATIONS } from '../../io/clickhouse/migrations/index.ts';
-import { openWarehouseSink, type WarehouseSink } from '../../io/clickhouse/warehouse-sink.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import { warmOverview } from '../../lambdas/query/overview.ts';
 import { startClickHouseEndpoint } from '../../local/clickhouse/index.ts';
 import { enrichedEvent } from '../../test/unit/aggregation/factories.ts';
 import { percentile } from '../percentile.ts';
+import { type WarehouseDatabase, warehouseBatches, warehouseDatabase } from './warehouse-databases.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -126,37 +120,16 @@ const endpointDir = await mkdtemp(join(tmpdir(), 'spate-ch-copies-'));
 const endpoint = await startClickHouseEndpoint({ port: 0, dataDir: endpointDir });
 const admin = createClient({ url: endpoint.url });
 const database: Record<Mode, string> = { 'offsets only': 'offsets_only', 'event ids': 'event_ids' };
-const clients = {} as Record<Mode, ClickHouseClient>;
-const sinks = {} as Record<Mode, WarehouseSink>;
+const sides = {} as Record<Mode, WarehouseDatabase>;
 try {
-  for (const mode of MODES) {
-    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database[mode]}` });
-    clients[mode] = createClient({ url: endpoint.url, database: database[mode] });
-    await migrate(clients[mode], MIGRATIONS);
-    sinks[mode] = openWarehouseSink(
-      {
-        clickhouse: { url: endpoint.url, username: 'default', password: '', database: database[mode] },
-        breaker: { failureThreshold: 5, openMs: 1000 },
-        retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
-      },
-      `bench-${database[mode]}`,
-    );
-  }
-  let offset = 0;
-  const batchOf = (events: readonly EnrichedEvent[]) => {
-    const batch = eventWarehouseBatch({
-      topic: 'events.raw',
-      partition: 0,
-      firstOffset: offset,
-      lastOffset: offset + events.length - 1,
-      events: events.map((event, i) => ({ event, offset: offset + i, timeMs: Date.parse(event.timestamp) })),
-      undecodable: [],
-    });
-    offset += events.length;
-    return batch;
-  };
+  for (const mode of MODES) sides[mode] = await warehouseDatabase(endpoint.url, admin, database[mode]);
+  const clients = Object.fromEntries(MODES.map((m) => [m, sides[m].client])) as Record<
+    Mode,
+    ClickHouseClient
+  >;
+  const batchOf = warehouseBatches();
   const write = (mode: Mode, batch: WarehouseBatch) =>
-    mode === 'event ids' ? sinks[mode].write([batch]) : insertOffsetsOnly(clients[mode], batch);
+    mode === 'event ids' ? sides[mode].sink.write([batch]) : insertOffsetsOnly(clients[mode], batch);
 
   const stored: EnrichedEvent[] = [];
   for (let i = 0; i < storedCount; i += 20_000) {
@@ -250,8 +223,7 @@ try {
   await writeFile(join(HERE, 'EVENT-COPIES.md'), await report());
 } finally {
   for (const mode of MODES) {
-    await sinks[mode]?.close();
-    await clients[mode]?.close();
+    await sides[mode]?.close();
   }
   await admin.close();
   await endpoint.close();
