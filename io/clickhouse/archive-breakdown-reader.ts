@@ -7,7 +7,7 @@ import {
   type BreakdownSpan,
   breakdownRows,
 } from '../../core/query/breakdown-query.ts';
-import { type Dimension, dimensionSql } from '../../core/query/dimension.ts';
+import { dimensionSql } from '../../core/query/dimension.ts';
 import { archiveDayBreakdownsSource, listProjectArchive } from './archive-day-breakdowns.ts';
 import type { ColdTierConfig } from './cold-tier-config.ts';
 import {
@@ -26,12 +26,8 @@ const DAY_MS = 86_400_000;
  * day's breakdown keeps one dimension), over more than a day (visitors are then estimated, as
  * over the warm tier's days), and reaching into the archive.
  */
-export function archiveDaysDimension(
-  q: BreakdownQuery,
-  spans: readonly BreakdownSpan[],
-): Dimension | undefined {
-  if (q.filters.length > 0 || q.toMs - q.fromMs <= DAY_MS) return undefined;
-  return spans.some((s) => s.tier === 'cold') ? q.by : undefined;
+export function readsArchiveDays(q: BreakdownQuery, spans: readonly BreakdownSpan[]): boolean {
+  return q.filters.length === 0 && q.toMs - q.fromMs > DAY_MS && spans.some((s) => s.tier === 'cold');
 }
 
 /**
@@ -42,11 +38,11 @@ export function archiveDaysDimension(
  */
 export function archiveDayBreakdownSql(
   q: BreakdownQuery,
-  dimension: Dimension,
   spans: readonly BreakdownSpan[],
   plan: ArchiveDayPlan,
   cold: ColdTierConfig,
 ) {
+  const dimension = q.by;
   const parts: PartReads[] = [];
   const named = { project: q.project, dimension: dimension.name };
   const key = dimensionSql(dimension, 'property');
@@ -92,7 +88,6 @@ export async function readArchiveDayBreakdown(
   client: ClickHouseClient,
   cold: ColdTierConfig,
   q: BreakdownQuery,
-  dimension: Dimension,
   spans: readonly BreakdownSpan[],
 ): Promise<BreakdownRow[] | undefined> {
   const archived = spans.find((s) => s.tier === 'cold');
@@ -100,7 +95,7 @@ export async function readArchiveDayBreakdown(
   const keys = await listProjectArchive(client, cold, q.project);
   const plan = planArchiveDays(cold.prefix, q.project, keys, archived);
   if (plan.days.length === 0) return undefined;
-  const statement = archiveDayBreakdownSql(q, dimension, spans, plan, cold);
+  const statement = archiveDayBreakdownSql(q, spans, plan, cold);
   const result = await client.query({
     query: statement.sql,
     query_params: statement.params,

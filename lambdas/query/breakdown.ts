@@ -18,10 +18,7 @@ import { type Dimension, parseDimension } from '../../core/query/dimension.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { hotBreakdownDimension, hotBreakdownRows } from '../../core/query/hot-breakdown.ts';
 import { readDeadlineMs, TierTimeout, withinDeadline } from '../../core/query/within-deadline.ts';
-import {
-  archiveDaysDimension,
-  readArchiveDayBreakdown,
-} from '../../io/clickhouse/archive-breakdown-reader.ts';
+import { readArchiveDayBreakdown, readsArchiveDays } from '../../io/clickhouse/archive-breakdown-reader.ts';
 import { readBreakdown } from '../../io/clickhouse/breakdown-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import {
@@ -164,12 +161,11 @@ export function breakdownRoute(deps: BreakdownDeps) {
    * tier answers its part and the archive is listed as degraded.
    */
   async function fromArchiveDays(q: BreakdownQuery, spans: readonly BreakdownSpan[]) {
-    const dimension = deps.cold && archiveDaysDimension(q, spans);
-    if (!deps.cold || !dimension) return undefined;
+    if (!deps.cold || !readsArchiveDays(q, spans)) return undefined;
     const tiers = spans.map((s) => s.tier);
     try {
       const rows = await withinDeadline(
-        readArchiveDayBreakdown(deps.clickhouse, deps.cold, q, dimension, spans),
+        readArchiveDayBreakdown(deps.clickhouse, deps.cold, q, spans),
         deadline(spans),
         tiers.join('+'),
       );
