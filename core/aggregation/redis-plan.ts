@@ -33,6 +33,14 @@ export class RedisPlan {
    * the breakdown buckets.
    */
   readonly boundedTallies = new Map<string, BoundedTally>();
+  /**
+   * Per HyperLogLog of one value of a bounded tally, the visitors to add to it, which the apply
+   * step adds only while that value has a place in the tally (decided by the same script).
+   */
+  readonly tallyValueVisitors = new Map<
+    string,
+    { readonly tally: string; readonly value: string; expireAtSec: number; readonly visitors: Set<string> }
+  >();
 
   hashIncrement(key: string, field: string, by: number, expireAtSec: number): void {
     if (!Number.isInteger(by)) throw new Error(`hash increment ${key} ${field}: ${by} is not an integer`);
@@ -107,6 +115,17 @@ export class RedisPlan {
     return tally;
   }
 
+  /** Adds `visitor` to `hll`, the visitors of `value` in the bounded tally `tally`, if the value has a place there. */
+  tallyValueVisitor(tally: string, value: string, hll: string, visitor: string, expireAtSec: number): void {
+    let entry = this.tallyValueVisitors.get(hll);
+    if (entry === undefined) {
+      entry = { tally, value, expireAtSec, visitors: new Set() };
+      this.tallyValueVisitors.set(hll, entry);
+    }
+    entry.visitors.add(visitor);
+    entry.expireAtSec = Math.max(entry.expireAtSec, expireAtSec);
+  }
+
   private expire(key: string, atSec: number): void {
     const current = this.expiries.get(key);
     if (current === undefined || atSec > current) this.expiries.set(key, atSec);
@@ -123,7 +142,8 @@ export class RedisPlan {
       this.hashDeletes.size === 0 &&
       this.ranges.size === 0 &&
       this.claims.size === 0 &&
-      this.boundedTallies.size === 0
+      this.boundedTallies.size === 0 &&
+      this.tallyValueVisitors.size === 0
     );
   }
 }
@@ -144,8 +164,9 @@ export interface EncodedPlan {
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
  * s key value pxat | F packed-field-sets (packedFieldSets) | d key field | r key size at bytes |
- * E at key-indexes (comma-separated) | B key bounded-tally (tallyOperands). Merges follow the
- * adds, so a merge sees this batch's elements.
+ * E at key-indexes (comma-separated) | B key bounded-tally (tallyOperands) | V tally hll
+ * expire-at value n e1..en. Merges follow the adds, so a merge sees this batch's elements; a
+ * tally value's visitors follow the tallies, so they see the places this batch took.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
   const keys = [...leadingKeys];
@@ -185,6 +206,13 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
   }
   for (const [key, tally] of plan.boundedTallies)
     if (tally.members.size > 0) ops.push('B', ref(key), ...tallyOperands(tally));
+  for (const [hll, { tally, value, expireAtSec, visitors }] of plan.tallyValueVisitors) {
+    const all = [...visitors];
+    for (let i = 0; i < all.length; i += PFADD_CHUNK) {
+      const chunk = all.slice(i, i + PFADD_CHUNK);
+      ops.push('V', ref(tally), ref(hll), String(expireAtSec), value, String(chunk.length), ...chunk);
+    }
+  }
   const fieldSets = packedFieldSets(plan, ref);
   if (fieldSets.length > 0) ops.push('F', fieldSets);
   for (const [key, fields] of plan.hashDeletes) for (const field of fields) ops.push('d', ref(key), field);

@@ -2,7 +2,7 @@ import { type DashboardFilter, filterLabel, withoutFilter } from './filters.ts';
 
 /**
  * The page's filters as chips, each removable, and where the filtered figures come from: the
- * query API's tiers, since filtered figures are read from stored event rows, not pushed live.
+ * query API's tiers, since filtered figures are asked for, not pushed live.
  */
 export function FilterChips(props: {
   readonly filters: readonly DashboardFilter[];

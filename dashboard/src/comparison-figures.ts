@@ -53,15 +53,19 @@ export function leadingCurrency(revenue: unknown): string | undefined {
   return Object.entries(byCurrency).sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/** The seconds a query API answer covers (its `from` and `to`); the tiles' window for others. */
+function windowSecondsOf(overview: Overview): number {
+  const seconds = (Date.parse(String(overview.to)) - Date.parse(String(overview.from))) / 1000;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : WINDOW_SECONDS;
+}
+
 /**
  * The overview as the tiles read it: with conversion rate, average order value and, where the
- * answer has none (the query API's), events per second over the window.
+ * answer has none (the query API's), events per second over the range it answered.
  */
-export function tileOverview(
-  overview: Overview | undefined,
-  windowSeconds = WINDOW_SECONDS,
-): Overview | undefined {
+export function tileOverview(overview: Overview | undefined): Overview | undefined {
   if (!overview) return undefined;
+  const windowSeconds = windowSecondsOf(overview);
   const events = numberOr(overview.events);
   return {
     ...overview,

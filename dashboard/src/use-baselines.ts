@@ -2,6 +2,7 @@ import { COMPARISON_PERIODS, type ComparisonPeriod, shiftedRange } from './compa
 import { ACTIVE_SECONDS, type PeriodOverviews, WINDOW_SECONDS } from './comparison-figures.ts';
 import type { DashboardConfig } from './config.ts';
 import { type DashboardFilter, filterQuery } from './filters.ts';
+import { liveWindowStartMs } from './live-window.ts';
 import { queryJson, usePolled } from './use-polled.ts';
 
 /** Earlier periods move slowly (their minutes are history): asked twice a minute. */
@@ -12,8 +13,8 @@ export type Baselines = Readonly<Record<ComparisonPeriod, PeriodOverviews>>;
 
 /**
  * The overviews of the same minutes one day and one week before, with the page's filters: the
- * 5-minute window of the tiles, and its last minute for "Active now" (unfiltered only: filtered
- * answers have no active visitors).
+ * window of the tiles (5 minutes; filtered, the live window of live-window.ts), and its last
+ * minute for "Active now" (unfiltered only: filtered answers have no active visitors).
  */
 export function useBaselines(
   config: DashboardConfig,
@@ -24,8 +25,8 @@ export function useBaselines(
     `${config.apiBase} ${query}`,
     async () => {
       const nowMs = Date.now();
-      const overview = async (seconds: number, shiftMs: number): Promise<Overview | undefined> => {
-        const { from, to } = shiftedRange(nowMs - seconds * 1000, nowMs, shiftMs);
+      const overview = async (fromMs: number, shiftMs: number): Promise<Overview | undefined> => {
+        const { from, to } = shiftedRange(fromMs, nowMs, shiftMs);
         const answer = await queryJson<Overview & { degraded?: readonly unknown[] }>(
           config,
           `/v1/metrics/overview?from=${from}&to=${to}${query ? `&${query}` : ''}`,
@@ -36,8 +37,11 @@ export function useBaselines(
       const periods = await Promise.all(
         COMPARISON_PERIODS.map(async (p) => {
           const [window, minute] = await Promise.all([
-            overview(WINDOW_SECONDS, p.shiftMs),
-            filters.length > 0 ? undefined : overview(ACTIVE_SECONDS, p.shiftMs),
+            overview(
+              filters.length > 0 ? liveWindowStartMs(nowMs) : nowMs - WINDOW_SECONDS * 1000,
+              p.shiftMs,
+            ),
+            filters.length > 0 ? undefined : overview(nowMs - ACTIVE_SECONDS * 1000, p.shiftMs),
           ]);
           return [p.name, { window, minute }] as const;
         }),

@@ -2,6 +2,7 @@ import type { DashboardConfig } from './config.ts';
 import { earlyFilteredOverviewValue, takeEarlyFilteredOverview } from './early-filtered-overview.ts';
 import { type DashboardFilter, filterQuery } from './filters.ts';
 import type { ChartSeries } from './LineChart.tsx';
+import { liveWindowStartMs } from './live-window.ts';
 import { queryJson, usePolled } from './use-polled.ts';
 
 /** How often the filtered tiles and chart ask again: the warm tier trails the stream by seconds. */
@@ -18,7 +19,7 @@ type OverviewAnswer = Tiered & Record<string, unknown>;
 type SeriesAnswer = Tiered & { readonly points?: readonly { t: number; value: number }[] };
 
 export interface FilteredView {
-  /** The filtered overview of the last 5 minutes, as the query API answers it. */
+  /** The filtered overview of the live window (live-window.ts), as the query API answers it. */
   readonly overview: Readonly<Record<string, unknown>> | undefined;
   readonly events: { readonly xs: number[]; readonly series: ChartSeries[] };
   /** The tiers that answered, and those that did not. */
@@ -29,8 +30,9 @@ export interface FilteredView {
 
 /**
  * The headline figures and the events chart of the events passing the page's filters, polled
- * from the query API (the hot tier keeps no dimension, so nothing filtered comes over the
- * WebSocket); undefined while no filter is set, when the live view is the WebSocket's.
+ * from the query API (nothing filtered comes over the WebSocket); undefined while no filter is
+ * set, when the live view is the WebSocket's. The figures are of the live window
+ * (live-window.ts), which the hot tier answers for one filter.
  */
 export function useFilteredView(
   config: DashboardConfig,
@@ -43,7 +45,11 @@ export function useFilteredView(
   const overview = usePolled(
     key,
     () => {
-      const ask = () => queryJson<OverviewAnswer>(config, `/v1/metrics/overview?${query}`);
+      const ask = () =>
+        queryJson<OverviewAnswer>(
+          config,
+          `/v1/metrics/overview?${query}&from=${new Date(liveWindowStartMs(Date.now())).toISOString()}`,
+        );
       return takeEarlyFilteredOverview(query)?.catch(ask) ?? ask();
     },
     FILTERED_POLL_MS,

@@ -79,8 +79,9 @@ while i <= n do
     local k = tonumber(ARGV[i + 1])
     local places = tonumber(ARGV[i + 2])
     local currencies = tonumber(ARGV[i + 3])
-    local members = tonumber(ARGV[i + 4])
-    i = i + 5
+    local types = tonumber(ARGV[i + 4])
+    local members = tonumber(ARGV[i + 5])
+    i = i + 6
     for m = 1, members do
       local slot = nil
       if string.sub(ARGV[i], 1, 1) == 'v' then
@@ -114,7 +115,36 @@ while i <= n do
         end
         i = i + 2
       end
+      -- Events per type, for values with a place only (what a filtered overview reads); the
+      -- types take places as the currencies do.
+      local typeCount = tonumber(ARGV[i])
+      i = i + 1
+      for t = 1, typeCount do
+        if slot then
+          local kept = redis.call('HEXISTS', KEYS[k], 'T:' .. ARGV[i]) == 1
+          if not kept and tonumber(redis.call('HGET', KEYS[k], 'T') or '0') < types then
+            redis.call('HSET', KEYS[k], 'T:' .. ARGV[i], '1')
+            redis.call('HINCRBY', KEYS[k], 'T', 1)
+            kept = true
+          end
+          if kept then
+            redis.call('HINCRBY', KEYS[k], 't:' .. ARGV[i] .. ':' .. slot, ARGV[i + 1])
+          else
+            redis.call('HINCRBY', KEYS[k], '!t', ARGV[i + 1])
+          end
+        end
+        i = i + 2
+      end
     end
+  elseif op == 'V' then
+    -- Visitors of one value of a bounded tally (KEYS[tally]), added to that value's own
+    -- HyperLogLog only while the value has a place there: the tally's bound bounds them too.
+    local count = tonumber(ARGV[i + 5])
+    if redis.call('HEXISTS', KEYS[tonumber(ARGV[i + 1])], 'e:' .. ARGV[i + 4]) == 1 then
+      redis.call('PFADD', KEYS[tonumber(ARGV[i + 2])], unpack(ARGV, i + 6, i + 5 + count))
+      redis.call('EXPIREAT', KEYS[tonumber(ARGV[i + 2])], ARGV[i + 3])
+    end
+    i = i + 6 + count
   elseif op == 'E' then
     for k in string.gmatch(ARGV[i + 2], '%d+') do
       redis.call('EXPIREAT', KEYS[tonumber(k)], ARGV[i + 1])

@@ -7,7 +7,7 @@
  */
 
 export { hotReader } from './hot-reader.ts';
-export { readBreakdownMinutes } from './hot-reads/breakdowns.ts';
+export { readBreakdownMinutes, readValueMinutes } from './hot-reads/breakdowns.ts';
 export {
   type CounterBucket,
   counterBuckets,

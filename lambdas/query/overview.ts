@@ -5,6 +5,7 @@ import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { overviewSnapshot } from '../../core/push/snapshots.ts';
 import type { BreakdownSpan } from '../../core/query/breakdown-query.ts';
 import { type Filter, filterSql } from '../../core/query/filter.ts';
+import type { OverviewNumbers } from '../../core/query/overview-numbers.ts';
 import { archivedEventsSql } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { coldEventRowsSql, spanWithin, warmEventRowsSql } from '../../io/clickhouse/event-rows.ts';
@@ -17,14 +18,7 @@ import {
 } from '../../io/redis/hot-read-model.ts';
 import type { TimeRange } from './params.ts';
 
-export interface OverviewNumbers {
-  readonly events: number;
-  readonly by_type: Record<string, number>;
-  readonly orders: number;
-  readonly revenue: Record<string, number>;
-  readonly unique_visitors: number;
-}
-
+export type { OverviewNumbers };
 export { counterBuckets };
 
 /**

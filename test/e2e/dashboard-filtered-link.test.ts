@@ -3,6 +3,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { percent, tileOverview } from '../../dashboard/src/comparison-figures.ts';
 import { count, money } from '../../dashboard/src/format.ts';
+import { liveWindowStartMs } from '../../dashboard/src/live-window.ts';
 import type { SdkEvent } from '../../sdk/types.ts';
 import { launchChromium } from './headless-chromium.ts';
 import {
@@ -132,10 +133,18 @@ describe('a filtered dashboard link in headless Chromium', () => {
       return body.channels?.overview?.events === 47 ? body.channels.overview : undefined;
     });
     const mobile = await until('the mobile shoppers in the filtered overview', async () => {
-      const body = await api<Overview>(`/v1/metrics/overview?filter=${FILTER}`);
+      const from = new Date(liveWindowStartMs(Date.now())).toISOString();
+      const body = await api<Overview>(`/v1/metrics/overview?filter=${FILTER}&from=${from}`);
       return body.events === 11 ? body : undefined;
     });
-    expect(mobile).toMatchObject({ events: 11, orders: 2, unique_visitors: 3, revenue: { EUR: 30.75 } });
+    // The tiles' window of whole minutes: the hot tier's live breakdowns answer it.
+    expect(mobile).toMatchObject({
+      events: 11,
+      orders: 2,
+      unique_visitors: 3,
+      revenue: { EUR: 30.75 },
+      tiers: ['hot'],
+    });
     expect(all).toMatchObject({ orders: 8, revenue: { EUR: 630.75 } });
 
     const page: Page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -143,7 +152,8 @@ describe('a filtered dashboard link in headless Chromium', () => {
     const filteredAsked: Request[] = [];
     page.on('request', (r) => {
       const url = new URL(r.url());
-      if (url.pathname === '/v1/metrics/overview' && !url.searchParams.has('from')) filteredAsked.push(r);
+      // The tiles' window runs to now; the earlier periods' end at a `to`.
+      if (url.pathname === '/v1/metrics/overview' && !url.searchParams.has('to')) filteredAsked.push(r);
     });
     await page.goto(`${stack.endpoints.dashboard}&filter=${FILTER}`);
 
@@ -185,8 +195,11 @@ describe('a filtered dashboard link in headless Chromium', () => {
       expect(tiles.orders).not.toBe(count(all.orders));
       expect(tiles.revenue).not.toBe(money(all.revenue));
     }
-    // The app's tiles are of the same answer, with the figures it derives from it.
-    const derived = tileOverview({ ...mobile });
+    // The app's tiles are of the same answer, with the figures it derives from it (events per
+    // second over the window that answer covers).
+    const painted = (await (await filteredAsked[0]!.response())!.json()) as Overview;
+    expect(painted).toMatchObject({ events: mobile.events, tiers: ['hot'] });
+    const derived = tileOverview({ ...painted });
     expect(await page.getByTestId('conversion-rate').textContent()).toBe(percent(derived?.conversion_rate));
     expect(await page.getByTestId('events-total').textContent()).toBe(expected.events);
     expect(await page.locator('[data-key="events_per_s"]').textContent()).toBe(count(derived?.events_per_s));

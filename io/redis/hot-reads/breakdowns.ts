@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { readTallyHash, type TallyReading } from '../../../core/aggregation/bounded-tally.ts';
-import { breakdownKey } from '../../../core/aggregation/breakdown-counters.ts';
+import { breakdownKey, breakdownVisitorsKey } from '../../../core/aggregation/breakdown-counters.ts';
 import { bucketsBetween, MINUTE } from '../../../core/aggregation/time-buckets.ts';
 import type { FixedDimension } from '../../../core/query/dimension.ts';
 import { repliesOf, type SecondRange } from './replies.ts';
@@ -26,4 +26,25 @@ export async function readBreakdownMinutes(
       hashes.slice(d * minutes.length, (d + 1) * minutes.length).map(readTallyHash),
     ]),
   );
+}
+
+/**
+ * One value's minute breakdowns of one dimension and the union of its visitors over those
+ * minutes (core/aggregation/breakdown-counters.ts breakdownVisitorsKey), in one round trip.
+ */
+export async function readValueMinutes(
+  redis: Redis,
+  project: string,
+  dimension: FixedDimension,
+  value: string,
+  minutes: readonly number[],
+): Promise<{ readonly buckets: TallyReading[]; readonly visitors: number }> {
+  const pipeline = redis.pipeline();
+  for (const m of minutes) pipeline.hgetall(breakdownKey(project, dimension, m));
+  pipeline.pfcount(...minutes.map((m) => breakdownVisitorsKey(project, dimension, m, value)));
+  const replies = repliesOf<Record<string, string> | number>(await pipeline.exec());
+  return {
+    buckets: replies.slice(0, minutes.length).map((h) => readTallyHash(h as Record<string, string>)),
+    visitors: replies[minutes.length] as number,
+  };
 }

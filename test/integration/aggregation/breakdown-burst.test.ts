@@ -8,17 +8,21 @@ import {
   BREAKDOWN_BOUND_BYTES,
   BREAKDOWN_BOUND_BYTES_PER_KEY,
   BREAKDOWN_FIELDS_PER_KEY,
+  BREAKDOWN_VISITORS_BOUND_BYTES,
+  BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY,
   breakdownKey,
+  breakdownVisitorsKey,
 } from '../../../core/aggregation/breakdown-counters.ts';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
 import { realtimeAggregation } from '../../../core/aggregation/realtime-counters.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
-import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
+import { FIXED_DIMENSIONS, parseDimension } from '../../../core/query/dimension.ts';
 import { LiveAggregates } from '../../../io/push/live-aggregates.ts';
 import { readBreakdownMinutes } from '../../../io/redis/hot-read-model.ts';
 import { OffsetGate } from '../../../io/redis/offset-gate.ts';
 import { breakdownRoute } from '../../../lambdas/query/breakdown.ts';
+import { filteredOverviewRoute } from '../../../lambdas/query/filtered-overview.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
 import { startTestRedis, type TestRedis } from './redis-server.ts';
 
@@ -119,7 +123,12 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
     expect(tally.values.size).toBe(BREAKDOWN_BOUND.values);
     for (const [campaign, want] of truth) {
       const got = tally.values.get(campaign);
-      expect({ campaign, ...got, revenue: got?.revenue.get('EUR') }).toEqual({
+      expect({
+        campaign,
+        events: got?.events,
+        orders: got?.orders,
+        revenue: got?.revenue.get('EUR'),
+      }).toEqual({
         campaign,
         events: want.events,
         orders: want.orders,
@@ -130,7 +139,12 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
     const admittedBots = [...tally.values.keys()].filter((k) => k.startsWith('bot-'));
     expect(admittedBots).toHaveLength(BREAKDOWN_BOUND.values - REAL.length);
     for (const name of admittedBots) expect(tally.values.get(name)?.events).toBe(1);
-    expect(tally.other).toEqual({ events: BOT_NAMES - admittedBots.length, orders: 0, revenue: new Map() });
+    expect(tally.other).toEqual({
+      events: BOT_NAMES - admittedBots.length,
+      orders: 0,
+      revenue: new Map(),
+      byType: new Map(),
+    });
     const counted = [...tally.values.values()].reduce((n, c) => n + c.events, 0) + tally.other.events;
     expect(counted).toBe(total);
     // Every other dimension saw every event once too.
@@ -167,17 +181,32 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
     expect(ttl).toBeLessThanOrEqual(11 * 60);
   });
 
-  it('stays within the bound in the worst case: the longest values, each with purchases in many currencies', async () => {
-    // 100 names of the longest length kept (200 bytes), each bought in 5 currencies where 3 are kept.
+  it('stays within the bound in the worst case: the longest values, each with purchases in many currencies and events of many types', async () => {
+    // 100 names of the longest length kept (200 bytes), each bought in 5 currencies where 3 are
+    // kept, and each with events of 9 custom types of the longest name, where 7 are kept beside
+    // `purchase`.
     const currencies = ['EUR', 'USD', 'GBP', 'JPY', 'CHF'];
-    const events = Array.from({ length: 500 }, (_, i) =>
-      withCampaign(`${String(Math.floor(i / 5)).padStart(6, '0')}${'x'.repeat(194)}`, {
-        project: 'worst',
-        timestamp: at(i),
-        type: 'purchase',
-        order: { id: `o${i}`, revenue: 123_456.78, currency: currencies[i % currencies.length]! },
-      }),
-    );
+    const types = Array.from({ length: 9 }, (_, t) => `x_${String(t).repeat(64)}` as const);
+    const name = (n: number) => `${String(n).padStart(6, '0')}${'x'.repeat(194)}`;
+    const events = Array.from({ length: 100 }, (_, n) => [
+      ...currencies.map((currency, c) =>
+        withCampaign(name(n), {
+          project: 'worst',
+          timestamp: at(n * 14 + c),
+          type: 'purchase',
+          user_id: `w${n}-${c}`,
+          order: { id: `o${n}-${c}`, revenue: 123_456.78, currency },
+        }),
+      ),
+      ...types.map((type, t) =>
+        withCampaign(name(n), {
+          project: 'worst',
+          timestamp: at(n * 14 + 5 + t),
+          type,
+          user_id: `w${n}-t${t}`,
+        }),
+      ),
+    ]).flat();
     const gate = new OffsetGate(redis.client, realtimeAggregation);
     for (let from = 0; from < events.length; from += 500) {
       const [batch] = partitionBatches(
@@ -187,13 +216,51 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
     }
     const key = breakdownKey('worst', 'campaign', MINUTE_MS / 1000);
     const hash = await redis.client.hgetall(key);
-    expect({ places: hash['#'], currencies: hash.$ }).toEqual({ places: '50', currencies: '3' });
+    expect({ places: hash['#'], currencies: hash.$, types: hash.T }).toEqual({
+      places: '50',
+      currencies: '3',
+      types: String(BREAKDOWN_BOUND.types),
+    });
     expect(Number(hash['!r'])).toBeGreaterThan(0);
+    expect(Number(hash['!t'])).toBeGreaterThan(0);
     // Every field the bound allows is there: this is the largest a breakdown hash gets.
     expect(Object.keys(hash).length).toBe(BREAKDOWN_FIELDS_PER_KEY);
-    // redis-server 7 measured 61,033 bytes here.
     expect(Number(await redis.client.memory('USAGE', key))).toBeLessThanOrEqual(
       BREAKDOWN_BOUND_BYTES_PER_KEY,
+    );
+    // A HyperLogLog of visitors for each value with a place, and none for the rest.
+    const visitorKeys = await redis.client.keys('{sp}:worst:bv:campaign:*');
+    expect(visitorKeys).toHaveLength(BREAKDOWN_BOUND.values);
+    expect(visitorKeys.sort()).toEqual(
+      Object.keys(hash)
+        .filter((f) => f.startsWith('e:'))
+        .map((f) => breakdownVisitorsKey('worst', 'campaign', MINUTE_MS / 1000, f.slice(2)))
+        .sort(),
+    );
+    const ttl = await redis.client.ttl(visitorKeys[0]!);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(7 * 60);
+  });
+
+  it('keeps a value’s visitors within the bound at their densest', async () => {
+    // Far more visitors than Redis keeps sparse: the HyperLogLog turns dense, its largest form.
+    const events = Array.from({ length: 20_000 }, (_, i) =>
+      withCampaign('crowd', { project: 'dense', timestamp: at(i), user_id: `crowd-${i}` }),
+    );
+    const gate = new OffsetGate(redis.client, realtimeAggregation);
+    for (let from = 0; from < events.length; from += 5_000) {
+      const [batch] = partitionBatches(
+        mskEventOf(events.slice(from, from + 5_000), { partition: 10, firstOffset: from }),
+      );
+      await gate.apply(batch!, NOW);
+    }
+    const key = breakdownVisitorsKey('dense', 'campaign', MINUTE_MS / 1000, 'crowd');
+    expect(await redis.client.pfcount(key)).toBeGreaterThan(19_600);
+    const used = Number(await redis.client.memory('USAGE', key));
+    expect(used).toBeGreaterThan(12_000);
+    expect(used).toBeLessThanOrEqual(BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY);
+    expect(BREAKDOWN_VISITORS_BOUND_BYTES).toBe(
+      FIXED_DIMENSIONS.length * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY,
     );
   });
 
@@ -268,6 +335,59 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
       ],
     });
     down.disconnect();
+    await clickhouse.close();
+  });
+
+  it('answers a filtered overview of whole recent minutes from the hot tier when the value is whole there', async () => {
+    // No ClickHouse listens here: a warm answer can only come back as degraded.
+    const clickhouse = createClient({
+      url: 'http://127.0.0.1:9',
+      request_timeout: 1000,
+      log: { level: ClickHouseLogLevel.OFF },
+    });
+    const route = filteredOverviewRoute({ redis: redis.client, clickhouse, tierTimeoutMs: 2000 });
+    const from = new Date(MINUTE_MS).toISOString();
+    const get = (query: string) => {
+      const q = Object.fromEntries(new URLSearchParams(query));
+      const filters = new URLSearchParams(query).getAll('filter').map((f) => {
+        const [dimension, value] = f.split(':') as [string, string];
+        return { dimension: parseDimension(dimension, 'filter'), value };
+      });
+      return route('shop', q, filters, NOW);
+    };
+    // Up to now: the minute before the clock's and the one it is in.
+    const launch = await get(`filter=campaign:launch-day&from=${from}`);
+    const want = truth.get('launch-day')!;
+    expect(launch).toMatchObject({
+      from,
+      to: new Date(NOW).toISOString(),
+      events: want.events,
+      by_type: { page_view: want.events - want.orders, purchase: want.orders },
+      orders: want.orders,
+      revenue: { EUR: want.cents / 100 },
+      tiers: ['hot'],
+      degraded: [],
+    });
+    // Each of the campaign's events was a visitor of its own; a HyperLogLog's estimate.
+    expect(Math.abs(launch.unique_visitors - want.events) / want.events).toBeLessThan(0.02);
+    // Every event was from Germany; the bot's are not visitors.
+    const germany = await get(
+      `filter=country:DE&from=${from}&to=${new Date(MINUTE_MS + 60_000).toISOString()}`,
+    );
+    expect(germany).toMatchObject({ events: total, tiers: ['hot'] });
+    const people = [...truth.values()].reduce((n, c) => n + c.events, 0);
+    expect(Math.abs(germany.unique_visitors - people) / people).toBeLessThan(0.02);
+    // A bot's name that found no place is in "other": only the warm tier can answer it.
+    expect(await get(`filter=campaign:bot-99999&from=${from}`)).toMatchObject({
+      tiers: [],
+      degraded: [{ tier: 'warm', store: 'clickhouse' }],
+    });
+    // So is a range that does not start on a minute, and two filters at once.
+    for (const query of [
+      `filter=campaign:launch-day&from=${new Date(MINUTE_MS + 1000).toISOString()}`,
+      `filter=campaign:launch-day&filter=country:DE&from=${from}`,
+    ])
+      expect(await get(query), query).toMatchObject({ tiers: [], degraded: [{ tier: 'warm' }] });
     await clickhouse.close();
   });
 });

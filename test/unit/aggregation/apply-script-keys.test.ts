@@ -80,6 +80,7 @@ describe('the apply script and ElastiCache Serverless', () => {
       ...plan.claims.keys(),
       ...plan.ranges.keys(),
       ...plan.expiries.keys(),
+      ...plan.tallyValueVisitors.keys(),
     ]);
     expect(planKeys.size).toBeGreaterThan(10);
     expect(new Set(keys.slice(1))).toEqual(planKeys);
@@ -133,10 +134,21 @@ describe('the apply script and ElastiCache Serverless', () => {
       }
       refs.push(Number(text[i + 1]));
       if (op === 'B') {
-        // A bounded tally: the bound, then per member its counts and its currencies' revenue.
-        let at = i + 5;
-        for (let m = 0; m < Number(text[i + 4]); m++) at += 4 + 2 * Number(text[at + 3]);
+        // A bounded tally: the bound, then per member its counts, its currencies' revenue and
+        // its types' events.
+        let at = i + 6;
+        for (let m = 0; m < Number(text[i + 5]); m++) {
+          at += 4 + 2 * Number(text[at + 3]);
+          at += 1 + 2 * Number(text[at]);
+        }
         i = at;
+        packedOps.add(op);
+        continue;
+      }
+      if (op === 'V') {
+        // A tally value's visitors: the tally, its HyperLogLog, the expiry, the value, n visitors.
+        refs.push(Number(text[i + 2]));
+        i += 6 + Number(text[i + 5]);
         packedOps.add(op);
         continue;
       }
@@ -150,7 +162,7 @@ describe('the apply script and ElastiCache Serverless', () => {
       }
     }
     expect(i).toBe(text.length);
-    expect(packedOps).toEqual(new Set(['F', 'E', 'B']));
+    expect(packedOps).toEqual(new Set(['F', 'E', 'B', 'V']));
     for (const r of refs) {
       expect(Number.isInteger(r)).toBe(true);
       expect(r).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,9 @@ import { mergeTallyReadings, readTallyHash } from '../../../core/aggregation/bou
 import {
   BREAKDOWN_BOUND,
   BREAKDOWN_KEEP_SECONDS,
+  BREAKDOWN_VISITORS_KEEP_SECONDS,
   breakdownKey,
+  breakdownVisitorsKey,
   dimensionValue,
   planBreakdowns,
   referrerHost,
@@ -76,13 +78,43 @@ describe('live breakdowns: what a batch adds', () => {
     const { keys, args } = encodePlan(plan);
     const ref = String(keys.indexOf(key) + 1);
     const at = args.findIndex((a, i) => a === 'B' && args[i + 1] === ref);
-    expect(args.slice(at + 2, at + 2 + 3 + 4 * 4 + 2)).toEqual([
-      ...[String(BREAKDOWN_BOUND.values), String(BREAKDOWN_BOUND.currencies), '4'],
-      ...['vb', '2', '0', '0'],
-      ...['va', '1', '0', '0'],
-      ...['vc', '1', '1', '1', 'EUR', '1234'],
-      ...['x', '1', '0', '0'],
+    expect(args.slice(at + 2, at + 2 + 4 + 4 * 7 + 2)).toEqual([
+      ...[
+        String(BREAKDOWN_BOUND.values),
+        String(BREAKDOWN_BOUND.currencies),
+        String(BREAKDOWN_BOUND.types),
+        '4',
+      ],
+      ...['vb', '2', '0', '0', '1', 'page_view', '2'],
+      ...['va', '1', '0', '0', '1', 'page_view', '1'],
+      ...['vc', '1', '1', '1', 'EUR', '1234', '1', 'purchase', '1'],
+      ...['x', '1', '0', '0', '1', 'page_view', '1'],
     ]);
+    // Each value's visitors, for the apply step to add while the value has a place; none for
+    // the overlong value, which is "other" wherever it goes.
+    const visitors = (value: string) =>
+      plan.tallyValueVisitors.get(breakdownVisitorsKey('shop', 'campaign', MINUTE, value));
+    expect(visitors('b')).toEqual({
+      tally: key,
+      value: 'b',
+      expireAtSec: MINUTE + 60 + BREAKDOWN_VISITORS_KEEP_SECONDS,
+      visitors: new Set(['u1']),
+    });
+    expect(visitors('x'.repeat(201))).toBeUndefined();
+  });
+
+  it('leaves bots out of a value’s visitors and counts their events', () => {
+    const [batch] = partitionBatches(
+      mskEventOf([campaign('a', { is_bot: true }), campaign('a', { user_id: 'u2' })]),
+    );
+    const plan = new RedisPlan();
+    planBreakdowns(batch!.events, plan, T);
+    expect(
+      plan.tallyValueVisitors.get(breakdownVisitorsKey('shop', 'campaign', MINUTE, 'a'))?.visitors,
+    ).toEqual(new Set(['u2']));
+    expect(plan.boundedTallies.get(breakdownKey('shop', 'campaign', MINUTE))?.members.get('va')?.events).toBe(
+      2,
+    );
   });
 });
 

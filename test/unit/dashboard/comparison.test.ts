@@ -78,6 +78,10 @@ describe('derived tiles and the figures compared', () => {
       conversion_rate: undefined,
       average_order_value: undefined,
     });
+    // A query API answer says the range it covers: a filtered window of 5 minutes and 37 s.
+    const filtered = { events: 674, from: '2026-01-15T10:00:00.000Z', to: '2026-01-15T10:05:37.000Z' };
+    expect(tileOverview(filtered)?.events_per_s).toBe(2);
+    expect(tileOverview({ ...filtered, to: 'soon' })?.events_per_s).toBe(2.2);
     expect(tileOverview(undefined)).toBeUndefined();
   });
 

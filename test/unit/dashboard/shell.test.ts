@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filterQuery, filtersFromSearch } from '../../../dashboard/src/filters.ts';
 import { count, money } from '../../../dashboard/src/format.ts';
+import { liveWindowStartMs } from '../../../dashboard/src/live-window.ts';
 import { HEADLINE_TILES } from '../../../dashboard/src/tiles.ts';
 
 const html = readFileSync(join(import.meta.dirname, '..', '..', '..', 'dashboard', 'index.html'), 'utf8');
@@ -48,9 +49,17 @@ describe('dashboard shell', () => {
     for (const search of searches) expect(shell(search)).toBe(filterQuery(filtersFromSearch(search)));
     expect(shell('?token=t&filter=country:DE')).toBe('filter=country:DE');
 
-    const overview = html.indexOf("get('/v1/metrics/overview?' + filters)");
+    const overview = html.indexOf("get('/v1/metrics/overview?' + filters + '&from=' + from)");
     expect(overview).toBeGreaterThan(html.indexOf("get('/v1/snapshot')"));
     expect(overview).toBeLessThan(html.indexOf('src="/src/main.tsx"'));
+    // Over the app's window (src/live-window.ts): whole minutes, which the hot tier answers.
+    const windowCode = /\/\/ window:start([\s\S]*?)\/\/ window:end/.exec(html)?.[1];
+    if (!windowCode) throw new Error('index.html has no window:start ... window:end block');
+    const start = new Function(`${windowCode}; return liveWindowStartMs;`)() as (nowMs: number) => number;
+    const minute = Date.parse('2026-03-29T01:00:00.000Z');
+    for (const nowMs of [minute, minute + 1, minute + 59_999, minute + 60_000, minute + 61_234])
+      expect(start(nowMs)).toBe(liveWindowStartMs(nowMs));
+    expect(liveWindowStartMs(minute + 61_234)).toBe(minute - 4 * 60_000);
     // Painted from the filtered answer, which the app then takes over (src/early-filtered-overview.ts).
     expect(html).toContain('filtered.value = body');
     expect(html).toMatch(/var tiles = filtered\s+\? filtered\.answer/);
