@@ -14,10 +14,11 @@ import { MINUTE } from './time-buckets.ts';
  * filtered overview of the live window (core/query/hot-filtered-overview.ts). The key space is
  * bounded whatever the traffic (core/aggregation/bounded-tally.ts): a bot spraying 100,000
  * campaign names in a minute adds 50 values and "other" to that minute's campaign bucket, not
- * 100,000 fields, and at most 50 visitor HyperLogLogs.
+ * 100,000 fields, and at most 50 visitor HyperLogLogs (VISITOR_DIMENSIONS keep them).
  *
  * The bound, per project and minute (BREAKDOWN_BOUND_BYTES, BREAKDOWN_VISITORS_BOUND_BYTES):
- *   - keys: one hash per dimension, 10, and one HyperLogLog per value with a place, 500;
+ *   - keys: one hash per dimension, 10, and one HyperLogLog per value with a place of the 5
+ *     VISITOR_DIMENSIONS, 250;
  *   - fields per hash: 50 values and "other", each with events, orders and revenue in at most
  *     3 currencies (5 fields), each value with its events in at most 8 types, plus the marks
  *     and counters of currencies and types: at most 671 (BREAKDOWN_FIELDS_PER_KEY);
@@ -27,9 +28,9 @@ import { MINUTE } from './time-buckets.ts';
  *   - bytes per HyperLogLog: at most Redis's dense form, 14,336 as allocated, and about 500
  *     for the key;
  *   - per project and minute: 10 x 258,535 = 2.6 MB of hashes, kept 11 minutes
- *     (BREAKDOWN_KEEP_SECONDS after the minute ends), at most about 28 MB; and 500 x 14,836 =
- *     7.4 MB of HyperLogLogs, kept 6 minutes (BREAKDOWN_VISITORS_KEEP_SECONDS), at most 7
- *     minutes' worth at once: about 52 MB.
+ *     (BREAKDOWN_KEEP_SECONDS after the minute ends), at most about 28 MB; and 250 x 14,836 =
+ *     3.7 MB of HyperLogLogs, kept 6 minutes (BREAKDOWN_VISITORS_KEEP_SECONDS), at most 7
+ *     minutes' worth at once: about 26 MB.
  * A real minute's keys are far smaller: most values are a few bytes, most dimensions have a
  * handful of values, and a HyperLogLog stays in its sparse form (a few hundred bytes) until a
  * value has well over a thousand visitors in the minute.
@@ -44,6 +45,18 @@ export const BREAKDOWN_KEEP_SECONDS = 10 * MINUTE;
  * minutes) and one to spare; only the filtered overview of the live window reads them.
  */
 export const BREAKDOWN_VISITORS_KEEP_SECONDS = 6 * MINUTE;
+/**
+ * The dimensions whose values keep their visitors: those the dashboard filters by with a click
+ * (its source, page, country, device and campaign panels). Each costs the hot tier's Redis a
+ * HyperLogLog add per event; a filtered overview by another dimension is the warm tier's.
+ */
+export const VISITOR_DIMENSIONS: ReadonlySet<FixedDimension> = new Set([
+  'source',
+  'campaign',
+  'country',
+  'device',
+  'page',
+]);
 
 /**
  * Redis's own cost of a hash field (entry, two strings, the allocator's rounding of a long name
@@ -78,7 +91,7 @@ export const BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY =
   HYPERLOGLOG_DENSE_BYTES + KEY_OVERHEAD_BYTES + 100 + BREAKDOWN_VALUE_BYTES;
 /** The most bytes a project's value visitors of one minute take: one HyperLogLog per value with a place. */
 export const BREAKDOWN_VISITORS_BOUND_BYTES =
-  FIXED_DIMENSIONS.length * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY;
+  VISITOR_DIMENSIONS.size * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY;
 
 /** `{sp}:{p}:bd:{dimension}:{minute}`: the hash of core/aggregation/bounded-tally.ts. */
 export const breakdownKey = (project: string, dimension: FixedDimension, minute: number): string =>
@@ -141,7 +154,7 @@ export function dimensionValue(event: EnrichedEvent, dimension: FixedDimension):
  */
 export function planBreakdowns(events: readonly PositionedEvent[], plan: RedisPlan, nowMs: number): void {
   const nowSec = Math.floor(nowMs / 1000);
-  const tallies = new Map<string, BoundedTally>();
+  const tallies = new Map<string, { tally: BoundedTally; visitors: Map<string, Set<number>> }>();
   for (const { event, timeMs } of events) {
     const second = Math.floor(timeMs / 1000);
     const minute = second - (((second % MINUTE) + MINUTE) % MINUTE);
@@ -149,6 +162,7 @@ export function planBreakdowns(events: readonly PositionedEvent[], plan: RedisPl
     if (expireAt <= nowSec) continue;
     const visitorsExpireAt = minute + MINUTE + BREAKDOWN_VISITORS_KEEP_SECONDS;
     const visitor = event.is_bot || visitorsExpireAt <= nowSec ? null : visitorOf(event);
+    const visitorIndex = visitor === null ? 0 : plan.visitorIndex(visitor);
     const purchase = event.type === 'purchase';
     const order = purchase ? event.order : null;
     const add = {
@@ -158,17 +172,22 @@ export function planBreakdowns(events: readonly PositionedEvent[], plan: RedisPl
     };
     for (const dimension of FIXED_DIMENSIONS) {
       const key = breakdownKey(event.project, dimension, minute);
-      let tally = tallies.get(key);
-      if (tally === undefined) {
-        tally = plan.boundedTally(key, BREAKDOWN_BOUND, expireAt);
-        tallies.set(key, tally);
+      let bucket = tallies.get(key);
+      if (bucket === undefined) {
+        bucket = { tally: plan.boundedTally(key, BREAKDOWN_BOUND, expireAt), visitors: new Map() };
+        tallies.set(key, bucket);
       }
       const value = dimensionValue(event, dimension);
       const kept = Buffer.byteLength(value) <= BREAKDOWN_VALUE_BYTES;
-      addToTally(tally, kept ? memberOf(value) : OTHER_MEMBER, add);
-      if (kept && visitor !== null) {
-        const hll = breakdownVisitorsKey(event.project, dimension, minute, value);
-        plan.tallyValueVisitor(key, value, hll, visitor, visitorsExpireAt);
+      addToTally(bucket.tally, kept ? memberOf(value) : OTHER_MEMBER, add);
+      if (kept && visitorIndex > 0 && VISITOR_DIMENSIONS.has(dimension)) {
+        let visitors = bucket.visitors.get(value);
+        if (visitors === undefined) {
+          const hll = breakdownVisitorsKey(event.project, dimension, minute, value);
+          visitors = plan.tallyValueVisitorSet(key, value, hll, visitorsExpireAt);
+          bucket.visitors.set(value, visitors);
+        }
+        visitors.add(visitorIndex);
       }
     }
   }

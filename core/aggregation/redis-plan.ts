@@ -34,13 +34,18 @@ export class RedisPlan {
    */
   readonly boundedTallies = new Map<string, BoundedTally>();
   /**
-   * Per HyperLogLog of one value of a bounded tally, the visitors to add to it, which the apply
-   * step adds only while that value has a place in the tally (decided by the same script).
+   * Per HyperLogLog of one value of a bounded tally, the visitors to add to it (as indexes into
+   * `visitors`), which the apply step adds only while that value has a place in the tally
+   * (decided by the same script).
    */
-  readonly tallyValueVisitors = new Map<
-    string,
-    { readonly tally: string; readonly value: string; expireAtSec: number; readonly visitors: Set<string> }
-  >();
+  readonly tallyValueVisitors = new Map<string, TallyValueVisitors>();
+  /**
+   * The visitors the tally values' HyperLogLogs name, each once: a batch's visitor is in one
+   * value of every dimension, so sending it once and its index per value keeps the script's
+   * arguments near the batch's own size.
+   */
+  readonly visitors: string[] = [];
+  readonly #visitorIndexes = new Map<string, number>();
 
   hashIncrement(key: string, field: string, by: number, expireAtSec: number): void {
     if (!Number.isInteger(by)) throw new Error(`hash increment ${key} ${field}: ${by} is not an integer`);
@@ -115,15 +120,28 @@ export class RedisPlan {
     return tally;
   }
 
-  /** Adds `visitor` to `hll`, the visitors of `value` in the bounded tally `tally`, if the value has a place there. */
-  tallyValueVisitor(tally: string, value: string, hll: string, visitor: string, expireAtSec: number): void {
+  /** The index of `visitor` in `visitors`, for tallyValueVisitors. */
+  visitorIndex(visitor: string): number {
+    let index = this.#visitorIndexes.get(visitor);
+    if (index === undefined) {
+      index = this.visitors.length + 1;
+      this.visitors.push(visitor);
+      this.#visitorIndexes.set(visitor, index);
+    }
+    return index;
+  }
+
+  /**
+   * The visitor indexes (visitorIndex) to add to `hll`, the HyperLogLog of `value` of the
+   * bounded tally `tally`, if the value has a place there; made empty on first use.
+   */
+  tallyValueVisitorSet(tally: string, value: string, hll: string, expireAtSec: number): Set<number> {
     let entry = this.tallyValueVisitors.get(hll);
     if (entry === undefined) {
       entry = { tally, value, expireAtSec, visitors: new Set() };
       this.tallyValueVisitors.set(hll, entry);
     }
-    entry.visitors.add(visitor);
-    entry.expireAtSec = Math.max(entry.expireAtSec, expireAtSec);
+    return entry.visitors;
   }
 
   private expire(key: string, atSec: number): void {
@@ -148,6 +166,15 @@ export class RedisPlan {
   }
 }
 
+/** The visitors of one value of a bounded tally, for its HyperLogLog (RedisPlan.tallyValueVisitors). */
+export interface TallyValueVisitors {
+  readonly tally: string;
+  readonly value: string;
+  readonly expireAtSec: number;
+  /** Indexes into RedisPlan.visitors, from 1. */
+  readonly visitors: Set<number>;
+}
+
 /** Elements per PFADD call inside the script; Lua's unpack() has a stack limit near 8000. */
 const PFADD_CHUNK = 1000;
 
@@ -164,9 +191,10 @@ export interface EncodedPlan {
  * args: the claim count C, then C triples `key field value`, then the ops, each an op letter
  * and its operands: h key field by | z key member by | p key n e1..en | m dest n src1..srcn |
  * s key value pxat | F packed-field-sets (packedFieldSets) | d key field | r key size at bytes |
- * E at key-indexes (comma-separated) | B key bounded-tally (tallyOperands) | V tally hll
- * expire-at value n e1..en. Merges follow the adds, so a merge sees this batch's elements; a
- * tally value's visitors follow the tallies, so they see the places this batch took.
+ * E at key-indexes (comma-separated) | B key bounded-tally (tallyOperands) | U n v1..vn (the
+ * visitors that V ops name by index) | V tally hll expire-at value indexes (comma-separated).
+ * Merges follow the adds, so a merge sees this batch's elements; a tally value's visitors
+ * follow the tallies, so they see the places this batch took.
  */
 export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = []): EncodedPlan {
   const keys = [...leadingKeys];
@@ -206,12 +234,10 @@ export function encodePlan(plan: RedisPlan, leadingKeys: readonly string[] = [])
   }
   for (const [key, tally] of plan.boundedTallies)
     if (tally.members.size > 0) ops.push('B', ref(key), ...tallyOperands(tally));
-  for (const [hll, { tally, value, expireAtSec, visitors }] of plan.tallyValueVisitors) {
-    const all = [...visitors];
-    for (let i = 0; i < all.length; i += PFADD_CHUNK) {
-      const chunk = all.slice(i, i + PFADD_CHUNK);
-      ops.push('V', ref(tally), ref(hll), String(expireAtSec), value, String(chunk.length), ...chunk);
-    }
+  if (plan.tallyValueVisitors.size > 0) {
+    ops.push('U', String(plan.visitors.length), ...plan.visitors);
+    for (const [hll, { tally, value, expireAtSec, visitors }] of plan.tallyValueVisitors)
+      ops.push('V', ref(tally), ref(hll), String(expireAtSec), value, [...visitors].join(','));
   }
   const fieldSets = packedFieldSets(plan, ref);
   if (fieldSets.length > 0) ops.push('F', fieldSets);

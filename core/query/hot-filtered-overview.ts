@@ -3,6 +3,7 @@ import {
   BREAKDOWN_BOUND,
   BREAKDOWN_VALUE_BYTES,
   BREAKDOWN_VISITORS_KEEP_SECONDS,
+  VISITOR_DIMENSIONS,
 } from '../aggregation/breakdown-counters.ts';
 import { bucketsBetween, MINUTE } from '../aggregation/time-buckets.ts';
 import type { FixedDimension } from './dimension.ts';
@@ -22,7 +23,8 @@ export interface HotFilteredRead {
 
 /**
  * Whether the hot tier's minute breakdowns (core/aggregation/breakdown-counters.ts) can answer
- * an overview filtered to one value of a fixed dimension: they keep one dimension a bucket, so
+ * an overview filtered to one value of a dimension whose values keep their visitors
+ * (VISITOR_DIMENSIONS: source, campaign, country, device, page): a bucket keeps one dimension, so
  * one filter; whole minutes, so a range that starts on a minute and ends on one or now (the
  * current minute holds its events so far); and a range whose first minute still has its
  * visitors (BREAKDOWN_VISITORS_KEEP_SECONDS). The dashboard asks for its filtered tiles so
@@ -35,6 +37,7 @@ export function hotFilteredRead(
 ): HotFilteredRead | undefined {
   const [filter] = filters;
   if (filters.length !== 1 || filter?.dimension.kind !== 'fixed') return undefined;
+  if (!VISITOR_DIMENSIONS.has(filter.dimension.name)) return undefined;
   if (Buffer.byteLength(filter.value) > BREAKDOWN_VALUE_BYTES) return undefined;
   if (range.fromMs % MINUTE_MS !== 0) return undefined;
   if (range.toMs % MINUTE_MS !== 0 && range.toMs < nowMs) return undefined;

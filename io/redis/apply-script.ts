@@ -29,6 +29,7 @@ for c = 1, claims do
   i = i + 3
 end
 local n = #ARGV
+local visitors = {}
 while i <= n do
   local op = ARGV[i]
   if op == 'h' then
@@ -136,15 +137,28 @@ while i <= n do
         i = i + 2
       end
     end
+  elseif op == 'U' then
+    -- The visitors the V ops that follow name by index.
+    local count = tonumber(ARGV[i + 1])
+    for v = 1, count do visitors[v] = ARGV[i + 1 + v] end
+    i = i + 2 + count
   elseif op == 'V' then
     -- Visitors of one value of a bounded tally (KEYS[tally]), added to that value's own
     -- HyperLogLog only while the value has a place there: the tally's bound bounds them too.
-    local count = tonumber(ARGV[i + 5])
     if redis.call('HEXISTS', KEYS[tonumber(ARGV[i + 1])], 'e:' .. ARGV[i + 4]) == 1 then
-      redis.call('PFADD', KEYS[tonumber(ARGV[i + 2])], unpack(ARGV, i + 6, i + 5 + count))
+      local chunk = {}
+      for index in string.gmatch(ARGV[i + 5], '%d+') do
+        chunk[#chunk + 1] = visitors[tonumber(index)]
+        -- Lua's unpack() has a stack limit near 8000.
+        if #chunk == 1000 then
+          redis.call('PFADD', KEYS[tonumber(ARGV[i + 2])], unpack(chunk))
+          chunk = {}
+        end
+      end
+      if #chunk > 0 then redis.call('PFADD', KEYS[tonumber(ARGV[i + 2])], unpack(chunk)) end
       redis.call('EXPIREAT', KEYS[tonumber(ARGV[i + 2])], ARGV[i + 3])
     end
-    i = i + 6 + count
+    i = i + 6
   elseif op == 'E' then
     for k in string.gmatch(ARGV[i + 2], '%d+') do
       redis.call('EXPIREAT', KEYS[tonumber(k)], ARGV[i + 1])

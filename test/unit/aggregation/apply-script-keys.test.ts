@@ -132,6 +132,12 @@ describe('the apply script and ElastiCache Serverless', () => {
         i += 3;
         continue;
       }
+      if (op === 'U') {
+        // The visitors V ops name: n of them, no key.
+        i += 2 + Number(text[i + 1]);
+        packedOps.add(op);
+        continue;
+      }
       refs.push(Number(text[i + 1]));
       if (op === 'B') {
         // A bounded tally: the bound, then per member its counts, its currencies' revenue and
@@ -146,9 +152,11 @@ describe('the apply script and ElastiCache Serverless', () => {
         continue;
       }
       if (op === 'V') {
-        // A tally value's visitors: the tally, its HyperLogLog, the expiry, the value, n visitors.
+        // A tally value's visitors: the tally, its HyperLogLog, the expiry, the value, the
+        // indexes of its visitors in the U op's list.
         refs.push(Number(text[i + 2]));
-        i += 6 + Number(text[i + 5]);
+        expect(text[i + 5]).toMatch(/^\d+(,\d+)*$/);
+        i += 6;
         packedOps.add(op);
         continue;
       }
@@ -162,7 +170,7 @@ describe('the apply script and ElastiCache Serverless', () => {
       }
     }
     expect(i).toBe(text.length);
-    expect(packedOps).toEqual(new Set(['F', 'E', 'B', 'V']));
+    expect(packedOps).toEqual(new Set(['F', 'E', 'B', 'U', 'V']));
     for (const r of refs) {
       expect(Number.isInteger(r)).toBe(true);
       expect(r).toBeGreaterThanOrEqual(1);

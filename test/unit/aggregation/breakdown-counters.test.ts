@@ -98,8 +98,12 @@ describe('live breakdowns: what a batch adds', () => {
       tally: key,
       value: 'b',
       expireAtSec: MINUTE + 60 + BREAKDOWN_VISITORS_KEEP_SECONDS,
-      visitors: new Set(['u1']),
+      visitors: new Set([1]),
     });
+    expect(plan.visitors).toEqual(['u1']);
+    // Only the dimensions the dashboard filters by with a click keep their values' visitors.
+    const kept = new Set([...plan.tallyValueVisitors.keys()].map((k) => k.split(':')[3]));
+    expect(kept).toEqual(new Set(['source', 'campaign', 'country', 'device', 'page']));
     expect(visitors('x'.repeat(201))).toBeUndefined();
   });
 
@@ -111,7 +115,8 @@ describe('live breakdowns: what a batch adds', () => {
     planBreakdowns(batch!.events, plan, T);
     expect(
       plan.tallyValueVisitors.get(breakdownVisitorsKey('shop', 'campaign', MINUTE, 'a'))?.visitors,
-    ).toEqual(new Set(['u2']));
+    ).toEqual(new Set([1]));
+    expect(plan.visitors).toEqual(['u2']);
     expect(plan.boundedTallies.get(breakdownKey('shop', 'campaign', MINUTE))?.members.get('va')?.events).toBe(
       2,
     );

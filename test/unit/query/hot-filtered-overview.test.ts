@@ -32,6 +32,8 @@ describe('a filtered overview from the hot tier: which questions', () => {
     const one = [filter('campaign', 'spring')];
     expect(hotFilteredRead([...one, filter('os', 'iOS')], range(MINUTE_MS), NOW)).toBeUndefined();
     expect(hotFilteredRead([filter('prop.plan', 'pro')], range(MINUTE_MS), NOW)).toBeUndefined();
+    // A dimension the dashboard does not filter by with a click keeps no visitors per value.
+    expect(hotFilteredRead([filter('os', 'iOS')], range(MINUTE_MS), NOW)).toBeUndefined();
     expect(hotFilteredRead([filter('campaign', 'x'.repeat(201))], range(MINUTE_MS), NOW)).toBeUndefined();
     expect(hotFilteredRead(one, range(MINUTE_MS + 1000), NOW)).toBeUndefined();
     expect(hotFilteredRead(one, range(MINUTE_MS, NOW - 1000), NOW)).toBeUndefined();
