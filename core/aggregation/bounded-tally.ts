@@ -1,9 +1,10 @@
 /**
  * A breakdown bucket's tally as a batch adds to it: per value of one dimension, events, orders,
- * revenue per currency and events per type. Which values get a place of their own is not decided here but by
- * the apply step (io/redis/apply-script.ts, op `B`), inside the atomic script and against what
- * the bucket already holds: a decision taken while planning would read the bucket before
- * another partition's batch wrote to it, and two batches could both take its last place.
+ * revenue per currency and events per type. Which values get a place of their own is not
+ * decided here but by the apply step (io/redis/apply-script.ts, op `B`), inside the atomic
+ * script and against what the bucket already holds: a decision taken while planning would read
+ * the bucket before another partition's batch wrote to it, and two batches could both take its
+ * last place.
  *
  * The bucket's hash (one per project, dimension and minute):
  *
@@ -15,9 +16,9 @@
  * | `*e`, `*o`, `*r:{CUR}` | the same for every value without a place: "other"               |
  * | `$` / `$:{CUR}`    | currencies admitted so far (at most `bound.currencies`) / each one  |
  * | `!r`               | revenue entries of currencies without a place, not kept             |
-| `t:{type}:{v}`     | events of type `type` of admitted value v (none kept for "other")   |
-| `T` / `T:{type}`   | types admitted so far (at most `bound.types`) / each one            |
-| `!t`               | events of admitted values whose type found no place, not kept       |
+ * | `t:{type}:{v}`     | events of type `type` of admitted value v (none kept for "other")   |
+ * | `T` / `T:{type}`   | types admitted so far (at most `bound.types`) / each one            |
+ * | `!t`               | events of admitted values whose type found no place, not kept       |
  *
  * A value is admitted at its first sight while the bucket has room and keeps its place for the
  * bucket's life, so its counts are whole from its first event on: a value is either counted

@@ -26,8 +26,9 @@ const TIER_STORE = { warm: 'clickhouse', cold: 's3' } as const;
 
 /**
  * `GET /v1/metrics/overview` with filters: the same answer, of the events passing every filter.
- * One value of a fixed dimension over whole recent minutes (the dashboard's filtered tiles) is
- * answered by the hot tier's live breakdowns when they hold it whole
+ * One value of a dimension the dashboard filters by with a click (source, campaign, country,
+ * device, page) over whole recent minutes (its filtered tiles) is answered by the hot tier's
+ * live breakdowns when they hold it whole
  * (core/query/hot-filtered-overview.ts); any other question by the tiers a breakdown reads
  * (core/query/breakdown-query.ts breakdownSpans), the hot tier's day from the warm tier, which
  * the answer says. `active_now` (the hot tier's visitors of the last minute) cannot be filtered: null.
