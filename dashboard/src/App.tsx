@@ -16,6 +16,7 @@ import { Funnel, Ops, TopList } from './panels.tsx';
 import { SessionsPanel } from './SessionsPanel.tsx';
 import { TweetsPanel } from './TweetsPanel.tsx';
 import { useBaselines } from './use-baselines.ts';
+import { useFilteredPanels } from './use-filtered-panels.ts';
 import { useFilteredView } from './use-filtered-view.ts';
 import { useFilters } from './use-filters.ts';
 import { useFirstNumbersMark } from './use-first-numbers-mark.ts';
@@ -43,9 +44,11 @@ export function App(props: { config: DashboardConfig }) {
     return () => live.stop();
   }, [props.config]);
   const now = useNow(1000);
-  // While a filter is set, the tiles and the events chart are the query API's, polled.
+  // While a filter is set, the tiles, the events chart, the top lists and the funnel are the
+  // query API's, polled.
   const { filters, setFilters } = useFilters();
   const filtered = useFilteredView(props.config, filters);
+  const filteredPanels = useFilteredPanels(props.config, filters);
   const baselines = useBaselines(props.config, filters);
   const pick = (dimension: string) => (value: string) =>
     setFilters(withFilter(filters, { dimension, value }));
@@ -124,10 +127,14 @@ export function App(props: { config: DashboardConfig }) {
           </h2>
           <LineChart xs={orders.xs} series={orders.series} height={140} />
         </section>
-        <Funnel data={ch('funnel')} />
+        <Funnel data={filteredPanels ? filteredPanels.funnel : ch('funnel')} />
         <FunnelsEditor config={props.config} />
         <SessionsPanel data={ch('sessions')} />
-        <TopList title="Top products" data={ch('top:products')} column="product" />
+        <TopList
+          title="Top products"
+          data={filteredPanels ? filteredPanels.products : ch('top:products')}
+          column="product"
+        />
         {filtered ? (
           <BreakdownPanel {...breakdown} title="Top pages" by="page" metric="events" scope={PAGE_VIEWS} />
         ) : (
@@ -147,8 +154,16 @@ export function App(props: { config: DashboardConfig }) {
         <BreakdownPanel {...breakdown} title="Countries" by="country" metric="visitors" />
         <BreakdownPanel {...breakdown} title="Devices" by="device" metric="visitors" />
         <BreakdownPanel {...breakdown} title="Campaigns" by="campaign" metric="visitors" />
-        <TopList title="Top carts" data={ch('top:carts')} column="product" />
-        <TopList title="Top purchases" data={ch('top:purchases')} column="product" />
+        <TopList
+          title="Top carts"
+          data={filteredPanels ? filteredPanels.carts : ch('top:carts')}
+          column="product"
+        />
+        <TopList
+          title="Top purchases"
+          data={filteredPanels ? filteredPanels.purchases : ch('top:purchases')}
+          column="product"
+        />
         <JourneysPanel config={props.config} />
         <TweetsPanel tweets={ch('tweets')} alerts={ch('alerts')} />
         <Ops ops={feed?.ops} live={ch('ops')} />

@@ -34,8 +34,7 @@ export function FilterChips(props: {
         </span>
       ))}
       <span className="note" data-testid="filter-source">
-        {source}, every 5 s. Revenue and orders per second, products, carts, purchases, the funnel, paths and
-        tweets show all traffic.
+        {source}, every 5 s. Revenue and orders per second, sessions, paths and tweets show all traffic.
       </span>
     </div>
   );

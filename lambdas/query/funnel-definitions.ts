@@ -25,7 +25,7 @@ import { readFunnelHistory } from '../../io/clickhouse/funnel-history.ts';
 import { ProjectFunnelStore } from '../../io/clickhouse/project-funnel-store.ts';
 import { lastSeconds, readProjectFunnelMinutes } from '../../io/redis/hot-read-model.ts';
 import { seconds, timeRange } from './params.ts';
-import { requestFilters } from './request-filters.ts';
+import { asksForFilters, requestFilters } from './request-filters.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -69,6 +69,14 @@ function bodyOf(event: APIGatewayProxyEventV2): unknown {
 
 const COLLECTION = '/v1/funnels';
 const ONE = /^\/v1\/funnels\/([^/]+)$/;
+
+/** A live funnel's `window`: the last 30 minutes by default, a minute to a day. */
+const liveWindowSeconds = (q: Record<string, string | undefined>) => seconds(q, 'window', 1800, 60, 86_400);
+
+/** The live `window` as a range up to now. */
+function liveWindow(q: Record<string, string | undefined>, nowMs: number) {
+  return { fromMs: nowMs - liveWindowSeconds(q) * 1000, toMs: nowMs };
+}
 
 /**
  * A project's funnels through the API: list and create on /v1/funnels, edit and delete on
@@ -139,7 +147,7 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
 
   /** Live: each step's attempts counted by the funnels aggregator in the last `window`. */
   async function live(funnel: ProjectFunnel, q: Record<string, string | undefined>, nowMs: number) {
-    const window = seconds(q, 'window', 1800, 60, 86_400);
+    const window = liveWindowSeconds(q);
     const minutes = await readProjectFunnelMinutes(
       deps.redis,
       funnel.project,
@@ -172,11 +180,10 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
    */
   async function history(
     funnel: ProjectFunnel,
-    q: Record<string, string | undefined>,
+    range: { readonly fromMs: number; readonly toMs: number },
     filters: readonly Filter[],
     nowMs: number,
   ) {
-    const range = timeRange(q, nowMs, 7 * 86_400_000);
     const fromMs = Math.max(range.fromMs, nowMs - WARM_SPAN_MS);
     // A range wholly past the warm tier's 30 days has no answer here: no tier, every step 0.
     const inWarm = fromMs < range.toMs;
@@ -207,18 +214,22 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
       id === DEFAULT_FUNNEL_ID
         ? projectFunnel(project, id, { name: 'Default', steps: funnelFor(deps.funnels, project).steps }, 0, 0)
         : await existing(project, id);
-    // Filters apply over history, read from event rows; the live counts keep no dimension (as
-    // the other hot-tier answers, they take none).
+    // Filters apply over history, read from event rows; the live counts keep no dimension, so a
+    // filtered funnel of the live window is the history of that window: visitors per step from
+    // the warm tier, which the answer says.
+    const filters = requestFilters(event);
     const numbers =
       q.from !== undefined
-        ? await history(funnel, q, requestFilters(event), nowMs)
-        : await live(funnel, q, nowMs);
+        ? await history(funnel, timeRange(q, nowMs, 7 * 86_400_000), filters, nowMs)
+        : filters.length > 0
+          ? await history(funnel, liveWindow(q, nowMs), filters, nowMs)
+          : await live(funnel, q, nowMs);
     return { id: funnel.id, name: funnel.name, ...numbers };
   }
 
   /**
    * Whether this route answers the request: every method on the collection and on one funnel,
-   * but the default funnel's live GET (one without `from`).
+   * but the default funnel's live GET (one without `from` or a filter).
    */
   function handles(event: APIGatewayProxyEventV2): boolean {
     const path = event.rawPath.replace(/\/+$/, '');
@@ -228,7 +239,8 @@ export function funnelDefinitionsRoute(deps: FunnelDefinitionDeps) {
     const liveDefault =
       event.requestContext.http.method === 'GET' &&
       match[1] === DEFAULT_FUNNEL_ID &&
-      event.queryStringParameters?.from === undefined;
+      event.queryStringParameters?.from === undefined &&
+      !asksForFilters(event);
     return !liveDefault;
   }
 

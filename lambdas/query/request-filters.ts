@@ -18,3 +18,11 @@ export function requestFilters(
         : [];
   return parseFilters(raw);
 }
+
+/** Whether the request names any filter, well formed or not (checked later, where it is read). */
+export function asksForFilters(
+  event: Partial<Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>>,
+): boolean {
+  if (event.rawQueryString !== undefined) return queryValues(event.rawQueryString, 'filter').length > 0;
+  return event.queryStringParameters?.filter !== undefined;
+}

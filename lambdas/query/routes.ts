@@ -10,7 +10,7 @@ import { SpateError } from '../../core/errors/spate-error.ts';
 import { ALL_CHANNELS, parseChannelList } from '../../core/push/channels.ts';
 import type { JsonObject } from '../../core/push/merge-patch.ts';
 import { FRESH_SNAPSHOT_MS } from '../../core/push/snapshot-freshness.ts';
-import { funnelSnapshot, topSnapshot } from '../../core/push/snapshots.ts';
+import { funnelSnapshot, TOP_ITEMS, topSnapshot } from '../../core/push/snapshots.ts';
 import { alertsSnapshot, tweetsSnapshot } from '../../core/push/tweet-snapshots.ts';
 import { answerCache } from '../../core/query/answer-cache.ts';
 import { answerKey } from '../../core/query/answer-key.ts';
@@ -23,6 +23,7 @@ import { readDeadlineMs, withinDeadline } from '../../core/query/within-deadline
 import { coldReader } from '../../io/clickhouse/cold-reader.ts';
 import type { ColdTierConfig } from '../../io/clickhouse/cold-tier-config.ts';
 import { filteredReaders } from '../../io/clickhouse/filtered-readers.ts';
+import { readFilteredTop } from '../../io/clickhouse/filtered-top.ts';
 import { warmReader } from '../../io/clickhouse/warm-reader.ts';
 import type { SecretSource } from '../../io/config/secret-setting.ts';
 import { ChannelLedger } from '../../io/push/channel-ledger.ts';
@@ -286,9 +287,45 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     };
   }
 
-  async function top(project: string, q: Record<string, string | undefined>, nowMs: number) {
+  /**
+   * A top list of the last `window` from the hot tier's windows; with filters, from the warm
+   * tier's event rows, since the windows keep no dimension (the warm tier trails the stream by
+   * seconds, and the answer says `warm`).
+   */
+  async function top(
+    project: string,
+    q: Record<string, string | undefined>,
+    filters: readonly Filter[],
+    nowMs: number,
+  ) {
     const dimension = oneOf(q, 'dimension', TOP_DIMENSIONS);
     const window = seconds(q, 'window', 300, 10, 3600);
+    if (filters.length > 0) {
+      const { fromSec, toSec } = lastSeconds(nowMs, window);
+      const described = { filters: filters.map((f) => ({ dimension: f.dimension.name, value: f.value })) };
+      try {
+        const tally = await withinDeadline(
+          readFilteredTop(
+            deps.clickhouse,
+            project,
+            dimension,
+            { fromMs: fromSec * 1000, toMs: toSec * 1000 },
+            filters,
+            TOP_ITEMS,
+          ),
+          t,
+          'warm',
+        );
+        return { ...topSnapshot(dimension, window, tally), ...described, tiers: ['warm'], degraded: [] };
+      } catch {
+        return {
+          ...topSnapshot(dimension, window, new Map()),
+          ...described,
+          tiers: [],
+          degraded: [{ tier: 'warm', store: 'clickhouse' }],
+        };
+      }
+    }
     const tally = await withinDeadline(
       readWindowTally(deps.redis, project, DIMENSION_KIND[dimension], lastSeconds(nowMs, window)),
       t,
@@ -422,7 +459,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
     try {
       if (path === '/v1/tweets/summary') return json(200, await tweetSummary(project, q, nowMs));
       if (path === '/v1/journeys/top') return json(200, await journeys(project, q, nowMs));
-      if (path === '/v1/metrics/top') return json(200, await top(project, q, nowMs));
+      if (path === '/v1/metrics/top') return json(200, await top(project, q, requestFilters(event), nowMs));
       const funnelMatch = /^\/v1\/funnels\/([A-Za-z0-9_-]{1,64})$/.exec(path);
       if (funnelMatch) {
         const answer = await funnel(project, funnelMatch[1]!, q, nowMs);

@@ -267,6 +267,56 @@ describe('funnels defined at run time', () => {
     });
   });
 
+  it('answer a filtered live window from the warm tier: visitors per step, as over history', async () => {
+    const events: EnrichedEvent[] = [];
+    const journeys: EventType[][] = [
+      ['page_view'],
+      ['page_view', 'add_to_cart'],
+      ['page_view', 'add_to_cart', 'purchase'],
+    ];
+    for (let v = 0; v < 12; v++) {
+      const device_type = v % 3 === 0 ? ('desktop' as const) : ('mobile' as const);
+      journeys[v % 3]!.forEach((type, n) => {
+        const e = step(`live${v}`, type, clock - 20 * MINUTE_MS + v * 1000 + n * MINUTE_MS);
+        events.push({ ...e, user_agent: { ...e.user_agent, device_type } });
+      });
+    }
+    // A phone's purchase before the window: not in it.
+    const early = step('live-early', 'page_view', clock - 40 * MINUTE_MS);
+    await api.deliver([...events, { ...early, user_agent: { ...early.user_agent, device_type: 'mobile' } }], {
+      warmOnly: true,
+    });
+    const created = await call('POST', '/v1/funnels', {
+      name: 'Live',
+      steps: ['page_view', 'add_to_cart', 'purchase'],
+    });
+    const answer = await call('GET', `/v1/funnels/${created.body.id}?window=1800&filter=device:mobile`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      tiers: ['warm'],
+      counts: 'visitors',
+      from: at(clock - 1800 * 1000),
+      to: at(clock),
+    });
+    const onMobile = events.filter((e) => e.user_agent.device_type === 'mobile');
+    const truth = historyTruth(onMobile, [
+      (e) => e.type === 'page_view',
+      (e) => e.type === 'add_to_cart',
+      (e) => e.type === 'purchase',
+    ]);
+    expect(truth).toEqual([8, 8, 4]);
+    expect(answer.body.steps.map((s: { users: number }) => s.users)).toEqual(truth);
+    // The deploy-time funnel's too; unfiltered, the live counts stay the hot tier's.
+    const fallback = await call('GET', '/v1/funnels/default?filter=device:mobile');
+    expect(fallback.body).toMatchObject({ id: 'default', tiers: ['warm'], counts: 'visitors' });
+    expect(fallback.body.steps[0].users).toBe(8);
+    expect((await call('GET', `/v1/funnels/${created.body.id}`)).body).toMatchObject({ tiers: ['hot'] });
+    expect((await call('GET', '/v1/funnels/default')).body).toMatchObject({ tiers: ['hot'] });
+    expect((await call('GET', '/v1/funnels/default?filter=weather:rain')).body).toMatchObject({
+      field: 'filter',
+    });
+  });
+
   it('are deleted: gone from the list and the answers', async () => {
     expect((await call('DELETE', `/v1/funnels/${id}`)).status).toBe(204);
     expect((await call('GET', `/v1/funnels/${id}`)).status).toBe(404);
