@@ -83,6 +83,15 @@ while i <= n do
     local types = tonumber(ARGV[i + 4])
     local members = tonumber(ARGV[i + 5])
     i = i + 6
+    -- Whether name holds, or now takes, one of the bucket's limit places of a kind whose count
+    -- is the field counter and whose marks are counter:name: currencies ($), types (T).
+    local function hasPlace(counter, name, limit)
+      if redis.call('HEXISTS', KEYS[k], counter .. ':' .. name) == 1 then return true end
+      if tonumber(redis.call('HGET', KEYS[k], counter) or '0') >= limit then return false end
+      redis.call('HSET', KEYS[k], counter .. ':' .. name, '1')
+      redis.call('HINCRBY', KEYS[k], counter, 1)
+      return true
+    end
     for m = 1, members do
       local slot = nil
       if string.sub(ARGV[i], 1, 1) == 'v' then
@@ -103,13 +112,7 @@ while i <= n do
       local kinds = tonumber(ARGV[i + 3])
       i = i + 4
       for c = 1, kinds do
-        local kept = redis.call('HEXISTS', KEYS[k], '$:' .. ARGV[i]) == 1
-        if not kept and tonumber(redis.call('HGET', KEYS[k], '$') or '0') < currencies then
-          redis.call('HSET', KEYS[k], '$:' .. ARGV[i], '1')
-          redis.call('HINCRBY', KEYS[k], '$', 1)
-          kept = true
-        end
-        if kept then
+        if hasPlace('$', ARGV[i], currencies) then
           redis.call('HINCRBY', KEYS[k], field('r:' .. ARGV[i]), ARGV[i + 1])
         else
           redis.call('HINCRBY', KEYS[k], '!r', 1)
@@ -122,13 +125,7 @@ while i <= n do
       i = i + 1
       for t = 1, typeCount do
         if slot then
-          local kept = redis.call('HEXISTS', KEYS[k], 'T:' .. ARGV[i]) == 1
-          if not kept and tonumber(redis.call('HGET', KEYS[k], 'T') or '0') < types then
-            redis.call('HSET', KEYS[k], 'T:' .. ARGV[i], '1')
-            redis.call('HINCRBY', KEYS[k], 'T', 1)
-            kept = true
-          end
-          if kept then
+          if hasPlace('T', ARGV[i], types) then
             redis.call('HINCRBY', KEYS[k], 't:' .. ARGV[i] .. ':' .. slot, ARGV[i + 1])
           else
             redis.call('HINCRBY', KEYS[k], '!t', ARGV[i + 1])
