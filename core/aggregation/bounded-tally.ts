@@ -61,7 +61,8 @@ export function addToTally(
   tally: BoundedTally,
   member: TallyMember,
   add: {
-    readonly type: string;
+    /** The event's type, for a tally that keeps events per type (core/query/hot-filtered-overview.ts). */
+    readonly type?: string;
     readonly orders: number;
     readonly revenue?: { readonly currency: string; readonly minor: number };
   },
@@ -72,7 +73,7 @@ export function addToTally(
     tally.members.set(member, counts);
   }
   counts.events += 1;
-  counts.byType.set(add.type, (counts.byType.get(add.type) ?? 0) + 1);
+  if (add.type !== undefined) counts.byType.set(add.type, (counts.byType.get(add.type) ?? 0) + 1);
   counts.orders += add.orders;
   if (add.revenue)
     counts.revenue.set(

@@ -8,26 +8,28 @@ import type { RedisPlan } from './redis-plan.ts';
 import { MINUTE } from './time-buckets.ts';
 
 /**
- * Live breakdowns: events, orders, revenue and events per type per value of each fixed
- * dimension (core/query/dimension.ts) per minute, in the hot tier, for the breakdowns channel,
- * for `/v1/metrics/breakdown` over the last minutes, and with each value's visitors for a
- * filtered overview of the live window (core/query/hot-filtered-overview.ts). The key space is
- * bounded whatever the traffic (core/aggregation/bounded-tally.ts): a bot spraying 100,000
- * campaign names in a minute adds 50 values and "other" to that minute's campaign bucket, not
- * 100,000 fields, and at most 50 visitor HyperLogLogs (VISITOR_DIMENSIONS keep them).
+ * Live breakdowns: events, orders and revenue per value of each fixed dimension
+ * (core/query/dimension.ts) per minute, in the hot tier, for the breakdowns channel and for
+ * `/v1/metrics/breakdown` over the last minutes; for the OVERVIEW_DIMENSIONS also each value's
+ * events per type and visitors, for a filtered overview of the live window
+ * (core/query/hot-filtered-overview.ts). The key space is bounded whatever the traffic
+ * (core/aggregation/bounded-tally.ts): a bot spraying 100,000 campaign names in a minute adds 50
+ * values and "other" to that minute's campaign bucket, not 100,000 fields, and at most 50
+ * visitor HyperLogLogs.
  *
  * The bound, per project and minute (BREAKDOWN_BOUND_BYTES, BREAKDOWN_VISITORS_BOUND_BYTES):
  *   - keys: one hash per dimension, 10, and one HyperLogLog per value with a place of the 5
- *     VISITOR_DIMENSIONS, 250;
+ *     OVERVIEW_DIMENSIONS, 250;
  *   - fields per hash: 50 values and "other", each with events, orders and revenue in at most
- *     3 currencies (5 fields), each value with its events in at most 8 types, plus the marks
- *     and counters of currencies and types: at most 671 (BREAKDOWN_FIELDS_PER_KEY);
+ *     3 currencies (5 fields), each value of an overview dimension with its events in at most 8
+ *     types, plus the marks and counters of currencies and types: at most 671
+ *     (BREAKDOWN_FIELDS_PER_KEY; the other dimensions' hashes keep no types, at most 261);
  *   - bytes per hash: a field is at most 269 bytes of name (`t:`, a type of at most 66 bytes,
  *     `:` and a value of at most 200 bytes; a longer value counts as "other"), 20 of value and
  *     96 of Redis's own per field: 671 x 385 = 258,335 bytes and about 200 for the key;
  *   - bytes per HyperLogLog: at most Redis's dense form, 14,336 as allocated, and about 500
  *     for the key;
- *   - per project and minute: 10 x 258,535 = 2.6 MB of hashes, kept 11 minutes
+ *   - per project and minute: at most 10 x 258,535 = 2.6 MB of hashes, kept 11 minutes
  *     (BREAKDOWN_KEEP_SECONDS after the minute ends), at most about 28 MB; and 250 x 14,836 =
  *     3.7 MB of HyperLogLogs, kept 6 minutes (BREAKDOWN_VISITORS_KEEP_SECONDS), at most 7
  *     minutes' worth at once: about 26 MB.
@@ -46,11 +48,12 @@ export const BREAKDOWN_KEEP_SECONDS = 10 * MINUTE;
  */
 export const BREAKDOWN_VISITORS_KEEP_SECONDS = 6 * MINUTE;
 /**
- * The dimensions whose values keep their visitors: those the dashboard filters by with a click
- * (its source, page, country, device and campaign panels). Each costs the hot tier's Redis a
- * HyperLogLog add per event; a filtered overview by another dimension is the warm tier's.
+ * The dimensions whose values keep what a filtered overview needs beside their counts, events
+ * per type and visitors: those the dashboard filters by with a click (its source, page,
+ * country, device and campaign panels). Each costs the hot tier's Redis a HyperLogLog add and a
+ * type's increment per event; a filtered overview by another dimension is the warm tier's.
  */
-export const VISITOR_DIMENSIONS: ReadonlySet<FixedDimension> = new Set([
+export const OVERVIEW_DIMENSIONS: ReadonlySet<FixedDimension> = new Set([
   'source',
   'campaign',
   'country',
@@ -91,7 +94,11 @@ export const BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY =
   HYPERLOGLOG_DENSE_BYTES + KEY_OVERHEAD_BYTES + 100 + BREAKDOWN_VALUE_BYTES;
 /** The most bytes a project's value visitors of one minute take: one HyperLogLog per value with a place. */
 export const BREAKDOWN_VISITORS_BOUND_BYTES =
-  VISITOR_DIMENSIONS.size * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY;
+  OVERVIEW_DIMENSIONS.size * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY;
+
+/** Whether a value may take a place of its own in a breakdown; a longer one is always "other". */
+export const breakdownKeepsValue = (value: string): boolean =>
+  Buffer.byteLength(value) <= BREAKDOWN_VALUE_BYTES;
 
 /** `{sp}:{p}:bd:{dimension}:{minute}`: the hash of core/aggregation/bounded-tally.ts. */
 export const breakdownKey = (project: string, dimension: FixedDimension, minute: number): string =>
@@ -165,11 +172,11 @@ export function planBreakdowns(events: readonly PositionedEvent[], plan: RedisPl
     const visitorIndex = visitor === null ? 0 : plan.visitorIndex(visitor);
     const purchase = event.type === 'purchase';
     const order = purchase ? event.order : null;
-    const add = {
-      type: event.type,
+    const counts = {
       orders: purchase ? 1 : 0,
       ...(order ? { revenue: { currency: order.currency, minor: revenueMinorUnits(order.revenue) } } : {}),
     };
+    const typed = { ...counts, type: event.type };
     for (const dimension of FIXED_DIMENSIONS) {
       const key = breakdownKey(event.project, dimension, minute);
       let bucket = tallies.get(key);
@@ -178,9 +185,10 @@ export function planBreakdowns(events: readonly PositionedEvent[], plan: RedisPl
         tallies.set(key, bucket);
       }
       const value = dimensionValue(event, dimension);
-      const kept = Buffer.byteLength(value) <= BREAKDOWN_VALUE_BYTES;
-      addToTally(bucket.tally, kept ? memberOf(value) : OTHER_MEMBER, add);
-      if (kept && visitorIndex > 0 && VISITOR_DIMENSIONS.has(dimension)) {
+      const kept = breakdownKeepsValue(value);
+      const overview = OVERVIEW_DIMENSIONS.has(dimension);
+      addToTally(bucket.tally, kept ? memberOf(value) : OTHER_MEMBER, overview ? typed : counts);
+      if (kept && overview && visitorIndex > 0) {
         let visitors = bucket.visitors.get(value);
         if (visitors === undefined) {
           const hll = breakdownVisitorsKey(event.project, dimension, minute, value);

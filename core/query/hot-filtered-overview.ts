@@ -1,9 +1,9 @@
-import type { TallyCounts, TallyReading } from '../aggregation/bounded-tally.ts';
+import { mergeTallyReadings, type TallyReading } from '../aggregation/bounded-tally.ts';
 import {
   BREAKDOWN_BOUND,
-  BREAKDOWN_VALUE_BYTES,
   BREAKDOWN_VISITORS_KEEP_SECONDS,
-  VISITOR_DIMENSIONS,
+  breakdownKeepsValue,
+  OVERVIEW_DIMENSIONS,
 } from '../aggregation/breakdown-counters.ts';
 import { bucketsBetween, MINUTE } from '../aggregation/time-buckets.ts';
 import type { FixedDimension } from './dimension.ts';
@@ -23,8 +23,8 @@ export interface HotFilteredRead {
 
 /**
  * Whether the hot tier's minute breakdowns (core/aggregation/breakdown-counters.ts) can answer
- * an overview filtered to one value of a dimension whose values keep their visitors
- * (VISITOR_DIMENSIONS: source, campaign, country, device, page): a bucket keeps one dimension, so
+ * an overview filtered to one value of a dimension whose values keep their types and visitors
+ * (OVERVIEW_DIMENSIONS: source, campaign, country, device, page): a bucket keeps one dimension, so
  * one filter; whole minutes, so a range that starts on a minute and ends on one or now (the
  * current minute holds its events so far); and a range whose first minute still has its
  * visitors (BREAKDOWN_VISITORS_KEEP_SECONDS). The dashboard asks for its filtered tiles so
@@ -37,8 +37,8 @@ export function hotFilteredRead(
 ): HotFilteredRead | undefined {
   const [filter] = filters;
   if (filters.length !== 1 || filter?.dimension.kind !== 'fixed') return undefined;
-  if (!VISITOR_DIMENSIONS.has(filter.dimension.name)) return undefined;
-  if (Buffer.byteLength(filter.value) > BREAKDOWN_VALUE_BYTES) return undefined;
+  if (!OVERVIEW_DIMENSIONS.has(filter.dimension.name)) return undefined;
+  if (!breakdownKeepsValue(filter.value)) return undefined;
   if (range.fromMs % MINUTE_MS !== 0) return undefined;
   if (range.toMs % MINUTE_MS !== 0 && range.toMs < nowMs) return undefined;
   // The first minute's visitors expire BREAKDOWN_VISITORS_KEEP_SECONDS after it ends; a second spare.
@@ -58,7 +58,6 @@ export function hotFilteredNumbers(
   buckets: readonly TallyReading[],
   visitors: number,
 ): OverviewNumbers | undefined {
-  const whole: TallyCounts = { events: 0, orders: 0, revenue: new Map(), byType: new Map() };
   for (const bucket of buckets) {
     const counts = bucket.values.get(value);
     if (counts === undefined) {
@@ -68,17 +67,15 @@ export function hotFilteredNumbers(
     let typed = 0;
     for (const n of counts.byType.values()) typed += n;
     if (typed !== counts.events || bucket.revenueLeftOut > 0) return undefined;
-    whole.events += counts.events;
-    whole.orders += counts.orders;
-    for (const [currency, minor] of counts.revenue)
-      whole.revenue.set(currency, (whole.revenue.get(currency) ?? 0) + minor);
-    for (const [type, n] of counts.byType) whole.byType.set(type, (whole.byType.get(type) ?? 0) + n);
   }
+  const whole = mergeTallyReadings(buckets).values.get(value);
   return {
-    events: whole.events,
-    by_type: Object.fromEntries(whole.byType),
-    orders: whole.orders,
-    revenue: Object.fromEntries([...whole.revenue].map(([currency, minor]) => [currency, minor / 100])),
+    events: whole?.events ?? 0,
+    by_type: Object.fromEntries(whole?.byType ?? []),
+    orders: whole?.orders ?? 0,
+    revenue: Object.fromEntries(
+      [...(whole?.revenue ?? [])].map(([currency, minor]) => [currency, minor / 100]),
+    ),
     unique_visitors: visitors,
   };
 }

@@ -12,7 +12,7 @@ import {
   BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY,
   breakdownKey,
   breakdownVisitorsKey,
-  VISITOR_DIMENSIONS,
+  OVERVIEW_DIMENSIONS,
 } from '../../../core/aggregation/breakdown-counters.ts';
 import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.ts';
 import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
@@ -261,7 +261,7 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
     expect(used).toBeGreaterThan(12_000);
     expect(used).toBeLessThanOrEqual(BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY);
     expect(BREAKDOWN_VISITORS_BOUND_BYTES).toBe(
-      VISITOR_DIMENSIONS.size * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY,
+      OVERVIEW_DIMENSIONS.size * BREAKDOWN_BOUND.values * BREAKDOWN_VISITORS_BOUND_BYTES_PER_KEY,
     );
   });
 

@@ -104,6 +104,9 @@ describe('live breakdowns: what a batch adds', () => {
     // Only the dimensions the dashboard filters by with a click keep their values' visitors.
     const kept = new Set([...plan.tallyValueVisitors.keys()].map((k) => k.split(':')[3]));
     expect(kept).toEqual(new Set(['source', 'campaign', 'country', 'device', 'page']));
+    // And only they keep events per type: the others' tallies send none.
+    const os = plan.boundedTallies.get(breakdownKey('shop', 'os', MINUTE));
+    expect([...(os?.members.values() ?? [])].map((c) => c.byType.size)).toEqual([0]);
     expect(visitors('x'.repeat(201))).toBeUndefined();
   });
 
