@@ -13,7 +13,8 @@ import { spanWithin, warmEventRowsSql } from './event-rows.ts';
 const TOP_PAIRS: Record<TopDimension, { readonly type: string; readonly pairs: string }> = {
   products: { type: 'page_view', pairs: '[(product_id, 1)]' },
   pages: { type: 'page_view', pairs: '[(page, 1)]' },
-  // The hot tier's `(direct)` is an event without a source; event rows write it ''.
+  // Enrichment names direct visits `(direct)`; a record without attribution is `(direct)` in the
+  // hot tier's list too, where event rows write its source ''.
   referrers: { type: 'page_view', pairs: "[(if(source = '', '(direct)', source), 1)]" },
   carts: { type: 'add_to_cart', pairs: '[(product_id, 1)]' },
   purchases: {

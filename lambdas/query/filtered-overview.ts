@@ -94,7 +94,7 @@ export function filteredOverviewRoute(deps: FilteredOverviewDeps) {
       filters: filters.map((f) => ({ dimension: f.dimension.name, value: f.value })),
     };
     const hot = await hotNumbers(project, range, filters, nowMs);
-    if (hot) return { ...answer, ...combineOverviews([hot]), ...described, tiers: ['hot'], degraded: [] };
+    if (hot) return { ...answer, ...hot, ...described, tiers: ['hot'], degraded: [] };
     const spans = breakdownSpans(range, nowMs);
     const parts = await Promise.all(
       spans.map((span) => spanNumbers(project, span, filters, nowMs).catch(() => undefined)),

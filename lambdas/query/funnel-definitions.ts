@@ -71,7 +71,8 @@ const COLLECTION = '/v1/funnels';
 const ONE = /^\/v1\/funnels\/([^/]+)$/;
 
 /** A live funnel's `window`: the last 30 minutes by default, a minute to a day. */
-const liveWindowSeconds = (q: Record<string, string | undefined>) => seconds(q, 'window', 1800, 60, 86_400);
+export const liveWindowSeconds = (q: Record<string, string | undefined>) =>
+  seconds(q, 'window', 1800, 60, 86_400);
 
 /** The live `window` as a range up to now. */
 function liveWindow(q: Record<string, string | undefined>, nowMs: number) {

@@ -18,7 +18,6 @@ import {
 } from '../../io/redis/hot-read-model.ts';
 import type { TimeRange } from './params.ts';
 
-export type { OverviewNumbers };
 export { counterBuckets };
 
 /**

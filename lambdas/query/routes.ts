@@ -17,6 +17,7 @@ import { answerKey } from '../../core/query/answer-key.ts';
 import type { Filter } from '../../core/query/filter.ts';
 import { answerMetric, type TierReader } from '../../core/query/metric-answer.ts';
 import type { Metric } from '../../core/query/metric-query.ts';
+import type { OverviewNumbers } from '../../core/query/overview-numbers.ts';
 import { cachedTierReader } from '../../core/query/tier-cache.ts';
 import { routeByAge, type Tier } from '../../core/query/tier-routing.ts';
 import { readDeadlineMs, withinDeadline } from '../../core/query/within-deadline.ts';
@@ -44,17 +45,10 @@ import type { ErrorAnswerStyle } from '../error-answers.ts';
 import { type FunctionTools, functionTools, httpHandler, type SpateHandler } from '../spate-handler.ts';
 import { breakdownRoute } from './breakdown.ts';
 import { filteredOverviewRoute } from './filtered-overview.ts';
-import { funnelDefinitionsRoute } from './funnel-definitions.ts';
+import { funnelDefinitionsRoute, liveWindowSeconds } from './funnel-definitions.ts';
 import { topJourneysRoute } from './journeys.ts';
 import { readKafkaOps } from './ops.ts';
-import {
-  activeNow,
-  coldOverview,
-  combineOverviews,
-  hotOverview,
-  type OverviewNumbers,
-  warmOverview,
-} from './overview.ts';
+import { activeNow, coldOverview, combineOverviews, hotOverview, warmOverview } from './overview.ts';
 import { oneOf, ParamError, QUERY_METRICS, seconds, TOP_DIMENSIONS, timeRange } from './params.ts';
 import { requestFilters } from './request-filters.ts';
 import { sessionsRoute } from './sessions.ts';
@@ -336,7 +330,7 @@ export function answerQuery(deps: QueryDeps): (event: APIGatewayProxyEventV2) =>
 
   async function funnel(project: string, id: string, q: Record<string, string | undefined>, nowMs: number) {
     if (id !== 'default') return undefined;
-    const window = seconds(q, 'window', 1800, 60, 86_400);
+    const window = liveWindowSeconds(q);
     const minutes = await withinDeadline(
       readFunnelMinutes(deps.redis, project, lastSeconds(nowMs, window)),
       t,

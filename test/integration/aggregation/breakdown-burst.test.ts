@@ -18,12 +18,13 @@ import { parseFunnelCatalog } from '../../../core/aggregation/funnel-definition.
 import { partitionBatches } from '../../../core/aggregation/msk-batch.ts';
 import { realtimeAggregation } from '../../../core/aggregation/realtime-counters.ts';
 import type { EnrichedEvent } from '../../../core/events/enriched-event.ts';
-import { FIXED_DIMENSIONS, parseDimension } from '../../../core/query/dimension.ts';
+import { FIXED_DIMENSIONS } from '../../../core/query/dimension.ts';
 import { LiveAggregates } from '../../../io/push/live-aggregates.ts';
 import { readBreakdownMinutes } from '../../../io/redis/hot-read-model.ts';
 import { OffsetGate } from '../../../io/redis/offset-gate.ts';
 import { breakdownRoute } from '../../../lambdas/query/breakdown.ts';
 import { filteredOverviewRoute } from '../../../lambdas/query/filtered-overview.ts';
+import { requestFilters } from '../../../lambdas/query/request-filters.ts';
 import { enrichedEvent, mskEventOf } from '../../unit/aggregation/factories.ts';
 import { startTestRedis, type TestRedis } from './redis-server.ts';
 
@@ -44,6 +45,10 @@ const withCampaign = (campaign: string, overrides: Partial<EnrichedEvent> = {}) 
     geo: { country: 'DE', region: null, city: null },
     ...overrides,
   });
+
+/** No ClickHouse listens here: a warm answer can only come back as degraded. */
+const unreachableClickHouse = () =>
+  createClient({ url: 'http://127.0.0.1:9', request_timeout: 1000, log: { level: ClickHouseLogLevel.OFF } });
 
 describe('live breakdowns under a cardinality burst, against redis-server', () => {
   let redis: TestRedis;
@@ -280,12 +285,7 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
   });
 
   it('answers /v1/metrics/breakdown from the hot tier when its rows are whole, else from the warm tier', async () => {
-    // No ClickHouse listens here: a warm answer can only come back as degraded.
-    const clickhouse = createClient({
-      url: 'http://127.0.0.1:9',
-      request_timeout: 1000,
-      log: { level: ClickHouseLogLevel.OFF },
-    });
+    const clickhouse = unreachableClickHouse();
     const route = breakdownRoute({ redis: redis.client, clickhouse, tierTimeoutMs: 2000 });
     const from = new Date(MINUTE_MS).toISOString();
     const to = new Date(MINUTE_MS + 60_000).toISOString();
@@ -340,22 +340,16 @@ describe('live breakdowns under a cardinality burst, against redis-server', () =
   });
 
   it('answers a filtered overview of whole recent minutes from the hot tier when the value is whole there', async () => {
-    // No ClickHouse listens here: a warm answer can only come back as degraded.
-    const clickhouse = createClient({
-      url: 'http://127.0.0.1:9',
-      request_timeout: 1000,
-      log: { level: ClickHouseLogLevel.OFF },
-    });
+    const clickhouse = unreachableClickHouse();
     const route = filteredOverviewRoute({ redis: redis.client, clickhouse, tierTimeoutMs: 2000 });
     const from = new Date(MINUTE_MS).toISOString();
-    const get = (query: string) => {
-      const q = Object.fromEntries(new URLSearchParams(query));
-      const filters = new URLSearchParams(query).getAll('filter').map((f) => {
-        const [dimension, value] = f.split(':') as [string, string];
-        return { dimension: parseDimension(dimension, 'filter'), value };
-      });
-      return route('shop', q, filters, NOW);
-    };
+    const get = (query: string) =>
+      route(
+        'shop',
+        Object.fromEntries(new URLSearchParams(query)),
+        requestFilters({ rawQueryString: query }),
+        NOW,
+      );
     // Up to now: the minute before the clock's and the one it is in.
     const launch = await get(`filter=campaign:launch-day&from=${from}`);
     const want = truth.get('launch-day')!;
